@@ -1,0 +1,27 @@
+/** The CDK app: reads the same vigil.yaml as the CLI; a bad config fails synth with the CLI's message. */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfigFile } from '../lambdas/core/config-file.js';
+import { UserError } from '../lambdas/core/errors.js';
+import { acknowledgeNagFindings } from '../lib/nag-suppressions.js';
+import { VigilStack } from '../lib/vigil-stack.js';
+
+const app = new App();
+const configPath = String(app.node.tryGetContext('vigil:config') ?? 'vigil.yaml');
+const stackName = String(app.node.tryGetContext('vigil:stackName') ?? 'Vigil');
+
+try {
+  const loaded = loadConfigFile(configPath);
+  const stack = new VigilStack(app, stackName, {
+    config: loaded.config,
+    configDocument: loaded.document,
+    configSource: configPath,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  acknowledgeNagFindings(stack);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+} catch (error) {
+  if (!(error instanceof UserError)) throw error;
+  process.stderr.write(`vigil: ${error.message}\n`);
+  process.exit(2);
+}

@@ -1,0 +1,19 @@
+/** The `vigil` CLI entry: real process I/O around runCli. */
+import { runCli } from '../lambdas/cli/main.js';
+
+// Locally the SDK only talks to the embedded dynalite; its Node 20 end-of-support notice is noise
+// here (the Lambdas run on nodejs24.x).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => controller.abort());
+}
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(`${text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
+  env: process.env,
+  signal: controller.signal,
+  fetch: globalThis.fetch,
+});

@@ -1,0 +1,131 @@
+/**
+ * ResultStore on one DynamoDB table (DESIGN.md): results, the state item and incidents share
+ * the partition `CHECK#<id>`. Only single-item conditional writes, so dynalite behaves like AWS.
+ */
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { CheckState, Incident } from '../core/alert-state.js';
+import type { IncidentRecord, ResultStore } from '../core/ports.js';
+import type { CheckResult } from '../core/types.js';
+
+export interface DynamoResultStoreOptions {
+  readonly tableName: string;
+  /** How long results are kept (TTL attribute `expiresAt`). @default 30 days */
+  readonly retentionMs?: number;
+}
+
+/** The table's key and TTL attribute names, shared with the CDK construct and the local table. */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
+
+const DAY_MS = 86_400_000;
+const pk = (checkId: string) => `CHECK#${checkId}`;
+const toItem = (value: object) => marshall(value, { removeUndefinedValues: true });
+
+export class DynamoResultStore implements ResultStore {
+  private readonly retentionMs: number;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly options: DynamoResultStoreOptions,
+  ) {
+    this.retentionMs = options.retentionMs ?? 30 * DAY_MS;
+  }
+
+  async putResult(result: CheckResult): Promise<void> {
+    const expiresAt = Math.floor((Date.parse(result.startedAt) + this.retentionMs) / 1000);
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: toItem({ pk: pk(result.checkId), sk: `RESULT#${result.startedAt}`, expiresAt, result }),
+      }),
+    );
+  }
+
+  async getState(checkId: string): Promise<CheckState | null> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.options.tableName,
+        Key: toItem({ pk: pk(checkId), sk: 'STATE' }),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? (unmarshall(Item).state as CheckState) : null;
+  }
+
+  async putState(next: CheckState): Promise<boolean> {
+    const expected = next.version - 1;
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.options.tableName,
+          Item: toItem({ pk: pk(next.checkId), sk: 'STATE', version: next.version, state: next }),
+          ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ...(expected === 0 ? {} : { ExpressionAttributeValues: toItem({ ':expected': expected }) }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async openIncident(incident: IncidentRecord): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: toItem({ pk: pk(incident.checkId), sk: `INCIDENT#${incident.startedAt}`, incident }),
+      }),
+    );
+  }
+
+  async closeIncident(checkId: string, incident: Incident, endedAt: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.options.tableName,
+        Key: toItem({ pk: pk(checkId), sk: `INCIDENT#${incident.startedAt}` }),
+        UpdateExpression: 'SET incident.endedAt = :endedAt',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: toItem({ ':endedAt': endedAt }),
+      }),
+    );
+  }
+
+  async listResults(checkId: string, since: Date, now: Date): Promise<CheckResult[]> {
+    const items = await this.query(checkId, 'RESULT#', `RESULT#${since.toISOString()}`);
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    return items.filter((item) => Number(item.expiresAt) > nowSeconds).map((item) => item.result as CheckResult);
+  }
+
+  async listIncidents(checkId: string): Promise<IncidentRecord[]> {
+    const items = await this.query(checkId, 'INCIDENT#', 'INCIDENT#');
+    return items.map((item) => item.incident as IncidentRecord);
+  }
+
+  private async query(checkId: string, prefix: string, from: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, never> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: toItem({ ':pk': pk(checkId), ':from': from, ':to': `${prefix}\uffff` }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+      startKey = page.LastEvaluatedKey as typeof startKey;
+    } while (startKey);
+    return items;
+  }
+}

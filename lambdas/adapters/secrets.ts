@@ -1,0 +1,58 @@
+/**
+ * Resolves `{ secret }`, `{ env }` and plain values. Values are cached for the resolver's life
+ * (one per invocation or CLI run) and never logged; errors name the reference, not the value.
+ */
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretRef } from '../core/config.js';
+import { SecretError } from '../core/errors.js';
+
+export type SecretResolver = (ref: SecretRef) => Promise<string>;
+
+/** Where `{ secret: NAME }` comes from: Secrets Manager in AWS, the environment on a laptop. */
+export type SecretSource = (name: string) => Promise<string>;
+
+export function createSecretResolver(source: SecretSource, env: NodeJS.ProcessEnv = process.env): SecretResolver {
+  const cache = new Map<string, Promise<string>>();
+  return async (ref) => {
+    if (typeof ref === 'string') return ref;
+    if ('env' in ref) {
+      const value = env[ref.env];
+      if (value === undefined || value === '') throw new SecretError(`environment variable ${ref.env} is not set`);
+      return value;
+    }
+    let pending = cache.get(ref.secret);
+    if (!pending) {
+      pending = source(ref.secret);
+      cache.set(ref.secret, pending);
+      pending.catch(() => cache.delete(ref.secret));
+    }
+    return pending;
+  };
+}
+
+export function secretsManagerSource(client: SecretsManagerClient): SecretSource {
+  return async (name) => {
+    try {
+      const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: name }));
+      if (!SecretString) throw new SecretError(`secret ${name} has no string value`);
+      return SecretString;
+    } catch (error) {
+      if (error instanceof SecretError) throw error;
+      throw new SecretError(`secret ${name} could not be read: ${(error as Error).name}`, { cause: error });
+    }
+  };
+}
+
+/** `vigil/ops-slack` → `VIGIL_SECRET_VIGIL_OPS_SLACK`: how a laptop supplies a Secrets Manager secret. */
+export function localSecretVariable(name: string): string {
+  return `VIGIL_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+export function environmentSource(env: NodeJS.ProcessEnv = process.env): SecretSource {
+  return async (name) => {
+    const variable = localSecretVariable(name);
+    const value = env[variable];
+    if (!value) throw new SecretError(`secret ${name} is not available locally: set ${variable}`);
+    return value;
+  };
+}

@@ -1,0 +1,21 @@
+import type { SecretResolver } from '../adapters/secrets.js';
+import type { ChannelConfig, ChannelType } from '../core/config.js';
+import type { AlertEvent } from '../core/types.js';
+
+/** One HTTP POST a channel wants made. */
+export interface ChannelRequest {
+  readonly url: string;
+  readonly body: object;
+}
+
+/**
+ * One per provider. `buildPayloads` is pure and secret-free (what `preview` and tests see);
+ * `toRequest` adds the secret parts at the last moment.
+ */
+export interface Channel<C extends ChannelConfig = ChannelConfig> {
+  /** The payloads for an event, in order; empty when this provider has nothing to say about it. */
+  buildPayloads(event: AlertEvent, config: C): object[];
+  toRequest(payload: object, config: C, resolveSecret: SecretResolver): Promise<ChannelRequest>;
+}
+
+export type ChannelRegistry = { readonly [T in ChannelType]: Channel<Extract<ChannelConfig, { type: T }>> };

@@ -1,0 +1,103 @@
+/**
+ * Delivery with retries: 429, 5xx, timeouts and network errors are retried with exponential
+ * backoff and jitter, honouring Retry-After; anything else fails at once. Logs name the channel,
+ * never the URL or the body (either may hold a secret).
+ */
+import type { SecretResolver } from '../adapters/secrets.js';
+import type { ChannelConfig } from '../core/config.js';
+import type { Log } from '../core/ports.js';
+import type { AlertEvent } from '../core/types.js';
+import type { Channel } from './channel.js';
+import { registry } from './registry.js';
+
+export interface RetryPolicy {
+  /** Attempts in all, first included. @default 4 */
+  readonly attempts: number;
+  /** First backoff; doubles each retry. @default 500 ms */
+  readonly baseDelayMs: number;
+  /** Ceiling for one wait, Retry-After included. @default 30 s */
+  readonly maxDelayMs: number;
+  /** One request's deadline. @default 10 s */
+  readonly requestTimeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, requestTimeoutMs: 10_000 };
+
+export interface DeliveryDeps {
+  readonly fetch: typeof globalThis.fetch;
+  readonly resolveSecret: SecretResolver;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly log: Log;
+  readonly retry?: RetryPolicy;
+  readonly random?: () => number;
+}
+
+export interface DeliveryOutcome {
+  readonly channel: string;
+  readonly delivered: boolean;
+  /** HTTP requests made, retries included. */
+  readonly attempts: number;
+  readonly error: string | null;
+}
+
+export async function deliver(
+  event: AlertEvent,
+  channel: string,
+  config: ChannelConfig,
+  deps: DeliveryDeps,
+): Promise<DeliveryOutcome> {
+  const provider = registry[config.type] as Channel<ChannelConfig>;
+  let attempts = 0;
+  try {
+    for (const payload of provider.buildPayloads(event, config)) {
+      const request = await provider.toRequest(payload, config, deps.resolveSecret);
+      attempts += await post(request.url, request.body, channel, deps);
+    }
+    return { channel, delivered: true, attempts, error: null };
+  } catch (error) {
+    const message = (error as Error).message;
+    deps.log.error('notification not delivered', { channel, checkId: event.checkId, kind: event.kind, error: message });
+    return { channel, delivered: false, attempts: attempts + ((error as { attempts?: number }).attempts ?? 0), error: message };
+  }
+}
+
+/** Posts until accepted; returns the number of attempts, or throws with `attempts` set. */
+async function post(url: string, body: object, channel: string, deps: DeliveryDeps): Promise<number> {
+  const policy = deps.retry ?? DEFAULT_RETRY;
+  const random = deps.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    let retryAfterMs: number | null = null;
+    let failure: string;
+    try {
+      const response = await deps.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(policy.requestTimeoutMs),
+      });
+      await response.body?.cancel();
+      if (response.ok) return attempt;
+      failure = `${channel} answered HTTP ${response.status}`;
+      if (response.status !== 429 && response.status < 500) throw Object.assign(new Error(failure), { attempts: attempt });
+      retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    } catch (error) {
+      if ((error as { attempts?: number }).attempts) throw error;
+      failure = `${channel} unreachable: ${(error as Error).name === 'TimeoutError' ? 'request timed out' : (error as Error).message}`;
+    }
+    if (attempt >= policy.attempts)
+      throw Object.assign(new Error(`${failure} (gave up after ${attempt} attempts)`), { attempts: attempt });
+    const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + random());
+    const wait = Math.min(policy.maxDelayMs, Math.max(retryAfterMs ?? 0, backoff));
+    deps.log.warn('notification failed; retrying', { channel, attempt, waitMs: Math.round(wait), reason: failure });
+    await deps.sleep(wait);
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}

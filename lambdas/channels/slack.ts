@@ -1,0 +1,51 @@
+/** Slack incoming webhooks: one message per transition, severity colour, reason, timings and links. */
+import type { ChannelConfig } from '../core/config.js';
+import { explain, headline, kindLabel, timingLine } from '../core/format.js';
+import type { AlertEvent } from '../core/types.js';
+import type { Channel } from './channel.js';
+
+const COLOURS = { critical: '#d62728', warning: '#ff9f1c', info: '#439fe0', recovered: '#2eb67d', test: '#8e8e8e' } as const;
+
+function colour(event: AlertEvent): string {
+  if (event.kind === 'recovered' || event.kind === 'test') return COLOURS[event.kind];
+  return COLOURS[event.severity];
+}
+
+export function buildSlackMessage(event: AlertEvent): object {
+  const result = event.result;
+  const fields = [
+    { type: 'mrkdwn', text: `*Check*\n\`${event.checkId}\`` },
+    { type: 'mrkdwn', text: `*Severity*\n${event.severity}` },
+    ...(result?.error ? [{ type: 'mrkdwn', text: `*Error*\n\`${result.error.kind}\`` }] : []),
+    ...(result?.httpStatus ? [{ type: 'mrkdwn', text: `*HTTP status*\n${result.httpStatus}` }] : []),
+  ];
+  const links = [
+    ...(event.dashboardUrl ? [{ type: 'button', text: { type: 'plain_text', text: 'Dashboard' }, url: event.dashboardUrl }] : []),
+    ...(event.runbookUrl ? [{ type: 'button', text: { type: 'plain_text', text: 'Runbook' }, url: event.runbookUrl }] : []),
+  ];
+  const reason = explain(event);
+  return {
+    text: headline(event),
+    attachments: [
+      {
+        color: colour(event),
+        blocks: [
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: `*${kindLabel(event)}* · *${event.checkName}*${reason ? `\n${reason}` : ''}` },
+          },
+          { type: 'section', fields },
+          ...(result
+            ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `${timingLine(result.timings)} · ${result.startedAt}` }] }]
+            : []),
+          ...(links.length > 0 ? [{ type: 'actions', elements: links }] : []),
+        ],
+      },
+    ],
+  };
+}
+
+export const slack: Channel<Extract<ChannelConfig, { type: 'slack' }>> = {
+  buildPayloads: (event) => [buildSlackMessage(event)],
+  toRequest: async (payload, config, resolveSecret) => ({ url: await resolveSecret(config.webhookUrl), body: payload }),
+};

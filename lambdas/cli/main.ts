@@ -1,0 +1,72 @@
+/** The `vigil` command line: parse arguments, load config, run one command, return its exit code. */
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../core/config-file.js';
+import { UserError } from '../core/errors.js';
+import { checkCommand } from './check.js';
+import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { monitorCommand } from './monitor.js';
+import { testAlertCommand } from './test-alert.js';
+
+const USAGE = `usage: vigil <command> [options]
+
+commands:
+  check       probe every check once         [--config F] [--json] [--only ID ...]
+  monitor     run continuously, alerting     [--config F] [--data DIR]
+  validate    validate the config only       [--config F]
+  test-alert  send a test notification       --channel NAME [--config F]
+
+exit codes: 0 ok · 1 a check is down / not delivered · 2 bad config or usage`;
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c', default: 'vigil.yaml' },
+  json: { type: 'boolean', default: false },
+  only: { type: 'string', multiple: true, default: [] as string[] },
+  data: { type: 'string', default: '.vigil' },
+  channel: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UserError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`vigil: ${(error as Error).message}`);
+      return EXIT.usage;
+    }
+    io.stderr(`vigil: internal error: ${(error as Error).stack ?? String(error)}`);
+    return EXIT.failed;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  const [command, ...extra] = positionals;
+  if (values.help || command === 'help') {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const only = [...values.only, ...(command === 'check' ? extra : [])];
+  if (!command || (command !== 'check' && extra.length > 0)) {
+    io.stderr(command ? `vigil: unexpected argument "${extra[0]}"\n\n${USAGE}` : USAGE);
+    return EXIT.usage;
+  }
+  const load = () => loadConfigFile(values.config).config;
+  switch (command) {
+    case 'check':
+      return checkCommand(load(), { json: values.json, only }, io);
+    case 'monitor':
+      return monitorCommand(load(), { dataDir: values.data }, io);
+    case 'validate': {
+      const config = load();
+      io.stdout(`${values.config}: valid (${config.checks.length} checks, ${Object.keys(config.channels).length} channels)`);
+      return EXIT.ok;
+    }
+    case 'test-alert':
+      if (!values.channel) throw new UserError('test-alert needs --channel NAME');
+      return testAlertCommand(load(), values.channel, io);
+    default:
+      io.stderr(`vigil: unknown command "${command}"\n\n${USAGE}`);
+      return EXIT.usage;
+  }
+}

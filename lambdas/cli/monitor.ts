@@ -1,0 +1,96 @@
+/**
+ * `vigil monitor`: the local runner. Each check runs on its own interval through the same
+ * runCycle as the probe Lambda, against dynalite persisted under the data folder. Alerts go
+ * to the configured channels and always to the console. Returns once the signal is aborted
+ * and in-flight cycles have finished.
+ */
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoResultStore } from '../adapters/dynamodb.js';
+import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
+import { FileMetricsSink } from '../adapters/local/file-metrics.js';
+import { createSecretResolver, environmentSource } from '../adapters/secrets.js';
+import { notify } from '../channels/notify.js';
+import type { Config } from '../core/config.js';
+import { type CycleDeps, runCycle } from '../core/cycle.js';
+import { headline } from '../core/format.js';
+import { dueChecks, msUntilNextDue } from '../core/schedule.js';
+import type { AlertEvent, CheckResult } from '../core/types.js';
+import { runCheck } from '../probes/index.js';
+import { consoleLog } from './console-log.js';
+import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { formatMs, reasonOf } from './table.js';
+
+export interface MonitorOptions {
+  readonly dataDir: string;
+  /** Called after each alert event has gone to its channels (the demo and tests watch this). */
+  readonly onAlert?: (event: AlertEvent) => void;
+}
+
+export async function monitorCommand(config: Config, options: MonitorOptions, io: CliIo): Promise<ExitCode> {
+  const db = await startEmbeddedDynamoDB({ dataDir: join(options.dataDir, 'dynamodb') });
+  const log = consoleLog(io.stderr);
+  const resolveSecret = createSecretResolver(environmentSource(io.env), io.env);
+  const deliveryDeps = { fetch: io.fetch, resolveSecret, sleep: (ms: number) => sleep(ms), log };
+
+  const publish = async (event: AlertEvent) => {
+    io.stdout(`ALERT ${event.severity.toUpperCase()} ${headline(event)}`);
+    const outcomes = await notify(event, config, deliveryDeps);
+    for (const outcome of outcomes) {
+      io.stdout(
+        `  → ${outcome.channel}: ${outcome.delivered ? `delivered (${outcome.attempts} request${outcome.attempts === 1 ? '' : 's'})` : `NOT delivered: ${outcome.error}`}`,
+      );
+    }
+    options.onAlert?.(event);
+  };
+  const deps: CycleDeps = {
+    store: new DynamoResultStore(db.client, { tableName: db.tableName }),
+    metrics: new FileMetricsSink(join(options.dataDir, 'metrics.jsonl')),
+    publisher: { publish },
+    runCheck: async (check) => {
+      const result = await runCheck(check, { resolveSecret, now: () => new Date() });
+      io.stdout(resultLine(result));
+      return result;
+    },
+    log,
+    alertContext: { stackName: 'local', dashboardUrl: null },
+  };
+
+  io.stdout(`vigil monitor: ${config.checks.length} check(s), data in ${options.dataDir}; Ctrl-C to stop`);
+  const lastStarted = new Map<string, number>();
+  const running = new Set<string>();
+  const cycles = new Set<Promise<void>>();
+  let cycleNumber = 0;
+  while (!io.signal.aborted) {
+    const now = Date.now();
+    const due = dueChecks(config.checks, lastStarted, running, now);
+    if (due.length > 0) {
+      for (const check of due) {
+        lastStarted.set(check.id, now);
+        running.add(check.id);
+      }
+      const cycle: Promise<void> = runCycle(due, deps, new Date(now), `local-${++cycleNumber}`)
+        .then(
+          () => {},
+          (error) => log.error('cycle failed', { error: String(error) }),
+        )
+        .finally(() => {
+          for (const check of due) running.delete(check.id);
+          cycles.delete(cycle);
+        });
+      cycles.add(cycle);
+    }
+    await sleep(msUntilNextDue(config.checks, lastStarted, Date.now()), undefined, { signal: io.signal }).catch(() => {});
+  }
+  await Promise.all(cycles);
+  await db.close();
+  io.stdout('vigil monitor: stopped');
+  return EXIT.ok;
+}
+
+function resultLine(result: CheckResult): string {
+  const time = result.startedAt.slice(11, 19);
+  const http = result.httpStatus === null ? '' : ` ${result.httpStatus}`;
+  const reason = reasonOf(result);
+  return `${time} ${result.checkId} ${result.status}${http} ${formatMs(result.timings.totalMs)}${reason ? ` (${reason})` : ''}`;
+}

@@ -1,0 +1,39 @@
+/** Plain-text tables for the terminal. */
+import type { CheckReport } from '../core/summary.js';
+import type { CheckResult } from '../core/types.js';
+
+export function renderTable(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatMs(ms: number | null): string {
+  return ms === null ? '-' : `${ms.toFixed(1)} ms`;
+}
+
+export function reasonOf(result: CheckResult): string {
+  if (result.error) return `${result.error.kind}: ${result.error.message}`;
+  return result.detail ?? '';
+}
+
+export function renderCheckReport(report: CheckReport): string {
+  const rows = [
+    ['CHECK', 'STATUS', 'HTTP', 'TOTAL', 'DETAIL'],
+    ...report.results.map((r) => [
+      r.checkId,
+      r.status,
+      r.httpStatus === null ? '-' : String(r.httpStatus),
+      formatMs(r.timings.totalMs),
+      reasonOf(r),
+    ]),
+  ];
+  const { up, degraded, down } = report.summary;
+  return `${renderTable(rows)}\n\n${up} up, ${degraded} degraded, ${down} down`;
+}

@@ -1,0 +1,48 @@
+/** `vigil test-alert --channel NAME`: a clearly marked test through the real delivery path. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createSecretResolver, environmentSource } from '../adapters/secrets.js';
+import { notify } from '../channels/notify.js';
+import { dedupKey } from '../core/alert-state.js';
+import type { Config } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import type { AlertEvent } from '../core/types.js';
+import { consoleLog } from './console-log.js';
+import { type CliIo, EXIT, type ExitCode } from './io.js';
+
+export function testEvent(stackName: string, at: Date): AlertEvent {
+  return {
+    version: 1,
+    kind: 'test',
+    checkId: 'vigil-test',
+    checkName: 'Vigil test notification',
+    severity: 'info',
+    dedupKey: dedupKey(stackName, 'vigil-test'),
+    incidentId: null,
+    incidentStartedAt: null,
+    from: null,
+    at: at.toISOString(),
+    result: null,
+    dashboardUrl: null,
+    runbookUrl: null,
+  };
+}
+
+export async function testAlertCommand(config: Config, channel: string, io: CliIo): Promise<ExitCode> {
+  if (!config.channels[channel]) {
+    const known = Object.keys(config.channels).join(', ') || 'none defined';
+    throw new UserError(`unknown channel "${channel}" (channels: ${known})`);
+  }
+  const deps = {
+    fetch: io.fetch,
+    resolveSecret: createSecretResolver(environmentSource(io.env), io.env),
+    sleep: (ms: number) => sleep(ms),
+    log: consoleLog(io.stderr),
+  };
+  const [outcome] = await notify(testEvent('local', new Date()), config, deps, [channel]);
+  if (outcome?.delivered) {
+    io.stdout(`test notification delivered to ${channel}`);
+    return EXIT.ok;
+  }
+  io.stderr(`vigil: test notification to ${channel} not delivered: ${outcome?.error}`);
+  return EXIT.failed;
+}

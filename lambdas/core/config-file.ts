@@ -1,0 +1,59 @@
+/** The file edge of config: reads YAML or JSON, inlines CA files, and hands the document to parseConfig. */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { type Config, parseConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+export interface LoadedConfig {
+  readonly path: string;
+  readonly config: Config;
+  /** The document with CA files inlined: self-contained, so it can be bundled into a Lambda. */
+  readonly document: unknown;
+}
+
+export function loadConfigFile(path: string): LoadedConfig {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    throw new ConfigError([`${path}: ${reason}`], path);
+  }
+  const document = inlineCaFiles(parseText(text, path), dirname(absolute), path);
+  return { path: absolute, config: parseConfig(document, path), document };
+}
+
+/** YAML is a superset of JSON, so one parser reads both; syntax errors carry line and column. */
+export function parseText(text: string, source: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map(
+        (e) => `line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]}`,
+      ),
+      source,
+    );
+  }
+  return doc.toJS();
+}
+
+function inlineCaFiles(document: unknown, baseDir: string, source: string): unknown {
+  const checks = (document as { checks?: unknown })?.checks;
+  if (!Array.isArray(checks)) return document;
+  const problems: string[] = [];
+  const inlined = checks.map((check, i) => {
+    const tls = (check as { tls?: { caFile?: unknown } })?.tls;
+    if (typeof tls?.caFile !== 'string') return check;
+    const { caFile, ...rest } = tls;
+    try {
+      return { ...check, tls: { ...rest, ca: readFileSync(resolve(baseDir, caFile as string), 'utf8') } };
+    } catch {
+      problems.push(`checks[${i}].tls.caFile: cannot read "${caFile}"`);
+      return check;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return { ...(document as object), checks: inlined };
+}

@@ -1,0 +1,18 @@
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+
+/** Parses "500ms", "10s", "5m", "1h" into milliseconds; `null` when the text is not a duration. */
+export function parseDuration(text: string): number | null {
+  const match = DURATION.exec(text.trim());
+  if (!match) return null;
+  const [, amount, unit] = match;
+  return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
+}
+
+/** The shortest exact spelling of a duration, for messages: 90000 → "90s", 3600000 → "1h". */
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1_000 === 0) return `${ms / 1_000}s`;
+  return `${ms}ms`;
+}

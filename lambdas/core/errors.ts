@@ -1,0 +1,25 @@
+/** A problem the user can fix (bad config, bad usage): reported without a stack, exit code 2. */
+export class UserError extends Error {
+  override readonly name: string = 'UserError';
+}
+
+/** Every problem found in a config, each as "path: what was expected". */
+export class ConfigError extends UserError {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly problems: readonly string[],
+    readonly source = 'config',
+  ) {
+    super(`invalid ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** A secret reference that could not be turned into a value. Never carries the value. */
+export class SecretError extends Error {
+  override readonly name = 'SecretError';
+}
+
+/** A notification that could not be delivered after its retries. */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+}

@@ -1,0 +1,60 @@
+/** Human wording shared by the console, Slack and PagerDuty. Pure. */
+import type { AlertEvent, Timings } from './types.js';
+
+const KIND_LABEL: Record<AlertEvent['kind'], string> = {
+  down: 'DOWN',
+  degraded: 'DEGRADED',
+  recovered: 'RECOVERED',
+  reminder: 'STILL DOWN',
+  flapping: 'FLAPPING',
+  test: 'TEST',
+};
+
+export function kindLabel(event: AlertEvent): string {
+  return KIND_LABEL[event.kind];
+}
+
+/** "DOWN: Public API health: expected status 2xx, got 503" */
+export function headline(event: AlertEvent): string {
+  const prefix = `${event.kind === 'test' ? '[TEST] ' : ''}${kindLabel(event)}: ${event.checkName}`;
+  const reason = explain(event);
+  return reason ? `${prefix}: ${reason}` : prefix;
+}
+
+/** Why this event happened, in one line, or null when the kind says it all. */
+export function explain(event: AlertEvent): string | null {
+  if (event.kind === 'test') return 'test notification from Vigil; routing works';
+  if (event.kind === 'recovered') {
+    const lasted = event.incidentStartedAt ? humanDuration(Date.parse(event.at) - Date.parse(event.incidentStartedAt)) : null;
+    return lasted ? `back ${event.result?.status ?? 'up'} after ${lasted}` : `back ${event.result?.status ?? 'up'}`;
+  }
+  return event.result?.error?.message ?? event.result?.detail ?? null;
+}
+
+/** 1.2 ms → "dns 1.2 ms · connect 0.4 ms · total 25 ms", skipping phases that did not apply. */
+export function timingLine(timings: Timings): string {
+  const phases: [string, number | null][] = [
+    ['dns', timings.dnsMs],
+    ['connect', timings.connectMs],
+    ['tls', timings.tlsMs],
+    ['ttfb', timings.ttfbMs],
+    ['total', timings.totalMs],
+  ];
+  return phases
+    .filter((phase): phase is [string, number] => phase[1] !== null)
+    .map(([name, ms]) => `${name} ${ms} ms`)
+    .join(' · ');
+}
+
+/** 252000 → "4m 12s" */
+export function humanDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const parts: [number, string][] = [
+    [Math.floor(seconds / 86_400), 'd'],
+    [Math.floor((seconds % 86_400) / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ];
+  const shown = parts.filter(([n]) => n > 0).slice(0, 2);
+  return shown.length > 0 ? shown.map(([n, unit]) => `${n}${unit}`).join(' ') : '0s';
+}

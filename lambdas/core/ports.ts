@@ -1,0 +1,37 @@
+/** The edges of the cycle. AWS and local adapters implement these; the core never sees an SDK. */
+import type { CheckState, Incident } from './alert-state.js';
+import type { AlertEvent, CheckResult, ProbeError } from './types.js';
+
+export interface IncidentRecord extends Incident {
+  readonly checkId: string;
+  readonly endedAt: string | null;
+  readonly cause: ProbeError | null;
+  readonly firstFailure: CheckResult | null;
+}
+
+export interface ResultStore {
+  putResult(result: CheckResult): Promise<void>;
+  getState(checkId: string): Promise<CheckState | null>;
+  /** Writes `next` only if the stored version is still `next.version - 1`; false when another writer won. */
+  putState(next: CheckState): Promise<boolean>;
+  openIncident(incident: IncidentRecord): Promise<void>;
+  closeIncident(checkId: string, incident: Incident, endedAt: string): Promise<void>;
+  /** Results at or after `since`, oldest first, skipping expired ones (dynalite has no TTL expiry). */
+  listResults(checkId: string, since: Date, now: Date): Promise<CheckResult[]>;
+  listIncidents(checkId: string): Promise<IncidentRecord[]>;
+}
+
+export interface MetricsSink {
+  put(results: readonly CheckResult[]): Promise<void>;
+}
+
+export interface AlertPublisher {
+  publish(event: AlertEvent): Promise<void>;
+}
+
+/** Structured logging; Powertools Logger fits this shape. Attributes must never hold secrets. */
+export interface Log {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}

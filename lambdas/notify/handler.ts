@@ -1,0 +1,25 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import middy from '@middy/core';
+import type { SNSEvent } from 'aws-lambda';
+import { powertoolsLog } from '../adapters/powertools-log.js';
+import { createSecretResolver, secretsManagerSource } from '../adapters/secrets.js';
+import { bundledConfig } from '../bundled-config.js';
+import { createNotifierApp } from './app.js';
+
+const logger = new Logger({ serviceName: 'vigil-notify' });
+const secrets = new SecretsManagerClient({});
+
+const app = createNotifierApp({
+  config: bundledConfig(),
+  secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
+  fetch: globalThis.fetch,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  log: powertoolsLog(logger),
+});
+
+export const handler = middy(async (event: SNSEvent) => {
+  const outcomes = await app(event);
+  return { delivered: outcomes.length };
+}).use(injectLambdaContext(logger, { resetKeys: true }));

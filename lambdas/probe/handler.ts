@@ -1,0 +1,37 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { CloudWatchMetricsSink } from '../adapters/cloudwatch.js';
+import { DynamoResultStore } from '../adapters/dynamodb.js';
+import { powertoolsLog } from '../adapters/powertools-log.js';
+import { createSecretResolver, secretsManagerSource } from '../adapters/secrets.js';
+import { SnsAlertPublisher } from '../adapters/sns.js';
+import { bundledConfig } from '../bundled-config.js';
+import { createProbeApp, type ProbeEvent } from './app.js';
+
+const logger = new Logger({ serviceName: 'vigil-probe' });
+const secrets = new SecretsManagerClient({});
+const env = (name: string) => process.env[name] ?? '';
+
+const app = createProbeApp({
+  config: bundledConfig(),
+  store: new DynamoResultStore(new DynamoDBClient({}), { tableName: env('TABLE_NAME') }),
+  metrics: new CloudWatchMetricsSink(new CloudWatchClient({})),
+  publisher: new SnsAlertPublisher(new SNSClient({}), env('TOPIC_ARN')),
+  log: powertoolsLog(logger),
+  alertContext: { stackName: env('STACK_NAME'), dashboardUrl: env('DASHBOARD_URL') || null },
+  secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+});
+
+export const handler = middy(async (event: ProbeEvent, context: Context) => {
+  logger.appendKeys({ cycleId: context.awsRequestId });
+  const reports = await app(event, context.awsRequestId);
+  return { cycles: reports.length, results: reports.reduce((n, r) => n + r.results.length, 0) };
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,88 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../lambdas/adapters/cloudwatch.js';
+import type { ProbeEvent } from '../lambdas/probe/app.js';
+import type { ScheduleGroup } from './stack-config.js';
+import { VigilFunction } from './vigil-function.js';
+
+export interface ProbeScheduleProps {
+  readonly configDocument: unknown;
+  readonly groups: readonly ScheduleGroup[];
+  readonly secretNames: readonly string[];
+  readonly table: ITableV2;
+  readonly topic: ITopic;
+  readonly stackName: string;
+  readonly dashboardUrl: string;
+  /** @default 10 */
+  readonly reservedConcurrency?: number;
+}
+
+/** Lambda headroom after the slowest run: writes, metrics, publishing. */
+const OVERHEAD = Duration.seconds(30);
+const LAMBDA_MAX = Duration.minutes(15);
+
+/** The probe Lambda and one EventBridge rule per interval group, failed invocations kept in a DLQ. */
+export class ProbeSchedule extends Construct {
+  readonly function: VigilFunction;
+  readonly deadLetterQueue: Queue;
+  readonly rules: readonly Rule[];
+
+  constructor(scope: Construct, id: string, props: ProbeScheduleProps) {
+    super(scope, id);
+    const longest = Math.max(...props.groups.map((g) => g.maxDurationMs));
+    const timeout = Duration.millis(Math.min(LAMBDA_MAX.toMilliseconds(), longest + OVERHEAD.toMilliseconds()));
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.function = new VigilFunction(this, 'Probe', {
+      entry: 'lambdas/probe/handler.ts',
+      description: 'Vigil: probe scheduled checks, record results, publish alert transitions',
+      configDocument: props.configDocument,
+      secretNames: props.secretNames,
+      timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        TOPIC_ARN: props.topic.topicArn,
+        STACK_NAME: props.stackName,
+        DASHBOARD_URL: props.dashboardUrl,
+        POWERTOOLS_SERVICE_NAME: 'vigil-probe',
+      },
+    });
+    const fn = this.function.fn;
+    props.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
+    props.topic.grantPublish(fn);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        // PutMetricData has no resource-level permissions; the namespace condition is the scope.
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
+      }),
+    );
+    this.rules = props.groups.map((group) => {
+      const event: ProbeEvent = { checkIds: group.checkIds, runs: group.runs, intervalMs: group.intervalMs };
+      const rule = new Rule(this, `Every${group.intervalMs / 1000}s`, {
+        description: `Vigil: checks every ${group.intervalMs / 1000}s`,
+        schedule: Schedule.rate(Duration.minutes(group.rateMinutes)),
+      });
+      // No retries: a late probe is worth less than the next scheduled one.
+      rule.addTarget(
+        new LambdaFunction(fn, {
+          event: RuleTargetInput.fromObject(event),
+          retryAttempts: 0,
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      );
+      return rule;
+    });
+  }
+}

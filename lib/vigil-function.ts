@@ -1,0 +1,53 @@
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+export interface VigilFunctionProps
+  extends Pick<
+    NodejsFunctionProps,
+    'entry' | 'timeout' | 'memorySize' | 'environment' | 'reservedConcurrentExecutions' | 'description'
+  > {
+  /** The validated config document, inlined into the bundle (never the template). */
+  readonly configDocument: unknown;
+  /** Secrets Manager names this function may read. */
+  readonly secretNames: readonly string[];
+}
+
+/**
+ * A Vigil Lambda: nodejs24.x on arm64, bundled by the local esbuild (no Docker), JSON logs kept
+ * a month, the config bundled in, read access to exactly the secrets it names.
+ */
+export class VigilFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly secrets: readonly ISecret[];
+
+  constructor(scope: Construct, id: string, props: VigilFunctionProps) {
+    super(scope, id);
+    const { configDocument, secretNames, ...rest } = props;
+    this.fn = new NodejsFunction(this, 'Function', {
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      loggingFormat: LoggingFormat.JSON,
+      logGroup: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH }),
+      ...rest,
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        define: { 'process.env.VIGIL_CONFIG': JSON.stringify(JSON.stringify(configDocument)) },
+      },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...rest.environment },
+    });
+    this.secrets = secretNames.map((name, i) => {
+      const secret = Secret.fromSecretNameV2(this, `Secret${i}`, name);
+      secret.grantRead(this.fn);
+      return secret;
+    });
+  }
+}
