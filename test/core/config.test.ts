@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/core/config.js';
+import { parseText } from '../../lambdas/core/config-file.js';
+import { ConfigError } from '../../lambdas/core/errors.js';
+
+function problemsOf(document: unknown): readonly string[] {
+  try {
+    parseConfig(document);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+const http = (fields: Record<string, unknown> = {}) => ({
+  id: 'api',
+  type: 'http',
+  url: 'https://api.example.com/health',
+  ...fields,
+});
+
+describe('parseConfig: defaults', () => {
+  it('fills every check field from the documented defaults', () => {
+    const [check] = parseConfig({ checks: [http()] }).checks;
+    expect(check).toMatchObject({
+      id: 'api',
+      name: 'api',
+      method: 'GET',
+      intervalMs: 60_000,
+      timeoutMs: 10_000,
+      failureThreshold: 3,
+      successThreshold: 2,
+      severity: 'critical',
+      healthJson: false,
+      maxBodyBytes: 1024 * 1024,
+      channels: [],
+      runbookUrl: null,
+    });
+  });
+
+  it('takes defaults from the config, and the check over the defaults', () => {
+    const config = parseConfig({
+      defaults: { interval: '30s', failureThreshold: 5, severity: 'warning' },
+      channels: {
+        a: { type: 'slack', webhookUrl: 'https://hooks.example/x' },
+        b: { type: 'slack', webhookUrl: 'https://hooks.example/y' },
+      },
+      checks: [http(), http({ id: 'two', interval: '5m', failureThreshold: 1, channels: ['b'] })],
+    });
+    expect(config.checks[0]).toMatchObject({
+      intervalMs: 30_000,
+      timeoutMs: 10_000,
+      failureThreshold: 5,
+      severity: 'warning',
+      channels: ['a', 'b'],
+    });
+    expect(config.checks[1]).toMatchObject({ intervalMs: 300_000, failureThreshold: 1, channels: ['b'] });
+  });
+
+  it('shortens the default timeout to a shorter interval, but not an explicit one', () => {
+    expect(parseConfig({ checks: [http({ interval: '2s' })] }).checks[0]?.timeoutMs).toBe(2_000);
+    expect(problemsOf({ checks: [http({ interval: '2s', timeout: '5s' })] })).toEqual([
+      'checks[0].timeout: 5s is longer than the interval 2s',
+    ]);
+  });
+
+  it('defaults the PagerDuty events URL and accepts every secret reference form', () => {
+    const config = parseConfig({
+      channels: {
+        pd: { type: 'pagerduty', routingKey: { secret: 'vigil/pd' } },
+        chat: { type: 'slack', webhookUrl: { env: 'SLACK_URL' } },
+      },
+      checks: [http({ headers: { authorization: { secret: 'vigil/token' }, 'x-plain': 'yes' } })],
+    });
+    expect(config.channels.pd).toEqual({
+      type: 'pagerduty',
+      routingKey: { secret: 'vigil/pd' },
+      eventsUrl: 'https://events.pagerduty.com/v2/enqueue',
+    });
+    expect(config.checks[0]).toMatchObject({ headers: { authorization: { secret: 'vigil/token' }, 'x-plain': 'yes' } });
+  });
+});
+
+describe('parseConfig: errors name the field and what was expected', () => {
+  it.each([
+    [
+      { checks: [http({ expect: { status: [200, 700] } })] },
+      'checks[0].expect.status[1]: expected an HTTP status 100-599, got 700',
+    ],
+    [{ checks: [http({ id: 'API' })] }, 'checks[0].id: expected an id of 1-64 characters a-z, 0-9 and -, got "API"'],
+    [{ checks: [http({ url: 'ftp://x' })] }, 'checks[0].url: expected an http(s) URL, got "ftp://x"'],
+    [
+      { checks: [http({ interval: '10 seconds' })] },
+      'checks[0].interval: expected a duration like "500ms", "10s", "5m", got "10 seconds"',
+    ],
+    [{ checks: [http({ interval: '500ms' })] }, 'checks[0].interval: interval must be at least 1s, got "500ms"'],
+    [{ checks: [http({ expct: {} })] }, 'checks[0].expct: unknown field'],
+    [{ checks: [{ id: 'x', type: 'icmp' }] }, 'checks[0].type: expected a check with type http or tcp'],
+    [{ checks: [{ id: 'db', type: 'tcp', host: 'db', port: 70000 }] }, 'checks[0].port: expected a port 1-65535'],
+    [{ checks: [http({ severity: 'urgent' })] }, 'checks[0].severity: expected one of critical, warning, info'],
+    [{ checks: [] }, 'checks: expected at least one check'],
+    [
+      { channels: { s: { type: 'slack', webhookUrl: 42 } }, checks: [http()] },
+      'channels.s.webhookUrl: expected a string, { secret: NAME } or { env: NAME }',
+    ],
+    [{ checks: [http({ failureThreshold: 0 })] }, 'checks[0].failureThreshold: expected a whole number from 1 to 100'],
+  ])('%j', (document, problem) => {
+    expect(problemsOf(document)).toContain(problem);
+  });
+
+  it('collects every problem before failing', () => {
+    const problems = problemsOf({
+      checks: [http({ expect: { status: [700] } }), http({ id: 'two', url: 'nope', method: 'FETCH' })],
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/checks\[1\]\.method/);
+  });
+
+  it('rejects duplicate ids, unknown channels and inverted latency thresholds', () => {
+    const problems = problemsOf({
+      channels: { ops: { type: 'slack', webhookUrl: 'https://hooks.example/x' } },
+      checks: [http(), http({ channels: ['ops', 'pager'], expect: { maxResponseTimeMs: 500, degradedResponseTimeMs: 800 } })],
+    });
+    expect(problems).toEqual([
+      'checks[1].id: duplicate id "api" (also checks[0])',
+      'checks[1].channels[1]: unknown channel "pager" (channels: ops)',
+      'checks[1].expect.degradedResponseTimeMs: 800 must be below maxResponseTimeMs 500',
+    ]);
+  });
+
+  it('reports everything in one message for the CLI and synth', () => {
+    expect(() => parseConfig({ checks: [http({ expect: { status: [700] } })] }, 'vigil.yaml')).toThrow(
+      'invalid vigil.yaml:\n  - checks[0].expect.status[0]: expected an HTTP status 100-599, got 700',
+    );
+  });
+});
+
+describe('parseText', () => {
+  it('reads YAML and JSON alike', () => {
+    expect(parseText('checks:\n  - { id: a, type: tcp, host: h, port: 1 }\n', 'f')).toEqual({
+      checks: [{ id: 'a', type: 'tcp', host: 'h', port: 1 }],
+    });
+    expect(parseText('{"checks": []}', 'f')).toEqual({ checks: [] });
+  });
+
+  it('names the line and column of a syntax error', () => {
+    expect(() => parseText('checks:\n  - id: a\n   bad: [\n', 'vigil.yaml')).toThrow(
+      /invalid vigil\.yaml:\n {2}- line \d+, column \d+: /,
+    );
+  });
+
+  it('rejects duplicate keys, which YAML would otherwise silently merge', () => {
+    expect(() => parseText('defaults: {}\ndefaults: {}\n', 'f')).toThrow(/line 2/);
+  });
+});

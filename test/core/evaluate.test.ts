@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCheck, readHealth } from '../../lambdas/core/evaluate.js';
+import type { Observation } from '../../lambdas/core/types.js';
+import { httpCheck, tcpCheck } from '../support/checks.js';
+
+const NOW = new Date('2026-11-22T10:00:00.000Z');
+
+function observed(fields: Partial<Omit<Observation, 'body'>> & { body?: string; totalMs?: number } = {}): Observation {
+  const { body = '', totalMs = 25, ...rest } = fields;
+  return {
+    startedAt: NOW.toISOString(),
+    timings: { dnsMs: null, connectMs: 1, tlsMs: null, ttfbMs: 20, totalMs },
+    error: null,
+    httpStatus: 200,
+    headers: {},
+    body: Buffer.from(body),
+    certificate: null,
+    ...rest,
+  };
+}
+
+const health = (status: string, checks: Record<string, unknown> = {}) => JSON.stringify({ status, checks });
+
+describe('evaluateCheck', () => {
+  it.each([
+    ['2xx is up by default', {}, observed({ httpStatus: 204 }), 'up', null],
+    ['3xx is down by default', {}, observed({ httpStatus: 301 }), 'down', ['http_status', 'expected status 2xx, got 301']],
+    [
+      '503 against a status list',
+      { expect: { status: [200] } },
+      observed({ httpStatus: 503 }),
+      'down',
+      ['http_status', 'expected status 200, got 503'],
+    ],
+    ['a listed non-2xx status', { expect: { status: [200, 401] } }, observed({ httpStatus: 401 }), 'up', null],
+    [
+      'missing body text',
+      { expect: { bodyContains: 'healthy' } },
+      observed({ body: 'oops' }),
+      'down',
+      ['assertion', 'body does not contain "healthy"'],
+    ],
+    ['present body text', { expect: { bodyContains: 'healthy' } }, observed({ body: 'all healthy' }), 'up', null],
+    [
+      'JSON path mismatch',
+      { expect: { json: [{ path: '$.db.ok', equals: true }] } },
+      observed({ body: '{"db":{"ok":false}}' }),
+      'down',
+      ['assertion', '$.db.ok expected true, got false'],
+    ],
+    [
+      'JSON path absent',
+      { expect: { json: [{ path: '$.version', equals: '1' }] } },
+      observed({ body: '{}' }),
+      'down',
+      ['assertion', '$.version not found'],
+    ],
+    [
+      'JSON body invalid',
+      { expect: { json: [{ path: '$.a', equals: 1 }] } },
+      observed({ body: '<html>' }),
+      'down',
+      ['assertion', 'body is not valid JSON'],
+    ],
+    [
+      'JSON path match',
+      { expect: { json: [{ path: '$.items[1].n', equals: 2 }] } },
+      observed({ body: '{"items":[{"n":1},{"n":2}]}' }),
+      'up',
+      null,
+    ],
+    [
+      'over the latency limit',
+      { expect: { maxResponseTimeMs: 2000 } },
+      observed({ totalMs: 2300.4 }),
+      'down',
+      ['assertion', 'response time 2300 ms exceeded 2000 ms'],
+    ],
+    [
+      'health unhealthy',
+      { healthJson: true },
+      observed({ httpStatus: 200, body: health('unhealthy', { db: { status: 'unhealthy' }, cache: { status: 'healthy' } }) }),
+      'down',
+      ['unhealthy', 'health says unhealthy (db)'],
+    ],
+    [
+      'health body not health JSON',
+      { healthJson: true },
+      observed({ body: 'OK' }),
+      'down',
+      ['assertion', 'health body is not {"status": …} JSON'],
+    ],
+    [
+      'status is judged before health',
+      { healthJson: true },
+      observed({ httpStatus: 503, body: health('unhealthy') }),
+      'down',
+      ['http_status', 'expected status 2xx, got 503'],
+    ],
+  ] as const)('%s', (_name, fields, observation, status, error) => {
+    const result = evaluateCheck(httpCheck({ url: 'http://127.0.0.1/', ...fields }), observation, NOW);
+    expect(result.status).toBe(status);
+    expect(result.error).toEqual(error ? { kind: error[0], message: error[1] } : null);
+  });
+
+  it('passes a transport failure through as the error, keeping its timings', () => {
+    const failure = observed({
+      error: { kind: 'connect_refused', message: 'connection refused by 127.0.0.1' },
+      httpStatus: null,
+      totalMs: 3,
+    });
+    const result = evaluateCheck(httpCheck({ url: 'http://127.0.0.1/', expect: { bodyContains: 'x' } }), failure, NOW);
+    expect(result).toEqual({
+      checkId: 'test-check',
+      status: 'down',
+      error: { kind: 'connect_refused', message: 'connection refused by 127.0.0.1' },
+      httpStatus: null,
+      timings: failure.timings,
+      startedAt: NOW.toISOString(),
+      detail: null,
+    });
+  });
+
+  it.each([
+    [
+      'health degraded names the component',
+      { healthJson: true },
+      observed({ body: health('degraded', { queue: { status: 'degraded' } }) }),
+      'health says degraded (queue)',
+    ],
+    [
+      'slower than the degraded threshold',
+      { expect: { degradedResponseTimeMs: 800 } },
+      observed({ totalMs: 950 }),
+      'response time 950 ms above 800 ms',
+    ],
+  ] as const)('degraded: %s', (_name, fields, observation, detail) => {
+    const result = evaluateCheck(httpCheck({ url: 'http://127.0.0.1/', ...fields }), observation, NOW);
+    expect(result).toMatchObject({ status: 'degraded', error: null, detail });
+  });
+
+  it('fails a certificate closer to expiry than certMinDaysRemaining', () => {
+    const certificate = { subject: 'api', issuer: 'CA', validTo: '2026-12-01T10:00:00.000Z' };
+    const check = httpCheck({ url: 'https://127.0.0.1/', expect: { certMinDaysRemaining: 14 } });
+    expect(evaluateCheck(check, observed({ certificate }), NOW).error).toEqual({
+      kind: 'assertion',
+      message: 'certificate expires in 9 days (2026-12-01), below 14',
+    });
+    const later = { ...certificate, validTo: '2027-03-01T00:00:00.000Z' };
+    expect(evaluateCheck(check, observed({ certificate: later }), NOW).status).toBe('up');
+  });
+
+  it('judges a connected tcp check up', () => {
+    const result = evaluateCheck(tcpCheck({ host: '127.0.0.1', port: 5432 }), observed({ httpStatus: null, body: '' }), NOW);
+    expect(result).toMatchObject({ status: 'up', error: null, httpStatus: null });
+  });
+});
+
+describe('readHealth', () => {
+  it.each([
+    ['{"status":"healthy"}', 'healthy', []],
+    ['{"status":"degraded","checks":{"db":"degraded","cache":"healthy"}}', 'degraded', ['db']],
+    ['{"status":"unhealthy","checks":{"a":{"status":"unhealthy"},"b":{"status":"degraded"}}}', 'unhealthy', ['a', 'b']],
+    ['{"status":"ok"}', 'invalid', []],
+    ['[1,2]', 'invalid', []],
+    ['', 'invalid', []],
+  ])('%s', (body, status, failing) => {
+    expect(readHealth(body)).toEqual({ status, failing });
+  });
+});

@@ -1,0 +1,24 @@
+/** Build validated checks the way users write them, so tests exercise the real schema and defaults. */
+import { type Check, type Config, type HttpCheck, parseConfig, type TcpCheck } from '../../lambdas/core/config.js';
+
+export function config(document: Record<string, unknown>): Config {
+  return parseConfig(document);
+}
+
+export function httpCheck(fields: Record<string, unknown>): HttpCheck {
+  return parseConfig({ checks: [{ id: 'test-check', type: 'http', ...fields }] }).checks[0] as HttpCheck;
+}
+
+export function tcpCheck(fields: Record<string, unknown>): TcpCheck {
+  return parseConfig({ checks: [{ id: 'test-check', type: 'tcp', ...fields }] }).checks[0] as TcpCheck;
+}
+
+export const plainContext = {
+  resolveSecret: async (ref: unknown) => {
+    if (typeof ref !== 'string') throw new Error('test context resolves plain values only');
+    return ref;
+  },
+  now: () => new Date(),
+};
+
+export type { Check };

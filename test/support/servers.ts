@@ -1,0 +1,93 @@
+/** Real loopback servers for tests: probe targets and stand-ins for Slack and PagerDuty. */
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
+
+export interface Running {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function closer(server: Server | TcpServer, sockets: Set<Socket>) {
+  return () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+}
+
+function track(server: Server | TcpServer): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+async function listen(server: Server | TcpServer, scheme: string): Promise<Running> {
+  const sockets = track(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { port, url: `${scheme}://127.0.0.1:${port}`, close: closer(server, sockets) };
+}
+
+export function startHttp(handler: RequestListener): Promise<Running> {
+  return listen(createServer(handler), 'http');
+}
+
+export function startHttps(options: { key: string; cert: string }, handler: RequestListener): Promise<Running> {
+  return listen(createHttpsServer(options, handler), 'https');
+}
+
+/** A raw TCP server: `onSocket` decides what bytes (if any) a client gets. */
+export function startTcp(onSocket: (socket: Socket) => void): Promise<Running> {
+  return listen(createTcpServer(onSocket), 'tcp');
+}
+
+/** A port that refuses connections: bound, then closed. */
+export async function refusedPort(): Promise<number> {
+  const server = await startTcp(() => {});
+  await server.close();
+  return server.port;
+}
+
+export interface ReceivedRequest {
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: unknown;
+}
+
+export interface Receiver extends Running {
+  readonly received: ReceivedRequest[];
+  /** Answers to give, in order; once used up every request gets `fallback`. */
+  respondWith(...answers: Answer[]): void;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  /** Hold the answer this long (to make the client time out). */
+  readonly delayMs?: number;
+}
+
+/** Records every POST body (JSON) and answers as told: stands in for Slack or PagerDuty. */
+export async function startReceiver(fallback: Answer = { status: 200 }): Promise<Receiver> {
+  const received: ReceivedRequest[] = [];
+  const queue: Answer[] = [];
+  const server = await startHttp((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      received.push({ path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : null });
+      const answer = queue.shift() ?? fallback;
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(answer.status, answer.headers ?? {}).end('{}');
+      }, answer.delayMs ?? 0);
+    });
+  });
+  return { ...server, received, respondWith: (...answers) => queue.push(...answers) };
+}
