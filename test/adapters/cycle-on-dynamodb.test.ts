@@ -1,0 +1,167 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
+import type { Check } from '../../lambdas/core/config.js';
+import { type CycleDeps, runCycle } from '../../lambdas/core/cycle.js';
+import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
+import { config } from '../support/checks.js';
+import { failingResult } from '../support/events.js';
+import { recordingLog } from '../support/log.js';
+
+let db: EmbeddedDynamoDB;
+let store: DynamoResultStore;
+let published: AlertEvent[];
+let metricBatches: CheckResult[][];
+let statuses: Record<string, CheckStatus>;
+let clock: number;
+
+const checks = config({
+  defaults: { failureThreshold: 2, successThreshold: 1 },
+  checks: [
+    { id: 'api', type: 'http', url: 'http://127.0.0.1/' },
+    { id: 'db', type: 'tcp', host: '127.0.0.1', port: 5432 },
+  ],
+}).checks;
+
+function deps(overrides: Partial<CycleDeps> = {}): CycleDeps {
+  return {
+    store,
+    metrics: { put: async (results) => void metricBatches.push([...results]) },
+    publisher: { publish: async (event) => void published.push(event) },
+    runCheck: async (check: Check) => ({
+      ...failingResult,
+      checkId: check.id,
+      status: statuses[check.id] ?? 'up',
+      error: statuses[check.id] === 'down' ? failingResult.error : null,
+      startedAt: new Date(clock++).toISOString(),
+    }),
+    log: recordingLog(),
+    alertContext: { stackName: 'test', dashboardUrl: null },
+    ...overrides,
+  };
+}
+
+const cycle = (d: CycleDeps = deps()) => runCycle(checks, d, new Date(clock), `cycle-${clock}`);
+
+beforeEach(async () => {
+  db = await startEmbeddedDynamoDB();
+  store = new DynamoResultStore(db.client, { tableName: db.tableName });
+  published = [];
+  metricBatches = [];
+  statuses = { api: 'up', db: 'up' };
+  clock = Date.parse('2026-11-22T10:00:00.000Z');
+});
+afterEach(() => db.close());
+
+describe('runCycle on dynalite', () => {
+  it('records results, metrics, state and the incident, and publishes a transition once', async () => {
+    await cycle();
+    statuses.api = 'down';
+    await cycle();
+    expect(published).toEqual([]);
+    await cycle();
+    await cycle();
+    expect(published.map((e) => [e.kind, e.checkId])).toEqual([['down', 'api']]);
+    statuses.api = 'up';
+    await cycle();
+    expect(published.map((e) => e.kind)).toEqual(['down', 'recovered']);
+    expect(published[1]?.incidentId).toBe(published[0]?.incidentId);
+
+    expect(metricBatches).toHaveLength(5);
+    expect(metricBatches[0]?.map((r) => r.checkId)).toEqual(['api', 'db']);
+    const history = await store.listResults('api', new Date(0), new Date(clock));
+    expect(history.map((r) => r.status)).toEqual(['up', 'down', 'down', 'down', 'up']);
+    const [incident] = await store.listIncidents('api');
+    expect(incident).toMatchObject({ checkId: 'api', cause: failingResult.error, id: published[0]?.incidentId });
+    expect(incident?.endedAt).toBe(history[4]?.startedAt);
+    expect((await store.getState('api'))?.outbox).toEqual([]);
+  });
+
+  it('publishes a transition once when the same cycle runs twice at the same time', async () => {
+    await cycle();
+    statuses.api = 'down';
+    await cycle(); // one failure: the next one crosses the threshold
+    // Both invocations read the state before either writes: the worst interleaving, every time.
+    let reads = 0;
+    let release: () => void = () => {};
+    const bothRead = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const racing = deps({
+      store: Object.assign(Object.create(store), {
+        getState: async (id: string) => {
+          const state = await store.getState(id);
+          if (id === 'api' && ++reads === 2) release();
+          if (id === 'api') await bothRead;
+          return state;
+        },
+      }),
+    });
+    const reports = await Promise.all([cycle(racing), cycle(racing)]);
+    expect(published.filter((e) => e.kind === 'down')).toHaveLength(1);
+    expect(reports.flatMap((r) => r.superseded).filter((id) => id === 'api')).toEqual(['api']);
+  });
+
+  it('keeps an event whose publish failed and sends it with the next cycle, once', async () => {
+    statuses.api = 'down';
+    await cycle();
+    let failNext = true;
+    const flaky = deps({
+      publisher: {
+        publish: async (event) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('SNS throttled');
+          }
+          published.push(event);
+        },
+      },
+    });
+    const lost = await cycle(flaky);
+    expect(lost.published).toEqual([]);
+    expect((await store.getState('api'))?.outbox.map((e) => e.kind)).toEqual(['down']);
+    const retried = await cycle(flaky);
+    expect(retried.published.map((e) => e.kind)).toEqual(['down']);
+    await cycle(flaky);
+    expect(published.map((e) => e.kind)).toEqual(['down']);
+  });
+
+  it('carries on with the other checks when one check’s storage fails', async () => {
+    statuses = { api: 'down', db: 'down' };
+    const log = recordingLog();
+    const broken = deps({
+      log,
+      store: Object.assign(Object.create(store), {
+        getState: (id: string) => (id === 'api' ? Promise.reject(new Error('throttled')) : store.getState(id)),
+      }),
+    });
+    await cycle(broken);
+    const report = await cycle(broken);
+    expect(report.results.map((r) => r.checkId)).toEqual(['api', 'db']);
+    expect(published.map((e) => e.checkId)).toEqual(['db']);
+    expect(log.lines.filter((l) => l.level === 'error').map((l) => [l.message, l.attributes.checkId])).toEqual([
+      ['state not updated', 'api'],
+      ['state not updated', 'api'],
+    ]);
+  });
+
+  it('keeps at most `concurrency` probes in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const many = config({
+      checks: Array.from({ length: 7 }, (_, i) => ({ id: `c${i}`, type: 'tcp', host: 'h', port: 1 })),
+    }).checks;
+    const slow = deps({
+      concurrency: 3,
+      runCheck: async (check) => {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight--;
+        return { ...failingResult, checkId: check.id, status: 'up', error: null };
+      },
+    });
+    const report = await runCycle(many, slow, new Date(clock), 'bounded');
+    expect(report.results.map((r) => r.checkId)).toEqual(many.map((c) => c.id));
+    expect(peak).toBe(3);
+  });
+});

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
+import { initialState } from '../../lambdas/core/alert-state.js';
+import { alertEvent, failingResult } from '../support/events.js';
+
+let db: EmbeddedDynamoDB;
+let store: DynamoResultStore;
+
+beforeAll(async () => {
+  db = await startEmbeddedDynamoDB();
+  store = new DynamoResultStore(db.client, { tableName: db.tableName, retentionMs: 60_000 });
+});
+afterAll(() => db.close());
+
+const at = (iso: string, checkId = 'results-check') => ({ ...failingResult, checkId, startedAt: iso });
+
+describe('DynamoResultStore on dynalite', () => {
+  it('lists results in a window, oldest first, skipping expired ones', async () => {
+    await store.putResult(at('2026-11-22T10:00:00.000Z'));
+    await store.putResult(at('2026-11-22T10:00:30.000Z'));
+    await store.putResult(at('2026-11-22T10:01:30.000Z'));
+    await store.putResult(at('2026-11-22T10:01:00.000Z', 'another-check'));
+    const now = new Date('2026-11-22T10:01:10.000Z'); // the first result expired at 10:01:00
+    const listed = await store.listResults('results-check', new Date('2026-11-22T09:00:00.000Z'), now);
+    expect(listed.map((r) => r.startedAt)).toEqual(['2026-11-22T10:00:30.000Z', '2026-11-22T10:01:30.000Z']);
+    expect(listed[0]).toEqual(at('2026-11-22T10:00:30.000Z'));
+    const since = await store.listResults('results-check', new Date('2026-11-22T10:01:00.000Z'), now);
+    expect(since.map((r) => r.startedAt)).toEqual(['2026-11-22T10:01:30.000Z']);
+  });
+
+  it('writes state only over the version it read', async () => {
+    const first = { ...initialState('state-check'), version: 1, failures: 1, outbox: [alertEvent()] };
+    expect(await store.getState('state-check')).toBeNull();
+    expect(await store.putState(first)).toBe(true);
+    expect(await store.getState('state-check')).toEqual(first);
+    expect(await store.putState(first)).toBe(false); // version 1 again: someone already wrote it
+    expect(await store.putState({ ...first, version: 3 })).toBe(false); // skipping a version
+    expect(await store.putState({ ...first, version: 2, failures: 2 })).toBe(true);
+    expect((await store.getState('state-check'))?.failures).toBe(2);
+  });
+
+  it('lets exactly one of two concurrent writers of the same version win', async () => {
+    const base = { ...initialState('race-check'), version: 1 };
+    const outcomes = await Promise.all([store.putState(base), store.putState({ ...base, failures: 9 })]);
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('opens and closes incidents', async () => {
+    const incident = { id: 'inc-check/2026-11-22T10:00:00.000Z', startedAt: '2026-11-22T10:00:00.000Z' };
+    await store.openIncident({
+      ...incident,
+      checkId: 'inc-check',
+      endedAt: null,
+      cause: failingResult.error,
+      firstFailure: failingResult,
+    });
+    await store.closeIncident('inc-check', incident, '2026-11-22T10:05:00.000Z');
+    expect(await store.listIncidents('inc-check')).toEqual([
+      {
+        ...incident,
+        checkId: 'inc-check',
+        endedAt: '2026-11-22T10:05:00.000Z',
+        cause: failingResult.error,
+        firstFailure: failingResult,
+      },
+    ]);
+  });
+});

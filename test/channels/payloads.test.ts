@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { buildPagerDutyEvents } from '../../lambdas/channels/pagerduty.js';
+import { buildSlackMessage } from '../../lambdas/channels/slack.js';
+import { alertEvent, failingResult } from '../support/events.js';
+
+const recovered = alertEvent({
+  kind: 'recovered',
+  from: 'down',
+  at: '2026-11-22T10:04:12.000Z',
+  result: { ...failingResult, status: 'up', error: null, httpStatus: 200 },
+});
+
+describe('Slack message', () => {
+  it('carries the severity colour, the failing assertion, timings and links', () => {
+    const message = buildSlackMessage(alertEvent()) as { text: string; attachments: { color: string; blocks: unknown[] }[] };
+    expect(message.text).toBe('DOWN: Public API health: expected status 200, got 503');
+    const [attachment] = message.attachments;
+    expect(attachment?.color).toBe('#d62728');
+    const text = JSON.stringify(attachment?.blocks);
+    expect(text).toContain('expected status 200, got 503');
+    expect(text).toContain('`http_status`');
+    expect(text).toContain('dns 1.2 ms · connect 0.4 ms · tls 3.1 ms · ttfb 20.5 ms · total 25 ms');
+    expect(attachment?.blocks).toContainEqual({
+      type: 'actions',
+      elements: [
+        { type: 'button', text: { type: 'plain_text', text: 'Dashboard' }, url: 'https://dash.example/vigil' },
+        { type: 'button', text: { type: 'plain_text', text: 'Runbook' }, url: 'https://runbooks.example/api' },
+      ],
+    });
+  });
+
+  it.each([
+    [alertEvent({ severity: 'warning' }), '#ff9f1c'],
+    [alertEvent({ severity: 'info' }), '#439fe0'],
+    [recovered, '#2eb67d'],
+  ])('colours %# by severity or recovery', (event, colour) => {
+    expect((buildSlackMessage(event) as { attachments: { color: string }[] }).attachments[0]?.color).toBe(colour);
+  });
+
+  it('says how long a resolved outage lasted', () => {
+    expect((buildSlackMessage(recovered) as { text: string }).text).toBe('RECOVERED: Public API health: back up after 6m 12s');
+  });
+
+  it('leaves out link buttons when there are no links', () => {
+    const message = buildSlackMessage(alertEvent({ dashboardUrl: null, runbookUrl: null }));
+    expect(JSON.stringify(message)).not.toContain('"actions"');
+  });
+});
+
+describe('PagerDuty events', () => {
+  it('triggers on down with the stable dedup key and the mapped severity', () => {
+    expect(buildPagerDutyEvents(alertEvent({ severity: 'warning' }))).toEqual([
+      {
+        event_action: 'trigger',
+        dedup_key: 'vigil/prod/api',
+        payload: {
+          summary: 'DOWN: Public API health: expected status 200, got 503',
+          source: 'vigil/prod',
+          severity: 'warning',
+          timestamp: '2026-11-22T10:00:00.500Z',
+          component: 'api',
+          class: 'http_status',
+          custom_details: {
+            check: 'Public API health',
+            incidentId: 'api/2026-11-22T09:58:00.000Z',
+            error: failingResult.error,
+            httpStatus: 503,
+            timings: failingResult.timings,
+          },
+        },
+        client: 'Vigil',
+        client_url: 'https://dash.example/vigil',
+        links: [
+          { href: 'https://dash.example/vigil', text: 'Vigil dashboard' },
+          { href: 'https://runbooks.example/api', text: 'Runbook' },
+        ],
+      },
+    ]);
+  });
+
+  it('resolves on recovery from down with the same dedup key', () => {
+    expect(buildPagerDutyEvents(recovered)).toEqual([{ event_action: 'resolve', dedup_key: 'vigil/prod/api' }]);
+  });
+
+  it('does not page for degradation or its recovery', () => {
+    expect(buildPagerDutyEvents(alertEvent({ kind: 'degraded', severity: 'warning' }))).toEqual([]);
+    expect(buildPagerDutyEvents({ ...recovered, from: 'degraded' })).toEqual([]);
+  });
+
+  it('sends a test as a trigger and resolve of its own key, so no incident stays open', () => {
+    const events = buildPagerDutyEvents(alertEvent({ kind: 'test', result: null })) as {
+      event_action: string;
+      dedup_key: string;
+    }[];
+    expect(events.map((e) => e.event_action)).toEqual(['trigger', 'resolve']);
+    expect(events[0]?.dedup_key).toBe(events[1]?.dedup_key);
+    expect(events[0]?.dedup_key).not.toBe('vigil/prod/api');
+  });
+
+  it('keeps the summary within PagerDuty’s 1024 characters', () => {
+    const long = alertEvent({ result: { ...failingResult, error: { kind: 'assertion', message: 'x'.repeat(5000) } } });
+    const [trigger] = buildPagerDutyEvents(long) as { payload: { summary: string } }[];
+    expect(trigger?.payload.summary).toHaveLength(1024);
+  });
+});
