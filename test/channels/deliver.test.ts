@@ -43,7 +43,7 @@ describe('deliver to a local Slack stand-in', () => {
     expect(outcome).toEqual({ channel: 'ops-slack', delivered: true, attempts: 1, error: null });
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]?.path).toBe(SECRET_PATH);
-    expect((receiver.received[0]?.body as { text: string }).text).toBe('DOWN: Public API health: expected status 200, got 503');
+    expect(receiver.received[0]?.body).toMatchObject({ text: 'DOWN: Public API health: expected status 200, got 503' });
   });
 
   it('retries 429 after Retry-After and 5xx with doubling backoff, then delivers', async () => {
