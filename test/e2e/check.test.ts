@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vigil } from '../support/cli.js';
+import { type Running, refusedPort, startHttp } from '../support/servers.js';
+
+let target: Running;
+let dir: string;
+let refused: number;
+
+beforeAll(async () => {
+  target = await startHttp((req, res) => {
+    if (req.url === '/health') res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"healthy"}');
+    else if (req.url === '/failing') res.writeHead(503).end('{"status":"unhealthy"}');
+    else if (req.url === '/slow') setTimeout(() => res.writeHead(200).end('{"status":"healthy"}'), 400);
+    else if (req.url === '/wrong-body') res.writeHead(200).end('{"status":"maintenance"}');
+    else res.writeHead(404).end();
+  });
+  refused = await refusedPort();
+  dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+});
+afterAll(() => target.close());
+
+function writeConfig(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('vigil check --json', () => {
+  it('classifies healthy, failing, slow, wrong-body and refused targets per the contract', async () => {
+    const path = writeConfig(
+      'mixed.yaml',
+      `
+defaults: { timeout: 2s }
+checks:
+  - { id: healthy, type: http, url: "${target.url}/health", healthJson: true }
+  - { id: failing, type: http, url: "${target.url}/failing", expect: { status: [200] } }
+  - { id: slow, type: http, url: "${target.url}/slow", expect: { maxResponseTimeMs: 1500, degradedResponseTimeMs: 200 } }
+  - { id: wrong-body, type: http, url: "${target.url}/wrong-body", expect: { json: [{ path: $.status, equals: healthy }] } }
+  - { id: refused, type: http, url: "http://127.0.0.1:${refused}/" }
+  - { id: refused-tcp, type: tcp, host: 127.0.0.1, port: ${refused} }
+`,
+    );
+    const { code, stdout } = await vigil(['check', '--config', path, '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    const byId = Object.fromEntries(report.results.map((r: { checkId: string }) => [r.checkId, r]));
+    expect(Object.keys(byId)).toEqual(['healthy', 'failing', 'slow', 'wrong-body', 'refused', 'refused-tcp']);
+    expect(byId.healthy).toMatchObject({ status: 'up', error: null, httpStatus: 200 });
+    expect(byId.failing).toMatchObject({
+      status: 'down',
+      error: { kind: 'http_status', message: 'expected status 200, got 503' },
+      httpStatus: 503,
+    });
+    expect(byId.slow).toMatchObject({ status: 'degraded', error: null, httpStatus: 200 });
+    expect(byId['wrong-body']).toMatchObject({
+      status: 'down',
+      error: { kind: 'assertion', message: '$.status expected "healthy", got "maintenance"' },
+    });
+    expect(byId.refused).toMatchObject({ status: 'down', error: { kind: 'connect_refused' }, httpStatus: null });
+    expect(byId['refused-tcp']).toMatchObject({ status: 'down', error: { kind: 'connect_refused' } });
+    expect(report.summary).toEqual({ up: 1, degraded: 1, down: 4 });
+
+    const timings = byId.healthy.timings;
+    expect(Object.keys(timings)).toEqual(['dnsMs', 'connectMs', 'tlsMs', 'ttfbMs', 'totalMs']);
+    expect(timings).toMatchObject({ dnsMs: null, tlsMs: null });
+    expect(timings.totalMs).toBeGreaterThan(0);
+    expect(byId.slow.timings.totalMs).toBeGreaterThanOrEqual(400);
+    expect(new Date(byId.healthy.startedAt).toISOString()).toBe(byId.healthy.startedAt);
+  });
+
+  it('exits 0 when everything is up or degraded, and --only picks checks', async () => {
+    const path = writeConfig(
+      'ok.yaml',
+      `checks:\n  - { id: a, type: http, url: "${target.url}/health" }\n  - { id: b, type: http, url: "${target.url}/failing" }\n`,
+    );
+    const { code, stdout } = await vigil(['check', '--config', path, '--json', '--only', 'a']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).results.map((r: { checkId: string }) => r.checkId)).toEqual(['a']);
+  });
+
+  it('prints a readable table by default', async () => {
+    const path = writeConfig('table.yaml', `checks:\n  - { id: api, type: http, url: "${target.url}/failing" }\n`);
+    const { code, stdout } = await vigil(['check', '--config', path]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^CHECK\s+STATUS\s+HTTP\s+TOTAL\s+DETAIL\napi\s+down\s+503\s+[\d.]+ ms\s+http_status: expected status 2xx, got 503\n\n0 up, 0 degraded, 1 down\n$/,
+    );
+  });
+});
+
+describe('bad config and usage exit 2 with a message, never a stack trace', () => {
+  it.each([
+    [['validate', '--config', 'BAD'], 'checks[0].expect.status[0]: expected an HTTP status 100-599, got 700'],
+    [['check', '--config', 'BAD'], 'checks[0].expect.status[0]: expected an HTTP status 100-599, got 700'],
+    [['check', '--config', '/nonexistent/vigil.yaml'], '/nonexistent/vigil.yaml: file not found'],
+    [['check', '--frobnicate'], "Unknown option '--frobnicate'"],
+    [['launch'], 'unknown command "launch"'],
+    [['test-alert', '--config', 'OK'], 'test-alert needs --channel NAME'],
+    [['check', '--config', 'OK', '--only', 'nope'], '--only names unknown check "nope"'],
+  ])('vigil %j', async (args, message) => {
+    const bad = writeConfig('bad.yaml', 'checks:\n  - { id: a, type: http, url: "http://x", expect: { status: [700] } }\n');
+    const ok = writeConfig('valid.yaml', 'checks:\n  - { id: a, type: tcp, host: 127.0.0.1, port: 1 }\n');
+    const { code, stderr } = await vigil(args.map((a) => (a === 'BAD' ? bad : a === 'OK' ? ok : a)));
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('validate says what it found in a good config', async () => {
+    const path = writeConfig('good.yaml', 'checks:\n  - { id: a, type: tcp, host: 127.0.0.1, port: 1 }\n');
+    const { code, stdout } = await vigil(['validate', '--config', path]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${path}: valid (1 checks, 0 channels)\n`);
+  });
+});

@@ -1,0 +1,172 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/core/config.js';
+import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
+import { VigilStack } from '../../lib/vigil-stack.js';
+
+const document = {
+  channels: {
+    'ops-slack': { type: 'slack', webhookUrl: { secret: 'vigil/ops-slack' } },
+    'platform-pd': { type: 'pagerduty', routingKey: { secret: 'vigil/pd' } },
+  },
+  checks: [
+    {
+      id: 'api-health',
+      name: 'Public API',
+      type: 'http',
+      url: 'https://api.example.com/health',
+      interval: '30s',
+      timeout: '5s',
+      headers: { authorization: { secret: 'vigil/api-token' } },
+    },
+    { id: 'web', type: 'http', url: 'https://www.example.com/', interval: '30s' },
+    { id: 'db-port', type: 'tcp', host: '10.0.0.5', port: 5432, interval: '5m' },
+  ],
+};
+
+function synth(doc: object = document) {
+  const app = new App();
+  const stack = new VigilStack(app, 'VigilTest', { config: parseConfig(doc), configDocument: doc });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+let template: Template;
+let stack: VigilStack;
+let app: App;
+
+beforeAll(() => {
+  ({ app, stack, template } = synth());
+});
+
+describe('VigilStack', () => {
+  it('keeps results in one on-demand, encrypted, point-in-time-recoverable table with TTL', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('runs both functions on nodejs24.x arm64 with reserved concurrency', () => {
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Runtime: 'nodejs24.x', Architectures: ['arm64'] },
+    });
+    expect(Object.keys(functions)).toHaveLength(2);
+    const reserved = Object.values(functions).map((f) => f.Properties.ReservedConcurrentExecutions);
+    expect(reserved.sort()).toEqual([10, 2]);
+  });
+
+  it('schedules one rule per interval group, sub-minute groups as runs within a minute', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => ({
+      schedule: r.Properties.ScheduleExpression,
+      input: JSON.parse(r.Properties.Targets[0].Input),
+      retries: r.Properties.Targets[0].RetryPolicy.MaximumRetryAttempts,
+      dlq: r.Properties.Targets[0].DeadLetterConfig !== undefined,
+    }));
+    expect(rules).toEqual([
+      {
+        schedule: 'rate(1 minute)',
+        input: { checkIds: ['api-health', 'web'], runs: 2, intervalMs: 30_000 },
+        retries: 0,
+        dlq: true,
+      },
+      { schedule: 'rate(5 minutes)', input: { checkIds: ['db-port'], runs: 1, intervalMs: 300_000 }, retries: 0, dlq: true },
+    ]);
+  });
+
+  it('gives the probe a timeout that covers its longest group', () => {
+    // 30 s group: second run starts at 30 s, its slowest timeout is 10 s (web's default) → 40 s, plus 30 s headroom.
+    const probe = stack.probes.function.fn.node.defaultChild as { timeout?: number };
+    expect(probe.timeout).toBe(70);
+  });
+
+  it('bundles the config into the code, not the template', () => {
+    const text = JSON.stringify(template.toJSON());
+    expect(text).not.toContain('api.example.com');
+    expect(text).not.toContain('VIGIL_CONFIG');
+  });
+
+  it('encrypts the alert topic with a rotating key and subscribes the notifier', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('grants least privilege: table item actions, namespaced metrics, publish, and each function only its secrets', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p) =>
+      JSON.stringify(p.Properties.PolicyDocument),
+    );
+    const probe = policies.find((p) => p.includes('cloudwatch:PutMetricData')) ?? '';
+    const notifier = policies.find((p) => p.includes('vigil/pd')) ?? '';
+    expect(probe).toContain('"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem","dynamodb:Query"');
+    expect(probe).not.toContain('dynamodb:DeleteItem');
+    expect(probe).toContain('{"StringEquals":{"cloudwatch:namespace":"Vigil"}}');
+    expect(probe).toContain('sns:Publish');
+    expect(probe).toContain('secret:vigil/api-token-??????');
+    expect(probe).not.toContain('vigil/pd');
+    expect(notifier).toContain('secret:vigil/ops-slack-??????');
+    expect(notifier).not.toContain('vigil/api-token');
+  });
+
+  it('draws availability and latency percentiles for every check', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const parts: unknown[] = dashboard?.Properties.DashboardBody['Fn::Join'][1];
+    const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REGION')).join(''));
+    const metrics = body.widgets.flatMap((w: { properties: { metrics?: unknown[][] } }) => w.properties.metrics ?? []);
+    const series = metrics.map((m: unknown[]) => [m[1], m[3], (m[4] as { stat?: string }).stat ?? 'Average']);
+    expect(series).toEqual(
+      ['api-health', 'web', 'db-port'].flatMap((id) => [
+        ['Availability', id, 'Average'],
+        ['Latency', id, 'p50'],
+        ['Latency', id, 'p95'],
+        ['Latency', id, 'p99'],
+      ]),
+    );
+  });
+
+  it('passes the AWS Solutions cdk-nag pack with only the acknowledged findings', () => {
+    acknowledgeNagFindings(stack);
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    expect(
+      report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`),
+    ).toEqual([]);
+  });
+});
+
+describe('VigilStack rejects what it cannot deploy, with config paths', () => {
+  it.each([
+    [
+      { checks: [{ id: 'fast', type: 'tcp', host: 'h', port: 1, interval: '5s' }] },
+      'checks[0].interval: the AWS stack runs checks at most every 10s, got 5s',
+    ],
+    [
+      { checks: [{ id: 'odd', type: 'tcp', host: 'h', port: 1, interval: '45s' }] },
+      'checks[0].interval: under a minute the interval must divide 60s evenly (10s, 12s, 15s, 20s, 30s), got 45s',
+    ],
+    [
+      { checks: [{ id: 'odd', type: 'tcp', host: 'h', port: 1, interval: '90s' }] },
+      'checks[0].interval: from a minute up the interval must be whole minutes, got 90s',
+    ],
+    [
+      {
+        channels: { s: { type: 'slack', webhookUrl: { env: 'SLACK_URL' } } },
+        checks: [{ id: 'a', type: 'tcp', host: 'h', port: 1 }],
+      },
+      'channels.s.webhookUrl: { env: SLACK_URL } is for local runs; in the AWS stack use { secret: NAME } (Secrets Manager)',
+    ],
+  ])('%j', (doc, problem) => {
+    expect(() => synth(doc)).toThrow(problem);
+  });
+});
