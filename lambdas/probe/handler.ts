@@ -16,7 +16,12 @@ import { createProbeApp, type ProbeEvent } from './app.js';
 
 const logger = new Logger({ serviceName: 'vigil-probe' });
 const secrets = new SecretsManagerClient({});
-const env = (name: string) => process.env[name] ?? '';
+/** Set by the stack; missing means a deploy outside it, which should fail at cold start, not per call. */
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: deploy through the Vigil stack`);
+  return value;
+}
 
 const app = createProbeApp({
   config: bundledConfig(),
@@ -24,7 +29,7 @@ const app = createProbeApp({
   metrics: new CloudWatchMetricsSink(new CloudWatchClient({})),
   publisher: new SnsAlertPublisher(new SNSClient({}), env('TOPIC_ARN')),
   log: powertoolsLog(logger),
-  alertContext: { stackName: env('STACK_NAME'), dashboardUrl: env('DASHBOARD_URL') || null },
+  alertContext: { stackName: env('STACK_NAME'), dashboardUrl: process.env.DASHBOARD_URL || null },
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

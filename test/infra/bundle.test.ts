@@ -1,0 +1,108 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
+import { startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
+import { parseConfig } from '../../lambdas/core/config.js';
+import { VigilStack } from '../../lib/vigil-stack.js';
+import { alertEvent } from '../support/events.js';
+import { type Receiver, startHttp, startReceiver } from '../support/servers.js';
+
+// Inside the project, so the bundle finds the AWS SDK in node_modules as it finds it in the Lambda runtime.
+const OUT = fileURLToPath(new URL('../../cdk.out/', import.meta.url));
+let slack: Receiver;
+let outdir: string;
+beforeAll(async () => {
+  slack = await startReceiver();
+  mkdirSync(OUT, { recursive: true });
+  outdir = mkdtempSync(join(OUT, 'bundle-test-'));
+  // The bundle is CommonJS, as Lambda runs it; the project's own "type": "module" must not apply here.
+  writeFileSync(join(outdir, 'package.json'), '{"type":"commonjs"}');
+});
+afterAll(async () => {
+  await slack.close();
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+/** The code the stack would upload for the function whose logical id contains `name`. */
+function bundledHandler(app: App, stack: VigilStack, name: string) {
+  const assembly = app.synth();
+  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  const [, resource] = Object.entries(functions).find(([id]) => id.includes(name)) ?? [];
+  const key: string = resource?.Properties.Code.S3Key;
+  const require = createRequire(import.meta.url);
+  return require(join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.js')).handler as (
+    event: unknown,
+    context: Context,
+  ) => Promise<unknown>;
+}
+
+describe('the bundled notifier Lambda', () => {
+  it('runs from its asset with the config inlined at synth, and delivers to Slack', async () => {
+    const document = {
+      channels: { chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } },
+      checks: [{ id: 'api', type: 'http', url: 'https://api.example.com/' }],
+    };
+    const app = new App({ outdir });
+    const stack = new VigilStack(app, 'BundleTest', { config: parseConfig(document), configDocument: document });
+    const handler = bundledHandler(app, stack, 'Notifier');
+    const event: SNSEvent = {
+      Records: [{ Sns: { Message: JSON.stringify(alertEvent()) } } as SNSEvent['Records'][number]],
+    };
+    const context = {
+      functionName: 'notify',
+      awsRequestId: 'req-1',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:notify',
+    } as Context;
+    expect(await handler(event, context)).toEqual({ delivered: 1 });
+    expect(slack.received).toHaveLength(1);
+    expect(slack.received[0]).toMatchObject({
+      path: '/hook',
+      body: { text: 'DOWN: Public API health: expected status 200, got 503' },
+    });
+  });
+});
+
+describe('the bundled probe Lambda', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('probes the checks its schedule names and records the results in DynamoDB', async () => {
+    const target = await startHttp((_req, res) => res.writeHead(200).end('ok'));
+    const metrics = await startReceiver();
+    const db = await startEmbeddedDynamoDB();
+    try {
+      const document = { checks: [{ id: 'api', type: 'http', url: `${target.url}/`, interval: '1m' }] };
+      const app = new App({ outdir });
+      const stack = new VigilStack(app, 'ProbeBundleTest', { config: parseConfig(document), configDocument: document });
+      // What Lambda's environment and the stack would set, pointed at local stand-ins.
+      vi.stubEnv('AWS_REGION', 'eu-west-1');
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+      vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+      vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH', metrics.url);
+      vi.stubEnv('AWS_ENDPOINT_URL_SNS', metrics.url);
+      vi.stubEnv('TABLE_NAME', db.tableName);
+      vi.stubEnv('STACK_NAME', 'ProbeBundleTest');
+      vi.stubEnv('TOPIC_ARN', 'arn:aws:sns:eu-west-1:123456789012:alerts');
+      const handler = bundledHandler(app, stack, 'Probe');
+      const context = {
+        functionName: 'probe',
+        awsRequestId: 'req-7',
+        invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:probe',
+      } as Context;
+      expect(await handler({ checkIds: ['api'], runs: 1, intervalMs: 60_000 }, context)).toEqual({ cycles: 1, results: 1 });
+      const store = new DynamoResultStore(db.client, { tableName: db.tableName });
+      const [result] = await store.listResults('api', new Date(0), new Date());
+      expect(result).toMatchObject({ checkId: 'api', status: 'up', httpStatus: 200 });
+      expect((await store.getState('api'))?.confirmed).toBe('up');
+      expect(metrics.received.length).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([target.close(), metrics.close(), db.close()]);
+    }
+  });
+});
