@@ -1,8 +1,8 @@
 /**
- * Resolves `{ secret }`, `{ env }` and plain values. Values are cached for the resolver's life
+ * Resolves `{ secret }`, `{ env }` and plain values; where `{ secret }` comes from is a SecretSource
+ * (Secrets Manager in AWS: secrets-manager.ts; the environment on a laptop: below). Values are cached for the resolver's life
  * (one per invocation or CLI run) and never logged; errors name the reference, not the value.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretRef } from '../core/config.js';
 import { SecretError } from '../core/errors.js';
 
@@ -27,19 +27,6 @@ export function createSecretResolver(source: SecretSource, env: NodeJS.ProcessEn
       pending.catch(() => cache.delete(ref.secret));
     }
     return pending;
-  };
-}
-
-export function secretsManagerSource(client: SecretsManagerClient): SecretSource {
-  return async (name) => {
-    try {
-      const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: name }));
-      if (!SecretString) throw new SecretError(`secret ${name} has no string value`);
-      return SecretString;
-    } catch (error) {
-      if (error instanceof SecretError) throw error;
-      throw new SecretError(`secret ${name} could not be read: ${(error as Error).name}`, { cause: error });
-    }
   };
 }
 

@@ -2,10 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../core/config-file.js';
 import { UserError } from '../core/errors.js';
-import { checkCommand } from './check.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
-import { monitorCommand } from './monitor.js';
-import { testAlertCommand } from './test-alert.js';
 
 const USAGE = `usage: vigil <command> [options]
 
@@ -53,10 +50,15 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   }
   const load = () => loadConfigFile(values.config).config;
   switch (command) {
-    case 'check':
+    // Commands load their modules on demand: `vigil check` should not pay for dynalite and the SDK.
+    case 'check': {
+      const { checkCommand } = await import('./check.js');
       return checkCommand(load(), { json: values.json, only }, io);
-    case 'monitor':
+    }
+    case 'monitor': {
+      const { monitorCommand } = await import('./monitor.js');
       return monitorCommand(load(), { dataDir: values.data }, io);
+    }
     case 'validate': {
       const config = load();
       io.stdout(`${values.config}: valid (${config.checks.length} checks, ${Object.keys(config.channels).length} channels)`);
@@ -64,7 +66,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     }
     case 'test-alert':
       if (!values.channel) throw new UserError('test-alert needs --channel NAME');
-      return testAlertCommand(load(), values.channel, io);
+      return (await import('./test-alert.js')).testAlertCommand(load(), values.channel, io);
     default:
       io.stderr(`vigil: unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;

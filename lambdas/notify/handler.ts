@@ -4,7 +4,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { powertoolsLog } from '../adapters/powertools-log.js';
-import { createSecretResolver, secretsManagerSource } from '../adapters/secrets.js';
+import { createSecretResolver } from '../adapters/secrets.js';
+import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { bundledConfig } from '../bundled-config.js';
 import { createNotifierApp } from './app.js';
 

@@ -4,7 +4,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchMetricsSink } from '../../lambdas/adapters/cloudwatch.js';
-import { createSecretResolver, localSecretVariable, secretsManagerSource } from '../../lambdas/adapters/secrets.js';
+import { createSecretResolver, localSecretVariable } from '../../lambdas/adapters/secrets.js';
+import { secretsManagerSource } from '../../lambdas/adapters/secrets-manager.js';
 import { SnsAlertPublisher } from '../../lambdas/adapters/sns.js';
 import { alertEvent, failingResult } from '../support/events.js';
 
