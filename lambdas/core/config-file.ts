@@ -43,16 +43,24 @@ function inlineCaFiles(document: unknown, baseDir: string, source: string): unkn
   const checks = (document as { checks?: unknown })?.checks;
   if (!Array.isArray(checks)) return document;
   const problems: string[] = [];
-  const inlined = checks.map((check, i) => {
-    const tls = (check as { tls?: { caFile?: unknown } })?.tls;
-    if (typeof tls?.caFile !== 'string') return check;
-    const { caFile, ...rest } = tls;
+  const read = (caFile: string, path: string): string | undefined => {
     try {
-      return { ...check, tls: { ...rest, ca: readFileSync(resolve(baseDir, caFile as string), 'utf8') } };
+      return readFileSync(resolve(baseDir, caFile), 'utf8');
     } catch {
-      problems.push(`checks[${i}].tls.caFile: cannot read "${caFile}"`);
-      return check;
+      problems.push(`${path}: cannot read "${caFile}"`);
+      return undefined;
     }
+  };
+  // http checks keep TLS options under `tls`; tls checks have them at the top.
+  const inlined = checks.map((check, i) => {
+    const { tls, caFile } = (check ?? {}) as { tls?: { caFile?: unknown }; caFile?: unknown };
+    if (typeof caFile === 'string') {
+      const { caFile: _file, ...rest } = check as Record<string, unknown>;
+      return { ...rest, ca: read(caFile, `checks[${i}].caFile`) };
+    }
+    if (typeof tls?.caFile !== 'string') return check;
+    const { caFile: file, ...rest } = tls;
+    return { ...check, tls: { ...rest, ca: read(file as string, `checks[${i}].tls.caFile`) } };
   });
   if (problems.length > 0) throw new ConfigError(problems, source);
   return { ...(document as object), checks: inlined };

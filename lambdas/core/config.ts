@@ -51,29 +51,87 @@ const httpUrl = z.string({ error: 'expected an http(s) URL' }).refine(
   { error: (issue) => `expected an http(s) URL, got "${String(issue.input)}"` },
 );
 
-const httpStatus = z.number().refine((n) => Number.isInteger(n) && n >= 100 && n <= 599, {
-  error: (issue) => `expected an HTTP status 100-599, got ${String(issue.input)}`,
+/** A status code, a class like "2xx", or a range like "200-299". */
+const statusPattern = z.union([z.number(), z.string()]).refine((value) => parseStatusPattern(value) !== null, {
+  error: (issue) =>
+    typeof issue.input === 'number'
+      ? `expected an HTTP status 100-599, got ${issue.input}`
+      : `expected an HTTP status 100-599, a class like "2xx" or a range like "200-299", got ${JSON.stringify(issue.input)}`,
 });
 
-const checkId = z.string({ error: 'expected an id of 1-64 characters a-z, 0-9 and -' }).regex(/^[a-z0-9-]{1,64}$/, {
-  error: (issue) => `expected an id of 1-64 characters a-z, 0-9 and -, got "${String(issue.input)}"`,
-});
+/** [low, high] inclusive, or null when the pattern is not one. */
+export function parseStatusPattern(value: unknown): [number, number] | null {
+  const valid = (n: number) => Number.isInteger(n) && n >= 100 && n <= 599;
+  if (typeof value === 'number') return valid(value) ? [value, value] : null;
+  if (typeof value !== 'string') return null;
+  const cls = /^([1-5])xx$/i.exec(value);
+  if (cls) return [Number(cls[1]) * 100, Number(cls[1]) * 100 + 99];
+  const range = /^(\d{3})-(\d{3})$/.exec(value);
+  if (range && valid(Number(range[1])) && valid(Number(range[2])) && Number(range[1]) <= Number(range[2])) {
+    return [Number(range[1]), Number(range[2])];
+  }
+  return null;
+}
 
-const jsonAssertion = z.strictObject({
-  /** `$.a.b[0]` style path into the response body. */
-  path: z.string().regex(/^\$/, { error: 'expected a JSONPath starting with $' }),
-  equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
-});
+const checkId = z
+  .string({ error: 'expected an id of 1-64 characters a-z, 0-9 and -' })
+  .regex(/^[a-z0-9-]{1,64}$/, {
+    error: (issue) => `expected an id of 1-64 characters a-z, 0-9 and -, got "${String(issue.input)}"`,
+  });
+
+const regex = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `expected a regular expression, got ${JSON.stringify(issue.input)}` },
+);
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const OPERATORS = ['equals', 'notEquals', 'lt', 'gt', 'contains', 'matches', 'exists'] as const;
+
+/** Exactly one comparison; used by JSON and header assertions. */
+const operatorFields = {
+  equals: scalar.optional(),
+  notEquals: scalar.optional(),
+  lt: z.number().optional(),
+  gt: z.number().optional(),
+  contains: z.string().optional(),
+  matches: regex.optional(),
+  /** true: must be present; false: must be absent. */
+  exists: z.boolean().optional(),
+};
+const exactlyOneOperator = (value: Record<string, unknown>) => OPERATORS.filter((op) => value[op] !== undefined).length === 1;
+const operatorError = `expected exactly one of ${OPERATORS.join(', ')}`;
+
+const jsonAssertion = z
+  .strictObject({
+    /** `$.a.b[0]` style path into the response body. */
+    path: z.string().regex(/^\$/, { error: 'expected a JSONPath starting with $' }),
+    ...operatorFields,
+  })
+  .refine(exactlyOneOperator, { error: operatorError });
+
+const headerAssertion = z
+  .strictObject({ name: z.string().min(1), ...operatorFields })
+  .refine(exactlyOneOperator, { error: operatorError });
 
 const expect = z.strictObject({
-  /** Accepted status codes. @default 200-299 */
-  status: z.array(httpStatus).min(1).optional(),
+  /** Accepted statuses: codes, classes ("2xx") or ranges ("200-299"). @default ["2xx"] */
+  status: z.array(statusPattern).min(1).optional(),
   /** Slower than this → down (`assertion`). */
   maxResponseTimeMs: z.number().positive().optional(),
   /** Slower than this → degraded. */
   degradedResponseTimeMs: z.number().positive().optional(),
   bodyContains: z.string().min(1).optional(),
+  bodyNotContains: z.string().min(1).optional(),
+  bodyMatches: regex.optional(),
   json: z.array(jsonAssertion).optional(),
+  headers: z.array(headerAssertion).optional(),
   /** Fewer days than this until the certificate expires → down (`assertion`). */
   certMinDaysRemaining: z.number().int().min(0).optional(),
 });
@@ -90,7 +148,18 @@ const commonCheck = {
   /** Channel names; a check without `channels` notifies every channel. */
   channels: z.array(z.string()).optional(),
   runbookUrl: httpUrl.optional(),
+  /** Immediate re-probes that must also fail before a failure counts. @default 0 */
+  retries: z.number().int().min(0).max(5, { error: 'expected 0 to 5 retries' }).optional(),
+  /** Pause before each retry. @default 1s */
+  retryDelay: duration(0, 'retryDelay').optional(),
 };
+
+const tlsOptions = z.strictObject({
+  /** PEM file of extra trusted CAs, relative to the config file. The loader inlines it as `ca`. */
+  caFile: z.string().min(1).optional(),
+  ca: z.string().min(1).optional(),
+  insecureSkipVerify: z.boolean().default(false),
+});
 
 const httpCheck = z.strictObject({
   ...commonCheck,
@@ -99,18 +168,27 @@ const httpCheck = z.strictObject({
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
   headers: z.record(z.string(), secretRef).default({}),
   body: z.string().optional(),
-  tls: z
-    .strictObject({
-      /** PEM file of extra trusted CAs, relative to the config file. The loader inlines it as `ca`. */
-      caFile: z.string().min(1).optional(),
-      ca: z.string().min(1).optional(),
-      insecureSkipVerify: z.boolean().default(false),
-    })
+  /** Sent as the Authorization header; never to another host after a redirect. */
+  auth: z
+    .union(
+      [
+        z.strictObject({ basic: z.strictObject({ username: z.string(), password: secretRef }) }),
+        z.strictObject({ bearer: secretRef }),
+      ],
+      { error: 'expected { basic: { username, password } } or { bearer: TOKEN }' },
+    )
     .optional(),
+  tls: tlsOptions.optional(),
+  /** @default true */
+  followRedirects: z.boolean().default(true),
+  /** More redirects than this → `redirect_limit`. @default 5 */
+  maxRedirects: z.number().int().min(0).max(20).default(5),
+  /** Follow a redirect to another host. @default true */
+  crossHostRedirects: z.boolean().default(true),
   expect: expect.default({}),
   /** Understand `{"status":"healthy|degraded|unhealthy"}` bodies. @default false */
   healthJson: z.boolean().default(false),
-  /** Largest body read, in bytes. @default 1 MiB */
+  /** Largest body read (after decompression), in bytes. @default 1 MiB */
   maxBodyBytes: z
     .number()
     .int()
@@ -118,15 +196,66 @@ const httpCheck = z.strictObject({
     .default(1024 * 1024),
 });
 
+const port = z.number().int().min(1, { error: 'expected a port 1-65535' }).max(65_535, { error: 'expected a port 1-65535' });
+
 const tcpCheck = z.strictObject({
   ...commonCheck,
   type: z.literal('tcp'),
   host: z.string().min(1),
-  port: z.number().int().min(1).max(65_535, { error: 'expected a port 1-65535' }),
+  port,
+  /** Written once connected (e.g. "PING\r\n"). */
+  send: z.string().optional(),
+  /** The bytes received must contain this (read up to 64 KiB). */
+  expectBanner: z.string().min(1).optional(),
 });
 
-const check = z.discriminatedUnion('type', [httpCheck, tcpCheck], {
-  error: 'expected a check with type http or tcp',
+const tlsCheck = z.strictObject({
+  ...commonCheck,
+  type: z.literal('tls'),
+  host: z.string().min(1),
+  /** @default 443 */
+  port: port.default(443),
+  /** SNI and the name the certificate must match. @default host */
+  servername: z.string().min(1).optional(),
+  caFile: z.string().min(1).optional(),
+  ca: z.string().min(1).optional(),
+  expect: z
+    .strictObject({
+      /** Fewer days left → down. @default 7 */
+      certMinDaysRemaining: z.number().int().min(0).default(7),
+      /** Fewer days left → degraded. @default 21 */
+      certWarnDaysRemaining: z.number().int().min(0).default(21),
+    })
+    .default({ certMinDaysRemaining: 7, certWarnDaysRemaining: 21 }),
+});
+
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT', 'MX'] as const;
+export const DNS_RCODES = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED'] as const;
+
+const dnsCheck = z.strictObject({
+  ...commonCheck,
+  type: z.literal('dns'),
+  /** The name to resolve. */
+  name: z.string().min(1),
+  /** @default A */
+  recordType: z.enum(DNS_RECORD_TYPES, { error: `expected one of ${DNS_RECORD_TYPES.join(', ')}` }).default('A'),
+  /** "host" or "host:port" of the DNS server to ask. @default the system resolver */
+  resolver: z
+    .string()
+    .regex(/^[^\s:]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/, { error: 'expected "host" or "host:port"' })
+    .optional(),
+  expect: z
+    .strictObject({
+      /** @default NOERROR */
+      rcode: z.enum(DNS_RCODES, { error: `expected one of ${DNS_RCODES.join(', ')}` }).default('NOERROR'),
+      /** Each of these must be among the answers (MX as "10 mail.example.com"). */
+      answers: z.array(z.string()).optional(),
+    })
+    .default({ rcode: 'NOERROR' }),
+});
+
+const check = z.discriminatedUnion('type', [httpCheck, tcpCheck, tlsCheck, dnsCheck], {
+  error: 'expected a check with type http, tcp, tls or dns',
 });
 
 const slackChannel = z.strictObject({ type: z.literal('slack'), webhookUrl: secretRef });
@@ -170,6 +299,8 @@ type RawCheck = RawConfig['checks'][number];
 export type ChannelConfig = z.output<typeof channel>;
 export type ChannelType = ChannelConfig['type'];
 export type JsonAssertion = z.output<typeof jsonAssertion>;
+export type HeaderAssertion = z.output<typeof headerAssertion>;
+export type StatusPattern = z.output<typeof statusPattern>;
 
 /** A check with every default applied: what probes and the state machine consume. */
 interface ResolvedFields {
@@ -181,11 +312,15 @@ interface ResolvedFields {
   readonly severity: Severity;
   readonly channels: readonly string[];
   readonly runbookUrl: string | null;
+  readonly retries: number;
+  readonly retryDelayMs: number;
 }
 type Resolve<C> = Omit<C, keyof typeof commonCheck> & ResolvedFields & { readonly id: string };
 export type HttpCheck = Resolve<Extract<RawCheck, { type: 'http' }>>;
 export type TcpCheck = Resolve<Extract<RawCheck, { type: 'tcp' }>>;
-export type Check = HttpCheck | TcpCheck;
+export type TlsCheck = Resolve<Extract<RawCheck, { type: 'tls' }>>;
+export type DnsCheck = Resolve<Extract<RawCheck, { type: 'dns' }>>;
+export type Check = HttpCheck | TcpCheck | TlsCheck | DnsCheck;
 export type CheckType = Check['type'];
 
 export interface Config {
@@ -236,6 +371,8 @@ function resolveCheck(c: RawCheck, raw: RawConfig): Check {
     severity: c.severity ?? d.severity,
     channels: c.channels ?? Object.keys(raw.channels),
     runbookUrl: c.runbookUrl ?? null,
+    retries: c.retries ?? 0,
+    retryDelayMs: c.retryDelay ?? 1_000,
   } as Check;
 }
 
@@ -264,6 +401,10 @@ function crossCheckProblems(checks: readonly Check[], raw: RawConfig): string[] 
         problems.push(`${at}.expect.degradedResponseTimeMs: ${degraded} must be below maxResponseTimeMs ${max}`);
       }
       if (c.tls?.caFile && c.tls.ca) problems.push(`${at}.tls: give caFile or ca, not both`);
+    }
+    if (c.type === 'tls') {
+      const { certMinDaysRemaining: min, certWarnDaysRemaining: warn } = c.expect;
+      if (warn < min) problems.push(`${at}.expect.certWarnDaysRemaining: ${warn} must not be below certMinDaysRemaining ${min}`);
     }
   });
   return problems;

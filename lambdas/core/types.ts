@@ -41,7 +41,16 @@ export interface Timings {
 export interface PeerCertificate {
   readonly subject: string;
   readonly issuer: string;
+  readonly validFrom: string;
   readonly validTo: string;
+  /** Subject alternative names, as "DNS:api.example.com" / "IP Address:10.0.0.1". */
+  readonly altNames: readonly string[];
+}
+
+/** What a DNS query returned: the response code and the answers as text (MX as "10 mail.example.com"). */
+export interface DnsAnswer {
+  readonly rcode: string;
+  readonly answers: readonly string[];
 }
 
 /** What a probe saw, before any judgement. `error` is set when the transport itself failed. */
@@ -53,6 +62,7 @@ export interface Observation {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer | null;
   readonly certificate: PeerCertificate | null;
+  readonly dns: DnsAnswer | null;
 }
 
 /** ★ One judged probe run, as printed by `vigil check --json` and stored in DynamoDB. */

@@ -1,19 +1,42 @@
 /** The probe registry and the one entry point the cycle uses: probe a check, judge it, never throw. */
 import type { Check, CheckType } from '../core/config.js';
 import { evaluateCheck } from '../core/evaluate.js';
-import type { CheckResult, Observation } from '../core/types.js';
+import type { CheckResult } from '../core/types.js';
+import { probeDns } from './dns.js';
 import { probeHttp } from './http.js';
-import type { Probe, ProbeContext } from './probe.js';
+import { noTimings, observation, type Probe, type ProbeContext } from './probe.js';
 import { probeTcp } from './tcp.js';
+import { probeTls } from './tls.js';
 
 const probes = {
   http: probeHttp,
   tcp: probeTcp,
+  tls: probeTls,
+  dns: probeDns,
 } satisfies { [T in CheckType]: Probe<Extract<Check, { type: T }>> };
 
 export type { ProbeContext } from './probe.js';
 
-export async function runCheck(check: Check, context: ProbeContext): Promise<CheckResult> {
+export interface RunOptions {
+  /** Waits between retries; tests pass a fake. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Probes and judges a check. A down result is confirmed by up to `check.retries` immediate
+ * re-probes, `retryDelayMs` apart; the first result that is not down, or the last, counts.
+ */
+export async function runCheck(check: Check, context: ProbeContext, options: RunOptions = {}): Promise<CheckResult> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let result = await probeOnce(check, context);
+  for (let retry = 1; retry <= check.retries && result.status === 'down'; retry++) {
+    await sleep(check.retryDelayMs);
+    result = await probeOnce(check, context);
+  }
+  return result;
+}
+
+async function probeOnce(check: Check, context: ProbeContext): Promise<CheckResult> {
   const startedAt = context.now();
   try {
     const probe = probes[check.type] as Probe<Check>;
@@ -26,14 +49,9 @@ export async function runCheck(check: Check, context: ProbeContext): Promise<Che
 }
 
 function internalResult(check: Check, startedAt: Date, error: unknown): CheckResult {
-  const observation: Observation = {
-    startedAt: startedAt.toISOString(),
-    timings: { dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: null, totalMs: 0 },
+  const seen = observation(startedAt.toISOString(), {
+    timings: noTimings(0),
     error: { kind: 'internal', message: `internal error: ${(error as Error)?.message ?? String(error)}` },
-    httpStatus: null,
-    headers: {},
-    body: null,
-    certificate: null,
-  };
-  return evaluateCheck(check, observation, startedAt);
+  });
+  return evaluateCheck(check, seen, startedAt);
 }

@@ -15,6 +15,7 @@ function observed(fields: Partial<Omit<Observation, 'body'>> & { body?: string; 
     headers: {},
     body: Buffer.from(body),
     certificate: null,
+    dns: null,
     ...rest,
   };
 }
@@ -140,7 +141,13 @@ describe('evaluateCheck', () => {
   });
 
   it('fails a certificate closer to expiry than certMinDaysRemaining', () => {
-    const certificate = { subject: 'api', issuer: 'CA', validTo: '2026-12-01T10:00:00.000Z' };
+    const certificate = {
+      subject: 'api',
+      issuer: 'CA',
+      validFrom: '2026-01-01T00:00:00.000Z',
+      validTo: '2026-12-01T10:00:00.000Z',
+      altNames: [],
+    };
     const check = httpCheck({ url: 'https://127.0.0.1/', expect: { certMinDaysRemaining: 14 } });
     expect(evaluateCheck(check, observed({ certificate }), NOW).error).toEqual({
       kind: 'assertion',
