@@ -3,7 +3,7 @@
  * Secrets Manager references only, and which secrets each function reads. Problems are
  * collected and thrown together, with the same paths `vigil validate` uses.
  */
-import type { Check, Config, SecretRef } from '../lambdas/core/config.js';
+import type { Check, Config, HttpCheck, SecretRef } from '../lambdas/core/config.js';
 import { formatDuration } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
 
@@ -33,9 +33,7 @@ export interface StackPlan {
 
 export function planStack(config: Config, source = 'config'): StackPlan {
   const problems = config.checks.flatMap((check, i) => intervalProblems(check, `checks[${i}].interval`));
-  const probeRefs = config.checks.flatMap((check, i): [string, SecretRef][] =>
-    check.type === 'http' ? Object.entries(check.headers).map(([name, ref]) => [`checks[${i}].headers.${name}`, ref]) : [],
-  );
+  const probeRefs = config.checks.flatMap((check, i) => (check.type === 'http' ? httpSecretRefs(check, `checks[${i}]`) : []));
   const notifierRefs = Object.entries(config.channels).map(([name, channel]): [string, SecretRef] =>
     channel.type === 'slack'
       ? [`channels.${name}.webhookUrl`, channel.webhookUrl]
@@ -52,6 +50,16 @@ export function planStack(config: Config, source = 'config'): StackPlan {
     probeSecrets: secretNames(probeRefs.map(([, ref]) => ref)),
     notifierSecrets: secretNames(notifierRefs.map(([, ref]) => ref)),
   };
+}
+
+function httpSecretRefs(check: HttpCheck, at: string): [string, SecretRef][] {
+  const headers = Object.entries(check.headers).map(([name, ref]): [string, SecretRef] => [`${at}.headers.${name}`, ref]);
+  const auth: [string, SecretRef][] = !check.auth
+    ? []
+    : 'bearer' in check.auth
+      ? [[`${at}.auth.bearer`, check.auth.bearer]]
+      : [[`${at}.auth.basic.password`, check.auth.basic.password]];
+  return [...headers, ...auth];
 }
 
 function intervalProblems(check: Check, path: string): string[] {

@@ -73,11 +73,9 @@ export function parseStatusPattern(value: unknown): [number, number] | null {
   return null;
 }
 
-const checkId = z
-  .string({ error: 'expected an id of 1-64 characters a-z, 0-9 and -' })
-  .regex(/^[a-z0-9-]{1,64}$/, {
-    error: (issue) => `expected an id of 1-64 characters a-z, 0-9 and -, got "${String(issue.input)}"`,
-  });
+const checkId = z.string({ error: 'expected an id of 1-64 characters a-z, 0-9 and -' }).regex(/^[a-z0-9-]{1,64}$/, {
+  error: (issue) => `expected an id of 1-64 characters a-z, 0-9 and -, got "${String(issue.input)}"`,
+});
 
 const regex = z.string().refine(
   (source) => {

@@ -82,6 +82,51 @@ describe('parseConfig: defaults', () => {
   });
 });
 
+describe('parseConfig: check types', () => {
+  it('fills tls, dns, redirect and retry defaults', () => {
+    const config = parseConfig({
+      checks: [
+        http(),
+        { id: 'cert', type: 'tls', host: 'api.example.com' },
+        { id: 'name', type: 'dns', name: 'api.example.com', resolver: '127.0.0.1:5353', retries: 2, retryDelay: '200ms' },
+      ],
+    });
+    expect(config.checks[0]).toMatchObject({
+      followRedirects: true,
+      maxRedirects: 5,
+      crossHostRedirects: true,
+      retries: 0,
+      retryDelayMs: 1000,
+    });
+    expect(config.checks[1]).toMatchObject({ port: 443, expect: { certMinDaysRemaining: 7, certWarnDaysRemaining: 21 } });
+    expect(config.checks[2]).toMatchObject({ recordType: 'A', expect: { rcode: 'NOERROR' }, retries: 2, retryDelayMs: 200 });
+  });
+
+  it('accepts status classes, ranges and every assertion operator', () => {
+    const [check] = parseConfig({
+      checks: [
+        http({
+          auth: { bearer: { env: 'API_TOKEN' } },
+          expect: {
+            status: [200, '3xx', '401-403'],
+            bodyNotContains: 'error',
+            bodyMatches: '^\\{',
+            headers: [{ name: 'content-type', contains: 'json' }],
+            json: [
+              { path: '$.a', notEquals: 'down' },
+              { path: '$.b', lt: 5 },
+              { path: '$.c', gt: 1 },
+              { path: '$.d', matches: '^v' },
+              { path: '$.e', exists: false },
+            ],
+          },
+        }),
+      ],
+    }).checks;
+    expect(check).toMatchObject({ auth: { bearer: { env: 'API_TOKEN' } }, expect: { status: [200, '3xx', '401-403'] } });
+  });
+});
+
 describe('parseConfig: errors name the field and what was expected', () => {
   it.each([
     [
@@ -105,6 +150,43 @@ describe('parseConfig: errors name the field and what was expected', () => {
       'channels.s.webhookUrl: expected a string, { secret: NAME } or { env: NAME }',
     ],
     [{ checks: [http({ failureThreshold: 0 })] }, 'checks[0].failureThreshold: expected a whole number from 1 to 100'],
+    [
+      { checks: [http({ expect: { status: ['2xx', '6xx'] } })] },
+      'checks[0].expect.status[1]: expected an HTTP status 100-599, a class like "2xx" or a range like "200-299", got "6xx"',
+    ],
+    [
+      { checks: [http({ expect: { status: ['299-200'] } })] },
+      'checks[0].expect.status[0]: expected an HTTP status 100-599, a class like "2xx" or a range like "200-299", got "299-200"',
+    ],
+    [
+      { checks: [http({ expect: { json: [{ path: '$.a', equals: 1, lt: 2 }] } })] },
+      'checks[0].expect.json[0]: expected exactly one of equals, notEquals, lt, gt, contains, matches, exists',
+    ],
+    [
+      { checks: [http({ expect: { json: [{ path: '$.a' }] } })] },
+      'checks[0].expect.json[0]: expected exactly one of equals, notEquals, lt, gt, contains, matches, exists',
+    ],
+    [
+      { checks: [http({ expect: { bodyMatches: '(' } })] },
+      'checks[0].expect.bodyMatches: expected a regular expression, got "("',
+    ],
+    [
+      { checks: [http({ auth: { digest: 'x' } })] },
+      'checks[0].auth: expected { basic: { username, password } } or { bearer: TOKEN }',
+    ],
+    [{ checks: [http({ retries: 9 })] }, 'checks[0].retries: expected 0 to 5 retries'],
+    [
+      { checks: [{ id: 'd', type: 'dns', name: 'example.com', recordType: 'SRV' }] },
+      'checks[0].recordType: expected one of A, AAAA, CNAME, TXT, MX',
+    ],
+    [
+      { checks: [{ id: 'd', type: 'dns', name: 'example.com', resolver: '10.0.0.2:53:1' }] },
+      'checks[0].resolver: expected "host" or "host:port"',
+    ],
+    [
+      { checks: [{ id: 't', type: 'tls', host: 'h', expect: { certMinDaysRemaining: 30, certWarnDaysRemaining: 10 } }] },
+      'checks[0].expect.certWarnDaysRemaining: 10 must not be below certMinDaysRemaining 30',
+    ],
   ])('%j', (document, problem) => {
     expect(problemsOf(document)).toContain(problem);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCheck, readHealth } from '../../lambdas/core/evaluate.js';
 import type { Observation } from '../../lambdas/core/types.js';
-import { httpCheck, tcpCheck } from '../support/checks.js';
+import { type Check, config, httpCheck, tcpCheck } from '../support/checks.js';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 
@@ -173,5 +173,78 @@ describe('readHealth', () => {
     ['', 'invalid', []],
   ])('%s', (body, status, failing) => {
     expect(readHealth(body)).toEqual({ status, failing });
+  });
+});
+
+describe('evaluateCheck: tcp, tls and dns judges', () => {
+  const cert = (validTo: string) => ({
+    subject: 'api.example.com',
+    issuer: 'Example CA',
+    validFrom: '2026-01-01T00:00:00.000Z',
+    validTo,
+    altNames: ['DNS:api.example.com', 'DNS:www.example.com'],
+  });
+  const tls = (fields: Record<string, unknown> = {}) => {
+    const [check] = config({ checks: [{ id: 'cert', type: 'tls', host: 'api.example.com', ...fields }] }).checks;
+    return check as Check;
+  };
+  const dns = (fields: Record<string, unknown>) =>
+    config({ checks: [{ id: 'name', type: 'dns', name: 'api.example.com', ...fields }] }).checks[0] as Check;
+
+  it.each([
+    [
+      '2027-06-01T00:00:00.000Z',
+      'up',
+      null,
+      'api.example.com (DNS:api.example.com, DNS:www.example.com) issued by Example CA, expires 2027-06-01 (190 days)',
+    ],
+    [
+      '2026-12-05T10:00:00.000Z',
+      'degraded',
+      null,
+      'api.example.com (DNS:api.example.com, DNS:www.example.com) issued by Example CA, expires 2026-12-05 (13 days); below the warning threshold of 21 days',
+    ],
+    ['2026-11-25T10:00:00.000Z', 'down', 'certificate expires in 3 days (2026-11-25), below 7', null],
+  ])('tls certificate valid to %s is %s', (validTo, status, message, detail) => {
+    const result = evaluateCheck(tls(), observed({ httpStatus: null, certificate: cert(validTo) }), NOW);
+    expect(result.status).toBe(status);
+    expect(result.error?.message ?? null).toBe(message);
+    expect(result.detail).toBe(detail);
+  });
+
+  it.each([
+    [{}, { rcode: 'NOERROR', answers: ['10.0.0.5'] }, 'up', null],
+    [{ expect: { answers: ['10.0.0.5'] } }, { rcode: 'NOERROR', answers: ['10.0.0.6', '10.0.0.5'] }, 'up', null],
+    [
+      { expect: { answers: ['10.0.0.5'] } },
+      { rcode: 'NOERROR', answers: ['10.0.0.6'] },
+      'down',
+      'A api.example.com: missing 10.0.0.5 (got 10.0.0.6)',
+    ],
+    [{}, { rcode: 'NXDOMAIN', answers: [] }, 'down', 'A api.example.com: response NXDOMAIN, expected NOERROR'],
+    [{ expect: { rcode: 'NXDOMAIN' } }, { rcode: 'NXDOMAIN', answers: [] }, 'up', null],
+    [
+      { recordType: 'MX', expect: { answers: ['10 MAIL.example.com'] } },
+      { rcode: 'NOERROR', answers: ['10 mail.example.com'] },
+      'up',
+      null,
+    ],
+  ] as const)('dns %j answered %j is %s', (fields, answer, status, message) => {
+    const result = evaluateCheck(dns(fields), observed({ httpStatus: null, dns: answer }), NOW);
+    expect(result.status).toBe(status);
+    expect(result.error?.message ?? null).toBe(message);
+  });
+
+  it('judges a tcp banner', () => {
+    const check = config({ checks: [{ id: 'ssh', type: 'tcp', host: 'h', port: 22, expectBanner: 'SSH-2.0' }] })
+      .checks[0] as Check;
+    expect(evaluateCheck(check, observed({ httpStatus: null, body: 'SSH-2.0-OpenSSH_9.6\r\n' }), NOW).status).toBe('up');
+    expect(evaluateCheck(check, observed({ httpStatus: null, body: 'HTTP/1.1 400 Bad Request' }), NOW).error).toEqual({
+      kind: 'assertion',
+      message: 'banner does not contain "SSH-2.0" (got "HTTP/1.1 400 Bad Request")',
+    });
+    expect(evaluateCheck(check, observed({ httpStatus: null, body: '' }), NOW).error?.message).toBe(
+      'banner does not contain "SSH-2.0" (got nothing)',
+    );
   });
 });

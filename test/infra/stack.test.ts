@@ -21,7 +21,13 @@ const document = {
       timeout: '5s',
       headers: { authorization: { secret: 'vigil/api-token' } },
     },
-    { id: 'web', type: 'http', url: 'https://www.example.com/', interval: '30s' },
+    {
+      id: 'web',
+      type: 'http',
+      url: 'https://www.example.com/',
+      interval: '30s',
+      auth: { bearer: { secret: 'vigil/web-token' } },
+    },
     { id: 'db-port', type: 'tcp', host: '10.0.0.5', port: 5432, interval: '5m' },
   ],
 };
@@ -115,6 +121,7 @@ describe('VigilStack', () => {
     expect(probe).toContain('{"StringEquals":{"cloudwatch:namespace":"Vigil"}}');
     expect(probe).toContain('sns:Publish');
     expect(probe).toContain('secret:vigil/api-token-??????');
+    expect(probe).toContain('secret:vigil/web-token-??????');
     expect(probe).not.toContain('vigil/pd');
     expect(notifier).toContain('secret:vigil/ops-slack-??????');
     expect(notifier).not.toContain('vigil/api-token');

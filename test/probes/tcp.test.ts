@@ -38,3 +38,47 @@ describe('tcp probe', () => {
     expect(result.error?.kind).toBe('dns');
   });
 });
+
+describe('tcp banner', () => {
+  it('sends what it is told and finds the expected banner', async () => {
+    let got = '';
+    const server = await startTcp((socket) => {
+      socket.on('data', (data) => {
+        got += data.toString();
+        socket.write('+PONG\r\n');
+      });
+    });
+    try {
+      const result = await runCheck(
+        tcpCheck({ host: '127.0.0.1', port: server.port, send: 'PING\r\n', expectBanner: '+PONG' }),
+        plainContext,
+      );
+      expect(result).toMatchObject({ status: 'up', error: null });
+      expect(result.timings.ttfbMs).toBeGreaterThanOrEqual(0);
+      expect(got).toBe('PING\r\n');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails with what arrived when the banner is wrong, and with nothing when silent until the deadline', async () => {
+    const wrong = await startTcp((socket) => socket.end('220 smtp ready\r\n'));
+    const silent = await startTcp(() => {});
+    try {
+      const mismatch = await runCheck(tcpCheck({ host: '127.0.0.1', port: wrong.port, expectBanner: 'SSH-2.0' }), plainContext);
+      expect(mismatch.error).toEqual({
+        kind: 'assertion',
+        message: 'banner does not contain "SSH-2.0" (got "220 smtp ready\\r\\n")',
+      });
+      const started = performance.now();
+      const quiet = await runCheck(
+        tcpCheck({ host: '127.0.0.1', port: silent.port, expectBanner: 'SSH-2.0', timeout: '300ms' }),
+        plainContext,
+      );
+      expect(quiet.error).toEqual({ kind: 'assertion', message: 'banner does not contain "SSH-2.0" (got nothing)' });
+      expect(performance.now() - started).toBeLessThan(300 + 500);
+    } finally {
+      await Promise.all([wrong.close(), silent.close()]);
+    }
+  });
+});

@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../lambdas/probes/index.js';
 import { TestCa } from '../support/certs.js';
-import { httpCheck, plainContext } from '../support/checks.js';
+import { type Check, config, httpCheck, plainContext } from '../support/checks.js';
 import { type Running, startHttps } from '../support/servers.js';
 
 const DAY_MS = 86_400_000;
@@ -68,5 +68,44 @@ describe('https probe against real loopback TLS servers', () => {
     expect(result.error?.kind).toBe('assertion');
     expect(result.error?.message).toMatch(/^certificate expires in 5 days \(\d{4}-\d{2}-\d{2}\), below 14$/);
     expect((await probe('valid', { expect: { certMinDaysRemaining: 14 } })).status).toBe('up');
+  });
+});
+
+describe('tls check', () => {
+  const tlsCheck = (name: string, fields: Record<string, unknown> = {}) =>
+    config({ checks: [{ id: 'cert', type: 'tls', host: 'localhost', port: servers[name]?.port, ca: ca.pem, ...fields }] })
+      .checks[0] as Check;
+
+  it('reports the certificate it verified: subject, names, issuer and days left', async () => {
+    const result = await runCheck(tlsCheck('valid'), plainContext);
+    expect(result.status).toBe('up');
+    expect(result.detail).toMatch(
+      /^localhost \(DNS:localhost, IP Address:127\.0\.0\.1\) issued by Vigil Test CA, expires \d{4}-\d{2}-\d{2} \((89|90) days\)$/,
+    );
+    expect(result.timings).toMatchObject({ ttfbMs: null });
+    expect(result.timings.tlsMs).toBeGreaterThan(0);
+  });
+
+  it('is degraded under the warning threshold and down under the minimum', async () => {
+    expect(
+      (await runCheck(tlsCheck('expiringSoon', { expect: { certMinDaysRemaining: 3, certWarnDaysRemaining: 30 } }), plainContext))
+        .status,
+    ).toBe('degraded');
+    expect((await runCheck(tlsCheck('expiringSoon'), plainContext)).error?.message).toMatch(
+      /^certificate expires in 5 days \(.+\), below 7$/,
+    );
+  });
+
+  it.each([
+    ['expired', 'cert_expired', 'certificate expired 2020-02-01'],
+    ['wrongHost', 'tls', 'certificate does not match host localhost'],
+    ['untrusted', 'tls', 'untrusted certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)'],
+  ])('%s → %s', async (name, kind, message) => {
+    expect((await runCheck(tlsCheck(name), plainContext)).error).toEqual({ kind, message });
+  });
+
+  it('checks the certificate against servername rather than the address it connects to', async () => {
+    const result = await runCheck(tlsCheck('wrongHost', { host: '127.0.0.1', servername: 'api.example.com' }), plainContext);
+    expect(result.status).toBe('up');
   });
 });
