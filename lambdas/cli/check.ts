@@ -4,6 +4,7 @@ import { mapLimit } from '../core/concurrency.js';
 import type { Config } from '../core/config.js';
 import { exitCodeFor, summarize } from '../core/summary.js';
 import { runCheck } from '../probes/index.js';
+import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { renderCheckReport } from './table.js';
 
@@ -20,7 +21,8 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
   }
   const checks = options.only.length > 0 ? config.checks.filter((c) => options.only.includes(c.id)) : config.checks;
   const context = { resolveSecret: createSecretResolver(environmentSource(io.env), io.env), now: () => new Date() };
-  const results = await mapLimit(checks, 50, (check) => runCheck(check, context));
+  const log = consoleLog(io.stderr);
+  const results = await mapLimit(checks, 50, (check) => runCheck(check, context, { log }));
   const report = summarize(results);
   io.stdout(options.json ? JSON.stringify(report, null, 2) : renderCheckReport(report));
   return exitCodeFor(report) === 0 ? EXIT.ok : EXIT.failed;

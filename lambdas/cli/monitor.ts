@@ -48,7 +48,7 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
     metrics: new FileMetricsSink(join(options.dataDir, 'metrics.jsonl')),
     publisher: { publish },
     runCheck: async (check) => {
-      const result = await runCheck(check, { resolveSecret, now: () => new Date() });
+      const result = await runCheck(check, { resolveSecret, now: () => new Date() }, { log });
       io.stdout(resultLine(result));
       return result;
     },

@@ -8,6 +8,7 @@ const timings = z.object({
   connectMs: z.number().nullable(),
   tlsMs: z.number().nullable(),
   ttfbMs: z.number().nullable(),
+  transferMs: z.number().nullable().default(null),
   totalMs: z.number(),
 });
 

@@ -38,6 +38,7 @@ export function timingLine(timings: Timings): string {
     ['connect', timings.connectMs],
     ['tls', timings.tlsMs],
     ['ttfb', timings.ttfbMs],
+    ['transfer', timings.transferMs],
     ['total', timings.totalMs],
   ];
   return phases

@@ -35,6 +35,8 @@ export interface Timings {
   readonly connectMs: number | null;
   readonly tlsMs: number | null;
   readonly ttfbMs: number | null;
+  /** First response byte to last body byte (http), or to the banner (tcp). */
+  readonly transferMs: number | null;
   readonly totalMs: number;
 }
 

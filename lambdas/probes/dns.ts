@@ -53,7 +53,7 @@ export const probeDns: Probe<DnsCheck> = async (check, context) => {
   }
   const elapsed = since(t0);
   return observation(startedAt, {
-    timings: { dnsMs: elapsed, connectMs: null, tlsMs: null, ttfbMs: null, totalMs: elapsed },
+    timings: { dnsMs: elapsed, connectMs: null, tlsMs: null, ttfbMs: null, transferMs: null, totalMs: elapsed },
     error,
     dns,
   });

@@ -44,7 +44,7 @@ export function exchange(hop: Exchange): Promise<ExchangeResult> {
   const t0 = performance.now();
   const host = hop.url.hostname.replace(/^\[|\]$/g, '');
   const secure = hop.url.protocol === 'https:';
-  const marks: { dns?: number; connect?: number; tls?: number; ttfb?: number } = {};
+  const marks: { dns?: number; connect?: number; tls?: number; ttfb?: number; end?: number } = {};
   let phase: Phase = isIP(host) ? 'connect' : 'dns';
   let certificate: PeerCertificate | null = null;
   let status: number | null = null;
@@ -55,6 +55,7 @@ export function exchange(hop: Exchange): Promise<ExchangeResult> {
     connectMs: marks.connect === undefined ? null : since(marks.dns ?? t0, marks.connect),
     tlsMs: marks.tls === undefined || marks.connect === undefined ? null : since(marks.connect, marks.tls),
     ttfbMs: marks.ttfb === undefined ? null : since(marks.tls ?? marks.connect ?? t0, marks.ttfb),
+    transferMs: marks.ttfb === undefined || marks.end === undefined ? null : since(marks.ttfb, marks.end),
     totalMs: since(t0),
   });
 
@@ -143,8 +144,9 @@ export function exchange(hop: Exchange): Promise<ExchangeResult> {
       });
       decoder?.on('error', () => fail(probeError('protocol', `body is not valid ${encoding} data`)));
       body.on('end', () => {
-        if (!res.complete) dropped();
-        else finish(null, Buffer.concat(chunks));
+        if (!res.complete) return dropped();
+        marks.end = performance.now();
+        finish(null, Buffer.concat(chunks));
       });
     });
 

@@ -15,7 +15,14 @@ export function since(start: number, end = performance.now()): number {
   return Math.round((end - start) * 10) / 10;
 }
 
-export const noTimings = (totalMs: number): Timings => ({ dnsMs: null, connectMs: null, tlsMs: null, ttfbMs: null, totalMs });
+export const noTimings = (totalMs: number): Timings => ({
+  dnsMs: null,
+  connectMs: null,
+  tlsMs: null,
+  ttfbMs: null,
+  transferMs: null,
+  totalMs,
+});
 
 /** An observation with nothing seen but what is given. */
 export function observation(

@@ -33,6 +33,7 @@ export const probeTcp: Probe<TcpCheck> = (check, context) => {
             connectMs: connectedAt === undefined ? null : since(dnsAt ?? t0, connectedAt),
             tlsMs: null,
             ttfbMs: firstByteAt === undefined || connectedAt === undefined ? null : since(connectedAt, firstByteAt),
+            transferMs: null,
             totalMs: since(t0),
           },
           error,

@@ -36,6 +36,7 @@ export const probeTls: Probe<TlsCheck> = (check, context) => {
             connectMs: marks.connect === undefined ? null : since(marks.dns ?? t0, marks.connect),
             tlsMs: marks.tls === undefined || marks.connect === undefined ? null : since(marks.connect, marks.tls),
             ttfbMs: null,
+            transferMs: null,
             totalMs: since(t0),
           },
           error,

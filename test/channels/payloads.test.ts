@@ -19,7 +19,7 @@ describe('Slack message', () => {
     const text = JSON.stringify(attachment?.blocks);
     expect(text).toContain('expected status 200, got 503');
     expect(text).toContain('`http_status`');
-    expect(text).toContain('dns 1.2 ms · connect 0.4 ms · tls 3.1 ms · ttfb 20.5 ms · total 25 ms');
+    expect(text).toContain('dns 1.2 ms · connect 0.4 ms · tls 3.1 ms · ttfb 20.5 ms · transfer 0.3 ms · total 25 ms');
     expect(attachment?.blocks).toContainEqual({
       type: 'actions',
       elements: [

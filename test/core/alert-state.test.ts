@@ -13,7 +13,7 @@ function result(status: CheckStatus, minute: number): CheckResult {
     status,
     error: status === 'down' ? { kind: 'http_status', message: 'expected status 2xx, got 503' } : null,
     httpStatus: status === 'down' ? 503 : 200,
-    timings: { dnsMs: null, connectMs: 1, tlsMs: null, ttfbMs: 5, totalMs: 7 },
+    timings: { dnsMs: null, connectMs: 1, tlsMs: null, ttfbMs: 5, transferMs: 0.5, totalMs: 7 },
     startedAt: new Date(T0 + minute * 60_000).toISOString(),
     detail: status === 'degraded' ? 'slow' : null,
   };

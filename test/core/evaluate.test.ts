@@ -9,7 +9,7 @@ function observed(fields: Partial<Omit<Observation, 'body'>> & { body?: string; 
   const { body = '', totalMs = 25, ...rest } = fields;
   return {
     startedAt: NOW.toISOString(),
-    timings: { dnsMs: null, connectMs: 1, tlsMs: null, ttfbMs: 20, totalMs },
+    timings: { dnsMs: null, connectMs: 1, tlsMs: null, ttfbMs: 20, transferMs: 1, totalMs },
     error: null,
     httpStatus: 200,
     headers: {},

@@ -7,7 +7,7 @@ const failed = {
   status: 'down',
   error: { kind: 'timeout', message: 'no response headers within 5000 ms' },
   httpStatus: null,
-  timings: { dnsMs: 1.2, connectMs: 0.4, tlsMs: null, ttfbMs: null, totalMs: 5000.3 },
+  timings: { dnsMs: 1.2, connectMs: 0.4, tlsMs: null, ttfbMs: null, transferMs: null, totalMs: 5000.3 },
   startedAt: '2026-11-22T10:03:00.000Z',
   detail: null,
 } as const;

@@ -64,7 +64,7 @@ checks:
     expect(report.summary).toEqual({ up: 1, degraded: 1, down: 4 });
 
     const timings = byId.healthy.timings;
-    expect(Object.keys(timings)).toEqual(['dnsMs', 'connectMs', 'tlsMs', 'ttfbMs', 'totalMs']);
+    expect(Object.keys(timings)).toEqual(['dnsMs', 'connectMs', 'tlsMs', 'ttfbMs', 'transferMs', 'totalMs']);
     expect(timings).toMatchObject({ dnsMs: null, tlsMs: null });
     expect(timings.totalMs).toBeGreaterThan(0);
     expect(byId.slow.timings.totalMs).toBeGreaterThanOrEqual(400);

@@ -29,6 +29,11 @@ beforeAll(async () => {
           return;
         case '/hang':
           return;
+        case '/two-parts':
+          res.writeHead(200);
+          res.write('first,');
+          setTimeout(() => res.end('second'), 150);
+          return;
         case '/trickle':
           res.writeHead(200);
           res.write('a');
@@ -77,6 +82,13 @@ describe('http probe against a real loopback server', () => {
     expect(ttfbMs).toBeGreaterThanOrEqual(0);
     expect(totalMs).toBeGreaterThanOrEqual((connectMs ?? 0) + (ttfbMs ?? 0) - 0.2);
     expect(Date.parse(result.startedAt)).toBeGreaterThan(Date.now() - 10_000);
+  });
+
+  it('times the transfer from the first response byte to the last', async () => {
+    const result = await probe('/two-parts', { expect: { bodyContains: 'first,second' } });
+    expect(result.status).toBe('up');
+    expect(result.timings.transferMs).toBeGreaterThanOrEqual(140);
+    expect(result.timings.totalMs).toBeGreaterThanOrEqual((result.timings.ttfbMs ?? 0) + (result.timings.transferMs ?? 0));
   });
 
   it('times the DNS phase for a host name', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../lambdas/probes/index.js';
 import { httpCheck, plainContext } from '../support/checks.js';
+import { recordingLog } from '../support/log.js';
 import { startHttp } from '../support/servers.js';
 
 describe('retries', () => {
@@ -34,5 +35,32 @@ describe('retries', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('internal errors', () => {
+  it('become an internal result, logged with a stack, instead of escaping the engine', async () => {
+    const log = recordingLog();
+    let calls = 0;
+    const context = {
+      ...plainContext,
+      now: () => {
+        if (++calls === 2) throw new TypeError('clock exploded');
+        return new Date();
+      },
+    };
+    const result = await runCheck(httpCheck({ url: 'http://127.0.0.1:1/' }), context, { log });
+    expect(result).toMatchObject({
+      checkId: 'test-check',
+      status: 'down',
+      error: { kind: 'internal', message: 'internal error: clock exploded' },
+    });
+    expect(log.lines).toHaveLength(1);
+    expect(log.lines[0]).toMatchObject({
+      level: 'error',
+      message: 'probe failed with an internal error',
+      attributes: { checkId: 'test-check' },
+    });
+    expect(String(log.lines[0]?.attributes.stack)).toMatch(/TypeError: clock exploded\n\s+at /);
   });
 });

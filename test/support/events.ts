@@ -5,7 +5,7 @@ export const failingResult: CheckResult = {
   status: 'down',
   error: { kind: 'http_status', message: 'expected status 200, got 503' },
   httpStatus: 503,
-  timings: { dnsMs: 1.2, connectMs: 0.4, tlsMs: 3.1, ttfbMs: 20.5, totalMs: 25 },
+  timings: { dnsMs: 1.2, connectMs: 0.4, tlsMs: 3.1, ttfbMs: 20.5, transferMs: 0.3, totalMs: 25 },
   startedAt: '2026-11-22T10:00:00.000Z',
   detail: null,
 };
