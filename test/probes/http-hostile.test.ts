@@ -1,10 +1,13 @@
 /** What a target can do to a probe, each against a real loopback server: the kind, the message, the deadline. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../lambdas/probes/index.js';
 import { httpCheck, plainContext } from '../support/checks.js';
 import { type Running, startHttp, startTcp } from '../support/servers.js';
+
+const zeros = Buffer.alloc(64 * 1024 * 1024);
+const bombs = { gzip: gzipSync(zeros), br: brotliCompressSync(zeros), deflate: deflateSync(zeros) };
 
 let main: Running;
 let other: Running;
@@ -26,7 +29,9 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: s
   '/gzip': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"status":"healthy"}')),
   '/br': (_req, res) => res.writeHead(200, { 'content-encoding': 'br' }).end(brotliCompressSync('{"status":"healthy"}')),
   // 64 MiB of zeros compress to about 64 KiB: a bomb for anything that counts only wire bytes.
-  '/gzip-bomb': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(64 * 1024 * 1024))),
+  '/gzip-bomb': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(bombs.gzip),
+  '/br-bomb': (_req, res) => res.writeHead(200, { 'content-encoding': 'br' }).end(bombs.br),
+  '/deflate-bomb': (_req, res) => res.writeHead(200, { 'content-encoding': 'deflate' }).end(bombs.deflate),
   '/gzip-corrupt': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(Buffer.from('definitely not gzip')),
   '/endless': (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
@@ -133,11 +138,14 @@ describe('bodies', () => {
     expect(result).toMatchObject({ status: 'up', error: null });
   });
 
-  it('stops a compression bomb at the cap on decoded bytes', async () => {
+  it.each(['gzip', 'br', 'deflate'])('stops a %s bomb at the cap on decoded bytes', async (encoding) => {
     const started = performance.now();
-    const result = await probe('/gzip-bomb');
-    expect(result.error).toEqual({ kind: 'body_too_large', message: 'body exceeded the 1 MiB cap after gzip decoding' });
+    const heapBefore = process.memoryUsage().heapUsed;
+    const result = await probe(`/${encoding}-bomb`);
+    expect(result.error).toEqual({ kind: 'body_too_large', message: `body exceeded the 1 MiB cap after ${encoding} decoding` });
     expect(performance.now() - started).toBeLessThan(2_000);
+    // 64 MiB expanded would show; what is kept stays near the 1 MiB cap.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
   });
 
   it('reports a body that is not what its encoding says as protocol', async () => {
@@ -174,6 +182,17 @@ describe('statuses and slow servers', () => {
       message: 'expected status 2xx, got 429 (Retry-After: 30)',
     });
     expect((await probe('/boom')).error).toEqual({ kind: 'http_status', message: 'expected status 2xx, got 500' });
+  });
+
+  it('reports a malformed status line as protocol', async () => {
+    const malformed = await startTcp((socket) => socket.end('HTTP/1.1 abc OK\r\ncontent-length: 0\r\n\r\n'));
+    try {
+      const result = await runCheck(httpCheck({ url: `http://127.0.0.1:${malformed.port}/` }), plainContext);
+      expect(result.error?.kind).toBe('protocol');
+      expect(result.error?.message).toMatch(/^invalid HTTP response: /);
+    } finally {
+      await malformed.close();
+    }
   });
 
   it('times out on headers dribbled a byte at a time, within the deadline', async () => {

@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../lambdas/probes/index.js';
-import { TestCa } from '../support/certs.js';
+import { selfSigned, TestCa } from '../support/certs.js';
 import { type Check, config, httpCheck, plainContext } from '../support/checks.js';
 import { type Running, startHttps } from '../support/servers.js';
 
@@ -25,6 +25,7 @@ beforeAll(async () => {
   );
   servers.wrongHost = await startHttps(ca.issue({ hosts: ['api.example.com'] }), ok);
   servers.untrusted = await startHttps(otherCa.issue(), ok);
+  servers.selfSigned = await startHttps(selfSigned(), ok);
   servers.expiringSoon = await startHttps(ca.issue({ notAfter: new Date(now + 5 * DAY_MS + 3_600_000) }), ok);
 });
 
@@ -46,6 +47,7 @@ describe('https probe against real loopback TLS servers', () => {
     ['notYetValid', 'tls', 'certificate is not yet valid'],
     ['wrongHost', 'tls', 'certificate does not match host localhost'],
     ['untrusted', 'tls', 'untrusted certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)'],
+    ['selfSigned', 'tls', 'untrusted certificate (DEPTH_ZERO_SELF_SIGNED_CERT)'],
   ])('%s → %s', async (name, kind, message) => {
     const result = await probe(name);
     expect(result.status).toBe('down');

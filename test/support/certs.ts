@@ -54,22 +54,32 @@ export class TestCa {
 
   /** A server certificate for `hosts` (default localhost and 127.0.0.1), valid for 90 days unless told. */
   issue(options: LeafOptions = {}): KeyAndCert {
-    const now = Date.now();
-    const hosts = options.hosts ?? ['localhost', '127.0.0.1'];
-    const keys = keyPair();
-    const cert = certificate(
-      hosts[0] ?? 'localhost',
-      keys,
-      options.notBefore ?? new Date(now - DAY_MS),
-      options.notAfter ?? new Date(now + 90 * DAY_MS),
-    );
-    cert.setIssuer(this.cert.subject.attributes);
-    cert.setExtensions([
-      { name: 'basicConstraints', cA: false },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: hosts.map((h) => (/^[\d.]+$/.test(h) ? { type: 7, ip: h } : { type: 2, value: h })) },
-    ]);
-    cert.sign(this.keys.privateKey, forge.md.sha256.create());
-    return { key: keys.pem, cert: forge.pki.certificateToPem(cert) };
+    return leaf(options, (cert) => {
+      cert.setIssuer(this.cert.subject.attributes);
+      cert.sign(this.keys.privateKey, forge.md.sha256.create());
+    });
   }
+}
+
+/** A server certificate signed by its own key, as a careless deploy would serve. */
+export function selfSigned(options: LeafOptions = {}): KeyAndCert {
+  return leaf(options, (cert, keys) => {
+    cert.setIssuer(cert.subject.attributes);
+    cert.sign(keys.privateKey, forge.md.sha256.create());
+  });
+}
+
+function leaf(options: LeafOptions, sign: (cert: forge.pki.Certificate, keys: ReturnType<typeof keyPair>) => void): KeyAndCert {
+  const now = Date.now();
+  const hosts = options.hosts ?? ['localhost', '127.0.0.1'];
+  const keys = keyPair();
+  const notBefore = options.notBefore ?? new Date(now - DAY_MS);
+  const cert = certificate(hosts[0] ?? 'localhost', keys, notBefore, options.notAfter ?? new Date(now + 90 * DAY_MS));
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: hosts.map((h) => (/^[\d.]+$/.test(h) ? { type: 7, ip: h } : { type: 2, value: h })) },
+  ]);
+  sign(cert, keys);
+  return { key: keys.pem, cert: forge.pki.certificateToPem(cert) };
 }
