@@ -20,6 +20,7 @@ export function testEvent(stackName: string, at: Date): AlertEvent {
     incidentId: null,
     incidentStartedAt: null,
     from: null,
+    note: null,
     at: at.toISOString(),
     result: null,
     dashboardUrl: null,

@@ -32,6 +32,7 @@ const alertEvent = z.object({
   incidentId: z.string().nullable(),
   incidentStartedAt: z.string().nullable().default(null),
   from: z.enum(['down', 'degraded']).nullable().default(null),
+  note: z.string().nullable().default(null),
   at: z.string(),
   result: result.nullable(),
   dashboardUrl: z.string().nullable(),

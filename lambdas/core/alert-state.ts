@@ -1,12 +1,17 @@
 /**
- * The per-check alert state machine, pure: `decide(prev, result, check, context, now)`.
- * Quiet on blips (a failure streak shorter than failureThreshold only shows as `pending`),
- * loud once on real outages (one `down`, one `recovered`). DynamoDB only stores its states.
+ * The per-check alert state machine, pure: `decide(prev, result, check, context, now, suppressedBy)`.
+ *
+ * Two layers. Confirmation turns results into a confirmed status: quiet on blips (a failure streak
+ * shorter than failureThreshold only shows as `pending`), so one outage is one `down` and one
+ * recovery. Notification then tells channels about the confirmed status when it differs from what
+ * they were last told (`notified`), unless something suppresses it: flapping (detected here), a
+ * maintenance window or a parent that is down (passed in). Suppressed transitions are returned,
+ * not lost, and when the suppression ends the channels are told the net change.
  */
 import type { Check } from './config.js';
 import type { AlertEvent, AlertKind, CheckResult, Severity } from './types.js';
 
-/** What has been confirmed and notified. `unknown` until the first result. */
+/** What has been confirmed. `unknown` until the first result. */
 export type ConfirmedStatus = 'unknown' | 'up' | 'degraded' | 'down';
 
 /** What a person sees: `pending` is a failure streak still under the threshold. */
@@ -20,6 +25,8 @@ export interface Incident {
 export interface CheckState {
   readonly checkId: string;
   readonly confirmed: ConfirmedStatus;
+  /** What channels were last told; differs from `confirmed` while notifications are suppressed. */
+  readonly notified: ConfirmedStatus;
   /** Consecutive `down` results. */
   readonly failures: number;
   /** Consecutive results that were not `down` (what ends an outage). */
@@ -32,6 +39,13 @@ export interface CheckState {
   readonly firstFailure: CheckResult | null;
   readonly incident: Incident | null;
   readonly lastResultAt: string | null;
+  /** Recent results, oldest first, one letter each (u up, d degraded, x down): the flapping window. */
+  readonly recent: string;
+  readonly flapping: boolean;
+  /** Whether channels were told about the current flapping (only once it held an alert back). */
+  readonly flapNoticeSent: boolean;
+  /** When channels were last told the check is down (for reminders). */
+  readonly lastNotifiedAt: string | null;
   /** Bumped by one on every write; writes are conditional on it, so a transition happens once. */
   readonly version: number;
   /** Events decided but not yet confirmed published; retried by the next cycle. */
@@ -46,7 +60,10 @@ export interface AlertContext {
 
 export interface Decision {
   readonly next: CheckState;
+  /** Events to publish now. */
   readonly events: readonly AlertEvent[];
+  /** Events that would have been published but for a suppression, with why. */
+  readonly suppressed: readonly { readonly event: AlertEvent; readonly reason: string }[];
   /** Set when this result confirmed an outage: the incident to record. */
   readonly opened: Incident | null;
   /** Set when this result ended an outage. */
@@ -57,6 +74,7 @@ export function initialState(checkId: string): CheckState {
   return {
     checkId,
     confirmed: 'unknown',
+    notified: 'unknown',
     failures: 0,
     successes: 0,
     degradedRuns: 0,
@@ -64,6 +82,10 @@ export function initialState(checkId: string): CheckState {
     firstFailure: null,
     incident: null,
     lastResultAt: null,
+    recent: '',
+    flapping: false,
+    flapNoticeSent: false,
+    lastNotifiedAt: null,
     version: 0,
     outbox: [],
   };
@@ -78,7 +100,92 @@ export function dedupKey(stackName: string, checkId: string): string {
   return `vigil/${stackName}/${checkId}`;
 }
 
-export function decide(prev: CheckState, result: CheckResult, check: Check, context: AlertContext, now: Date): Decision {
+const LETTER = { up: 'u', degraded: 'd', down: 'x' } as const;
+
+/** Share of neighbouring results in the window that switch between down and not down. */
+export function changeRate(recent: string): number {
+  if (recent.length < 2) return 0;
+  let changes = 0;
+  for (let i = 1; i < recent.length; i++) if ((recent[i] === 'x') !== (recent[i - 1] === 'x')) changes++;
+  return changes / (recent.length - 1);
+}
+
+export function decide(
+  prev: CheckState,
+  result: CheckResult,
+  check: Check,
+  context: AlertContext,
+  now: Date,
+  suppressedBy: string | null = null,
+): Decision {
+  const confirmed = confirm(prev, result, check);
+  const flap = detectFlapping(prev, confirmed.state, check);
+  let state: CheckState = { ...confirmed.state, recent: flap.recent, flapping: flap.flapping, version: prev.version + 1 };
+
+  const make = (kind: AlertKind, severity: Severity, fields: Partial<AlertEvent> = {}): AlertEvent => ({
+    version: 1,
+    kind,
+    checkId: check.id,
+    checkName: check.name,
+    severity,
+    dedupKey: dedupKey(context.stackName, check.id),
+    incidentId: state.incident?.id ?? null,
+    incidentStartedAt: state.incident?.startedAt ?? null,
+    from: null,
+    note: null,
+    at: now.toISOString(),
+    result,
+    dashboardUrl: context.dashboardUrl,
+    runbookUrl: check.runbookUrl,
+    ...fields,
+  });
+
+  const transition = notificationFor(prev.notified, state.confirmed, prev.incident, check, make);
+  const reason = suppressedBy ?? (state.flapping ? 'flapping' : null);
+  // Flapping is announced only once it holds an alert back: blips that never confirm stay silent.
+  const notices: AlertEvent[] = [];
+  if (reason === 'flapping' && transition && !prev.flapNoticeSent) {
+    notices.push(make('flapping', 'warning', { note: flap.note }));
+    state = { ...state, flapNoticeSent: true };
+  }
+  if (flap.ended && prev.flapNoticeSent) {
+    notices.push(make('flapping', 'warning', { note: flap.note }));
+    state = { ...state, flapNoticeSent: false };
+  }
+  const events: AlertEvent[] = [];
+  const suppressed: { event: AlertEvent; reason: string }[] = [];
+  if (transition && reason) {
+    // Recorded when it happens, not again on every cycle the suppression lasts.
+    if (state.confirmed !== prev.confirmed) suppressed.push({ event: transition, reason });
+  } else if (transition) {
+    events.push(transition);
+  }
+  if (!reason && state.confirmed !== prev.notified) {
+    state = { ...state, notified: state.confirmed, lastNotifiedAt: state.confirmed === 'down' ? now.toISOString() : null };
+  } else if (!reason && isReminderDue(state, check, now)) {
+    events.push(make('reminder', check.severity, { note: `still down since ${state.incident?.startedAt ?? 'the last alert'}` }));
+    state = { ...state, lastNotifiedAt: now.toISOString() };
+  }
+  // A flapping notice is itself a notice, suppressed only from outside (maintenance, a parent down).
+  const published = suppressedBy ? [] : [...notices, ...events];
+  for (const notice of suppressedBy ? notices : []) suppressed.push({ event: notice, reason: suppressedBy as string });
+  return {
+    next: { ...state, outbox: [...prev.outbox, ...published] },
+    events: published,
+    suppressed,
+    opened: confirmed.opened,
+    closed: confirmed.closed,
+  };
+}
+
+interface Confirmation {
+  readonly state: CheckState;
+  readonly opened: Incident | null;
+  readonly closed: Incident | null;
+}
+
+/** Counts streaks and moves the confirmed status once a streak reaches its threshold. */
+function confirm(prev: CheckState, result: CheckResult, check: Check): Confirmation {
   const isDown = result.status === 'down';
   const counted: CheckState = {
     ...prev,
@@ -88,57 +195,80 @@ export function decide(prev: CheckState, result: CheckResult, check: Check, cont
     upRuns: result.status === 'up' ? prev.upRuns + 1 : 0,
     firstFailure: isDown ? (prev.failures === 0 ? result : prev.firstFailure) : null,
     lastResultAt: result.startedAt,
-    version: prev.version + 1,
   };
-  const event = (kind: AlertKind, severity: Severity, incident: Incident | null, from: AlertEvent['from']): AlertEvent => ({
-    version: 1,
-    kind,
-    checkId: check.id,
-    checkName: check.name,
-    severity,
-    dedupKey: dedupKey(context.stackName, check.id),
-    incidentId: incident?.id ?? null,
-    incidentStartedAt: incident?.startedAt ?? null,
-    from,
-    at: now.toISOString(),
-    result,
-    dashboardUrl: context.dashboardUrl,
-    runbookUrl: check.runbookUrl,
-  });
-  const settle = (
-    next: CheckState,
-    emitted: AlertEvent[],
-    opened: Incident | null = null,
-    closed: Incident | null = null,
-  ): Decision => ({
-    next: { ...next, outbox: [...prev.outbox, ...emitted] },
-    events: emitted,
-    opened,
-    closed,
-  });
-
   if (prev.confirmed === 'down') {
-    if (counted.successes < check.successThreshold) return settle(counted, []);
-    const recoveredTo = result.status === 'degraded' ? 'degraded' : 'up';
-    return settle(
-      { ...counted, confirmed: recoveredTo, incident: null },
-      [event('recovered', check.severity, prev.incident, 'down')],
-      null,
-      prev.incident,
-    );
+    if (counted.successes < check.successThreshold) return { state: counted, opened: null, closed: null };
+    const to = result.status === 'degraded' ? 'degraded' : 'up';
+    return { state: { ...counted, confirmed: to, incident: null }, opened: null, closed: prev.incident };
   }
   if (counted.failures >= check.failureThreshold) {
     const startedAt = counted.firstFailure?.startedAt ?? result.startedAt;
     const incident = { id: `${check.id}/${startedAt}`, startedAt };
-    return settle({ ...counted, confirmed: 'down', incident }, [event('down', check.severity, incident, null)], incident);
+    return { state: { ...counted, confirmed: 'down', incident }, opened: incident, closed: null };
   }
-  // Degradation is a warning, never a page; it needs the same streak as an outage to be believed.
-  if (prev.confirmed !== 'degraded' && counted.degradedRuns >= check.failureThreshold) {
-    return settle({ ...counted, confirmed: 'degraded' }, [event('degraded', 'warning', null, null)]);
+  if (prev.confirmed !== 'degraded' && counted.degradedRuns >= check.degradedThreshold) {
+    return { state: { ...counted, confirmed: 'degraded' }, opened: null, closed: null };
   }
-  if (prev.confirmed === 'degraded' && counted.upRuns >= check.successThreshold) {
-    return settle({ ...counted, confirmed: 'up' }, [event('recovered', 'warning', null, 'degraded')]);
+  if (
+    (prev.confirmed === 'degraded' && counted.upRuns >= check.successThreshold) ||
+    (prev.confirmed === 'unknown' && result.status === 'up')
+  ) {
+    return { state: { ...counted, confirmed: 'up' }, opened: null, closed: null };
   }
-  if (prev.confirmed === 'unknown' && result.status === 'up') return settle({ ...counted, confirmed: 'up' }, []);
-  return settle(counted, []);
+  return { state: counted, opened: null, closed: null };
+}
+
+/** The event that tells channels about a move from what they know to what is confirmed, if any. */
+function notificationFor(
+  notified: ConfirmedStatus,
+  confirmed: ConfirmedStatus,
+  previousIncident: Incident | null,
+  check: Check,
+  make: (kind: AlertKind, severity: Severity, fields?: Partial<AlertEvent>) => AlertEvent,
+): AlertEvent | null {
+  if (confirmed === notified || confirmed === 'unknown') return null;
+  if (confirmed === 'down') return make('down', check.severity);
+  if (notified === 'down') {
+    const incident = previousIncident ? { incidentId: previousIncident.id, incidentStartedAt: previousIncident.startedAt } : {};
+    return make('recovered', check.severity, { from: 'down', ...incident });
+  }
+  if (confirmed === 'degraded') return make('degraded', check.degradedSeverity);
+  if (notified === 'degraded') return make('recovered', check.degradedSeverity, { from: 'degraded' });
+  return null;
+}
+
+function isReminderDue(state: CheckState, check: Check, now: Date): boolean {
+  if (check.repeatIntervalMs === null || state.notified !== 'down' || state.confirmed !== 'down' || !state.lastNotifiedAt)
+    return false;
+  return now.getTime() - Date.parse(state.lastNotifiedAt) >= check.repeatIntervalMs;
+}
+
+interface Flapping {
+  readonly recent: string;
+  readonly flapping: boolean;
+  readonly ended: boolean;
+  /** Describes the window as it stands, for a notice. */
+  readonly note: string;
+}
+
+/** Above the high watermark over a full window: flapping; below the low one: over. */
+function detectFlapping(prev: CheckState, next: CheckState, check: Check): Flapping {
+  const window = check.flapping?.window ?? 0;
+  const letter = next.failures > 0 ? LETTER.down : next.degradedRuns > 0 ? LETTER.degraded : LETTER.up;
+  const recent = window > 0 ? `${prev.recent}${letter}`.slice(-window) : '';
+  const rate = changeRate(recent);
+  const percent = `${Math.round(rate * 100)}%`;
+  const changes = Math.round(rate * Math.max(0, recent.length - 1));
+  const holding = `flapping: changed state ${changes} times in the last ${recent.length} checks (${percent}); alerts held until it settles`;
+  if (!check.flapping || recent.length < window) return { recent, flapping: prev.flapping, ended: false, note: holding };
+  if (!prev.flapping && rate > check.flapping.high) return { recent, flapping: true, ended: false, note: holding };
+  if (prev.flapping && rate < check.flapping.low) {
+    return {
+      recent,
+      flapping: false,
+      ended: true,
+      note: `stopped flapping (${percent} over the last ${recent.length} checks); now ${next.confirmed}`,
+    };
+  }
+  return { recent, flapping: prev.flapping, ended: false, note: holding };
 }

@@ -150,6 +150,26 @@ const commonCheck = {
   retries: z.number().int().min(0).max(5, { error: 'expected 0 to 5 retries' }).optional(),
   /** Pause before each retry. @default 1s */
   retryDelay: duration(0, 'retryDelay').optional(),
+  /** Consecutive degraded results before `degraded` is alerted. @default failureThreshold */
+  degradedThreshold: threshold.optional(),
+  /** @default warning */
+  degradedSeverity: severity.optional(),
+  /** Re-notify this often while down. @default off; at least 5m */
+  repeatInterval: duration(300_000, 'repeatInterval').optional(),
+  /** Flapping detection over the last `window` results; `false` turns it off. */
+  flapping: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        /** @default 20 */
+        window: z.number().int().min(4).max(100).default(20),
+        /** State-change rate above which the check is flapping. @default 0.25 */
+        high: z.number().gt(0).lt(1).default(0.25),
+        /** Rate below which it has settled. @default 0.1 */
+        low: z.number().gt(0).lt(1).default(0.1),
+      }),
+    ])
+    .optional(),
 };
 
 const tlsOptions = z.strictObject({
@@ -312,6 +332,10 @@ interface ResolvedFields {
   readonly runbookUrl: string | null;
   readonly retries: number;
   readonly retryDelayMs: number;
+  readonly degradedThreshold: number;
+  readonly degradedSeverity: Severity;
+  readonly repeatIntervalMs: number | null;
+  readonly flapping: { readonly window: number; readonly high: number; readonly low: number } | null;
 }
 type Resolve<C> = Omit<C, keyof typeof commonCheck> & ResolvedFields & { readonly id: string };
 export type HttpCheck = Resolve<Extract<RawCheck, { type: 'http' }>>;
@@ -371,6 +395,10 @@ function resolveCheck(c: RawCheck, raw: RawConfig): Check {
     runbookUrl: c.runbookUrl ?? null,
     retries: c.retries ?? 0,
     retryDelayMs: c.retryDelay ?? 1_000,
+    degradedThreshold: c.degradedThreshold ?? c.failureThreshold ?? d.failureThreshold,
+    degradedSeverity: c.degradedSeverity ?? 'warning',
+    repeatIntervalMs: c.repeatInterval ?? null,
+    flapping: c.flapping === false ? null : (c.flapping ?? { window: 20, high: 0.25, low: 0.1 }),
   } as Check;
 }
 
@@ -399,6 +427,9 @@ function crossCheckProblems(checks: readonly Check[], raw: RawConfig): string[] 
         problems.push(`${at}.expect.degradedResponseTimeMs: ${degraded} must be below maxResponseTimeMs ${max}`);
       }
       if (c.tls?.caFile && c.tls.ca) problems.push(`${at}.tls: give caFile or ca, not both`);
+    }
+    if (c.flapping && c.flapping.low >= c.flapping.high) {
+      problems.push(`${at}.flapping.low: ${c.flapping.low} must be below high ${c.flapping.high}`);
     }
     if (c.type === 'tls') {
       const { certMinDaysRemaining: min, certWarnDaysRemaining: warn } = c.expect;

@@ -55,7 +55,8 @@ export async function runCycle(checks: readonly Check[], deps: CycleDeps, now: D
 }
 
 async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: Date) {
-  const prev = (await deps.store.getState(check.id)) ?? initialState(check.id);
+  // Spread over the initial state, so a state stored by an older version gains the newer fields.
+  const prev = { ...initialState(check.id), ...(await deps.store.getState(check.id)) };
   const decision = decide(prev, result, check, deps.alertContext, now);
   if (!(await deps.store.putState(decision.next))) {
     deps.log.warn('state changed by a concurrent cycle; leaving this transition to it', { checkId: check.id });

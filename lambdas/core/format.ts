@@ -24,6 +24,7 @@ export function headline(event: AlertEvent): string {
 /** Why this event happened, in one line, or null when the kind says it all. */
 export function explain(event: AlertEvent): string | null {
   if (event.kind === 'test') return 'test notification from Vigil; routing works';
+  if (event.note) return event.note;
   if (event.kind === 'recovered') {
     const lasted = event.incidentStartedAt ? humanDuration(Date.parse(event.at) - Date.parse(event.incidentStartedAt)) : null;
     return lasted ? `back ${event.result?.status ?? 'up'} after ${lasted}` : `back ${event.result?.status ?? 'up'}`;

@@ -96,6 +96,8 @@ export interface AlertEvent {
   readonly incidentStartedAt: string | null;
   /** For `recovered`: the confirmed status that ended (`down` or `degraded`). */
   readonly from: 'down' | 'degraded' | null;
+  /** A human summary for kinds that need one (flapping, reminder). */
+  readonly note: string | null;
   readonly at: string;
   readonly result: CheckResult | null;
   readonly dashboardUrl: string | null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CheckState, decide, initialState, reportedStatus } from '../../lambdas/core/alert-state.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
-import { httpCheck } from '../support/checks.js';
+import { type Check, httpCheck } from '../support/checks.js';
 
 const check = httpCheck({ name: 'Public API', url: 'http://127.0.0.1/', failureThreshold: 3, successThreshold: 2 });
 const context = { stackName: 'prod', dashboardUrl: 'https://dash.example' };
@@ -110,5 +110,116 @@ describe('decide', () => {
     expect(opened).toEqual([incident]);
     expect(closed).toEqual([incident]);
     expect(state.incident).toBeNull();
+  });
+});
+
+/** Feeds statuses to any check; `suppress` gives the suppression per minute. */
+function feed(target: Check, statuses: string, suppress: (minute: number) => string | null = () => null) {
+  let state = initialState(target.id);
+  const events: string[] = [];
+  const suppressed: string[] = [];
+  [...statuses].forEach((letter, minute) => {
+    const status = ({ u: 'up', d: 'degraded', x: 'down' } as const)[letter as 'u' | 'd' | 'x'];
+    const decision = decide(
+      state,
+      { ...result(status, minute), checkId: target.id },
+      target,
+      context,
+      new Date(T0 + minute * 60_000),
+      suppress(minute),
+    );
+    events.push(...decision.events.map((e) => `${minute}:${e.kind}${e.from ? `<${e.from}` : ''}`));
+    suppressed.push(...decision.suppressed.map((s) => `${minute}:${s.event.kind}(${s.reason})`));
+    state = { ...decision.next, outbox: [] };
+  });
+  return { events, suppressed, state };
+}
+
+describe('decide: flapping', () => {
+  const flappy = httpCheck({
+    url: 'http://127.0.0.1/',
+    failureThreshold: 1,
+    successThreshold: 1,
+    flapping: { window: 10, high: 0.5, low: 0.2 },
+  });
+
+  it('pages transitions until the window shows flapping, then holds them and sends one notice', () => {
+    const { events, suppressed, state } = feed(flappy, 'uxuxuxuxuxuxuxux');
+    // Until the window is full (10 results), each change is a real transition.
+    expect(events.slice(0, 9)).toEqual([
+      '1:down',
+      '2:recovered<down',
+      '3:down',
+      '4:recovered<down',
+      '5:down',
+      '6:recovered<down',
+      '7:down',
+      '8:recovered<down',
+      '9:flapping',
+    ]);
+    expect(events).toHaveLength(9);
+    // Held relative to what channels were last told ("recovered" at 8): each return to down is recorded.
+    expect(suppressed).toEqual(['9:down(flapping)', '11:down(flapping)', '13:down(flapping)', '15:down(flapping)']);
+    expect(state.flapping).toBe(true);
+  });
+
+  it('sends one summary when it settles, and tells channels the net change', () => {
+    const { events } = feed(flappy, `uxuxuxuxux${'x'.repeat(12)}`);
+    expect(events.filter((e) => e.includes('flapping'))).toEqual(['9:flapping', '17:flapping']);
+    // It was flapping while down was last told as "recovered"; settled down, the channels hear "down" once.
+    expect(events.slice(-2)).toEqual(['17:flapping', '17:down']);
+  });
+
+  it('tells nothing on settling when the net state is what channels already know', () => {
+    const { events } = feed(flappy, `uxuxuxuxuxu${'u'.repeat(12)}`);
+    expect(events.slice(-1)).toEqual(['18:flapping']);
+  });
+
+  it('stays silent while flapping holds nothing back: blips under the threshold never announce it', () => {
+    const blippy = httpCheck({ url: 'http://127.0.0.1/', failureThreshold: 3, flapping: { window: 10, high: 0.5, low: 0.2 } });
+    const { events, state } = feed(blippy, `${'ux'.repeat(15)}${'u'.repeat(12)}`);
+    expect(events).toEqual([]);
+    expect(state.flapping).toBe(false);
+  });
+
+  it('is off with flapping: false', () => {
+    const steady = httpCheck({ url: 'http://127.0.0.1/', failureThreshold: 1, successThreshold: 1, flapping: false });
+    expect(feed(steady, 'uxuxuxuxuxuxuxux').events.filter((e) => e.endsWith(':down'))).toHaveLength(8);
+  });
+});
+
+describe('decide: reminders, suppression and degraded settings', () => {
+  it('reminds every repeatInterval while down, and not after recovery', () => {
+    const reminding = httpCheck({ url: 'http://127.0.0.1/', repeatInterval: '5m' });
+    expect(feed(reminding, `uu${'x'.repeat(14)}uu${'x'.repeat(3)}`).events).toEqual([
+      '4:down',
+      '9:reminder',
+      '14:reminder',
+      '17:recovered<down',
+      '20:down',
+    ]);
+  });
+
+  it('holds an outage inside a maintenance window and alerts when the window ends on a still-down check', () => {
+    const window = (minute: number) => (minute >= 2 && minute < 8 ? 'maintenance window "deploy"' : null);
+    const { events, suppressed } = feed(check, 'uuxxxxxxxxx', window);
+    expect(suppressed).toEqual(['4:down(maintenance window "deploy")']);
+    expect(events).toEqual(['8:down']);
+  });
+
+  it('says nothing at all when the check recovered inside the window', () => {
+    const window = (minute: number) => (minute >= 2 && minute < 12 ? 'maintenance window "deploy"' : null);
+    const { events, suppressed } = feed(check, 'uuxxxxuuuuuuuu', window);
+    expect(suppressed).toEqual(['4:down(maintenance window "deploy")']);
+    expect(events).toEqual([]);
+  });
+
+  it('uses degradedThreshold and degradedSeverity', () => {
+    const sensitive = httpCheck({ url: 'http://127.0.0.1/', degradedThreshold: 1, degradedSeverity: 'info' });
+    let state = initialState(sensitive.id);
+    const first = decide(state, result('up', 0), sensitive, context, new Date(T0));
+    state = first.next;
+    const second = decide(state, result('degraded', 1), sensitive, context, new Date(T0));
+    expect(second.events.map((e) => [e.kind, e.severity])).toEqual([['degraded', 'info']]);
   });
 });

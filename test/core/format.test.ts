@@ -22,6 +22,7 @@ const base: AlertEvent = {
   incidentId: 'api/2026-11-22T10:00:00.000Z',
   incidentStartedAt: '2026-11-22T10:00:00.000Z',
   from: null,
+  note: null,
   at: '2026-11-22T10:03:00.000Z',
   result: failed,
   dashboardUrl: null,

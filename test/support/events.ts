@@ -22,6 +22,7 @@ export function alertEvent(fields: Partial<AlertEvent> = {}): AlertEvent {
     incidentId: 'api/2026-11-22T09:58:00.000Z',
     incidentStartedAt: '2026-11-22T09:58:00.000Z',
     from: null,
+    note: null,
     at: '2026-11-22T10:00:00.500Z',
     result: failingResult,
     dashboardUrl: 'https://dash.example/vigil',
