@@ -1,26 +1,31 @@
 import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { type ITopic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { ChannelPlan } from './stack-config.js';
 import { VigilFunction } from './vigil-function.js';
 
 export interface NotifierProps {
   readonly configDocument: unknown;
-  readonly secretNames: readonly string[];
+  readonly channels: readonly ChannelPlan[];
   readonly topic: ITopic;
-  /** Caps concurrent deliveries, which keeps Slack near its 1 message/s. @default 2 */
+  /** Per channel function: caps concurrent deliveries, which keeps Slack near its 1 message/s. @default 1 */
   readonly reservedConcurrency?: number;
 }
 
 /**
- * Delivers alert events from the topic to Slack and PagerDuty. A delivery that still fails after
- * the Lambda's own retries lands, with its error, in the dead-letter queue.
+ * One subscription per channel, filtered by the channel's routing (severity, kinds, checks): a
+ * notifier function for Slack, PagerDuty and webhooks, an SNS e-mail subscription for e-mail. A
+ * delivery that still fails after the function's own retries and Lambda's lands, with its error,
+ * in the dead-letter queue, and an alarm counts it.
  */
 export class Notifier extends Construct {
-  readonly function: VigilFunction;
+  readonly functions: ReadonlyMap<string, VigilFunction>;
   readonly deadLetterQueue: Queue;
+  readonly failedDeliveries: Alarm;
 
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
@@ -29,17 +34,40 @@ export class Notifier extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    this.function = new VigilFunction(this, 'Notify', {
-      entry: 'lambdas/notify/handler.ts',
-      description: 'Vigil: deliver alert events to Slack and PagerDuty',
-      configDocument: props.configDocument,
-      secretNames: props.secretNames,
-      // Four attempts with backoff per channel, each bounded at 10 s.
-      timeout: Duration.minutes(2),
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 2,
-      environment: { POWERTOOLS_SERVICE_NAME: 'vigil-notify' },
+    this.failedDeliveries = new Alarm(this, 'FailedDeliveries', {
+      alarmDescription: 'Vigil could not deliver an alert; the event and its error are in the notifier dead-letter queue',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.function.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetterQueue) });
-    props.topic.addSubscription(new LambdaSubscription(this.function.fn));
+    const functions = new Map<string, VigilFunction>();
+    for (const plan of props.channels) {
+      const filterPolicy = Object.fromEntries(
+        Object.entries(plan.filter).map(([attribute, values]) => [
+          attribute,
+          SubscriptionFilter.stringFilter({ allowlist: [...values] }),
+        ]),
+      );
+      if (plan.channel.type === 'email') {
+        props.topic.addSubscription(new EmailSubscription(plan.channel.address, { filterPolicy }));
+        continue;
+      }
+      const notifier = new VigilFunction(this, `Channel-${plan.name}`, {
+        entry: 'lambdas/notify/handler.ts',
+        description: `Vigil: deliver alert events to ${plan.name} (${plan.channel.type})`,
+        configDocument: props.configDocument,
+        secretNames: plan.secrets,
+        // Four attempts with backoff, each bounded at 10 s, for each payload of an event.
+        timeout: Duration.minutes(2),
+        reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
+        environment: { POWERTOOLS_SERVICE_NAME: 'vigil-notify', CHANNEL_NAME: plan.name },
+      });
+      notifier.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetterQueue) });
+      props.topic.addSubscription(new LambdaSubscription(notifier.fn, { filterPolicy }));
+      functions.set(plan.name, notifier);
+    }
+    this.functions = functions;
   }
 }

@@ -3,9 +3,17 @@
  * Secrets Manager references only, and which secrets each function reads. Problems are
  * collected and thrown together, with the same paths `vigil validate` uses.
  */
-import type { Check, Config, HttpCheck, SecretRef } from '../lambdas/core/config.js';
+import {
+  ALERT_KINDS,
+  type ChannelConfig,
+  type Check,
+  type Config,
+  type HttpCheck,
+  type SecretRef,
+} from '../lambdas/core/config.js';
 import { formatDuration } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
+import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
 
 /** The stack's shortest interval (the local runner goes down to 1 s). */
 export const MIN_STACK_INTERVAL_MS = 10_000;
@@ -27,17 +35,29 @@ export interface StackPlan {
   readonly groups: readonly ScheduleGroup[];
   /** Secrets Manager names the probe reads (check headers). */
   readonly probeSecrets: readonly string[];
-  /** Secrets Manager names the notifier reads (channels). */
-  readonly notifierSecrets: readonly string[];
+  /** Per channel: Secrets Manager names its notifier reads, and the SNS filter policy of its subscription. */
+  readonly channels: readonly ChannelPlan[];
 }
+
+export interface ChannelPlan {
+  readonly name: string;
+  readonly channel: ChannelConfig;
+  readonly secrets: readonly string[];
+  /** Message attribute → allowed values. */
+  readonly filter:
+    | Readonly<Record<'severity' | 'kind' | 'checkId', readonly string[]>>
+    | Readonly<Record<'severity' | 'kind', readonly string[]>>;
+}
+
+/** SNS allows at most this many value combinations (the product of the lists) in one filter policy. */
+const MAX_FILTER_COMBINATIONS = 150;
+const SEVERITY_RANK = ['info', 'warning', 'critical'] as const;
 
 export function planStack(config: Config, source = 'config'): StackPlan {
   const problems = config.checks.flatMap((check, i) => intervalProblems(check, `checks[${i}].interval`));
   const probeRefs = config.checks.flatMap((check, i) => (check.type === 'http' ? httpSecretRefs(check, `checks[${i}]`) : []));
-  const notifierRefs = Object.entries(config.channels).map(([name, channel]): [string, SecretRef] =>
-    channel.type === 'slack'
-      ? [`channels.${name}.webhookUrl`, channel.webhookUrl]
-      : [`channels.${name}.routingKey`, channel.routingKey],
+  const notifierRefs = Object.entries(config.channels).flatMap(([name, channel]) =>
+    channelSecretRefs(channel, `channels.${name}`),
   );
   for (const [path, ref] of [...probeRefs, ...notifierRefs]) {
     if (typeof ref === 'object' && 'env' in ref) {
@@ -48,8 +68,42 @@ export function planStack(config: Config, source = 'config'): StackPlan {
   return {
     groups: groupByInterval(config.checks),
     probeSecrets: secretNames(probeRefs.map(([, ref]) => ref)),
-    notifierSecrets: secretNames(notifierRefs.map(([, ref]) => ref)),
+    channels: Object.entries(config.channels).map(([name, channel]) => ({
+      name,
+      channel,
+      secrets: secretNames(channelSecretRefs(channel, name).map(([, ref]) => ref)),
+      filter: routingFilter(name, channel, config),
+    })),
   };
+}
+
+/**
+ * The subscription filter that mirrors a channel's routing: severities at or above its minimum,
+ * its kinds (tests always), and the checks that name it. The check list is left out when the policy
+ * would grow past SNS's limit; the notifier applies the same routing itself anyway.
+ */
+export function routingFilter(name: string, channel: ChannelConfig, config: Config): ChannelPlan['filter'] {
+  const severity = SEVERITY_RANK.slice(SEVERITY_RANK.indexOf(channel.minSeverity));
+  const kind = [...new Set([...(channel.kinds ?? ALERT_KINDS), 'test'])];
+  const checkId = [...config.checks.filter((c) => c.channels.includes(name)).map((c) => c.id), TEST_CHECK_ID];
+  if (severity.length * kind.length * checkId.length > MAX_FILTER_COMBINATIONS) return { severity, kind };
+  return { severity, kind, checkId };
+}
+
+function channelSecretRefs(channel: ChannelConfig, at: string): [string, SecretRef][] {
+  switch (channel.type) {
+    case 'slack':
+      return [[`${at}.webhookUrl`, channel.webhookUrl]];
+    case 'pagerduty':
+      return [[`${at}.routingKey`, channel.routingKey]];
+    case 'webhook':
+      return [
+        [`${at}.url`, channel.url],
+        ...(channel.hmacSecret ? [[`${at}.hmacSecret`, channel.hmacSecret] as [string, SecretRef]] : []),
+      ];
+    case 'email':
+      return [];
+  }
 }
 
 function httpSecretRefs(check: HttpCheck, at: string): [string, SecretRef][] {

@@ -44,7 +44,7 @@ export class VigilStack extends Stack {
     });
     this.notifier = new Notifier(this, 'Notifier', {
       configDocument: props.configDocument,
-      secretNames: plan.notifierSecrets,
+      channels: plan.channels,
       topic: this.alerts.topic,
     });
     new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.url });

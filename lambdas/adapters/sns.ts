@@ -1,5 +1,6 @@
 /** AlertPublisher on SNS: the ★ alert event as the body, routing facts as message attributes. */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { headline } from '../core/format.js';
 import type { AlertPublisher } from '../core/ports.js';
 import type { AlertEvent } from '../core/types.js';
 
@@ -15,6 +16,10 @@ export class SnsAlertPublisher implements AlertPublisher {
       new PublishCommand({
         TopicArn: this.topicArn,
         Message: JSON.stringify(event),
+        // E-mail subscribers see this as the subject line: SNS takes printable ASCII, at most 100 characters.
+        Subject: headline(event)
+          .replace(/[^\x20-\x7e]/g, '-')
+          .slice(0, 100),
         MessageAttributes: {
           severity: attribute(event.severity),
           kind: attribute(event.kind),

@@ -2,10 +2,11 @@ import type { SecretResolver } from '../adapters/secrets.js';
 import type { ChannelConfig, ChannelType } from '../core/config.js';
 import type { AlertEvent } from '../core/types.js';
 
-/** One HTTP POST a channel wants made. */
+/** One HTTP POST a channel wants made: the exact body bytes (a signature may cover them) and any extra headers. */
 export interface ChannelRequest {
   readonly url: string;
-  readonly body: object;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { SecretResolver } from '../adapters/secrets.js';
 import type { ChannelConfig } from '../core/config.js';
 import type { Log } from '../core/ports.js';
 import type { AlertEvent } from '../core/types.js';
-import type { Channel } from './channel.js';
+import type { Channel, ChannelRequest } from './channel.js';
 import { registry } from './registry.js';
 
 export interface RetryPolicy {
@@ -51,7 +51,7 @@ export async function deliver(
   try {
     for (const payload of provider.buildPayloads(event, config)) {
       const request = await provider.toRequest(payload, config, deps.resolveSecret);
-      attempts += await post(request.url, request.body, channel, deps);
+      attempts += await post(request, channel, deps);
     }
     return { channel, delivered: true, attempts, error: null };
   } catch (error) {
@@ -62,17 +62,17 @@ export async function deliver(
 }
 
 /** Posts until accepted; returns the number of attempts, or throws with `attempts` set. */
-async function post(url: string, body: object, channel: string, deps: DeliveryDeps): Promise<number> {
+async function post(request: ChannelRequest, channel: string, deps: DeliveryDeps): Promise<number> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   const random = deps.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     let retryAfterMs: number | null = null;
     let failure: string;
     try {
-      const response = await deps.fetch(url, {
+      const response = await deps.fetch(request.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...request.headers },
+        body: request.body,
         signal: AbortSignal.timeout(policy.requestTimeoutMs),
       });
       await response.body?.cancel();

@@ -1,12 +1,24 @@
 /** The notifier's one call: deliver an alert event to every channel its check routes to. */
-import type { Config } from '../core/config.js';
-import type { AlertEvent } from '../core/types.js';
+import type { ChannelConfig, Config } from '../core/config.js';
+import type { AlertEvent, Severity } from '../core/types.js';
 import { type DeliveryDeps, type DeliveryOutcome, deliver } from './deliver.js';
 
-/** The channel names an event goes to: the check's list, or every channel when the check is unknown. */
+const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** Whether a channel takes an event: severity at least its minimum, kind among its kinds. Tests always pass. */
+export function accepts(channel: ChannelConfig, event: AlertEvent): boolean {
+  if (event.kind === 'test') return true;
+  return RANK[event.severity] >= RANK[channel.minSeverity] && (channel.kinds?.includes(event.kind) ?? true);
+}
+
+/** The channels an event goes to: the check's list (every channel for an unknown check), filtered by routing. */
 export function channelsFor(event: AlertEvent, config: Config): string[] {
   const check = config.checks.find((c) => c.id === event.checkId);
-  return [...(check?.channels ?? Object.keys(config.channels))];
+  const names = check?.channels ?? Object.keys(config.channels);
+  return names.filter((name) => {
+    const channel = config.channels[name];
+    return channel !== undefined && accepts(channel, event);
+  });
 }
 
 export async function notify(

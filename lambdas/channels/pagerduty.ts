@@ -61,6 +61,7 @@ export const pagerduty: Channel<Extract<ChannelConfig, { type: 'pagerduty' }>> =
   buildPayloads: (event) => buildPagerDutyEvents(event),
   toRequest: async (payload, config, resolveSecret) => ({
     url: config.eventsUrl,
-    body: { routing_key: await resolveSecret(config.routingKey), ...payload },
+    body: JSON.stringify({ routing_key: await resolveSecret(config.routingKey), ...payload }),
+    headers: {},
   }),
 };

@@ -47,5 +47,9 @@ export function buildSlackMessage(event: AlertEvent): object {
 
 export const slack: Channel<Extract<ChannelConfig, { type: 'slack' }>> = {
   buildPayloads: (event) => [buildSlackMessage(event)],
-  toRequest: async (payload, config, resolveSecret) => ({ url: await resolveSecret(config.webhookUrl), body: payload }),
+  toRequest: async (payload, config, resolveSecret) => ({
+    url: await resolveSecret(config.webhookUrl),
+    body: JSON.stringify(payload),
+    headers: {},
+  }),
 };

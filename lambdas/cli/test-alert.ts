@@ -2,31 +2,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecretResolver, environmentSource } from '../adapters/secrets.js';
 import { notify } from '../channels/notify.js';
-import { dedupKey } from '../core/alert-state.js';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import type { AlertEvent } from '../core/types.js';
+import { testEvent } from '../core/test-event.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
-
-export function testEvent(stackName: string, at: Date): AlertEvent {
-  return {
-    version: 1,
-    kind: 'test',
-    checkId: 'vigil-test',
-    checkName: 'Vigil test notification',
-    severity: 'info',
-    dedupKey: dedupKey(stackName, 'vigil-test'),
-    incidentId: null,
-    incidentStartedAt: null,
-    from: null,
-    note: null,
-    at: at.toISOString(),
-    result: null,
-    dashboardUrl: null,
-    runbookUrl: null,
-  };
-}
 
 export async function testAlertCommand(config: Config, channel: string, io: CliIo): Promise<ExitCode> {
   if (!config.channels[channel]) {

@@ -276,15 +276,39 @@ const check = z.discriminatedUnion('type', [httpCheck, tcpCheck, tlsCheck, dnsCh
   error: 'expected a check with type http, tcp, tls or dns',
 });
 
-const slackChannel = z.strictObject({ type: z.literal('slack'), webhookUrl: secretRef });
+export const ALERT_KINDS = ['down', 'degraded', 'recovered', 'reminder', 'flapping', 'test'] as const;
+
+/** Which events a channel takes: at least this severity, and only these kinds (tests always pass). */
+const routing = (minSeverity: Severity) => ({
+  /** @default info (slack, webhook, email); critical (pagerduty) */
+  minSeverity: severity.default(minSeverity),
+  /** @default every kind */
+  kinds: z.array(z.enum(ALERT_KINDS, { error: `expected one of ${ALERT_KINDS.join(', ')}` })).optional(),
+});
+
+const slackChannel = z.strictObject({ type: z.literal('slack'), webhookUrl: secretRef, ...routing('info') });
 const pagerdutyChannel = z.strictObject({
   type: z.literal('pagerduty'),
   routingKey: secretRef,
   /** @default https://events.pagerduty.com/v2/enqueue */
   eventsUrl: httpUrl.default('https://events.pagerduty.com/v2/enqueue'),
+  ...routing('critical'),
 });
-const channel = z.discriminatedUnion('type', [slackChannel, pagerdutyChannel], {
-  error: 'expected a channel with type slack or pagerduty',
+const webhookChannel = z.strictObject({
+  type: z.literal('webhook'),
+  url: secretRef,
+  /** Signs each body: header `X-Vigil-Signature: sha256=<hex HMAC of the body>`. */
+  hmacSecret: secretRef.optional(),
+  ...routing('info'),
+});
+const emailChannel = z.strictObject({
+  type: z.literal('email'),
+  /** Delivered by an SNS e-mail subscription (AWS only; the address must confirm it). */
+  address: z.email({ error: 'expected an e-mail address' }),
+  ...routing('info'),
+});
+const channel = z.discriminatedUnion('type', [slackChannel, pagerdutyChannel, webhookChannel, emailChannel], {
+  error: 'expected a channel with type slack, pagerduty, webhook or email',
 });
 
 const defaults = z.strictObject({

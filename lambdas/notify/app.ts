@@ -1,30 +1,43 @@
-/** The notifier Lambda's one job: each SNS record is an alert event; deliver it to its channels. */
+/**
+ * The notifier Lambda's one job: each SNS record is an alert event; deliver it to this function's
+ * channel. The stack runs one function per channel, so a channel that is down is retried (and
+ * dead-lettered) on its own, without repeating messages to the channels that took them.
+ */
 import type { SNSEvent } from 'aws-lambda';
 import type { SecretResolver } from '../adapters/secrets.js';
 import type { DeliveryDeps, DeliveryOutcome } from '../channels/deliver.js';
-import { notify } from '../channels/notify.js';
+import { channelsFor, notify } from '../channels/notify.js';
 import { parseAlertEvent } from '../core/alert-event.js';
 import type { Config } from '../core/config.js';
 import { DeliveryError } from '../core/errors.js';
 
 export interface NotifierDeps extends Omit<DeliveryDeps, 'resolveSecret'> {
   readonly config: Config;
+  /** The channel this function delivers to. */
+  readonly channel: string;
   readonly secretResolver: () => SecretResolver;
 }
 
 /**
- * Throws when a channel could not be reached after its retries, so Lambda retries the record and
- * finally sends it to the DLQ: an alert is never dropped silently (a retry may repeat a message to
- * a channel that did get it; PagerDuty folds those by dedup_key).
+ * Throws when the channel could not be reached after its retries, so Lambda retries the record and
+ * finally sends it to the DLQ with the error: an alert is never dropped silently.
  */
 export function createNotifierApp(deps: NotifierDeps) {
+  if (!deps.config.channels[deps.channel]) throw new Error(`channel "${deps.channel}" is not in the bundled config`);
   return async (event: SNSEvent): Promise<DeliveryOutcome[]> => {
     const deliveryDeps = { ...deps, resolveSecret: deps.secretResolver() };
     const outcomes: DeliveryOutcome[] = [];
     for (const record of event.Records) {
       const alert = parseAlertEvent(record.Sns.Message);
-      deps.log.info('delivering alert', { checkId: alert.checkId, kind: alert.kind, incidentId: alert.incidentId });
-      outcomes.push(...(await notify(alert, deps.config, deliveryDeps)));
+      // The subscription's filter policy routes already; this holds when the policy had to be looser.
+      const wanted = channelsFor(alert, deps.config).includes(deps.channel);
+      deps.log.info(wanted ? 'delivering alert' : 'alert not routed to this channel', {
+        channel: deps.channel,
+        checkId: alert.checkId,
+        kind: alert.kind,
+        incidentId: alert.incidentId,
+      });
+      if (wanted) outcomes.push(...(await notify(alert, deps.config, deliveryDeps, [deps.channel])));
     }
     const failed = outcomes.filter((o) => !o.delivered);
     if (failed.length > 0) {

@@ -14,6 +14,7 @@ const secrets = new SecretsManagerClient({});
 
 const app = createNotifierApp({
   config: bundledConfig(),
+  channel: process.env.CHANNEL_NAME ?? '',
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   fetch: globalThis.fetch,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

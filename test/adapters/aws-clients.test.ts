@@ -57,6 +57,7 @@ describe('SnsAlertPublisher', () => {
     expect(call?.args[0].input).toEqual({
       TopicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
       Message: JSON.stringify(event),
+      Subject: 'DOWN: Public API health: expected status 200, got 503',
       MessageAttributes: {
         severity: { DataType: 'String', StringValue: 'critical' },
         kind: { DataType: 'String', StringValue: 'down' },

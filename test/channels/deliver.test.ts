@@ -30,11 +30,12 @@ beforeEach(async () => {
 
 afterEach(() => receiver.close());
 
-const slack = () => ({ type: 'slack' as const, webhookUrl: `${receiver.url}${SECRET_PATH}` });
+const slack = () => ({ type: 'slack' as const, webhookUrl: `${receiver.url}${SECRET_PATH}`, minSeverity: 'info' as const });
 const pagerduty = () => ({
   type: 'pagerduty' as const,
   routingKey: { secret: 'vigil/pd' },
   eventsUrl: `${receiver.url}/v2/enqueue`,
+  minSeverity: 'critical' as const,
 });
 
 describe('deliver to a local Slack stand-in', () => {

@@ -77,6 +77,7 @@ describe('parseConfig: defaults', () => {
       type: 'pagerduty',
       routingKey: { secret: 'vigil/pd' },
       eventsUrl: 'https://events.pagerduty.com/v2/enqueue',
+      minSeverity: 'critical',
     });
     expect(config.checks[0]).toMatchObject({ headers: { authorization: { secret: 'vigil/token' }, 'x-plain': 'yes' } });
   });

@@ -43,6 +43,8 @@ function bundledHandler(app: App, stack: VigilStack, name: string) {
 }
 
 describe('the bundled notifier Lambda', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
   it('runs from its asset with the config inlined at synth, and delivers to Slack', async () => {
     const document = {
       channels: { chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } },
@@ -50,6 +52,7 @@ describe('the bundled notifier Lambda', () => {
     };
     const app = new App({ outdir });
     const stack = new VigilStack(app, 'BundleTest', { config: parseConfig(document), configDocument: document });
+    vi.stubEnv('CHANNEL_NAME', 'chat');
     const handler = bundledHandler(app, stack, 'Notifier');
     const event: SNSEvent = {
       Records: [{ Sns: { Message: JSON.stringify(alertEvent()) } } as SNSEvent['Records'][number]],

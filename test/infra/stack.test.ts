@@ -10,6 +10,12 @@ const document = {
   channels: {
     'ops-slack': { type: 'slack', webhookUrl: { secret: 'vigil/ops-slack' } },
     'platform-pd': { type: 'pagerduty', routingKey: { secret: 'vigil/pd' } },
+    'oncall-mail': {
+      type: 'email',
+      address: 'oncall@example.com',
+      minSeverity: 'warning',
+      kinds: ['down', 'recovered', 'degraded'],
+    },
   },
   checks: [
     {
@@ -61,13 +67,44 @@ describe('VigilStack', () => {
     });
   });
 
-  it('runs both functions on nodejs24.x arm64 with reserved concurrency', () => {
+  it('runs the probe and one notifier per non-e-mail channel on nodejs24.x arm64 with reserved concurrency', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs24.x', Architectures: ['arm64'] },
     });
-    expect(Object.keys(functions)).toHaveLength(2);
-    const reserved = Object.values(functions).map((f) => f.Properties.ReservedConcurrentExecutions);
-    expect(reserved.sort()).toEqual([10, 2]);
+    const byChannel = Object.values(functions).map((f) => [
+      f.Properties.Environment.Variables.CHANNEL_NAME ?? 'probe',
+      f.Properties.ReservedConcurrentExecutions,
+    ]);
+    expect(byChannel.sort()).toEqual([
+      ['ops-slack', 1],
+      ['platform-pd', 1],
+      ['probe', 10],
+    ]);
+  });
+
+  it('routes with subscription filter policies: PagerDuty takes critical only, e-mail its kinds from warning up', () => {
+    const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map((s) => s.Properties);
+    const email = subscriptions.find((s) => s.Protocol === 'email');
+    expect(email).toMatchObject({
+      Endpoint: 'oncall@example.com',
+      FilterPolicy: {
+        severity: ['warning', 'critical'],
+        kind: ['down', 'recovered', 'degraded', 'test'],
+        checkId: ['api-health', 'web', 'db-port', 'vigil-test'],
+      },
+    });
+    const lambdas = subscriptions.filter((s) => s.Protocol === 'lambda').map((s) => s.FilterPolicy.severity);
+    expect(lambdas.sort()).toEqual([['critical'], ['info', 'warning', 'critical']]);
+  });
+
+  it('alarms on anything in either dead-letter queue', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('schedules one rule per interval group, sub-minute groups as runs within a minute', () => {
@@ -103,7 +140,7 @@ describe('VigilStack', () => {
   it('encrypts the alert topic with a rotating key and subscribes the notifier', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    template.resourceCountIs('AWS::SNS::Subscription', 3);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
@@ -115,7 +152,8 @@ describe('VigilStack', () => {
       JSON.stringify(p.Properties.PolicyDocument),
     );
     const probe = policies.find((p) => p.includes('cloudwatch:PutMetricData')) ?? '';
-    const notifier = policies.find((p) => p.includes('vigil/pd')) ?? '';
+    const pagerduty = policies.find((p) => p.includes('vigil/pd')) ?? '';
+    const slack = policies.find((p) => p.includes('vigil/ops-slack')) ?? '';
     expect(probe).toContain('"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem","dynamodb:Query"');
     expect(probe).not.toContain('dynamodb:DeleteItem');
     expect(probe).toContain('{"StringEquals":{"cloudwatch:namespace":"Vigil"}}');
@@ -123,8 +161,9 @@ describe('VigilStack', () => {
     expect(probe).toContain('secret:vigil/api-token-??????');
     expect(probe).toContain('secret:vigil/web-token-??????');
     expect(probe).not.toContain('vigil/pd');
-    expect(notifier).toContain('secret:vigil/ops-slack-??????');
-    expect(notifier).not.toContain('vigil/api-token');
+    expect(slack).not.toContain('vigil/pd');
+    expect(pagerduty).not.toContain('vigil/ops-slack');
+    expect(pagerduty).not.toContain('vigil/api-token');
   });
 
   it('draws availability and latency percentiles for every check', () => {

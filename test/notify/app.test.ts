@@ -18,27 +18,10 @@ beforeEach(async () => {
 afterEach(() => Promise.all([slack.close(), pagerduty.close()]));
 
 const snsEvent = (...messages: string[]): SNSEvent => ({
-  Records: messages.map((Message, i) => ({
-    EventSource: 'aws:sns',
-    EventVersion: '1.0',
-    EventSubscriptionArn: 'arn:aws:sns:eu-west-1:123456789012:alerts:sub',
-    Sns: {
-      Message,
-      MessageId: `m-${i}`,
-      Type: 'Notification',
-      TopicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
-      Timestamp: '',
-      SignatureVersion: '1',
-      Signature: '',
-      SigningCertUrl: '',
-      UnsubscribeUrl: '',
-      MessageAttributes: {},
-      Subject: '',
-    },
-  })),
+  Records: messages.map((Message, i) => ({ Sns: { Message, MessageId: `m-${i}` } }) as SNSEvent['Records'][number]),
 });
 
-function app() {
+function app(channel: string) {
   const secrets: Record<string, string> = { 'vigil/slack': `${slack.url}/hook`, 'vigil/pd': 'routing-key' };
   return createNotifierApp({
     config: config({
@@ -48,6 +31,7 @@ function app() {
       },
       checks: [{ id: 'api', type: 'http', url: 'https://api.example.com/' }],
     }),
+    channel,
     secretResolver: () => createSecretResolver(async (name) => secrets[name] ?? Promise.reject(new Error(`no ${name}`))),
     fetch: globalThis.fetch,
     sleep: async () => {},
@@ -56,31 +40,43 @@ function app() {
   });
 }
 
-describe('notifier Lambda app', () => {
-  it('delivers each SNS record to the check’s channels', async () => {
-    const outcomes = await app()(snsEvent(JSON.stringify(alertEvent())));
+describe('notifier Lambda app (one per channel)', () => {
+  it('delivers each SNS record to its own channel only', async () => {
+    const outcomes = await app('platform-pd')(
+      snsEvent(JSON.stringify(alertEvent()), JSON.stringify(alertEvent({ kind: 'recovered', from: 'down' }))),
+    );
     expect(outcomes.map((o) => [o.channel, o.delivered])).toEqual([
-      ['ops-slack', true],
+      ['platform-pd', true],
       ['platform-pd', true],
     ]);
-    expect(slack.received).toHaveLength(1);
-    expect(pagerduty.received[0]?.body).toMatchObject({
-      event_action: 'trigger',
-      dedup_key: 'vigil/prod/api',
-      routing_key: 'routing-key',
-    });
+    expect(slack.received).toEqual([]);
+    expect(pagerduty.received.map((r) => r.body)).toMatchObject([
+      { event_action: 'trigger', dedup_key: 'vigil/prod/api', routing_key: 'routing-key' },
+      { event_action: 'resolve', dedup_key: 'vigil/prod/api' },
+    ]);
   });
 
-  it('fails the invocation when a channel stays down, so Lambda retries and then dead-letters it', async () => {
+  it('skips an event its channel does not take (a warning for a critical-only pager)', async () => {
+    const outcomes = await app('platform-pd')(snsEvent(JSON.stringify(alertEvent({ kind: 'degraded', severity: 'warning' }))));
+    expect(outcomes).toEqual([]);
+    expect(pagerduty.received).toEqual([]);
+  });
+
+  it('fails the invocation when its channel stays down, so Lambda retries and then dead-letters it', async () => {
     pagerduty.respondWith({ status: 500 }, { status: 500 });
-    await expect(app()(snsEvent(JSON.stringify(alertEvent())))).rejects.toThrow(
+    await expect(app('platform-pd')(snsEvent(JSON.stringify(alertEvent())))).rejects.toThrow(
       new DeliveryError('not delivered to platform-pd (platform-pd answered HTTP 500 (gave up after 2 attempts))'),
     );
-    expect(slack.received).toHaveLength(1);
   });
 
   it('rejects a message that is not a Vigil alert event, naming what is wrong', async () => {
-    await expect(app()(snsEvent(JSON.stringify({ hello: 'world' })))).rejects.toThrow(/^not a Vigil alert event: .*version/);
+    await expect(app('ops-slack')(snsEvent(JSON.stringify({ hello: 'world' })))).rejects.toThrow(
+      /^not a Vigil alert event: .*version/,
+    );
     expect(slack.received).toEqual([]);
+  });
+
+  it('refuses to start for a channel the config does not have', () => {
+    expect(() => app('nope')).toThrow('channel "nope" is not in the bundled config');
   });
 });

@@ -57,6 +57,8 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly headers: IncomingMessage['headers'];
   readonly body: unknown;
+  /** The body exactly as it arrived (what a signature covers). */
+  readonly raw: string;
 }
 
 export interface Receiver extends Running {
@@ -81,7 +83,7 @@ export async function startReceiver(fallback: Answer = { status: 200 }): Promise
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      received.push({ path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : null });
+      received.push({ path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : null, raw: text });
       const answer = queue.shift() ?? fallback;
       setTimeout(() => {
         if (res.destroyed) return;
