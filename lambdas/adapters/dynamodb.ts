@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CheckState, Incident } from '../core/alert-state.js';
-import type { IncidentRecord, ResultStore } from '../core/ports.js';
+import type { Silence } from '../core/maintenance.js';
+import type { IncidentRecord, NotificationEntry, ResultStore } from '../core/ports.js';
 import type { CheckResult } from '../core/types.js';
 
 export interface DynamoResultStoreOptions {
@@ -93,9 +94,24 @@ export class DynamoResultStore implements ResultStore {
       new UpdateItemCommand({
         TableName: this.options.tableName,
         Key: toItem({ pk: pk(checkId), sk: `INCIDENT#${incident.startedAt}` }),
-        UpdateExpression: 'SET incident.endedAt = :endedAt',
+        UpdateExpression: 'SET incident.endedAt = :endedAt, incident.durationMs = :duration',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: toItem({ ':endedAt': endedAt }),
+        ExpressionAttributeValues: toItem({
+          ':endedAt': endedAt,
+          ':duration': Date.parse(endedAt) - Date.parse(incident.startedAt),
+        }),
+      }),
+    );
+  }
+
+  async recordNotification(checkId: string, incidentStartedAt: string, entry: NotificationEntry): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.options.tableName,
+        Key: toItem({ pk: pk(checkId), sk: `INCIDENT#${incidentStartedAt}` }),
+        UpdateExpression: 'SET incident.notifications = list_append(incident.notifications, :entry)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: toItem({ ':entry': [entry] }),
       }),
     );
   }
@@ -109,6 +125,28 @@ export class DynamoResultStore implements ResultStore {
   async listIncidents(checkId: string): Promise<IncidentRecord[]> {
     const items = await this.query(checkId, 'INCIDENT#', 'INCIDENT#');
     return items.map((item) => item.incident as IncidentRecord);
+  }
+
+  async putSilence(silence: Silence): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: toItem({
+          pk: pk(silence.checkId),
+          sk: `SILENCE#${silence.createdAt}`,
+          expiresAt: Math.ceil(Date.parse(silence.until) / 1000),
+          silence,
+        }),
+      }),
+    );
+  }
+
+  async activeSilence(checkId: string, now: Date): Promise<Silence | null> {
+    const silences = (await this.query(checkId, 'SILENCE#', 'SILENCE#')).map((item) => item.silence as Silence);
+    const active = silences
+      .filter((s) => Date.parse(s.until) > now.getTime())
+      .sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
+    return active[0] ?? null;
   }
 
   private async query(checkId: string, prefix: string, from: string): Promise<Record<string, unknown>[]> {

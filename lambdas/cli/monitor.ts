@@ -54,6 +54,7 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
     },
     log,
     alertContext: { stackName: 'local', dashboardUrl: null },
+    maintenance: config.maintenance,
   };
 
   io.stdout(`vigil monitor: ${config.checks.length} check(s), data in ${options.dataDir}; Ctrl-C to stop`);

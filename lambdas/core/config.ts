@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
+import { cronProblem } from './maintenance.js';
 import type { Severity } from './types.js';
 
 const duration = (min: number, what: string) =>
@@ -156,6 +157,10 @@ const commonCheck = {
   degradedSeverity: severity.optional(),
   /** Re-notify this often while down. @default off; at least 5m */
   repeatInterval: duration(300_000, 'repeatInterval').optional(),
+  /** A label maintenance windows can name. */
+  group: z.string().min(1).optional(),
+  /** While any of these checks is down, this check's alerts are held (they are part of that outage). */
+  dependsOn: z.array(z.string()).optional(),
   /** Flapping detection over the last `window` results; `false` turns it off. */
   flapping: z
     .union([
@@ -311,6 +316,46 @@ const channel = z.discriminatedUnion('type', [slackChannel, pagerdutyChannel, we
   error: 'expected a channel with type slack, pagerduty, webhook or email',
 });
 
+const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time like 2026-11-22T02:00:00Z' });
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `expected an IANA time zone like Europe/Berlin, got ${JSON.stringify(issue.input)}` },
+);
+
+/** When alerts are held: once (start/end) or recurring (cron + duration, in a time zone). */
+const maintenanceWindow = z.union(
+  [
+    z.strictObject({
+      name: z.string().min(1),
+      /** Check ids; with neither `checks` nor `groups` the window covers every check. */
+      checks: z.array(z.string()).optional(),
+      groups: z.array(z.string()).optional(),
+      start: isoInstant,
+      end: isoInstant,
+    }),
+    z.strictObject({
+      name: z.string().min(1),
+      checks: z.array(z.string()).optional(),
+      groups: z.array(z.string()).optional(),
+      /** Five-field cron for when each window starts, e.g. "0 2 * * SUN". */
+      cron: z.string().min(1),
+      duration: duration(60_000, 'duration'),
+      /** @default UTC */
+      timezone: timeZone.default('UTC'),
+    }),
+  ],
+  { error: 'expected { name, start, end } or { name, cron, duration, timezone }' },
+);
+export type MaintenanceWindow = z.output<typeof maintenanceWindow>;
+
 const defaults = z.strictObject({
   /** @default 60s */
   interval: duration(1_000, 'interval').default(60_000),
@@ -334,6 +379,7 @@ const configSchema = z.strictObject({
   }),
   channels: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), channel).default({}),
   checks: z.array(check).min(1, { error: 'expected at least one check' }),
+  maintenance: z.array(maintenanceWindow).default([]),
 });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -360,6 +406,8 @@ interface ResolvedFields {
   readonly degradedSeverity: Severity;
   readonly repeatIntervalMs: number | null;
   readonly flapping: { readonly window: number; readonly high: number; readonly low: number } | null;
+  readonly group: string | null;
+  readonly dependsOn: readonly string[];
 }
 type Resolve<C> = Omit<C, keyof typeof commonCheck> & ResolvedFields & { readonly id: string };
 export type HttpCheck = Resolve<Extract<RawCheck, { type: 'http' }>>;
@@ -372,6 +420,7 @@ export type CheckType = Check['type'];
 export interface Config {
   readonly channels: Readonly<Record<string, ChannelConfig>>;
   readonly checks: readonly Check[];
+  readonly maintenance: readonly MaintenanceWindow[];
 }
 
 /** Turns a zod issue path into `checks[2].expect.status[0]`. */
@@ -392,7 +441,7 @@ export function parseConfig(document: unknown, source = 'config'): Config {
   const checks = raw.checks.map((c) => resolveCheck(c, raw));
   const problems = crossCheckProblems(checks, raw);
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { channels: raw.channels, checks };
+  return { channels: raw.channels, checks, maintenance: raw.maintenance };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string[] {
@@ -423,6 +472,8 @@ function resolveCheck(c: RawCheck, raw: RawConfig): Check {
     degradedSeverity: c.degradedSeverity ?? 'warning',
     repeatIntervalMs: c.repeatInterval ?? null,
     flapping: c.flapping === false ? null : (c.flapping ?? { window: 20, high: 0.25, low: 0.1 }),
+    group: c.group ?? null,
+    dependsOn: c.dependsOn ?? [],
   } as Check;
 }
 
@@ -460,5 +511,58 @@ function crossCheckProblems(checks: readonly Check[], raw: RawConfig): string[] 
       if (warn < min) problems.push(`${at}.expect.certWarnDaysRemaining: ${warn} must not be below certMinDaysRemaining ${min}`);
     }
   });
+  problems.push(...dependencyProblems(checks), ...maintenanceProblems(raw.maintenance, checks));
   return problems;
+}
+
+function dependencyProblems(checks: readonly Check[]): string[] {
+  const ids = new Set(checks.map((c) => c.id));
+  const problems: string[] = [];
+  checks.forEach((c, i) =>
+    c.dependsOn.forEach((parent, j) => {
+      if (parent === c.id) problems.push(`checks[${i}].dependsOn[${j}]: a check cannot depend on itself`);
+      else if (!ids.has(parent)) problems.push(`checks[${i}].dependsOn[${j}]: unknown check "${parent}"`);
+    }),
+  );
+  const parents = new Map(checks.map((c) => [c.id, c.dependsOn]));
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const cycleFrom = (id: string, path: string[]): string[] | null => {
+    if (visiting.has(id)) return [...path.slice(path.indexOf(id)), id];
+    if (done.has(id)) return null;
+    visiting.add(id);
+    for (const parent of parents.get(id) ?? []) {
+      const cycle = parent === id ? null : cycleFrom(parent, [...path, id]);
+      if (cycle) return cycle;
+    }
+    visiting.delete(id);
+    done.add(id);
+    return null;
+  };
+  for (const c of checks) {
+    const cycle = cycleFrom(c.id, []);
+    if (cycle) {
+      problems.push(`checks[${checks.indexOf(c)}].dependsOn: dependency cycle ${cycle.join(' → ')}`);
+      break;
+    }
+  }
+  return problems;
+}
+
+function maintenanceProblems(windows: readonly MaintenanceWindow[], checks: readonly Check[]): string[] {
+  const ids = new Set(checks.map((c) => c.id));
+  const groups = new Set(checks.flatMap((c) => (c.group ? [c.group] : [])));
+  return windows.flatMap((w, i) => {
+    const at = `maintenance[${i}]`;
+    const problems = [
+      ...(w.checks ?? []).flatMap((id, j) => (ids.has(id) ? [] : [`${at}.checks[${j}]: unknown check "${id}"`])),
+      ...(w.groups ?? []).flatMap((g, j) => (groups.has(g) ? [] : [`${at}.groups[${j}]: no check is in group "${g}"`])),
+    ];
+    if ('start' in w && Date.parse(w.end) <= Date.parse(w.start)) problems.push(`${at}.end: must be after start`);
+    if ('cron' in w) {
+      const problem = cronProblem(w.cron, w.timezone);
+      if (problem) problems.push(`${at}.cron: ${problem}`);
+    }
+    return problems;
+  });
 }

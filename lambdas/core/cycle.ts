@@ -5,8 +5,9 @@
  */
 import { type AlertContext, type CheckState, decide, initialState } from './alert-state.js';
 import { mapLimit } from './concurrency.js';
-import type { Check } from './config.js';
-import type { AlertPublisher, Log, MetricsSink, ResultStore } from './ports.js';
+import type { Check, MaintenanceWindow } from './config.js';
+import { dependencyLevels, suppressionFor } from './maintenance.js';
+import type { AlertPublisher, Log, MetricsSink, NotificationEntry, ResultStore } from './ports.js';
 import type { AlertEvent, CheckResult } from './types.js';
 
 export interface CycleDeps {
@@ -18,6 +19,8 @@ export interface CycleDeps {
   readonly alertContext: AlertContext;
   /** Probes in flight at once. @default 50 */
   readonly concurrency?: number;
+  /** From the config: when alerts are held. @default none */
+  readonly maintenance?: readonly MaintenanceWindow[];
 }
 
 export interface CycleReport {
@@ -27,6 +30,8 @@ export interface CycleReport {
   readonly published: readonly AlertEvent[];
   /** Check ids whose state write lost to a concurrent cycle: that cycle owns the transition. */
   readonly superseded: readonly string[];
+  /** Alerts held back (maintenance, a parent down, flapping), with why. */
+  readonly held: readonly { readonly event: AlertEvent; readonly reason: string }[];
 }
 
 export async function runCycle(checks: readonly Check[], deps: CycleDeps, now: Date, cycleId: string): Promise<CycleReport> {
@@ -35,13 +40,21 @@ export async function runCycle(checks: readonly Check[], deps: CycleDeps, now: D
     ...results.map((result) => guarded(deps.log, 'result not stored', result.checkId, () => deps.store.putResult(result))),
     guarded(deps.log, 'metrics not sent', undefined, () => deps.metrics.put(results)),
   ]);
-  const outcomes = await Promise.all(
-    checks.map((check, i) =>
-      guarded(deps.log, 'state not updated', check.id, () => advance(check, results[i] as CheckResult, deps, now)),
-    ),
-  );
+  // Parents before children, so a child sees its parent's state from this same cycle.
+  const resultOf = new Map(results.map((r) => [r.checkId, r]));
+  const outcomeOf = new Map<string, Awaited<ReturnType<typeof advance>> | undefined>();
+  for (const level of dependencyLevels(checks)) {
+    await Promise.all(
+      level.map(async (check) => {
+        const result = resultOf.get(check.id) as CheckResult;
+        outcomeOf.set(check.id, await guarded(deps.log, 'state not updated', check.id, () => advance(check, result, deps, now)));
+      }),
+    );
+  }
+  const outcomes = checks.map((check) => outcomeOf.get(check.id));
   const published = outcomes.flatMap((o) => o?.published ?? []);
   const superseded = outcomes.flatMap((o, i) => (o?.superseded ? [checks[i]?.id ?? ''] : []));
+  const held = outcomes.flatMap((o) => o?.held ?? []);
   for (const result of results) {
     deps.log.info('check result', {
       cycleId,
@@ -51,28 +64,52 @@ export async function runCycle(checks: readonly Check[], deps: CycleDeps, now: D
       totalMs: result.timings.totalMs,
     });
   }
-  return { cycleId, results, published, superseded };
+  return { cycleId, results, published, superseded, held };
 }
 
 async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: Date) {
   // Spread over the initial state, so a state stored by an older version gains the newer fields.
   const prev = { ...initialState(check.id), ...(await deps.store.getState(check.id)) };
-  const decision = decide(prev, result, check, deps.alertContext, now);
+  const decision = decide(prev, result, check, deps.alertContext, now, await suppression(check, deps, now));
   if (!(await deps.store.putState(decision.next))) {
     deps.log.warn('state changed by a concurrent cycle; leaving this transition to it', { checkId: check.id });
-    return { published: [], superseded: true };
+    return { published: [], superseded: true, held: [] };
   }
   if (decision.opened) {
     await deps.store.openIncident({
       ...decision.opened,
       checkId: check.id,
       endedAt: null,
+      durationMs: null,
       cause: decision.next.firstFailure?.error ?? result.error,
       firstFailure: decision.next.firstFailure,
+      notifications: [],
     });
   }
   if (decision.closed) await deps.store.closeIncident(check.id, decision.closed, result.startedAt);
-  return { published: await flushOutbox(decision.next, deps), superseded: false };
+  for (const { event, reason } of decision.suppressed) {
+    deps.log.info('alert held', { checkId: check.id, kind: event.kind, reason });
+    await noteOnIncident(event, { kind: event.kind, at: event.at, heldBy: reason }, deps);
+  }
+  return { published: await flushOutbox(decision.next, deps), superseded: false, held: decision.suppressed };
+}
+
+async function suppression(check: Check, deps: CycleDeps, now: Date): Promise<string | null> {
+  const [silence, parents] = await Promise.all([
+    deps.store.activeSilence(check.id, now),
+    Promise.all(check.dependsOn.map(async (id) => ({ id, state: await deps.store.getState(id) }))),
+  ]);
+  const downParents = parents.filter((p) => p.state?.confirmed === 'down').map((p) => p.id);
+  return suppressionFor(check, now, { windows: deps.maintenance ?? [], silence, downParents });
+}
+
+/** Adds an entry to the incident an event belongs to, if any; a failure here loses no alert. */
+async function noteOnIncident(event: AlertEvent, entry: NotificationEntry, deps: CycleDeps): Promise<void> {
+  if (!event.incidentStartedAt) return;
+  const startedAt = event.incidentStartedAt;
+  await guarded(deps.log, 'incident not updated', event.checkId, () =>
+    deps.store.recordNotification(event.checkId, startedAt, entry),
+  );
 }
 
 /** Publishes in order and stops at the first failure; what is left stays for the next cycle. */
@@ -82,6 +119,7 @@ async function flushOutbox(state: CheckState, deps: CycleDeps): Promise<AlertEve
     try {
       await deps.publisher.publish(event);
       sent.push(event);
+      await noteOnIncident(event, { kind: event.kind, at: event.at }, deps);
       deps.log.info('alert published', { checkId: event.checkId, kind: event.kind, incidentId: event.incidentId });
     } catch (error) {
       deps.log.error('alert not published; will retry next cycle', {

@@ -1,12 +1,23 @@
 /** The edges of the cycle. AWS and local adapters implement these; the core never sees an SDK. */
 import type { CheckState, Incident } from './alert-state.js';
+import type { Silence } from './maintenance.js';
 import type { AlertEvent, CheckResult, ProbeError } from './types.js';
 
 export interface IncidentRecord extends Incident {
   readonly checkId: string;
   readonly endedAt: string | null;
+  readonly durationMs: number | null;
   readonly cause: ProbeError | null;
   readonly firstFailure: CheckResult | null;
+  /** Every alert published for the incident, and every one held back (with why). */
+  readonly notifications: readonly NotificationEntry[];
+}
+
+export interface NotificationEntry {
+  readonly kind: AlertEvent['kind'];
+  readonly at: string;
+  /** Set when the alert was suppressed instead of sent: the reason. */
+  readonly heldBy?: string;
 }
 
 export interface ResultStore {
@@ -16,9 +27,13 @@ export interface ResultStore {
   putState(next: CheckState): Promise<boolean>;
   openIncident(incident: IncidentRecord): Promise<void>;
   closeIncident(checkId: string, incident: Incident, endedAt: string): Promise<void>;
+  recordNotification(checkId: string, incidentStartedAt: string, entry: NotificationEntry): Promise<void>;
   /** Results at or after `since`, oldest first, skipping expired ones (dynalite has no TTL expiry). */
   listResults(checkId: string, since: Date, now: Date): Promise<CheckResult[]>;
   listIncidents(checkId: string): Promise<IncidentRecord[]>;
+  putSilence(silence: Silence): Promise<void>;
+  /** The silence that lasts longest among those still in force, or null. */
+  activeSilence(checkId: string, now: Date): Promise<Silence | null>;
 }
 
 export interface MetricsSink {

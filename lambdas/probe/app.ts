@@ -40,6 +40,7 @@ export function createProbeApp(deps: ProbeAppDeps) {
     const resolveSecret = deps.secretResolver();
     const cycleDeps = {
       ...deps,
+      maintenance: deps.config.maintenance,
       runCheck: (check: (typeof checks)[number]) => runCheck(check, { resolveSecret, now: deps.now }, { log: deps.log }),
     };
     const runs = Math.max(1, event.runs ?? 1);

@@ -74,6 +74,8 @@ describe('runCycle on dynalite', () => {
     const [incident] = await store.listIncidents('api');
     expect(incident).toMatchObject({ checkId: 'api', cause: failingResult.error, id: published[0]?.incidentId });
     expect(incident?.endedAt).toBe(history[4]?.startedAt);
+    expect(incident?.durationMs).toBe(Date.parse(history[4]?.startedAt ?? '') - Date.parse(history[1]?.startedAt ?? ''));
+    expect(incident?.notifications.map((n) => n.kind)).toEqual(['down', 'recovered']);
     expect((await store.getState('api'))?.outbox).toEqual([]);
   });
 
@@ -163,5 +165,72 @@ describe('runCycle on dynalite', () => {
     const report = await runCycle(many, slow, new Date(clock), 'bounded');
     expect(report.results.map((r) => r.checkId)).toEqual(many.map((c) => c.id));
     expect(peak).toBe(3);
+  });
+});
+
+describe('runCycle: held alerts', () => {
+  const family = config({
+    defaults: { failureThreshold: 2, successThreshold: 1 },
+    checks: [
+      { id: 'child', type: 'http', url: 'http://127.0.0.1/child', dependsOn: ['parent'] },
+      { id: 'parent', type: 'tcp', host: '127.0.0.1', port: 5432 },
+    ],
+  }).checks;
+
+  it('folds a child’s outage into its parent’s: only the parent pages, the child’s alert is held and recorded', async () => {
+    statuses = { parent: 'down', child: 'down' };
+    const run = () => runCycle(family, deps(), new Date(clock), `cycle-${clock}`);
+    await run();
+    const second = await run();
+    expect(published.map((e) => [e.kind, e.checkId])).toEqual([['down', 'parent']]);
+    expect(second.held.map((h) => [h.event.checkId, h.event.kind, h.reason])).toEqual([
+      ['child', 'down', 'depends on parent, which is down'],
+    ]);
+    const [childIncident] = await store.listIncidents('child');
+    expect(childIncident?.notifications).toEqual([
+      { kind: 'down', at: expect.any(String), heldBy: 'depends on parent, which is down' },
+    ]);
+    // The parent recovers; the child is still down and now pages on its own.
+    statuses.parent = 'up';
+    await run();
+    expect(published.map((e) => [e.kind, e.checkId])).toEqual([
+      ['down', 'parent'],
+      ['recovered', 'parent'],
+      ['down', 'child'],
+    ]);
+  });
+
+  it('holds alerts while a silence lasts, and sends what is still true when it ends', async () => {
+    statuses = { api: 'down', db: 'up' };
+    await store.putSilence({
+      checkId: 'api',
+      until: new Date(clock + 10).toISOString(),
+      reason: 'planned failover',
+      createdAt: new Date(clock).toISOString(),
+    });
+    await cycle();
+    await cycle();
+    expect(published).toEqual([]);
+    clock += 20; // the silence is over; api is still down
+    await cycle();
+    expect(published.map((e) => [e.kind, e.checkId])).toEqual([['down', 'api']]);
+  });
+
+  it('holds alerts inside a configured maintenance window', async () => {
+    statuses = { api: 'down', db: 'down' };
+    const windowed = deps({
+      maintenance: [
+        {
+          name: 'db upgrade',
+          checks: ['db'],
+          start: new Date(clock - 1000).toISOString(),
+          end: new Date(clock + 60_000).toISOString(),
+        },
+      ],
+    });
+    await cycle(windowed);
+    const report = await cycle(windowed);
+    expect(published.map((e) => e.checkId)).toEqual(['api']);
+    expect(report.held.map((h) => [h.event.checkId, h.reason])).toEqual([['db', 'maintenance window "db upgrade"']]);
   });
 });

@@ -46,24 +46,39 @@ describe('DynamoResultStore on dynalite', () => {
     expect(outcomes.filter(Boolean)).toHaveLength(1);
   });
 
-  it('opens and closes incidents', async () => {
+  it('opens incidents, records their notifications, and closes them with a duration', async () => {
     const incident = { id: 'inc-check/2026-11-22T10:00:00.000Z', startedAt: '2026-11-22T10:00:00.000Z' };
-    await store.openIncident({
+    const opened = {
       ...incident,
       checkId: 'inc-check',
       endedAt: null,
+      durationMs: null,
       cause: failingResult.error,
       firstFailure: failingResult,
+      notifications: [],
+    };
+    await store.openIncident(opened);
+    await store.recordNotification('inc-check', incident.startedAt, { kind: 'down', at: '2026-11-22T10:02:00.000Z' });
+    await store.recordNotification('inc-check', incident.startedAt, {
+      kind: 'reminder',
+      at: '2026-11-22T10:07:00.000Z',
+      heldBy: 'maintenance window "deploy"',
     });
-    await store.closeIncident('inc-check', incident, '2026-11-22T10:05:00.000Z');
+    await store.closeIncident('inc-check', incident, '2026-11-22T10:15:30.000Z');
     expect(await store.listIncidents('inc-check')).toEqual([
       {
-        ...incident,
-        checkId: 'inc-check',
-        endedAt: '2026-11-22T10:05:00.000Z',
-        cause: failingResult.error,
-        firstFailure: failingResult,
+        ...opened,
+        endedAt: '2026-11-22T10:15:30.000Z',
+        durationMs: 930_000,
+        notifications: [
+          { kind: 'down', at: '2026-11-22T10:02:00.000Z' },
+          { kind: 'reminder', at: '2026-11-22T10:07:00.000Z', heldBy: 'maintenance window "deploy"' },
+        ],
       },
     ]);
+  });
+
+  it('refuses a notification for an incident that does not exist', async () => {
+    await expect(store.recordNotification('inc-check', '2020-01-01T00:00:00.000Z', { kind: 'down', at: 'x' })).rejects.toThrow();
   });
 });

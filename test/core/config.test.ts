@@ -192,6 +192,53 @@ describe('parseConfig: errors name the field and what was expected', () => {
     expect(problemsOf(document)).toContain(problem);
   });
 
+  it.each([
+    [{ checks: [http({ dependsOn: ['api'] })] }, 'checks[0].dependsOn[0]: a check cannot depend on itself'],
+    [{ checks: [http({ dependsOn: ['db'] })] }, 'checks[0].dependsOn[0]: unknown check "db"'],
+    [
+      { checks: [http({ dependsOn: ['b'] }), http({ id: 'b', dependsOn: ['c'] }), http({ id: 'c', dependsOn: ['api'] })] },
+      'checks[0].dependsOn: dependency cycle api → b → c → api',
+    ],
+    [
+      {
+        checks: [http()],
+        maintenance: [{ name: 'm', checks: ['nope'], start: '2026-11-22T10:00:00Z', end: '2026-11-22T11:00:00Z' }],
+      },
+      'maintenance[0].checks[0]: unknown check "nope"',
+    ],
+    [
+      {
+        checks: [http()],
+        maintenance: [{ name: 'm', groups: ['edge'], start: '2026-11-22T10:00:00Z', end: '2026-11-22T11:00:00Z' }],
+      },
+      'maintenance[0].groups[0]: no check is in group "edge"',
+    ],
+    [
+      { checks: [http()], maintenance: [{ name: 'm', start: '2026-11-22T10:00:00Z', end: '2026-11-22T09:00:00Z' }] },
+      'maintenance[0].end: must be after start',
+    ],
+    [
+      { checks: [http()], maintenance: [{ name: 'm', start: 'tomorrow', end: '2026-11-22T09:00:00Z' }] },
+      'maintenance[0].start: expected an ISO-8601 time like 2026-11-22T02:00:00Z',
+    ],
+    [
+      { checks: [http()], maintenance: [{ name: 'm', cron: '0 25 * * *', duration: '1h' }] },
+      'maintenance[0].cron: invalid cron "0 25 * * *": Constraint error, got value 25 expected range 0-23',
+    ],
+    [
+      { checks: [http()], maintenance: [{ name: 'm', cron: '0 2 * * *', duration: '1h', timezone: 'Mars/Olympus' }] },
+      'maintenance[0].timezone: expected an IANA time zone like Europe/Berlin, got "Mars/Olympus"',
+    ],
+    [{ checks: [http({ flapping: { high: 0.2, low: 0.3 } })] }, 'checks[0].flapping.low: 0.3 must be below high 0.2'],
+    [{ checks: [http({ repeatInterval: '1m' })] }, 'checks[0].repeatInterval: repeatInterval must be at least 5m, got "1m"'],
+    [
+      { channels: { m: { type: 'email', address: 'not-an-address' } }, checks: [http()] },
+      'channels.m.address: expected an e-mail address',
+    ],
+  ])('cross-field: %j', (document, problem) => {
+    expect(problemsOf(document)).toContain(problem);
+  });
+
   it('collects every problem before failing', () => {
     const problems = problemsOf({
       checks: [http({ expect: { status: [700] } }), http({ id: 'two', url: 'nope', method: 'FETCH' })],
