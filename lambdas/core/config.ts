@@ -517,11 +517,10 @@ function crossCheckProblems(checks: readonly Check[], raw: RawConfig): string[] 
 
 function dependencyProblems(checks: readonly Check[]): string[] {
   const ids = new Set(checks.map((c) => c.id));
-  const problems: string[] = [];
-  checks.forEach((c, i) =>
-    c.dependsOn.forEach((parent, j) => {
-      if (parent === c.id) problems.push(`checks[${i}].dependsOn[${j}]: a check cannot depend on itself`);
-      else if (!ids.has(parent)) problems.push(`checks[${i}].dependsOn[${j}]: unknown check "${parent}"`);
+  const problems = checks.flatMap((c, i) =>
+    c.dependsOn.flatMap((parent, j) => {
+      if (parent === c.id) return [`checks[${i}].dependsOn[${j}]: a check cannot depend on itself`];
+      return ids.has(parent) ? [] : [`checks[${i}].dependsOn[${j}]: unknown check "${parent}"`];
     }),
   );
   const parents = new Map(checks.map((c) => [c.id, c.dependsOn]));

@@ -72,6 +72,9 @@ export function dependencyLevels(checks: readonly Check[]): Check[][] {
     return own;
   };
   const levels: Check[][] = [];
-  for (const check of checks) (levels[depth(check, new Set())] ??= []).push(check);
+  for (const check of checks) {
+    const at = depth(check, new Set());
+    levels[at] = [...(levels[at] ?? []), check];
+  }
   return levels.filter((l) => l !== undefined);
 }
