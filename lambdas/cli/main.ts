@@ -11,6 +11,9 @@ commands:
   monitor     run continuously, alerting     [--config F] [--data DIR]
   validate    validate the config only       [--config F]
   test-alert  send a test notification       --channel NAME [--config F]
+  preview     print each channel's payload   --check ID --kind KIND [--config F]
+  incidents   list recorded outages          [--check ID] [--json] [--data DIR | --table NAME]
+  silence     hold a check's alerts          --check ID --for DURATION --reason TEXT [--data DIR | --table NAME]
 
 exit codes: 0 ok · 1 a check is down / not delivered · 2 bad config or usage`;
 
@@ -20,6 +23,11 @@ const OPTIONS = {
   only: { type: 'string', multiple: true, default: [] as string[] },
   data: { type: 'string', default: '.vigil' },
   channel: { type: 'string' },
+  check: { type: 'string' },
+  kind: { type: 'string' },
+  for: { type: 'string' },
+  reason: { type: 'string' },
+  table: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -67,6 +75,27 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     case 'test-alert':
       if (!values.channel) throw new UserError('test-alert needs --channel NAME');
       return (await import('./test-alert.js')).testAlertCommand(load(), values.channel, io);
+    case 'preview':
+      return (await import('./preview.js')).previewCommand(load(), values.check, values.kind, io);
+    case 'incidents': {
+      const { incidentsCommand } = await import('./incidents.js');
+      return incidentsCommand(
+        load(),
+        { checkId: values.check, json: values.json, dataDir: values.data, table: values.table },
+        io,
+      );
+    }
+    case 'silence': {
+      const { silenceCommand } = await import('./silence.js');
+      const options = {
+        checkId: values.check,
+        duration: values.for,
+        reason: values.reason,
+        dataDir: values.data,
+        table: values.table,
+      };
+      return silenceCommand(load(), options, io);
+    }
     default:
       io.stderr(`vigil: unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;

@@ -6,6 +6,8 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { Level } from 'level';
+import { UserError } from '../../core/errors.js';
 import { TABLE_KEYS } from '../dynamodb.js';
 
 export interface EmbeddedDynamoDB {
@@ -17,7 +19,10 @@ export interface EmbeddedDynamoDB {
 
 /** Starts dynalite on 127.0.0.1 (a free port) and makes sure the table exists. */
 export async function startEmbeddedDynamoDB(options: { dataDir?: string; tableName?: string } = {}): Promise<EmbeddedDynamoDB> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    await assertNotLocked(options.dataDir);
+  }
   const server = dynalite({
     ...(options.dataDir ? { path: options.dataDir } : {}),
     createTableMs: 0,
@@ -46,6 +51,24 @@ export async function startEmbeddedDynamoDB(options: { dataDir?: string; tableNa
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * LevelDB allows one process per folder; dynalite meets a locked folder with an uncaught error on the
+ * first request, so find out first and say what is going on.
+ */
+async function assertNotLocked(dataDir: string): Promise<void> {
+  const db = new Level(dataDir);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    if (cause === 'LEVEL_LOCKED')
+      throw new UserError(`data folder ${dataDir} is in use by another vigil process (a running vigil monitor?)`);
+    throw error;
+  } finally {
+    await db.close();
+  }
 }
 
 async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {

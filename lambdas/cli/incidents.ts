@@ -1,0 +1,46 @@
+/** `vigil incidents [--check ID]`: every recorded outage, newest first. */
+import type { Config } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import { humanDuration } from '../core/format.js';
+import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { openStore } from './store.js';
+import { renderTable } from './table.js';
+
+export interface IncidentsOptions {
+  readonly checkId: string | undefined;
+  readonly json: boolean;
+  readonly dataDir: string;
+  readonly table: string | undefined;
+}
+
+export async function incidentsCommand(
+  config: Config,
+  options: IncidentsOptions,
+  io: CliIo,
+  now = new Date(),
+): Promise<ExitCode> {
+  if (options.checkId && !config.checks.some((c) => c.id === options.checkId))
+    throw new UserError(`unknown check "${options.checkId}"`);
+  const ids = options.checkId ? [options.checkId] : config.checks.map((c) => c.id);
+  const { store, close } = await openStore(options);
+  const incidents = await Promise.all(ids.map((id) => store.listIncidents(id))).finally(close);
+  const all = incidents.flat().sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  if (options.json) {
+    io.stdout(JSON.stringify({ incidents: all }, null, 2));
+    return EXIT.ok;
+  }
+  if (all.length === 0) {
+    io.stdout('no incidents recorded');
+    return EXIT.ok;
+  }
+  const rows = all.map((i) => [
+    i.checkId,
+    i.startedAt,
+    i.endedAt ?? 'ongoing',
+    humanDuration(i.durationMs ?? now.getTime() - Date.parse(i.startedAt)),
+    i.cause ? `${i.cause.kind}: ${i.cause.message}` : '',
+    i.notifications.map((n) => (n.heldBy ? `${n.kind} (held)` : n.kind)).join(', ') || '-',
+  ]);
+  io.stdout(renderTable([['CHECK', 'STARTED', 'ENDED', 'DURATION', 'CAUSE', 'NOTIFICATIONS'], ...rows]));
+  return EXIT.ok;
+}

@@ -1,0 +1,71 @@
+/** `vigil preview --check ID --kind down`: the exact payload each routed channel would get, without sending. */
+
+import type { Channel } from '../channels/channel.js';
+import { channelsFor } from '../channels/notify.js';
+import { registry } from '../channels/registry.js';
+import { dedupKey } from '../core/alert-state.js';
+import { ALERT_KINDS, type ChannelConfig, type Config } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import type { AlertEvent, AlertKind, CheckResult } from '../core/types.js';
+import { type CliIo, EXIT, type ExitCode } from './io.js';
+
+/** An event as the state machine would make it, around an example result. */
+export function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Date): AlertEvent {
+  const check = config.checks.find((c) => c.id === checkId);
+  if (!check) throw new UserError(`unknown check "${checkId}"`);
+  const failing = kind === 'down' || kind === 'reminder' || kind === 'flapping';
+  const startedAt = new Date(now.getTime() - 5 * 60_000).toISOString();
+  const result: CheckResult = {
+    checkId,
+    status: failing ? 'down' : kind === 'degraded' ? 'degraded' : 'up',
+    error: failing ? { kind: 'http_status', message: 'expected status 2xx, got 503 (example)' } : null,
+    httpStatus: check.type === 'http' ? (failing ? 503 : 200) : null,
+    timings: {
+      dnsMs: 1.2,
+      connectMs: 0.8,
+      tlsMs: check.type === 'http' ? 4.1 : null,
+      ttfbMs: 42.5,
+      transferMs: 0.6,
+      totalMs: 49.2,
+    },
+    startedAt: now.toISOString(),
+    detail: kind === 'degraded' ? 'response time 950 ms above 800 ms (example)' : null,
+  };
+  const severity = kind === 'degraded' || kind === 'flapping' ? check.degradedSeverity : check.severity;
+  return {
+    version: 1,
+    kind,
+    checkId,
+    checkName: check.name,
+    severity: kind === 'flapping' ? 'warning' : severity,
+    dedupKey: dedupKey('preview', checkId),
+    incidentId: failing || kind === 'recovered' ? `${checkId}/${startedAt}` : null,
+    incidentStartedAt: failing || kind === 'recovered' ? startedAt : null,
+    from: kind === 'recovered' ? 'down' : null,
+    note:
+      kind === 'flapping' ? 'flapping: changed state 8 times in the last 20 checks (42%); alerts held until it settles' : null,
+    at: now.toISOString(),
+    result,
+    dashboardUrl: null,
+    runbookUrl: check.runbookUrl,
+  };
+}
+
+export function previewCommand(config: Config, checkId: string | undefined, kind: string | undefined, io: CliIo): ExitCode {
+  if (!checkId || !kind) throw new UserError('preview needs --check ID --kind KIND');
+  if (!(ALERT_KINDS as readonly string[]).includes(kind))
+    throw new UserError(`--kind: expected one of ${ALERT_KINDS.join(', ')}, got "${kind}"`);
+  const event = previewEvent(config, checkId, kind as AlertKind, new Date());
+  const routed = channelsFor(event, config);
+  if (routed.length === 0) io.stdout(`no channel takes a ${event.severity} ${kind} alert for ${checkId}`);
+  for (const name of routed) {
+    const channel = config.channels[name] as ChannelConfig;
+    const payloads = (registry[channel.type] as Channel<ChannelConfig>).buildPayloads(event, channel);
+    const shown =
+      payloads.length === 0
+        ? '(nothing: this provider ignores this kind, or e-mail is sent by SNS)'
+        : JSON.stringify(payloads, null, 2);
+    io.stdout(`── ${name} (${channel.type})\n${shown}`);
+  }
+  return EXIT.ok;
+}

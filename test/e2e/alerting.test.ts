@@ -1,0 +1,107 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { start, vigil, waitFor } from '../support/cli.js';
+import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
+
+let target: Running;
+let slack: Receiver;
+let pagerduty: Receiver;
+let dir: string;
+let configPath: string;
+
+beforeAll(async () => {
+  target = await startHttp((_req, res) => res.writeHead(503).end());
+  slack = await startReceiver();
+  pagerduty = await startReceiver({ status: 202 });
+  dir = mkdtempSync(join(tmpdir(), 'vigil-alerting-'));
+  configPath = join(dir, 'vigil.yaml');
+  writeFileSync(
+    configPath,
+    `
+defaults: { interval: 1s, timeout: 500ms, failureThreshold: 2 }
+channels:
+  chat: { type: slack, webhookUrl: "${slack.url}/hook" }
+  pager: { type: pagerduty, routingKey: key, eventsUrl: "${pagerduty.url}/v2/enqueue" }
+checks:
+  - { id: api, name: Test API, type: http, url: "${target.url}/" }
+`,
+  );
+});
+afterAll(() => Promise.all([target.close(), slack.close(), pagerduty.close()]));
+
+describe('vigil preview', () => {
+  it('prints the payload each routed channel would get, and sends nothing', async () => {
+    const down = await vigil(['preview', '--check', 'api', '--kind', 'down', '--config', configPath]);
+    expect(down.code).toBe(0);
+    expect(down.stdout).toContain('── chat (slack)');
+    expect(down.stdout).toContain('── pager (pagerduty)');
+    expect(down.stdout).toContain('"event_action": "trigger"');
+    const degraded = await vigil(['preview', '--check', 'api', '--kind', 'degraded', '--config', configPath]);
+    expect(degraded.stdout).toContain('── chat (slack)');
+    expect(degraded.stdout).not.toContain('pager');
+    expect(slack.received).toEqual([]);
+    expect((await vigil(['preview', '--check', 'api', '--kind', 'exploded', '--config', configPath])).stderr).toContain(
+      '--kind: expected one of down, degraded, recovered, reminder, flapping, test, got "exploded"',
+    );
+  });
+});
+
+describe('vigil silence and vigil incidents', () => {
+  it('holds a silenced outage, records it on the incident, and lists it', async () => {
+    const data = join(dir, 'data');
+    const silenced = await vigil([
+      'silence',
+      '--check',
+      'api',
+      '--for',
+      '1h',
+      '--reason',
+      'planned failover',
+      '--config',
+      configPath,
+      '--data',
+      data,
+    ]);
+    expect(silenced.code).toBe(0);
+    expect(silenced.stdout).toMatch(/^api: alerts held for 1h, until \S+ \(planned failover\)\n$/);
+
+    const monitor = start(['monitor', '--config', configPath, '--data', data]);
+    await waitFor('four failing results', () => (monitor.stdout().match(/ api down 503 /g) ?? []).length >= 4);
+    monitor.child.kill('SIGTERM');
+    expect((await monitor.finished).code).toBe(0);
+    expect(slack.received).toEqual([]);
+    expect(pagerduty.received).toEqual([]);
+
+    const listed = await vigil(['incidents', '--config', configPath, '--data', data, '--json']);
+    expect(listed.code).toBe(0);
+    const [incident] = JSON.parse(listed.stdout).incidents;
+    expect(incident).toMatchObject({
+      checkId: 'api',
+      endedAt: null,
+      cause: { kind: 'http_status', message: 'expected status 2xx, got 503' },
+      notifications: [{ kind: 'down', heldBy: expect.stringMatching(/^silenced until .+: planned failover$/) }],
+    });
+    const table = await vigil(['incidents', '--config', configPath, '--data', data]);
+    expect(table.stdout).toMatch(
+      /^CHECK\s+STARTED\s+ENDED\s+DURATION\s+CAUSE\s+NOTIFICATIONS\napi\s+\S+\s+ongoing\s+\d+s\s+http_status: expected status 2xx, got 503\s+down \(held\)\n$/,
+    );
+  });
+
+  it('refuses a data folder that a running monitor holds', async () => {
+    const data = join(dir, 'busy');
+    const monitor = start(['monitor', '--config', configPath, '--data', data]);
+    try {
+      await waitFor('the monitor to start', () => monitor.stdout().includes('vigil monitor:'));
+      const { code, stderr } = await vigil(['incidents', '--config', configPath, '--data', data]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(
+        `data folder ${join(data, 'dynamodb')} is in use by another vigil process (a running vigil monitor?)`,
+      );
+    } finally {
+      monitor.child.kill('SIGTERM');
+      await monitor.finished;
+    }
+  });
+});
