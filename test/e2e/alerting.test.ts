@@ -64,8 +64,8 @@ describe('vigil silence and vigil incidents', () => {
       '--data',
       data,
     ]);
-    expect(silenced.code).toBe(0);
-    expect(silenced.stdout).toMatch(/^api: alerts held for 1h, until \S+ \(planned failover\)\n$/);
+    // Whole result compared, so a failure shows stderr too.
+    expect(silenced).toEqual({ code: 0, stdout: expect.stringMatching(/^api: alerts held for 1h, until \S+ \(planned failover\)\n$/), stderr: '' });
 
     const monitor = start(['monitor', '--config', configPath, '--data', data]);
     await waitFor('four failing results', () => (monitor.stdout().match(/ api down 503 /g) ?? []).length >= 4);
@@ -75,7 +75,7 @@ describe('vigil silence and vigil incidents', () => {
     expect(pagerduty.received).toEqual([]);
 
     const listed = await vigil(['incidents', '--config', configPath, '--data', data, '--json']);
-    expect(listed.code).toBe(0);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
     const [incident] = JSON.parse(listed.stdout).incidents;
     expect(incident).toMatchObject({
       checkId: 'api',
