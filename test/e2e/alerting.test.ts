@@ -65,7 +65,11 @@ describe('vigil silence and vigil incidents', () => {
       data,
     ]);
     // Whole result compared, so a failure shows stderr too.
-    expect(silenced).toEqual({ code: 0, stdout: expect.stringMatching(/^api: alerts held for 1h, until \S+ \(planned failover\)\n$/), stderr: '' });
+    expect(silenced).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^api: alerts held for 1h, until \S+ \(planned failover\)\n$/),
+      stderr: '',
+    });
 
     const monitor = start(['monitor', '--config', configPath, '--data', data]);
     await waitFor('four failing results', () => (monitor.stdout().match(/ api down 503 /g) ?? []).length >= 4);
