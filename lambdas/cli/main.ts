@@ -14,6 +14,7 @@ commands:
   preview     print each channel's payload   --check ID --kind KIND [--config F]
   incidents   list recorded outages          [--check ID] [--json] [--data DIR | --table NAME]
   silence     hold a check's alerts          --check ID --for DURATION --reason TEXT [--data DIR | --table NAME]
+  report      uptime, latency, incidents     [--period 24h|7d|30d] [--json | --markdown | --html FILE] [--data DIR | --table NAME]
 
 exit codes: 0 ok · 1 a check is down / not delivered · 2 bad config or usage`;
 
@@ -28,6 +29,9 @@ const OPTIONS = {
   for: { type: 'string' },
   reason: { type: 'string' },
   table: { type: 'string' },
+  period: { type: 'string', default: '24h' },
+  markdown: { type: 'boolean', default: false },
+  html: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -95,6 +99,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
         table: values.table,
       };
       return silenceCommand(load(), options, io);
+    }
+    case 'report': {
+      const formats = [values.json && 'json', values.markdown && 'markdown', values.html !== undefined && 'html'].filter(Boolean);
+      if (formats.length > 1) throw new UserError('report takes one of --json, --markdown, --html FILE');
+      const format = (formats[0] || 'table') as 'table' | 'json' | 'markdown' | 'html';
+      const { reportCommand } = await import('./report.js');
+      const options = { period: values.period, format, htmlFile: values.html, dataDir: values.data, table: values.table };
+      return reportCommand(load(), options, io);
     }
     default:
       io.stderr(`vigil: unknown command "${command}"\n\n${USAGE}`);

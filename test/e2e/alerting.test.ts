@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,5 +107,35 @@ describe('vigil silence and vigil incidents', () => {
       monitor.child.kill('SIGTERM');
       await monitor.finished;
     }
+  });
+});
+
+describe('vigil report', () => {
+  it('reports uptime, latency and incidents from what monitor recorded, as JSON, Markdown and HTML', async () => {
+    const data = join(dir, 'report-data');
+    const monitor = start(['monitor', '--config', configPath, '--data', data]);
+    await waitFor('three failing results', () => (monitor.stdout().match(/ api down 503 /g) ?? []).length >= 3);
+    monitor.child.kill('SIGTERM');
+    await monitor.finished;
+
+    const json = await vigil(['report', '--config', configPath, '--data', data, '--json', '--period', '7d']);
+    expect(json).toMatchObject({ code: 0, stderr: '' });
+    const [row] = JSON.parse(json.stdout).checks;
+    expect(row).toMatchObject({ checkId: 'api', uptimePercent: 0, incidents: 1, latencyMs: { p50: null } });
+    expect(row.runs).toBeGreaterThanOrEqual(3);
+
+    const markdown = await vigil(['report', '--config', configPath, '--data', data, '--markdown']);
+    expect(markdown.stdout).toMatch(/^# Vigil report: 24h to .+\n\n\| check \| runs \| uptime \|.*\n\|---\|/);
+    expect(markdown.stdout).toMatch(/\| api \| \d+ \| 0% \| - \| - \| - \| 1 \| \d+s \|/);
+
+    const file = join(dir, 'report.html');
+    expect((await vigil(['report', '--config', configPath, '--data', data, '--html', file])).stdout).toBe(
+      `report written to ${file}\n`,
+    );
+    expect(readFileSync(file, 'utf8')).toContain('<td>api</td>');
+
+    expect((await vigil(['report', '--config', configPath, '--data', data, '--period', '1y'])).stderr).toContain(
+      '--period: expected 24h, 7d or 30d, got "1y"',
+    );
   });
 });

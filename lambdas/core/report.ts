@@ -1,0 +1,56 @@
+/** SLO math for `vigil report`, pure: uptime, latency percentiles and incidents per check over a period. */
+import type { IncidentRecord } from './ports.js';
+import type { CheckResult } from './types.js';
+
+export const REPORT_PERIODS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+export type ReportPeriod = keyof typeof REPORT_PERIODS;
+
+export interface CheckReportRow {
+  readonly checkId: string;
+  readonly name: string;
+  readonly runs: number;
+  /** Share of runs that were not down, in percent (degraded counts as available); null with no runs. */
+  readonly uptimePercent: number | null;
+  readonly latencyMs: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
+  readonly incidents: number;
+  /** Time inside incidents that overlap the period (ongoing ones up to now). */
+  readonly downtimeMs: number;
+}
+
+/** Nearest-rank percentile; null for no values. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
+}
+
+export function reportRow(
+  check: { readonly id: string; readonly name: string },
+  results: readonly CheckResult[],
+  incidents: readonly IncidentRecord[],
+  since: Date,
+  now: Date,
+): CheckReportRow {
+  const available = results.filter((r) => r.status !== 'down').length;
+  const latencies = results.filter((r) => r.status !== 'down').map((r) => r.timings.totalMs);
+  const overlapping = incidents.filter((i) => (i.endedAt ? Date.parse(i.endedAt) : now.getTime()) > since.getTime());
+  const downtimeMs = overlapping.reduce((sum, i) => {
+    const start = Math.max(Date.parse(i.startedAt), since.getTime());
+    const end = i.endedAt ? Date.parse(i.endedAt) : now.getTime();
+    return sum + Math.max(0, end - start);
+  }, 0);
+  const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+  return {
+    checkId: check.id,
+    name: check.name,
+    runs: results.length,
+    uptimePercent: results.length === 0 ? null : Math.round((available / results.length) * 100_000) / 1000,
+    latencyMs: {
+      p50: round(percentile(latencies, 50)),
+      p95: round(percentile(latencies, 95)),
+      p99: round(percentile(latencies, 99)),
+    },
+    incidents: overlapping.length,
+    downtimeMs,
+  };
+}
