@@ -4,13 +4,13 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { PeerCertificate, ProbeError, Timings } from '../core/types.js';
+import type { Observation, PeerCertificate, ProbeError } from '../core/types.js';
 import { verifyPeer } from './certificate.js';
-import { classifyError, deadlineError, type Phase, probeError } from './classify.js';
-import { since } from './probe.js';
+import { classifyError, deadlineError, probeError } from './classify.js';
+import { PhaseClock } from './phase-clock.js';
 
 /** Larger header blocks are a `protocol` error. */
 export const MAX_HEADER_BYTES = 64 * 1024;
@@ -29,35 +29,17 @@ export interface Exchange {
   readonly timeoutMs: number;
 }
 
-export interface ExchangeResult {
-  readonly timings: Timings;
-  readonly error: ProbeError | null;
-  readonly httpStatus: number | null;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: Buffer | null;
-  readonly certificate: PeerCertificate | null;
-}
+export type ExchangeResult = Omit<Observation, 'startedAt' | 'dns'>;
 
 const DECODERS = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress } as const;
 
 export function exchange(hop: Exchange): Promise<ExchangeResult> {
-  const t0 = performance.now();
   const host = hop.url.hostname.replace(/^\[|\]$/g, '');
   const secure = hop.url.protocol === 'https:';
-  const marks: { dns?: number; connect?: number; tls?: number; ttfb?: number; end?: number } = {};
-  let phase: Phase = isIP(host) ? 'connect' : 'dns';
+  const clock = new PhaseClock(host);
   let certificate: PeerCertificate | null = null;
   let status: number | null = null;
   let responseHeaders: Record<string, string> = {};
-
-  const timings = (): Timings => ({
-    dnsMs: marks.dns === undefined ? null : since(t0, marks.dns),
-    connectMs: marks.connect === undefined ? null : since(marks.dns ?? t0, marks.connect),
-    tlsMs: marks.tls === undefined || marks.connect === undefined ? null : since(marks.connect, marks.tls),
-    ttfbMs: marks.ttfb === undefined ? null : since(marks.tls ?? marks.connect ?? t0, marks.ttfb),
-    transferMs: marks.ttfb === undefined || marks.end === undefined ? null : since(marks.ttfb, marks.end),
-    totalMs: since(t0),
-  });
 
   return new Promise((resolve) => {
     let settled = false;
@@ -66,7 +48,7 @@ export function exchange(hop: Exchange): Promise<ExchangeResult> {
       settled = true;
       clearTimeout(deadline);
       req.destroy();
-      resolve({ timings: timings(), error, httpStatus: status, headers: responseHeaders, body, certificate });
+      resolve({ timings: clock.timings(), error, httpStatus: status, headers: responseHeaders, body, certificate });
     };
     const fail = (error: ProbeError) => finish(error, null);
 
@@ -81,35 +63,28 @@ export function exchange(hop: Exchange): Promise<ExchangeResult> {
       rejectUnauthorized: false,
       ...(hop.ca ? { ca: hop.ca } : {}),
     });
-    const deadline = setTimeout(() => fail(deadlineError(phase, hop.timeoutMs, host)), Math.max(0, hop.deadlineAt - t0));
+    const deadline = setTimeout(
+      () => fail(deadlineError(clock.phase, hop.timeoutMs, host)),
+      Math.max(0, hop.deadlineAt - clock.started),
+    );
 
     // Headers go out at once rather than waiting on Nagle: it shows in ttfb on fast targets.
     req.setNoDelay(true);
     req.on('socket', (socket: Socket) => {
-      socket.once('lookup', (error) => {
-        if (error) return;
-        marks.dns = performance.now();
-        phase = 'connect';
-      });
-      socket.once('connect', () => {
-        marks.connect = performance.now();
-        phase = secure ? 'tls' : 'request';
-      });
+      clock.watch(socket, secure ? 'tls' : 'request');
       if (!secure) return;
       socket.once('secureConnect', () => {
-        marks.tls = performance.now();
-        phase = 'request';
+        clock.mark('tls', 'request');
         const verified = verifyPeer(socket as TLSSocket, host, hop.insecure);
         certificate = verified.certificate;
         if (verified.error) fail(verified.error);
       });
     });
 
-    req.on('error', (error) => fail(classifyError(error as NodeJS.ErrnoException, phase, host)));
+    req.on('error', (error) => fail(classifyError(error as NodeJS.ErrnoException, clock.phase, host)));
 
     req.on('response', (res) => {
-      marks.ttfb = performance.now();
-      phase = 'body';
+      clock.mark('firstByte', 'body');
       status = res.statusCode ?? null;
       responseHeaders = flattenHeaders(res.headers);
       const cap = hop.maxBodyBytes;
@@ -147,7 +122,7 @@ export function exchange(hop: Exchange): Promise<ExchangeResult> {
       decoder?.on('error', () => fail(probeError('protocol', `body is not valid ${encoding} data`)));
       body.on('end', () => {
         if (!res.complete) return dropped();
-        marks.end = performance.now();
+        clock.mark('end');
         finish(null, Buffer.concat(chunks));
       });
     });

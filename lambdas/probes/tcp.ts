@@ -1,20 +1,17 @@
 /** TCP probe: the port accepts a connection within the deadline; optionally a banner is checked. */
-import { connect, isIP } from 'node:net';
+import { connect } from 'node:net';
 import type { TcpCheck } from '../core/config.js';
 import type { ProbeError } from '../core/types.js';
-import { classifyError, deadlineError, type Phase } from './classify.js';
-import { observation, type Probe, since } from './probe.js';
+import { classifyError, deadlineError } from './classify.js';
+import { PhaseClock } from './phase-clock.js';
+import { observation, type Probe } from './probe.js';
 
 /** Most banner bytes read. */
 const MAX_BANNER_BYTES = 64 * 1024;
 
 export const probeTcp: Probe<TcpCheck> = (check, context) => {
   const startedAt = context.now().toISOString();
-  const t0 = performance.now();
-  let phase: Phase = isIP(check.host) ? 'connect' : 'dns';
-  let dnsAt: number | undefined;
-  let connectedAt: number | undefined;
-  let firstByteAt: number | undefined;
+  const clock = new PhaseClock(check.host);
   const received: Buffer[] = [];
   let receivedBytes = 0;
 
@@ -26,45 +23,27 @@ export const probeTcp: Probe<TcpCheck> = (check, context) => {
       settled = true;
       clearTimeout(deadline);
       socket.destroy();
-      resolve(
-        observation(startedAt, {
-          timings: {
-            dnsMs: dnsAt === undefined ? null : since(t0, dnsAt),
-            connectMs: connectedAt === undefined ? null : since(dnsAt ?? t0, connectedAt),
-            tlsMs: null,
-            ttfbMs: firstByteAt === undefined || connectedAt === undefined ? null : since(connectedAt, firstByteAt),
-            transferMs: null,
-            totalMs: since(t0),
-          },
-          error,
-          body: check.expectBanner === undefined ? null : Buffer.concat(received),
-        }),
-      );
+      const body = check.expectBanner === undefined ? null : Buffer.concat(received);
+      resolve(observation(startedAt, { timings: { ...clock.timings(), transferMs: null }, error, body }));
     };
     const deadline = setTimeout(() => {
       // Waiting for a banner that never came is not a transport failure: judge what arrived.
-      if (phase === 'body') finish(null);
-      else finish(deadlineError(phase, check.timeoutMs, check.host));
+      if (clock.phase === 'body') finish(null);
+      else finish(deadlineError(clock.phase, check.timeoutMs, check.host));
     }, check.timeoutMs);
-    socket.once('lookup', (error) => {
-      if (error) return;
-      dnsAt = performance.now();
-      phase = 'connect';
-    });
+    clock.watch(socket, 'body');
     socket.once('connect', () => {
-      connectedAt = performance.now();
       if (check.expectBanner === undefined) return finish(null);
-      phase = 'body';
       if (check.send !== undefined) socket.write(check.send);
     });
     socket.on('data', (chunk: Buffer) => {
-      firstByteAt ??= performance.now();
+      clock.mark('firstByte');
       received.push(chunk);
       receivedBytes += chunk.length;
       const text = Buffer.concat(received).toString('utf8');
       if ((check.expectBanner && text.includes(check.expectBanner)) || receivedBytes >= MAX_BANNER_BYTES) finish(null);
     });
     socket.once('end', () => finish(null));
-    socket.once('error', (error) => finish(phase === 'body' ? null : classifyError(error, phase, check.host)));
+    socket.once('error', (error) => finish(clock.phase === 'body' ? null : classifyError(error, clock.phase, check.host)));
   });
 };

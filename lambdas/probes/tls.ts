@@ -4,15 +4,14 @@ import { connect } from 'node:tls';
 import type { TlsCheck } from '../core/config.js';
 import type { PeerCertificate, ProbeError } from '../core/types.js';
 import { verifyPeer } from './certificate.js';
-import { classifyError, deadlineError, type Phase } from './classify.js';
-import { observation, type Probe, since } from './probe.js';
+import { classifyError, deadlineError } from './classify.js';
+import { PhaseClock } from './phase-clock.js';
+import { observation, type Probe } from './probe.js';
 
 export const probeTls: Probe<TlsCheck> = (check, context) => {
   const startedAt = context.now().toISOString();
-  const t0 = performance.now();
   const servername = check.servername ?? check.host;
-  let phase: Phase = isIP(check.host) ? 'connect' : 'dns';
-  const marks: { dns?: number; connect?: number; tls?: number } = {};
+  const clock = new PhaseClock(check.host);
   let certificate: PeerCertificate | null = null;
 
   return new Promise((resolve) => {
@@ -29,37 +28,16 @@ export const probeTls: Probe<TlsCheck> = (check, context) => {
       settled = true;
       clearTimeout(deadline);
       socket.destroy();
-      resolve(
-        observation(startedAt, {
-          timings: {
-            dnsMs: marks.dns === undefined ? null : since(t0, marks.dns),
-            connectMs: marks.connect === undefined ? null : since(marks.dns ?? t0, marks.connect),
-            tlsMs: marks.tls === undefined || marks.connect === undefined ? null : since(marks.connect, marks.tls),
-            ttfbMs: null,
-            transferMs: null,
-            totalMs: since(t0),
-          },
-          error,
-          certificate,
-        }),
-      );
+      resolve(observation(startedAt, { timings: clock.timings(), error, certificate }));
     };
-    const deadline = setTimeout(() => finish(deadlineError(phase, check.timeoutMs, check.host)), check.timeoutMs);
-    socket.once('lookup', (error) => {
-      if (error) return;
-      marks.dns = performance.now();
-      phase = 'connect';
-    });
-    socket.once('connect', () => {
-      marks.connect = performance.now();
-      phase = 'tls';
-    });
+    const deadline = setTimeout(() => finish(deadlineError(clock.phase, check.timeoutMs, check.host)), check.timeoutMs);
+    clock.watch(socket, 'tls');
     socket.once('secureConnect', () => {
-      marks.tls = performance.now();
+      clock.mark('tls');
       const verified = verifyPeer(socket, servername, false);
       certificate = verified.certificate;
       finish(verified.error);
     });
-    socket.once('error', (error) => finish(classifyError(error, phase, check.host)));
+    socket.once('error', (error) => finish(classifyError(error, clock.phase, check.host)));
   });
 };
