@@ -14,6 +14,8 @@ export interface ChannelRequest {
  * `toRequest` adds the secret parts at the last moment.
  */
 export interface Channel<C extends ChannelConfig = ChannelConfig> {
+  /** Least time between two requests to one channel of this provider (its rate limit). */
+  readonly minIntervalMs: number;
   /** The payloads for an event, in order; empty when this provider has nothing to say about it. */
   buildPayloads(event: AlertEvent, config: C): object[];
   toRequest(payload: object, config: C, resolveSecret: SecretResolver): Promise<ChannelRequest>;

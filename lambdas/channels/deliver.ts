@@ -8,6 +8,7 @@ import type { ChannelConfig } from '../core/config.js';
 import type { Log } from '../core/ports.js';
 import type { AlertEvent } from '../core/types.js';
 import type { Channel, ChannelRequest } from './channel.js';
+import type { Pacer } from './pacer.js';
 import { registry } from './registry.js';
 
 export interface RetryPolicy {
@@ -30,6 +31,8 @@ export interface DeliveryDeps {
   readonly log: Log;
   readonly retry?: RetryPolicy;
   readonly random?: () => number;
+  /** Spaces requests per channel by the provider's rate limit. @default none */
+  readonly pacer?: Pacer;
 }
 
 export interface DeliveryOutcome {
@@ -51,7 +54,7 @@ export async function deliver(
   try {
     for (const payload of provider.buildPayloads(event, config)) {
       const request = await provider.toRequest(payload, config, deps.resolveSecret);
-      attempts += await post(request, channel, deps);
+      attempts += await post(request, channel, deps, provider.minIntervalMs);
     }
     return { channel, delivered: true, attempts, error: null };
   } catch (error) {
@@ -62,12 +65,13 @@ export async function deliver(
 }
 
 /** Posts until accepted; returns the number of attempts, or throws with `attempts` set. */
-async function post(request: ChannelRequest, channel: string, deps: DeliveryDeps): Promise<number> {
+async function post(request: ChannelRequest, channel: string, deps: DeliveryDeps, minIntervalMs: number): Promise<number> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   const random = deps.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     let retryAfterMs: number | null = null;
     let failure: string;
+    await deps.pacer?.wait(channel, minIntervalMs);
     try {
       const response = await deps.fetch(request.url, {
         method: 'POST',

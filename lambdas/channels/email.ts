@@ -6,6 +6,7 @@ import type { ChannelConfig } from '../core/config.js';
 import type { Channel } from './channel.js';
 
 export const email: Channel<Extract<ChannelConfig, { type: 'email' }>> = {
+  minIntervalMs: 0,
   buildPayloads: () => [],
   toRequest: async () => {
     throw new Error('e-mail is delivered by SNS, not by the notifier');

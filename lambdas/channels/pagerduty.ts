@@ -58,6 +58,8 @@ function trigger(event: AlertEvent, dedupKey: string): object {
 }
 
 export const pagerduty: Channel<Extract<ChannelConfig, { type: 'pagerduty' }>> = {
+  // Events API v2 takes 120 events a minute per integration key.
+  minIntervalMs: 500,
   buildPayloads: (event) => buildPagerDutyEvents(event),
   toRequest: async (payload, config, resolveSecret) => ({
     url: config.eventsUrl,

@@ -46,6 +46,8 @@ export function buildSlackMessage(event: AlertEvent): object {
 }
 
 export const slack: Channel<Extract<ChannelConfig, { type: 'slack' }>> = {
+  // Incoming webhooks take about one message per second.
+  minIntervalMs: 1_000,
   buildPayloads: (event) => [buildSlackMessage(event)],
   toRequest: async (payload, config, resolveSecret) => ({
     url: await resolveSecret(config.webhookUrl),

@@ -11,6 +11,7 @@ export function signature(body: string, secret: string): string {
 }
 
 export const webhook: Channel<Extract<ChannelConfig, { type: 'webhook' }>> = {
+  minIntervalMs: 0,
   buildPayloads: (event) => [event],
   toRequest: async (payload, config, resolveSecret) => {
     const body = JSON.stringify(payload);

@@ -11,6 +11,7 @@ import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
 import { FileMetricsSink } from '../adapters/local/file-metrics.js';
 import { createSecretResolver, environmentSource } from '../adapters/secrets.js';
 import { notify } from '../channels/notify.js';
+import { createPacer } from '../channels/pacer.js';
 import type { Config } from '../core/config.js';
 import { type CycleDeps, runCycle } from '../core/cycle.js';
 import { headline } from '../core/format.js';
@@ -31,7 +32,8 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
   const db = await startEmbeddedDynamoDB({ dataDir: join(options.dataDir, 'dynamodb') });
   const log = consoleLog(io.stderr);
   const resolveSecret = createSecretResolver(environmentSource(io.env), io.env);
-  const deliveryDeps = { fetch: io.fetch, resolveSecret, sleep: (ms: number) => sleep(ms), log };
+  const pause = (ms: number) => sleep(ms);
+  const deliveryDeps = { fetch: io.fetch, resolveSecret, sleep: pause, log, pacer: createPacer(Date.now, pause) };
 
   const publish = async (event: AlertEvent) => {
     io.stdout(`ALERT ${event.severity.toUpperCase()} ${headline(event)}`);

@@ -7,9 +7,11 @@ import { powertoolsLog } from '../adapters/powertools-log.js';
 import { createSecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { bundledConfig } from '../bundled-config.js';
+import { createPacer } from '../channels/pacer.js';
 import { createNotifierApp } from './app.js';
 
 const logger = new Logger({ serviceName: 'vigil-notify' });
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const secrets = new SecretsManagerClient({});
 
 const app = createNotifierApp({
@@ -17,7 +19,8 @@ const app = createNotifierApp({
   channel: process.env.CHANNEL_NAME ?? '',
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   fetch: globalThis.fetch,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep,
+  pacer: createPacer(Date.now, sleep),
   log: powertoolsLog(logger),
 });
 
