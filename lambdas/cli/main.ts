@@ -43,6 +43,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       io.stderr(`vigil: ${(error as Error).message}`);
       return EXIT.usage;
     }
+    // AWS said no (credentials, permissions, a missing table): the user's to fix, not a Vigil bug.
+    if ((error as { $metadata?: unknown }).$metadata || (error as Error).name === 'CredentialsProviderError') {
+      io.stderr(`vigil: AWS request failed: ${(error as Error).name}: ${(error as Error).message}`);
+      return EXIT.failed;
+    }
     io.stderr(`vigil: internal error: ${(error as Error).stack ?? String(error)}`);
     return EXIT.failed;
   }

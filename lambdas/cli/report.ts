@@ -73,7 +73,13 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
         )
         .join('\n');
       const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body><h1>${escapeHtml(title)}</h1>\n<table border="1" cellpadding="4"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></body></html>\n`;
-      writeFileSync(options.htmlFile as string, html);
+      try {
+        writeFileSync(options.htmlFile as string, html);
+      } catch (error) {
+        throw new UserError(
+          `--html: cannot write ${options.htmlFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        );
+      }
       io.stdout(`report written to ${options.htmlFile}`);
       break;
     }

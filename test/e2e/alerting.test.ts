@@ -137,5 +137,22 @@ describe('vigil report', () => {
     expect((await vigil(['report', '--config', configPath, '--data', data, '--period', '1y'])).stderr).toContain(
       '--period: expected 24h, 7d or 30d, got "1y"',
     );
+    const unwritable = await vigil(['report', '--config', configPath, '--data', data, '--html', '/nonexistent/dir/report.html']);
+    expect(unwritable).toMatchObject({ code: 2, stderr: 'vigil: --html: cannot write /nonexistent/dir/report.html: ENOENT\n' });
+  });
+
+  it('says AWS refused, without a stack, when a deployed table cannot be reached', async () => {
+    // No credentials and no instance metadata: the SDK gives up before any request leaves the machine.
+    const env = {
+      AWS_REGION: 'eu-west-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+    };
+    const { code, stderr } = await vigil(['incidents', '--config', configPath, '--table', 'vigil-results'], env);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^vigil: AWS request failed: CredentialsProviderError: /);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 });
