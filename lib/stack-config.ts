@@ -16,7 +16,7 @@ import { ConfigError } from '../lambdas/core/errors.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
 
 /** The stack's shortest interval (the local runner goes down to 1 s). */
-export const MIN_STACK_INTERVAL_MS = 10_000;
+const MIN_STACK_INTERVAL_MS = 10_000;
 const MINUTE_MS = 60_000;
 
 /** Checks that share an interval share one EventBridge rule. */
@@ -82,7 +82,7 @@ export function planStack(config: Config, source = 'config'): StackPlan {
  * its kinds (tests always), and the checks that name it. The check list is left out when the policy
  * would grow past SNS's limit; the notifier applies the same routing itself anyway.
  */
-export function routingFilter(name: string, channel: ChannelConfig, config: Config): ChannelPlan['filter'] {
+function routingFilter(name: string, channel: ChannelConfig, config: Config): ChannelPlan['filter'] {
   const severity = SEVERITY_RANK.slice(SEVERITY_RANK.indexOf(channel.minSeverity));
   const kind = [...new Set([...(channel.kinds ?? ALERT_KINDS), 'test'])];
   const checkId = [...config.checks.filter((c) => c.channels.includes(name)).map((c) => c.id), TEST_CHECK_ID];

@@ -22,7 +22,7 @@ export interface RetryPolicy {
   readonly requestTimeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, requestTimeoutMs: 10_000 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000, requestTimeoutMs: 10_000 };
 
 export interface DeliveryDeps {
   readonly fetch: typeof globalThis.fetch;

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import type { ChannelConfig } from '../core/config.js';
 import type { Channel } from './channel.js';
 
-export const SIGNATURE_HEADER = 'x-vigil-signature';
+const SIGNATURE_HEADER = 'x-vigil-signature';
 
 /** `sha256=<hex>` over the body bytes, as receivers recompute it. */
 export function signature(body: string, secret: string): string {

@@ -10,7 +10,7 @@ import type { AlertEvent, AlertKind, CheckResult } from '../core/types.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
 /** An event as the state machine would make it, around an example result. */
-export function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Date): AlertEvent {
+function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Date): AlertEvent {
   const check = config.checks.find((c) => c.id === checkId);
   if (!check) throw new UserError(`unknown check "${checkId}"`);
   const failing = kind === 'down' || kind === 'reminder' || kind === 'flapping';

@@ -103,7 +103,7 @@ export function dedupKey(stackName: string, checkId: string): string {
 const LETTER = { up: 'u', degraded: 'd', down: 'x' } as const;
 
 /** Share of neighbouring results in the window that switch between down and not down. */
-export function changeRate(recent: string): number {
+function changeRate(recent: string): number {
   if (recent.length < 2) return 0;
   let changes = 0;
   for (let i = 1; i < recent.length; i++) if ((recent[i] === 'x') !== (recent[i - 1] === 'x')) changes++;

@@ -2,7 +2,7 @@
 import { JSONPath } from 'jsonpath-plus';
 import { type HeaderAssertion, type JsonAssertion, parseStatusPattern, type StatusPattern } from './config.js';
 
-export const DEFAULT_STATUS: readonly StatusPattern[] = ['2xx'];
+const DEFAULT_STATUS: readonly StatusPattern[] = ['2xx'];
 
 export function statusFailure(
   status: number,

@@ -252,8 +252,8 @@ const tlsCheck = z.strictObject({
     .default({ certMinDaysRemaining: 7, certWarnDaysRemaining: 21 }),
 });
 
-export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT', 'MX'] as const;
-export const DNS_RCODES = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED'] as const;
+const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT', 'MX'] as const;
+const DNS_RCODES = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED'] as const;
 
 const dnsCheck = z.strictObject({
   ...commonCheck,
@@ -424,7 +424,7 @@ export interface Config {
 }
 
 /** Turns a zod issue path into `checks[2].expect.status[0]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join('');
 }
 

@@ -3,7 +3,7 @@
  * probe (bounded concurrency) → record results + metrics → decide transitions → publish events.
  * A failure that concerns one check is logged and recorded, never thrown: the batch goes on.
  */
-import { type AlertContext, type CheckState, decide, initialState } from './alert-state.js';
+import { type AlertContext, type CheckState, decide, initialState, reportedStatus } from './alert-state.js';
 import { mapLimit } from './concurrency.js';
 import type { Check, MaintenanceWindow } from './config.js';
 import { dependencyLevels, suppressionFor } from './maintenance.js';
@@ -74,6 +74,9 @@ async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: 
   if (!(await deps.store.putState(decision.next))) {
     deps.log.warn('state changed by a concurrent cycle; leaving this transition to it', { checkId: check.id });
     return { published: [], superseded: true, held: [] };
+  }
+  if (reportedStatus(decision.next) !== reportedStatus(prev)) {
+    deps.log.info('check state changed', { checkId: check.id, from: reportedStatus(prev), to: reportedStatus(decision.next) });
   }
   if (decision.opened) {
     await deps.store.openIncident({

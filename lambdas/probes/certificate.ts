@@ -3,7 +3,7 @@ import type { TLSSocket, PeerCertificate as TlsPeerCertificate } from 'node:tls'
 import type { PeerCertificate, ProbeError } from '../core/types.js';
 import { certificateError } from './classify.js';
 
-export function describeCertificate(peer: TlsPeerCertificate | undefined): PeerCertificate | null {
+function describeCertificate(peer: TlsPeerCertificate | undefined): PeerCertificate | null {
   if (!peer?.valid_to) return null;
   const name = (field: string | string[] | undefined) => [field ?? ''].flat().join(', ');
   return {

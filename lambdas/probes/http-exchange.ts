@@ -13,7 +13,7 @@ import { classifyError, deadlineError, probeError } from './classify.js';
 import { PhaseClock } from './phase-clock.js';
 
 /** Larger header blocks are a `protocol` error. */
-export const MAX_HEADER_BYTES = 64 * 1024;
+const MAX_HEADER_BYTES = 64 * 1024;
 
 export interface Exchange {
   readonly url: URL;
@@ -137,7 +137,7 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
   );
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
   if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;

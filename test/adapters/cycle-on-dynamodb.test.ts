@@ -79,6 +79,24 @@ describe('runCycle on dynalite', () => {
     expect((await store.getState('api'))?.outbox).toEqual([]);
   });
 
+  it('logs each change of the state people see, pending included', async () => {
+    const log = recordingLog();
+    const logged = deps({ log });
+    await cycle(logged);
+    statuses.api = 'down';
+    await cycle(logged);
+    await cycle(logged);
+    statuses.api = 'up';
+    await cycle(logged);
+    const changes = log.lines.filter((l) => l.message === 'check state changed' && l.attributes.checkId === 'api');
+    expect(changes.map((l) => `${l.attributes.from}→${l.attributes.to}`)).toEqual([
+      'unknown→up',
+      'up→pending',
+      'pending→down',
+      'down→up',
+    ]);
+  });
+
   it('publishes a transition once when the same cycle runs twice at the same time', async () => {
     await cycle();
     statuses.api = 'down';
