@@ -14,6 +14,15 @@ export function buildPagerDutyEvents(event: AlertEvent): object[] {
   switch (event.kind) {
     case 'down':
     case 'reminder':
+      // A grouped outage still triggers per check, so each resolves on its own; PagerDuty's alert
+      // grouping folds them into one incident.
+      if (event.group && event.group.members.length > 1) {
+        return event.group.members.map((m) => {
+          const own = m.checkId === event.checkId;
+          const member = { ...event, checkId: m.checkId, checkName: m.checkName, incidentId: m.incidentId, group: null };
+          return trigger(own ? member : { ...member, result: null, note: m.message }, m.dedupKey);
+        });
+      }
       return [trigger(event, event.dedupKey)];
     case 'recovered':
       return event.from === 'down' ? [{ event_action: 'resolve', dedup_key: event.dedupKey }] : [];

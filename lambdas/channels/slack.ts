@@ -1,6 +1,6 @@
 /** Slack incoming webhooks: one message per transition, severity colour, reason, timings and links. */
 import type { ChannelConfig } from '../core/config.js';
-import { explain, headline, kindLabel, timingLine } from '../core/format.js';
+import { explain, groupLines, headline, kindLabel, timingLine } from '../core/format.js';
 import type { AlertEvent } from '../core/types.js';
 import type { Channel } from './channel.js';
 
@@ -23,7 +23,8 @@ export function buildSlackMessage(event: AlertEvent): object {
     ...(event.dashboardUrl ? [{ type: 'button', text: { type: 'plain_text', text: 'Dashboard' }, url: event.dashboardUrl }] : []),
     ...(event.runbookUrl ? [{ type: 'button', text: { type: 'plain_text', text: 'Runbook' }, url: event.runbookUrl }] : []),
   ];
-  const reason = explain(event);
+  const members = groupLines(event);
+  const reason = members.length > 1 ? members.map((line) => `• ${line}`).join('\n') : explain(event);
   return {
     text: headline(event),
     attachments: [
@@ -32,7 +33,10 @@ export function buildSlackMessage(event: AlertEvent): object {
         blocks: [
           {
             type: 'section',
-            text: { type: 'mrkdwn', text: `*${kindLabel(event)}* · *${event.checkName}*${reason ? `\n${reason}` : ''}` },
+            text: {
+              type: 'mrkdwn',
+              text: `*${kindLabel(event)}* · *${event.group && members.length > 1 ? event.group.name : event.checkName}*${reason ? `\n${reason}` : ''}`,
+            },
           },
           { type: 'section', fields },
           ...(result

@@ -33,6 +33,21 @@ const alertEvent = z.object({
   incidentStartedAt: z.string().nullable().default(null),
   from: z.enum(['down', 'degraded']).nullable().default(null),
   note: z.string().nullable().default(null),
+  group: z
+    .object({
+      name: z.string(),
+      members: z.array(
+        z.object({
+          checkId: z.string(),
+          checkName: z.string(),
+          dedupKey: z.string(),
+          incidentId: z.string().nullable(),
+          message: z.string().nullable(),
+        }),
+      ),
+    })
+    .nullable()
+    .default(null),
   at: z.string(),
   result: result.nullable(),
   dashboardUrl: z.string().nullable(),

@@ -367,6 +367,8 @@ const defaults = z.strictObject({
   successThreshold: threshold.default(2),
   /** @default critical */
   severity: severity.default('critical'),
+  /** Outages in one `group` that start within this long go out as one notification. @default 30s */
+  groupWait: duration(0, 'groupWait').default(30_000),
 });
 
 const configSchema = z.strictObject({
@@ -376,6 +378,7 @@ const configSchema = z.strictObject({
     failureThreshold: 3,
     successThreshold: 2,
     severity: 'critical',
+    groupWait: 30_000,
   }),
   channels: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), channel).default({}),
   checks: z.array(check).min(1, { error: 'expected at least one check' }),
@@ -408,6 +411,8 @@ interface ResolvedFields {
   readonly flapping: { readonly window: number; readonly high: number; readonly low: number } | null;
   readonly group: string | null;
   readonly dependsOn: readonly string[];
+  /** How long the first outage in the check's group waits for others to join it. */
+  readonly groupWaitMs: number;
 }
 type Resolve<C> = Omit<C, keyof typeof commonCheck> & ResolvedFields & { readonly id: string };
 export type HttpCheck = Resolve<Extract<RawCheck, { type: 'http' }>>;
@@ -474,6 +479,7 @@ function resolveCheck(c: RawCheck, raw: RawConfig): Check {
     flapping: c.flapping === false ? null : (c.flapping ?? { window: 20, high: 0.25, low: 0.1 }),
     group: c.group ?? null,
     dependsOn: c.dependsOn ?? [],
+    groupWaitMs: d.groupWait,
   } as Check;
 }
 

@@ -52,7 +52,8 @@ export async function runCycle(checks: readonly Check[], deps: CycleDeps, now: D
     );
   }
   const outcomes = checks.map((check) => outcomeOf.get(check.id));
-  const published = outcomes.flatMap((o) => o?.published ?? []);
+  const grouped = await guarded(deps.log, 'group not flushed', undefined, () => flushGroups(checks, deps, now));
+  const published = [...outcomes.flatMap((o) => o?.published ?? []), ...(grouped ?? [])];
   const superseded = outcomes.flatMap((o, i) => (o?.superseded ? [checks[i]?.id ?? ''] : []));
   const held = outcomes.flatMap((o) => o?.held ?? []);
   for (const result of results) {
@@ -94,7 +95,60 @@ async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: 
     deps.log.info('alert held', { checkId: check.id, kind: event.kind, reason });
     await noteOnIncident(event, { kind: event.kind, at: event.at, heldBy: reason }, deps);
   }
-  return { published: await flushOutbox(decision.next, deps), superseded: false, held: decision.suppressed };
+  return { published: await flushOutbox(decision.next, deps, check), superseded: false, held: decision.suppressed };
+}
+
+/** A down of a grouped check waits in its outbox for the group's window; flushGroups sends it. */
+function waitsForGroup(event: AlertEvent, check: Check): boolean {
+  return check.group !== null && check.groupWaitMs > 0 && event.kind === 'down' && !event.group;
+}
+
+/**
+ * For each group whose first waiting outage is `groupWait` old: one notification for all the
+ * group's checks whose outbox starts with a waiting down. It replaces the first member's down (a
+ * conditional write, so of two concurrent cycles one sends it) and the others' downs are dropped.
+ */
+async function flushGroups(checks: readonly Check[], deps: CycleDeps, now: Date): Promise<AlertEvent[]> {
+  const groups = new Map<string, Check[]>();
+  for (const check of checks) {
+    if (check.group !== null && check.groupWaitMs > 0) groups.set(check.group, [...(groups.get(check.group) ?? []), check]);
+  }
+  const sent: AlertEvent[] = [];
+  for (const [name, members] of groups) {
+    const states = await Promise.all(members.map(async (check) => ({ check, state: await deps.store.getState(check.id) })));
+    const waiting = states.flatMap(({ check, state }) => {
+      const head = state?.outbox[0];
+      return state && head && waitsForGroup(head, check) ? [{ check, state, down: head }] : [];
+    });
+    const first = waiting.sort((a, b) => a.down.at.localeCompare(b.down.at))[0];
+    if (!first || Date.parse(first.down.at) + first.check.groupWaitMs > now.getTime()) continue;
+    const group = {
+      name,
+      members: waiting.map(({ check, down }) => ({
+        checkId: check.id,
+        checkName: check.name,
+        dedupKey: down.dedupKey,
+        incidentId: down.incidentId,
+        message: down.result?.error?.message ?? null,
+      })),
+    };
+    const claimed = {
+      ...first.state,
+      outbox: [{ ...first.down, group }, ...first.state.outbox.slice(1)],
+      version: first.state.version + 1,
+    };
+    if (!(await deps.store.putState(claimed))) continue;
+    const others = waiting.filter((w) => w !== first);
+    await Promise.all(
+      others.map((w) => deps.store.putState({ ...w.state, outbox: w.state.outbox.slice(1), version: w.state.version + 1 })),
+    );
+    sent.push(...(await flushOutbox(claimed, deps, first.check)));
+    for (const w of others) {
+      const state = await deps.store.getState(w.check.id);
+      if (state) sent.push(...(await flushOutbox(state, deps, w.check)));
+    }
+  }
+  return sent;
 }
 
 async function suppression(check: Check, deps: CycleDeps, now: Date): Promise<string | null> {
@@ -115,10 +169,11 @@ async function noteOnIncident(event: AlertEvent, entry: NotificationEntry, deps:
   );
 }
 
-/** Publishes in order and stops at the first failure; what is left stays for the next cycle. */
-async function flushOutbox(state: CheckState, deps: CycleDeps): Promise<AlertEvent[]> {
+/** Publishes in order and stops at the first failure or a down waiting for its group; the rest waits for a later cycle. */
+async function flushOutbox(state: CheckState, deps: CycleDeps, check: Check): Promise<AlertEvent[]> {
   const sent: AlertEvent[] = [];
   for (const event of state.outbox) {
+    if (waitsForGroup(event, check)) break;
     try {
       await deps.publisher.publish(event);
       sent.push(event);

@@ -16,9 +16,18 @@ export function kindLabel(event: AlertEvent): string {
 
 /** "DOWN: Public API health: expected status 2xx, got 503" */
 export function headline(event: AlertEvent): string {
+  if (event.group && event.group.members.length > 1) {
+    const names = event.group.members.map((m) => m.checkName).join(', ');
+    return `${kindLabel(event)}: ${event.group.members.length} checks in ${event.group.name}: ${names}`;
+  }
   const prefix = `${event.kind === 'test' ? '[TEST] ' : ''}${kindLabel(event)}: ${event.checkName}`;
   const reason = explain(event);
   return reason ? `${prefix}: ${reason}` : prefix;
+}
+
+/** One line per check of a grouped notification: "Public API: expected status 2xx, got 503". */
+export function groupLines(event: AlertEvent): string[] {
+  return (event.group?.members ?? []).map((m) => `${m.checkName}: ${m.message ?? 'down'}`);
 }
 
 /** Why this event happened, in one line, or null when the kind says it all. */

@@ -83,6 +83,15 @@ export type Severity = 'critical' | 'warning' | 'info';
 
 export type AlertKind = 'down' | 'degraded' | 'recovered' | 'reminder' | 'flapping' | 'test';
 
+/** One check's outage inside a grouped notification. */
+export interface GroupMember {
+  readonly checkId: string;
+  readonly checkName: string;
+  readonly dedupKey: string;
+  readonly incidentId: string | null;
+  readonly message: string | null;
+}
+
 /** ★ The SNS message body. Bump `version` on any breaking change. */
 export interface AlertEvent {
   readonly version: 1;
@@ -98,6 +107,8 @@ export interface AlertEvent {
   readonly from: 'down' | 'degraded' | null;
   /** A human summary for kinds that need one (flapping, reminder). */
   readonly note: string | null;
+  /** Set on a grouped `down`: every check of the group whose outage it reports, this one first. */
+  readonly group?: { readonly name: string; readonly members: readonly GroupMember[] } | null;
   readonly at: string;
   readonly result: CheckResult | null;
   readonly dashboardUrl: string | null;

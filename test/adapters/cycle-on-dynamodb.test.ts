@@ -252,3 +252,59 @@ describe('runCycle: held alerts', () => {
     expect(report.held.map((h) => [h.event.checkId, h.reason])).toEqual([['db', 'maintenance window "db upgrade"']]);
   });
 });
+
+describe('runCycle: grouped notifications', () => {
+  const grouped = config({
+    defaults: { failureThreshold: 2, successThreshold: 1, groupWait: '30s' },
+    checks: [
+      { id: 'web-a', name: 'Web A', type: 'http', url: 'http://127.0.0.1/a', group: 'web' },
+      { id: 'web-b', name: 'Web B', type: 'http', url: 'http://127.0.0.1/b', group: 'web' },
+      { id: 'solo', type: 'tcp', host: '127.0.0.1', port: 1 },
+    ],
+  }).checks;
+  const tick = async (seconds: number) => {
+    clock += seconds * 1000;
+    return runCycle(grouped, deps(), new Date(clock), `cycle-${clock}`);
+  };
+
+  it('sends outages in one group that start within groupWait as one notification, after the wait', async () => {
+    statuses = { 'web-a': 'down', 'web-b': 'up', solo: 'down' };
+    await tick(0);
+    statuses['web-b'] = 'down';
+    await tick(10); // web-a and solo confirm down; solo is not grouped and pages now
+    expect(published.map((e) => e.checkId)).toEqual(['solo']);
+    await tick(10); // web-b confirms down, inside web-a's window
+    await tick(10); // 20 s after web-a: still waiting
+    expect(published.map((e) => e.checkId)).toEqual(['solo']);
+    await tick(15); // 35 s: the window has closed
+    expect(published).toHaveLength(2);
+    const notice = published[1];
+    expect(notice).toMatchObject({ kind: 'down', checkId: 'web-a', group: { name: 'web' } });
+    expect(notice?.group?.members.map((m) => [m.checkId, m.dedupKey])).toEqual([
+      ['web-a', 'vigil/test/web-a'],
+      ['web-b', 'vigil/test/web-b'],
+    ]);
+    await tick(10);
+    expect(published).toHaveLength(2); // nothing sent twice
+    // Recoveries are not grouped: each check resolves its own outage.
+    statuses = { 'web-a': 'up', 'web-b': 'up', solo: 'up' };
+    await tick(10);
+    expect(
+      published
+        .slice(2)
+        .map((e) => `${e.kind}:${e.checkId}`)
+        .sort(),
+    ).toEqual(['recovered:solo', 'recovered:web-a', 'recovered:web-b']);
+  });
+
+  it('keeps the recovery after the grouped down when a check recovers inside the window', async () => {
+    statuses = { 'web-a': 'down', 'web-b': 'up', solo: 'up' };
+    await tick(0);
+    await tick(10); // web-a down, waiting
+    statuses['web-a'] = 'up';
+    await tick(10); // recovered, queued behind the waiting down
+    expect(published).toEqual([]);
+    await tick(25);
+    expect(published.map((e) => `${e.kind}:${e.checkId}`)).toEqual(['down:web-a', 'recovered:web-a']);
+  });
+});

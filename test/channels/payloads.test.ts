@@ -103,3 +103,43 @@ describe('PagerDuty events', () => {
     expect(trigger?.payload.summary).toHaveLength(1024);
   });
 });
+
+describe('grouped notifications', () => {
+  const grouped = alertEvent({
+    group: {
+      name: 'web',
+      members: [
+        {
+          checkId: 'api',
+          checkName: 'Public API health',
+          dedupKey: 'vigil/prod/api',
+          incidentId: 'api/1',
+          message: 'expected status 200, got 503',
+        },
+        {
+          checkId: 'www',
+          checkName: 'Home page',
+          dedupKey: 'vigil/prod/www',
+          incidentId: 'www/1',
+          message: 'connection refused by 10.0.0.7',
+        },
+      ],
+    },
+  });
+
+  it('lists every check in one Slack message', () => {
+    const message = buildSlackMessage(grouped) as { text: string; attachments: { blocks: { text?: { text: string } }[] }[] };
+    expect(message.text).toBe('DOWN: 2 checks in web: Public API health, Home page');
+    expect(message.attachments[0]?.blocks[0]?.text?.text).toBe(
+      '*DOWN* · *web*\n• Public API health: expected status 200, got 503\n• Home page: connection refused by 10.0.0.7',
+    );
+  });
+
+  it('still triggers PagerDuty per check, so each outage resolves on its own', () => {
+    const triggers = buildPagerDutyEvents(grouped) as { dedup_key: string; payload: { summary: string } }[];
+    expect(triggers.map((t) => [t.dedup_key, t.payload.summary])).toEqual([
+      ['vigil/prod/api', 'DOWN: Public API health: expected status 200, got 503'],
+      ['vigil/prod/www', 'DOWN: Home page: connection refused by 10.0.0.7'],
+    ]);
+  });
+});

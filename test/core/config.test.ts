@@ -36,6 +36,9 @@ describe('parseConfig: defaults', () => {
       maxBodyBytes: 1024 * 1024,
       channels: [],
       runbookUrl: null,
+      groupWaitMs: 30_000,
+      group: null,
+      dependsOn: [],
     });
   });
 
