@@ -12,6 +12,7 @@ import { FileMetricsSink } from '../adapters/local/file-metrics.js';
 import { createSecretResolver, environmentSource } from '../adapters/secrets.js';
 import { notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
+import { Redelivery } from '../channels/redelivery.js';
 import type { Config } from '../core/config.js';
 import { type CycleDeps, runCycle } from '../core/cycle.js';
 import { headline } from '../core/format.js';
@@ -24,6 +25,8 @@ import { formatMs, reasonOf } from './table.js';
 
 export interface MonitorOptions {
   readonly dataDir: string;
+  /** Wait before a delivery that failed all its retries is tried again. @default 30s */
+  readonly redeliverAfterMs?: number;
   /** Called after each alert event has gone to its channels (the demo and tests watch this). */
   readonly onAlert?: (event: AlertEvent) => void;
 }
@@ -35,15 +38,31 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
   const pause = (ms: number) => sleep(ms);
   const deliveryDeps = { fetch: io.fetch, resolveSecret, sleep: pause, log, pacer: createPacer(Date.now, pause) };
 
+  const redelivery = new Redelivery(options.redeliverAfterMs ?? 30_000, 3_600_000);
+  const send = async (event: AlertEvent, only?: readonly string[], firstFailedAt?: number) => {
+    for (const outcome of await notify(event, config, deliveryDeps, only)) {
+      const requests = `${outcome.attempts} request${outcome.attempts === 1 ? '' : 's'}`;
+      if (outcome.delivered) {
+        io.stdout(`  → ${outcome.channel}: delivered (${requests})`);
+        continue;
+      }
+      io.stdout(`  → ${outcome.channel}: NOT delivered: ${outcome.error}; will try again`);
+      redelivery.add(event, outcome.channel, Date.now(), firstFailedAt);
+    }
+  };
   const publish = async (event: AlertEvent) => {
     io.stdout(`ALERT ${event.severity.toUpperCase()} ${headline(event)}`);
-    const outcomes = await notify(event, config, deliveryDeps);
-    for (const outcome of outcomes) {
-      io.stdout(
-        `  → ${outcome.channel}: ${outcome.delivered ? `delivered (${outcome.attempts} request${outcome.attempts === 1 ? '' : 's'})` : `NOT delivered: ${outcome.error}`}`,
-      );
-    }
+    await send(event);
     options.onAlert?.(event);
+  };
+  const redeliver = async () => {
+    const { due, expired } = redelivery.take(Date.now());
+    for (const lost of expired)
+      log.error('gave up delivering an alert', { channel: lost.channel, checkId: lost.event.checkId, kind: lost.event.kind });
+    for (const retry of due) {
+      io.stdout(`RETRY ${headline(retry.event)}`);
+      await send(retry.event, [retry.channel], retry.firstFailedAt);
+    }
   };
   const deps: CycleDeps = {
     store: new DynamoResultStore(db.client, { tableName: db.tableName }),
@@ -83,9 +102,13 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
         });
       cycles.add(cycle);
     }
-    await sleep(msUntilNextDue(config.checks, lastStarted, Date.now()), undefined, { signal: io.signal }).catch(() => {});
+    await redeliver();
+    const retryIn = (redelivery.nextAt() ?? Number.POSITIVE_INFINITY) - Date.now();
+    const wake = Math.min(msUntilNextDue(config.checks, lastStarted, Date.now()), Math.max(25, retryIn));
+    await sleep(wake, undefined, { signal: io.signal }).catch(() => {});
   }
   await Promise.all(cycles);
+  if (redelivery.size > 0) log.error('stopping with alerts still undelivered', { count: redelivery.size });
   await db.close();
   io.stdout('vigil monitor: stopped');
   return EXIT.ok;

@@ -438,6 +438,8 @@ function formatPath(path: readonly PropertyKey[]): string {
  * its field path, so a user fixes the whole file in one go.
  */
 export function parseConfig(document: unknown, source = 'config'): Config {
+  if (document === null || document === undefined)
+    throw new ConfigError(['(root): the config is empty; it needs at least `checks:`'], source);
   const parsed = configSchema.safeParse(document);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.flatMap(describeIssue), source);

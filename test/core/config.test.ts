@@ -149,6 +149,7 @@ describe('parseConfig: errors name the field and what was expected', () => {
     [{ checks: [{ id: 'db', type: 'tcp', host: 'db', port: 70000 }] }, 'checks[0].port: expected a port 1-65535'],
     [{ checks: [http({ severity: 'urgent' })] }, 'checks[0].severity: expected one of critical, warning, info'],
     [{ checks: [] }, 'checks: expected at least one check'],
+    [null, '(root): the config is empty; it needs at least `checks:`'],
     [
       { channels: { s: { type: 'slack', webhookUrl: 42 } }, checks: [http()] },
       'channels.s.webhookUrl: expected a string, { secret: NAME } or { env: NAME }',
