@@ -2,7 +2,7 @@
  * `vigil monitor`: the local runner. Each check runs on its own interval through the same
  * runCycle as the probe Lambda, against dynalite persisted under the data folder. Alerts go
  * to the configured channels and always to the console. Returns once the signal is aborted
- * and in-flight cycles have finished.
+ * and in-flight inFlight have finished.
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -81,8 +81,9 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
   io.stdout(`vigil monitor: ${config.checks.length} check(s), data in ${options.dataDir}; Ctrl-C to stop`);
   const lastStarted = new Map<string, number>();
   const running = new Set<string>();
-  const cycles = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
   let cycleNumber = 0;
+  let redelivering: Promise<void> | null = null;
   while (!io.signal.aborted) {
     const now = Date.now();
     const due = dueChecks(config.checks, lastStarted, running, now);
@@ -98,16 +99,24 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
         )
         .finally(() => {
           for (const check of due) running.delete(check.id);
-          cycles.delete(cycle);
+          inFlight.delete(cycle);
         });
-      cycles.add(cycle);
+      inFlight.add(cycle);
     }
-    await redeliver();
+    // In the background, like a cycle, so slow channels do not delay the next checks.
+    if (!redelivering && (redelivery.nextAt() ?? Number.POSITIVE_INFINITY) <= Date.now()) {
+      const task: Promise<void> = redeliver().finally(() => {
+        redelivering = null;
+        inFlight.delete(task);
+      });
+      redelivering = task;
+      inFlight.add(task);
+    }
     const retryIn = (redelivery.nextAt() ?? Number.POSITIVE_INFINITY) - Date.now();
     const wake = Math.min(msUntilNextDue(config.checks, lastStarted, Date.now()), Math.max(25, retryIn));
     await sleep(wake, undefined, { signal: io.signal }).catch(() => {});
   }
-  await Promise.all(cycles);
+  await Promise.all(inFlight);
   if (redelivery.size > 0) log.error('stopping with alerts still undelivered', { count: redelivery.size });
   await db.close();
   io.stdout('vigil monitor: stopped');
