@@ -2,7 +2,7 @@
  * `vigil monitor`: the local runner. Each check runs on its own interval through the same
  * runCycle as the probe Lambda, against dynalite persisted under the data folder. Alerts go
  * to the configured channels and always to the console. Returns once the signal is aborted
- * and in-flight inFlight have finished.
+ * and in-flight cycles and redeliveries have finished.
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
