@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { type ITopic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import type { ChannelPlan } from './stack-config.js';
 import { VigilFunction } from './vigil-function.js';
 
@@ -29,19 +30,11 @@ export class Notifier extends Construct {
 
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.failedDeliveries = new Alarm(this, 'FailedDeliveries', {
+    const deadLetters = new AlarmedDeadLetterQueue(this, 'DeadLetters', {
       alarmDescription: 'Vigil could not deliver an alert; the event and its error are in the notifier dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    this.deadLetterQueue = deadLetters.queue;
+    this.failedDeliveries = deadLetters.alarm;
     const functions = new Map<string, VigilFunction>();
     for (const plan of props.channels) {
       const filterPolicy = Object.fromEntries(

@@ -1,14 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '../lambdas/adapters/cloudwatch.js';
 import type { ProbeEvent } from '../lambdas/probe/app.js';
+import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import type { ScheduleGroup } from './stack-config.js';
 import { VigilFunction } from './vigil-function.js';
 
@@ -38,19 +38,9 @@ export class ProbeSchedule extends Construct {
     super(scope, id);
     const longest = Math.max(...props.groups.map((g) => g.maxDurationMs));
     const timeout = Duration.millis(Math.min(LAMBDA_MAX.toMilliseconds(), longest + OVERHEAD.toMilliseconds()));
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    new Alarm(this, 'FailedRuns', {
+    this.deadLetterQueue = new AlarmedDeadLetterQueue(this, 'DeadLetters', {
       alarmDescription: 'A Vigil probe invocation failed; the schedule event is in the probe dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    }).queue;
     this.function = new VigilFunction(this, 'Probe', {
       entry: 'lambdas/probe/handler.ts',
       description: 'Vigil: probe scheduled checks, record results, publish alert transitions',
