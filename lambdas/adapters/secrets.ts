@@ -43,3 +43,8 @@ export function environmentSource(env: NodeJS.ProcessEnv = process.env): SecretS
     return value;
   };
 }
+
+/** The CLI's resolver: `{ env }` and `{ secret }` both from the environment, as a laptop has them. */
+export function localSecretResolver(env: NodeJS.ProcessEnv): SecretResolver {
+  return createSecretResolver(environmentSource(env), env);
+}

@@ -1,5 +1,5 @@
 /** `vigil check`: probe every check once, print a table or the ★ JSON document. */
-import { createSecretResolver, environmentSource } from '../adapters/secrets.js';
+import { localSecretResolver } from '../adapters/secrets.js';
 import { mapLimit } from '../core/concurrency.js';
 import type { Config } from '../core/config.js';
 import { exitCodeFor, summarize } from '../core/summary.js';
@@ -20,7 +20,7 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
     return EXIT.usage;
   }
   const checks = options.only.length > 0 ? config.checks.filter((c) => options.only.includes(c.id)) : config.checks;
-  const context = { resolveSecret: createSecretResolver(environmentSource(io.env), io.env), now: () => new Date() };
+  const context = { resolveSecret: localSecretResolver(io.env), now: () => new Date() };
   const log = consoleLog(io.stderr);
   const results = await mapLimit(checks, 50, (check) => runCheck(check, context, { log }));
   const report = summarize(results);

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
 import { FileMetricsSink } from '../adapters/local/file-metrics.js';
-import { createSecretResolver, environmentSource } from '../adapters/secrets.js';
+import { localSecretResolver } from '../adapters/secrets.js';
 import { notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
 import { Redelivery } from '../channels/redelivery.js';
@@ -34,7 +34,7 @@ export interface MonitorOptions {
 export async function monitorCommand(config: Config, options: MonitorOptions, io: CliIo): Promise<ExitCode> {
   const db = await startEmbeddedDynamoDB({ dataDir: join(options.dataDir, 'dynamodb') });
   const log = consoleLog(io.stderr);
-  const resolveSecret = createSecretResolver(environmentSource(io.env), io.env);
+  const resolveSecret = localSecretResolver(io.env);
   const pause = (ms: number) => sleep(ms);
   const deliveryDeps = { fetch: io.fetch, resolveSecret, sleep: pause, log, pacer: createPacer(Date.now, pause) };
 

@@ -1,6 +1,6 @@
 /** `vigil test-alert --channel NAME`: a clearly marked test through the real delivery path. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSecretResolver, environmentSource } from '../adapters/secrets.js';
+import { localSecretResolver } from '../adapters/secrets.js';
 import { notify } from '../channels/notify.js';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
@@ -15,7 +15,7 @@ export async function testAlertCommand(config: Config, channel: string, io: CliI
   }
   const deps = {
     fetch: io.fetch,
-    resolveSecret: createSecretResolver(environmentSource(io.env), io.env),
+    resolveSecret: localSecretResolver(io.env),
     sleep: (ms: number) => sleep(ms),
     log: consoleLog(io.stderr),
   };

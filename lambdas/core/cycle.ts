@@ -138,15 +138,18 @@ async function flushGroups(checks: readonly Check[], deps: CycleDeps, now: Date)
       version: first.state.version + 1,
     };
     if (!(await deps.store.putState(claimed))) continue;
-    const others = waiting.filter((w) => w !== first);
-    await Promise.all(
-      others.map((w) => deps.store.putState({ ...w.state, outbox: w.state.outbox.slice(1), version: w.state.version + 1 })),
+    // The grouped event is safe in the first member's outbox; the others' downs can go before it is sent.
+    const cleared = await Promise.all(
+      waiting
+        .filter((member) => member !== first)
+        .map(async (w) => {
+          const state = { ...w.state, outbox: w.state.outbox.slice(1), version: w.state.version + 1 };
+          // A member whose state moved on under us keeps its down; a later flush includes it.
+          return (await deps.store.putState(state)) ? { check: w.check, state } : null;
+        }),
     );
     sent.push(...(await flushOutbox(claimed, deps, first.check)));
-    for (const w of others) {
-      const state = await deps.store.getState(w.check.id);
-      if (state) sent.push(...(await flushOutbox(state, deps, w.check)));
-    }
+    for (const member of cleared) if (member) sent.push(...(await flushOutbox(member.state, deps, member.check)));
   }
   return sent;
 }
