@@ -5,6 +5,7 @@
  */
 import type { SecretResolver } from '../adapters/secrets.js';
 import type { ChannelConfig } from '../core/config.js';
+import { DeliveryError } from '../core/errors.js';
 import type { Log } from '../core/ports.js';
 import type { AlertEvent } from '../core/types.js';
 import type { Channel, ChannelRequest } from './channel.js';
@@ -60,11 +61,16 @@ export async function deliver(
   } catch (error) {
     const message = (error as Error).message;
     deps.log.error('notification not delivered', { channel, checkId: event.checkId, kind: event.kind, error: message });
-    return { channel, delivered: false, attempts: attempts + ((error as { attempts?: number }).attempts ?? 0), error: message };
+    return {
+      channel,
+      delivered: false,
+      attempts: attempts + (error instanceof DeliveryError ? error.attempts : 0),
+      error: message,
+    };
   }
 }
 
-/** Posts until accepted; returns the number of attempts, or throws with `attempts` set. */
+/** Posts until accepted; returns the number of attempts, or throws a DeliveryError that counts them. */
 async function post(request: ChannelRequest, channel: string, deps: DeliveryDeps, minIntervalMs: number): Promise<number> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   const random = deps.random ?? Math.random;
@@ -82,14 +88,13 @@ async function post(request: ChannelRequest, channel: string, deps: DeliveryDeps
       await response.body?.cancel();
       if (response.ok) return attempt;
       failure = `${channel} answered HTTP ${response.status}`;
-      if (response.status !== 429 && response.status < 500) throw Object.assign(new Error(failure), { attempts: attempt });
+      if (response.status !== 429 && response.status < 500) throw new DeliveryError(failure, attempt);
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     } catch (error) {
-      if ((error as { attempts?: number }).attempts) throw error;
+      if (error instanceof DeliveryError) throw error;
       failure = `${channel} unreachable: ${(error as Error).name === 'TimeoutError' ? 'request timed out' : (error as Error).message}`;
     }
-    if (attempt >= policy.attempts)
-      throw Object.assign(new Error(`${failure} (gave up after ${attempt} attempts)`), { attempts: attempt });
+    if (attempt >= policy.attempts) throw new DeliveryError(`${failure} (gave up after ${attempt} attempts)`, attempt);
     const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + random());
     const wait = Math.min(policy.maxDelayMs, Math.max(retryAfterMs ?? 0, backoff));
     deps.log.warn('notification failed; retrying', { channel, attempt, waitMs: Math.round(wait), reason: failure });

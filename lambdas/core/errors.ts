@@ -22,4 +22,11 @@ export class SecretError extends Error {
 /** A notification that could not be delivered after its retries. */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
+  constructor(
+    message: string,
+    /** HTTP requests made before giving up. */
+    readonly attempts = 0,
+  ) {
+    super(message);
+  }
 }
