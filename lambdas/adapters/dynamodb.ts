@@ -4,6 +4,7 @@
  */
 import {
   ConditionalCheckFailedException,
+  type CreateTableCommandInput,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -24,6 +25,22 @@ export interface DynamoResultStoreOptions {
 
 /** The table's key and TTL attribute names, shared with the CDK construct and the local table. */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
+
+/** CreateTable for the local table; the deployed one comes from the CDK construct. */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+      { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+    ],
+  };
+}
 
 const DAY_MS = 86_400_000;
 const pk = (checkId: string) => `CHECK#${checkId}`;

@@ -2,13 +2,14 @@
  * An in-process DynamoDB (dynalite) for `vigil monitor` and the tests: the same DynamoResultStore
  * code path as AWS, persisted under a folder or kept in memory.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { setTimeout } from 'node:timers/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { Level } from 'level';
 import { UserError } from '../../core/errors.js';
-import { TABLE_KEYS } from '../dynamodb.js';
+import { createTableInput } from '../dynamodb.js';
 
 export interface EmbeddedDynamoDB {
   readonly client: DynamoDBClient;
@@ -17,14 +18,29 @@ export interface EmbeddedDynamoDB {
   close(): Promise<void>;
 }
 
-/** Starts dynalite on 127.0.0.1 (a free port) and makes sure the table exists. */
+/** Starts dynalite on 127.0.0.1 (a free port) and makes sure the table exists and takes writes. */
 export async function startEmbeddedDynamoDB(options: { dataDir?: string; tableName?: string } = {}): Promise<EmbeddedDynamoDB> {
-  if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true });
-    await assertNotLocked(options.dataDir);
+  const { dataDir } = options;
+  const tableName = options.tableName ?? 'vigil';
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    await assertNotLocked(dataDir);
   }
+  const db = await listen(tableName, dataDir);
+  // Only a folder kept from an earlier process can hold a stranded table.
+  if ((await ensureActiveTable(db.client, tableName)) === 'active' || !dataDir) return db;
+  // A CREATING table refused every item write, so it holds nothing: start the folder afresh.
+  await db.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const fresh = await listen(tableName, dataDir);
+  await ensureActiveTable(fresh.client, tableName);
+  return fresh;
+}
+
+async function listen(tableName: string, dataDir: string | undefined): Promise<EmbeddedDynamoDB> {
   const server = dynalite({
-    ...(options.dataDir ? { path: options.dataDir } : {}),
+    ...(dataDir ? { path: dataDir } : {}),
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
@@ -40,8 +56,6 @@ export async function startEmbeddedDynamoDB(options: { dataDir?: string; tableNa
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 2,
   });
-  const tableName = options.tableName ?? 'vigil';
-  await ensureTable(client, tableName);
   return {
     client,
     tableName,
@@ -71,24 +85,31 @@ async function assertNotLocked(dataDir: string): Promise<void> {
   }
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * dynalite answers CreateTable while the table is still CREATING, refuses item writes until a timer marks
+ * it ACTIVE, and loses that mark if the process stops first: so wait for ACTIVE after creating, and call a
+ * table found CREATING at open (nobody else holds the folder) stranded.
+ */
+async function ensureActiveTable(client: DynamoDBClient, tableName: string): Promise<'active' | 'stranded'> {
+  const found = await tableStatus(client, tableName);
+  if (found === 'CREATING') return 'stranded';
+  if (found === 'ACTIVE') return 'active';
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  for (let waited = 0; waited < ACTIVE_WAIT_MS; waited += ACTIVE_POLL_MS) {
+    if ((await tableStatus(client, tableName)) === 'ACTIVE') return 'active';
+    await setTimeout(ACTIVE_POLL_MS);
+  }
+  throw new Error(`embedded DynamoDB: table ${tableName} did not become ACTIVE within ${ACTIVE_WAIT_MS} ms`);
+}
+
+const ACTIVE_POLL_MS = 5;
+const ACTIVE_WAIT_MS = 10_000;
+
+async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-          { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-          { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
   }
 }
