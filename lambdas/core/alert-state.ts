@@ -50,6 +50,8 @@ export interface CheckState {
   readonly version: number;
   /** Events decided but not yet confirmed published; retried by the next cycle. */
   readonly outbox: readonly AlertEvent[];
+  /** The cycle publishing the outbox, if any: no other cycle publishes from it until `until`. */
+  readonly publishing: { readonly by: string; readonly until: string } | null;
 }
 
 /** Deployment facts an event carries besides the check itself. */
@@ -88,6 +90,7 @@ export function initialState(checkId: string): CheckState {
     lastNotifiedAt: null,
     version: 0,
     outbox: [],
+    publishing: null,
   };
 }
 

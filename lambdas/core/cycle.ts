@@ -3,6 +3,7 @@
  * probe (bounded concurrency) → record results + metrics → decide transitions → publish events.
  * A failure that concerns one check is logged and recorded, never thrown: the batch goes on.
  */
+import { randomUUID } from 'node:crypto';
 import { type AlertContext, type CheckState, decide, initialState, reportedStatus } from './alert-state.js';
 import { mapLimit } from './concurrency.js';
 import type { Check, MaintenanceWindow } from './config.js';
@@ -69,15 +70,16 @@ export async function runCycle(checks: readonly Check[], deps: CycleDeps, now: D
 }
 
 async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: Date) {
-  // Spread over the initial state, so a state stored by an older version gains the newer fields.
-  const prev = { ...initialState(check.id), ...(await deps.store.getState(check.id)) };
+  const prev = await readState(check.id, deps);
   const decision = decide(prev, result, check, deps.alertContext, now, await suppression(check, deps, now));
-  if (!(await deps.store.putState(decision.next))) {
+  const claim = randomUUID();
+  const next = claimOutbox(decision.next, check, now, claim);
+  if (!(await deps.store.putState(next))) {
     deps.log.warn('state changed by a concurrent cycle; leaving this transition to it', { checkId: check.id });
     return { published: [], superseded: true, held: [] };
   }
-  if (reportedStatus(decision.next) !== reportedStatus(prev)) {
-    deps.log.info('check state changed', { checkId: check.id, from: reportedStatus(prev), to: reportedStatus(decision.next) });
+  if (reportedStatus(next) !== reportedStatus(prev)) {
+    deps.log.info('check state changed', { checkId: check.id, from: reportedStatus(prev), to: reportedStatus(next) });
   }
   if (decision.opened) {
     await deps.store.openIncident({
@@ -85,8 +87,8 @@ async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: 
       checkId: check.id,
       endedAt: null,
       durationMs: null,
-      cause: decision.next.firstFailure?.error ?? result.error,
-      firstFailure: decision.next.firstFailure,
+      cause: next.firstFailure?.error ?? result.error,
+      firstFailure: next.firstFailure,
       notifications: [],
     });
   }
@@ -95,7 +97,7 @@ async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: 
     deps.log.info('alert held', { checkId: check.id, kind: event.kind, reason });
     await noteOnIncident(event, { kind: event.kind, at: event.at, heldBy: reason }, deps);
   }
-  return { published: await flushOutbox(decision.next, deps, check), superseded: false, held: decision.suppressed };
+  return { published: await publishClaimed(next, check, claim, deps), superseded: false, held: decision.suppressed };
 }
 
 /** A down of a grouped check waits in its outbox for the group's window; flushGroups sends it. */
@@ -109,16 +111,17 @@ function waitsForGroup(event: AlertEvent, check: Check): boolean {
  * conditional write, so of two concurrent cycles one sends it) and the others' downs are dropped.
  */
 async function flushGroups(checks: readonly Check[], deps: CycleDeps, now: Date): Promise<AlertEvent[]> {
+  const claim = randomUUID();
   const groups = new Map<string, Check[]>();
   for (const check of checks) {
     if (check.group !== null && check.groupWaitMs > 0) groups.set(check.group, [...(groups.get(check.group) ?? []), check]);
   }
   const sent: AlertEvent[] = [];
   for (const [name, members] of groups) {
-    const states = await Promise.all(members.map(async (check) => ({ check, state: await deps.store.getState(check.id) })));
+    const states = await Promise.all(members.map(async (check) => ({ check, state: await readState(check.id, deps) })));
     const waiting = states.flatMap(({ check, state }) => {
-      const head = state?.outbox[0];
-      return state && head && waitsForGroup(head, check) ? [{ check, state, down: head }] : [];
+      const head = state.outbox[0];
+      return head && waitsForGroup(head, check) ? [{ check, state, down: head }] : [];
     });
     const first = waiting.sort((a, b) => a.down.at.localeCompare(b.down.at))[0];
     if (!first || Date.parse(first.down.at) + first.check.groupWaitMs > now.getTime()) continue;
@@ -132,26 +135,37 @@ async function flushGroups(checks: readonly Check[], deps: CycleDeps, now: Date)
         message: down.result?.error?.message ?? null,
       })),
     };
-    const claimed = {
-      ...first.state,
-      outbox: [{ ...first.down, group }, ...first.state.outbox.slice(1)],
-      version: first.state.version + 1,
-    };
-    if (!(await deps.store.putState(claimed))) continue;
+    const grouped = claimOutbox(
+      { ...first.state, outbox: [{ ...first.down, group }, ...first.state.outbox.slice(1)], version: first.state.version + 1 },
+      first.check,
+      now,
+      claim,
+    );
+    if (!(await deps.store.putState(grouped))) continue;
     // The grouped event is safe in the first member's outbox; the others' downs can go before it is sent.
     const cleared = await Promise.all(
       waiting
         .filter((member) => member !== first)
         .map(async (w) => {
-          const state = { ...w.state, outbox: w.state.outbox.slice(1), version: w.state.version + 1 };
+          const state = claimOutbox(
+            { ...w.state, outbox: w.state.outbox.slice(1), version: w.state.version + 1 },
+            w.check,
+            now,
+            claim,
+          );
           // A member whose state moved on under us keeps its down; a later flush includes it.
           return (await deps.store.putState(state)) ? { check: w.check, state } : null;
         }),
     );
-    sent.push(...(await flushOutbox(claimed, deps, first.check)));
-    for (const member of cleared) if (member) sent.push(...(await flushOutbox(member.state, deps, member.check)));
+    sent.push(...(await publishClaimed(grouped, first.check, claim, deps)));
+    for (const member of cleared) if (member) sent.push(...(await publishClaimed(member.state, member.check, claim, deps)));
   }
   return sent;
+}
+
+/** The stored state over the initial one, so a state stored by an older version gains the newer fields. */
+async function readState(checkId: string, deps: CycleDeps): Promise<CheckState> {
+  return { ...initialState(checkId), ...(await deps.store.getState(checkId)) };
 }
 
 async function suppression(check: Check, deps: CycleDeps, now: Date): Promise<string | null> {
@@ -172,8 +186,32 @@ async function noteOnIncident(event: AlertEvent, entry: NotificationEntry, deps:
   );
 }
 
-/** Publishes in order and stops at the first failure or a down waiting for its group; the rest waits for a later cycle. */
-async function flushOutbox(state: CheckState, deps: CycleDeps, check: Check): Promise<AlertEvent[]> {
+/**
+ * How long a cycle's claim on an outbox holds. Publishing takes seconds; a claim still there after
+ * this belongs to an invocation that died, and the next cycle sends its events again.
+ */
+const PUBLISH_CLAIM_MS = 2 * 60_000;
+
+/**
+ * Claims the outbox for the cycle writing `state`, when it has something to publish now and no other
+ * cycle's claim is in force. The claim goes in the same conditional write as the state, so of two
+ * cycles reading one state only one publishes, and a cycle that reads the state while its events are
+ * being published leaves them alone: each transition is published once.
+ */
+function claimOutbox(state: CheckState, check: Check, now: Date, claim: string): CheckState {
+  const head = state.outbox[0];
+  const claimedElsewhere = state.publishing !== null && Date.parse(state.publishing.until) > now.getTime();
+  if (!head || waitsForGroup(head, check) || claimedElsewhere) return state;
+  return { ...state, publishing: { by: claim, until: new Date(now.getTime() + PUBLISH_CLAIM_MS).toISOString() } };
+}
+
+/**
+ * Publishes in order, when `state` (as written) holds this cycle's claim, and stops at the first failure
+ * or a down waiting for its group; the rest waits for a later cycle. Then takes the sent events out of the
+ * outbox and gives up the claim.
+ */
+async function publishClaimed(state: CheckState, check: Check, claim: string, deps: CycleDeps): Promise<AlertEvent[]> {
+  if (state.publishing?.by !== claim) return [];
   const sent: AlertEvent[] = [];
   for (const event of state.outbox) {
     if (waitsForGroup(event, check)) break;
@@ -191,11 +229,33 @@ async function flushOutbox(state: CheckState, deps: CycleDeps, check: Check): Pr
       break;
     }
   }
-  if (sent.length > 0) {
-    const cleared = { ...state, outbox: state.outbox.slice(sent.length), version: state.version + 1 };
-    await deps.store.putState(cleared);
-  }
+  await guarded(deps.log, 'outbox not cleared', state.checkId, () => releaseClaim(state, sent, claim, deps));
   return sent;
+}
+
+const RELEASE_ATTEMPTS = 5;
+
+/**
+ * Removes `sent` from the outbox and drops this cycle's claim, over whatever other cycles wrote in the
+ * meantime (they may have added events, never removed claimed ones). Should every attempt lose, the
+ * claim lapses and the events go out again: at least once rather than lost.
+ */
+async function releaseClaim(written: CheckState, sent: readonly AlertEvent[], claim: string, deps: CycleDeps): Promise<void> {
+  const isSent = (event: AlertEvent) => sent.some((s) => s.kind === event.kind && s.at === event.at);
+  let state = written;
+  for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
+    const released: CheckState = {
+      ...state,
+      outbox: state.outbox.filter((event) => !isSent(event)),
+      publishing: state.publishing?.by === claim ? null : state.publishing,
+      version: state.version + 1,
+    };
+    if (await deps.store.putState(released)) return;
+    state = await readState(written.checkId, deps);
+  }
+  deps.log.warn('outbox not cleared after publishing; its events go out again when the claim lapses', {
+    checkId: written.checkId,
+  });
 }
 
 async function guarded<T>(log: Log, what: string, checkId: string | undefined, task: () => Promise<T>): Promise<T | undefined> {

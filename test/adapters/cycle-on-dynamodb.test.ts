@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
+import type { CheckState } from '../../lambdas/core/alert-state.js';
 import type { Check } from '../../lambdas/core/config.js';
 import { type CycleDeps, runCycle } from '../../lambdas/core/cycle.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
@@ -120,6 +121,70 @@ describe('runCycle on dynalite', () => {
     const reports = await Promise.all([cycle(racing), cycle(racing)]);
     expect(published.filter((e) => e.kind === 'down')).toHaveLength(1);
     expect(reports.flatMap((r) => r.superseded).filter((id) => id === 'api')).toEqual(['api']);
+  });
+
+  it('publishes a transition once when another cycle reads the state while it is being published', async () => {
+    statuses.api = 'down';
+    await cycle();
+    // Cycle A wins the write of the down and starts publishing it; while SNS is slow, cycle B (a
+    // duplicate or the next schedule) reads that state, outbox and all, and writes its own after it.
+    let releaseA: () => void = () => {};
+    const aPublishing = new Promise<void>((resolve) => {
+      releaseA = resolve;
+    });
+    let bDone: Promise<unknown> = Promise.resolve();
+    const slowPublisher = deps({
+      publisher: {
+        publish: async (event) => {
+          bDone = cycle().finally(releaseA);
+          await aPublishing;
+          published.push(event);
+        },
+      },
+    });
+    await cycle(slowPublisher);
+    await bDone;
+    expect(published.filter((e) => e.kind === 'down')).toHaveLength(1);
+    await cycle();
+    expect(published.filter((e) => e.kind === 'down')).toHaveLength(1);
+    expect((await store.getState('api'))?.outbox).toEqual([]);
+  });
+
+  it('sends again what a cycle claimed but never confirmed publishing, once its claim has lapsed', async () => {
+    statuses.api = 'down';
+    await cycle();
+    // The Lambda dies mid-publish: the event was claimed, and nobody clears it.
+    const dies = deps({
+      publisher: {
+        publish: () => new Promise<void>(() => {}),
+      },
+    });
+    void cycle(dies);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await cycle();
+    expect(published).toEqual([]); // the claim still holds: the dying cycle may yet publish
+    clock += 5 * 60_000;
+    await cycle();
+    expect(published.map((e) => e.kind)).toEqual(['down']);
+    await cycle();
+    expect(published.map((e) => e.kind)).toEqual(['down']);
+  });
+
+  it('sends, once, what the outbox of a state stored before publishing claims existed still holds', async () => {
+    statuses.api = 'down';
+    await cycle();
+    const failing = deps({
+      publisher: {
+        publish: () => Promise.reject(new Error('SNS throttled')),
+      },
+    });
+    await cycle(failing);
+    const { publishing: _absentBefore, ...stored } = (await store.getState('api')) as CheckState;
+    expect(stored.outbox.map((e) => e.kind)).toEqual(['down']);
+    expect(await store.putState({ ...stored, version: stored.version + 1 } as CheckState)).toBe(true);
+    await cycle();
+    await cycle();
+    expect(published.map((e) => e.kind)).toEqual(['down']);
   });
 
   it('keeps an event whose publish failed and sends it with the next cycle, once', async () => {
