@@ -29,14 +29,16 @@ export interface Exchange {
   readonly timeoutMs: number;
 }
 
-export type ExchangeResult = Omit<Observation, 'startedAt' | 'dns'>;
+export interface ExchangeResult extends Omit<Observation, 'startedAt' | 'dns'> {
+  /** performance.now() when the request was handed to the socket layer: where its timings start. */
+  readonly started: number;
+}
 
 const DECODERS = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress } as const;
 
 export function exchange(hop: Exchange): Promise<ExchangeResult> {
   const host = hop.url.hostname.replace(/^\[|\]$/g, '');
   const secure = hop.url.protocol === 'https:';
-  const clock = new PhaseClock(host);
   let certificate: PeerCertificate | null = null;
   let status: number | null = null;
   let responseHeaders: Record<string, string> = {};
@@ -48,7 +50,15 @@ export function exchange(hop: Exchange): Promise<ExchangeResult> {
       settled = true;
       clearTimeout(deadline);
       req.destroy();
-      resolve({ timings: clock.timings(), error, httpStatus: status, headers: responseHeaders, body, certificate });
+      resolve({
+        started: clock.started,
+        timings: clock.timings(),
+        error,
+        httpStatus: status,
+        headers: responseHeaders,
+        body,
+        certificate,
+      });
     };
     const fail = (error: ProbeError) => finish(error, null);
 
@@ -63,6 +73,8 @@ export function exchange(hop: Exchange): Promise<ExchangeResult> {
       rejectUnauthorized: false,
       ...(hop.ca ? { ca: hop.ca } : {}),
     });
+    // From here, like curl's clock: building the request is Vigil's time, not the target's.
+    const clock = new PhaseClock(host);
     const deadline = setTimeout(
       () => fail(deadlineError(clock.phase, hop.timeoutMs, host)),
       Math.max(0, hop.deadlineAt - clock.started),

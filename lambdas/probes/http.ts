@@ -32,9 +32,12 @@ export const probeHttp: Probe<HttpCheck> = async (check, context) => {
     timeoutMs: check.timeoutMs,
   };
   const visited = [hop.url.href];
+  let firstHopStarted: number | undefined;
   for (;;) {
-    const seen = await exchange(hop);
-    const timings = { ...seen.timings, totalMs: since(t0) };
+    const { started, ...seen } = await exchange(hop);
+    // The whole check, every hop, from the first request: secret lookups before it are not the target's time.
+    firstHopStarted ??= started;
+    const timings = { ...seen.timings, totalMs: since(firstHopStarted) };
     const location = seen.headers.location;
     if (seen.error || !check.followRedirects || !REDIRECTS.has(seen.httpStatus ?? 0) || !location) {
       return observation(startedAt, { ...seen, timings });
@@ -54,6 +57,9 @@ async function requestHeaders(check: HttpCheck, context: ProbeContext): Promise<
   return {
     'user-agent': 'Vigil/0.1 (+synthetic monitoring)',
     'accept-encoding': 'gzip, deflate, br',
+    // The server then frames the body (length or chunks) and the probe ends at its last byte; with
+    // `close` a server may instead mark the end by closing, and the probe would time its FIN too.
+    connection: 'keep-alive',
     ...auth,
     ...Object.fromEntries(entries),
   };

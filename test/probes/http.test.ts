@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../lambdas/probes/index.js';
 import { httpCheck, plainContext } from '../support/checks.js';
@@ -95,6 +96,44 @@ describe('http probe against a real loopback server', () => {
     const result = await runCheck(httpCheck({ url: `http://localhost:${server.port}/health` }), plainContext);
     expect(result.status).toBe('up');
     expect(result.timings.dnsMs).toBeTypeOf('number');
+  });
+
+  it('times the target, not the secret lookups made before the request', async () => {
+    const slowSecrets = { ...plainContext, resolveSecret: (ref: unknown) => sleep(300).then(() => String(ref)) };
+    const result = await runCheck(httpCheck({ url: `${server.url}/health`, headers: { 'x-token': 'abc' } }), slowSecrets);
+    expect(result.status).toBe('up');
+    expect(result.timings.totalMs).toBeLessThan(150);
+    // The deadline still covers the whole check, lookups included.
+    const late = await runCheck(
+      httpCheck({ url: `${server.url}/slow`, headers: { 'x-token': 'abc' }, timeout: '400ms' }),
+      slowSecrets,
+    );
+    expect(late.error).toEqual({ kind: 'timeout', message: 'no response headers within 400 ms' });
+  });
+
+  it('ends at the last body byte when the server frames the body, not when it closes the connection', async () => {
+    // Like many servers: a body of unknown length is chunked for a keep-alive request, and delimited
+    // by closing the connection (here after a linger) for a request that asks for close.
+    const lingering = await startTcp((socket) => {
+      socket.once('data', (request: Buffer) => {
+        if (/^connection: keep-alive\r$/im.test(request.toString())) {
+          socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n');
+          return;
+        }
+        socket.write('HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nok');
+        setTimeout(() => socket.end(), 300);
+      });
+    });
+    try {
+      const result = await runCheck(
+        httpCheck({ url: `http://127.0.0.1:${lingering.port}/`, expect: { bodyContains: 'ok' } }),
+        plainContext,
+      );
+      expect(result.status).toBe('up');
+      expect(result.timings.totalMs).toBeLessThan(150);
+    } finally {
+      await lingering.close();
+    }
   });
 
   it('sends the method, headers and body it is given', async () => {
