@@ -92,14 +92,23 @@ async function post(request: ChannelRequest, channel: string, deps: DeliveryDeps
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     } catch (error) {
       if (error instanceof DeliveryError) throw error;
-      failure = `${channel} unreachable: ${(error as Error).name === 'TimeoutError' ? 'request timed out' : (error as Error).message}`;
+      failure = `${channel} unreachable: ${networkFailure(error as Error)}`;
     }
-    if (attempt >= policy.attempts) throw new DeliveryError(`${failure} (gave up after ${attempt} attempts)`, attempt);
+    if (attempt >= policy.attempts) {
+      throw new DeliveryError(`${failure} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`, attempt);
+    }
     const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + random());
     const wait = Math.min(policy.maxDelayMs, Math.max(retryAfterMs ?? 0, backoff));
     deps.log.warn('notification failed; retrying', { channel, attempt, waitMs: Math.round(wait), reason: failure });
     await deps.sleep(wait);
   }
+}
+
+/** What went wrong on the way, by error code: the cause's message may name the host or URL, which may be a secret. */
+function networkFailure(error: Error): string {
+  if (error.name === 'TimeoutError') return 'request timed out';
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
 }
 
 /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */

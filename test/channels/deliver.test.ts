@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretResolver, environmentSource } from '../../lambdas/adapters/secrets.js';
-import { type DeliveryDeps, deliver, parseRetryAfter } from '../../lambdas/channels/deliver.js';
+import { type DeliveryDeps, deliver, parseRetryAfter, type RetryPolicy } from '../../lambdas/channels/deliver.js';
 import { notify } from '../../lambdas/channels/notify.js';
 import { config } from '../support/checks.js';
 import { alertEvent } from '../support/events.js';
 import { recordingLog } from '../support/log.js';
-import { type Receiver, startReceiver } from '../support/servers.js';
+import { type Receiver, refusedPort, startReceiver } from '../support/servers.js';
 
 let receiver: Receiver;
 let sleeps: number[];
@@ -54,6 +54,25 @@ describe('deliver to a local Slack stand-in', () => {
     expect(receiver.received).toHaveLength(4);
     // 429 waits its Retry-After (2 s); the 5xx retries back off 200 ms then 400 ms (jitter fixed at 1×).
     expect(sleeps).toEqual([2000, 200, 400]);
+  });
+
+  it('says why a channel is unreachable, by error code and never by URL', async () => {
+    const refused = await refusedPort();
+    const outcome = await deliver(
+      alertEvent(),
+      'ops-slack',
+      { ...slack(), webhookUrl: `http://127.0.0.1:${refused}${SECRET_PATH}` },
+      { ...deps, retry: { ...(deps.retry as RetryPolicy), attempts: 1 } },
+    );
+    expect(outcome.error).toBe('ops-slack unreachable: fetch failed (ECONNREFUSED) (gave up after 1 attempt)');
+    const unknownHost = await deliver(
+      alertEvent(),
+      'ops-slack',
+      { ...slack(), webhookUrl: `http://hooks.invalid${SECRET_PATH}` },
+      { ...deps, retry: { ...(deps.retry as RetryPolicy), attempts: 1 } },
+    );
+    expect(unknownHost.error).toBe('ops-slack unreachable: fetch failed (ENOTFOUND) (gave up after 1 attempt)');
+    expect(JSON.stringify(deps.log.lines)).not.toContain('hooks.invalid');
   });
 
   it('gives up after the last attempt and says so, without leaking the webhook URL', async () => {
