@@ -18,12 +18,18 @@ export function loadConfigFile(path: string): LoadedConfig {
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
-    throw new ConfigError([`${path}: ${reason}`], path);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError([`${path}: ${READ_FAILURES[code ?? ''] ?? `cannot read it (${code ?? String(error)})`}`], path);
   }
   const document = inlineCaFiles(parseText(text, path), dirname(absolute), path);
   return { path: absolute, config: parseConfig(document, path), document };
 }
+
+const READ_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'file not found',
+  EISDIR: 'is a directory, not a file',
+  EACCES: 'permission denied',
+};
 
 /** YAML is a superset of JSON, so one parser reads both; syntax errors carry line and column. */
 export function parseText(text: string, source: string): unknown {
@@ -31,7 +37,9 @@ export function parseText(text: string, source: string): unknown {
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map(
-        (e) => `line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]}`,
+        // The parser's first line repeats the position (" at line 3, column 1:"); it is said once, in front.
+        (e) =>
+          `line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
       ),
       source,
     );

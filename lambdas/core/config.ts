@@ -3,20 +3,25 @@
  * Everything here is pure: reading files and resolving secrets happen at the edges.
  */
 import { z } from 'zod';
+import { plainMessages } from './config-messages.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
 import { cronProblem } from './maintenance.js';
 import type { Severity } from './types.js';
 
-const duration = (min: number, what: string) =>
+const HOUR_MS = 3_600_000;
+
+/** A duration from `min` to `max` (every duration ends up in a timer or a schedule, so none is unbounded). */
+const duration = (min: number, max: number, what: string) =>
   z.string({ error: `expected a duration like "500ms", "10s", "5m"` }).transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === null) {
       ctx.addIssue({ code: 'custom', message: `expected a duration like "500ms", "10s", "5m", got "${text}"` });
       return z.NEVER;
     }
-    if (ms < min) {
-      ctx.addIssue({ code: 'custom', message: `${what} must be at least ${formatDuration(min)}, got "${text}"` });
+    if (ms < min || ms > max) {
+      const bound = ms < min ? `at least ${formatDuration(min)}` : `at most ${formatDuration(max)}`;
+      ctx.addIssue({ code: 'custom', message: `${what} must be ${bound}, got "${text}"` });
       return z.NEVER;
     }
     return ms;
@@ -139,8 +144,8 @@ const expect = z.strictObject({
 const commonCheck = {
   id: checkId,
   name: z.string().min(1).optional(),
-  interval: duration(1_000, 'interval').optional(),
-  timeout: duration(100, 'timeout').optional(),
+  interval: duration(1_000, 24 * HOUR_MS, 'interval').optional(),
+  timeout: duration(100, 24 * HOUR_MS, 'timeout').optional(),
   failureThreshold: threshold.optional(),
   successThreshold: threshold.optional(),
   severity: severity.optional(),
@@ -150,13 +155,13 @@ const commonCheck = {
   /** Immediate re-probes that must also fail before a failure counts. @default 0 */
   retries: z.number().int().min(0).max(5, { error: 'expected 0 to 5 retries' }).optional(),
   /** Pause before each retry. @default 1s */
-  retryDelay: duration(0, 'retryDelay').optional(),
+  retryDelay: duration(0, 60_000, 'retryDelay').optional(),
   /** Consecutive degraded results before `degraded` is alerted. @default failureThreshold */
   degradedThreshold: threshold.optional(),
   /** @default warning */
   degradedSeverity: severity.optional(),
   /** Re-notify this often while down. @default off; at least 5m */
-  repeatInterval: duration(300_000, 'repeatInterval').optional(),
+  repeatInterval: duration(300_000, 168 * HOUR_MS, 'repeatInterval').optional(),
   /** A label maintenance windows can name. */
   group: z.string().min(1).optional(),
   /** While any of these checks is down, this check's alerts are held (they are part of that outage). */
@@ -347,7 +352,7 @@ const maintenanceWindow = z.union(
       groups: z.array(z.string()).optional(),
       /** Five-field cron for when each window starts, e.g. "0 2 * * SUN". */
       cron: z.string().min(1),
-      duration: duration(60_000, 'duration'),
+      duration: duration(60_000, 744 * HOUR_MS, 'duration'),
       /** @default UTC */
       timezone: timeZone.default('UTC'),
     }),
@@ -358,9 +363,9 @@ export type MaintenanceWindow = z.output<typeof maintenanceWindow>;
 
 const defaults = z.strictObject({
   /** @default 60s */
-  interval: duration(1_000, 'interval').default(60_000),
+  interval: duration(1_000, 24 * HOUR_MS, 'interval').default(60_000),
   /** Whole check, DNS through last body byte. @default 10s */
-  timeout: duration(100, 'timeout').default(10_000),
+  timeout: duration(100, 24 * HOUR_MS, 'timeout').default(10_000),
   /** Consecutive failures before `down`. @default 3 */
   failureThreshold: threshold.default(3),
   /** Consecutive successes before `recovered`. @default 2 */
@@ -368,7 +373,7 @@ const defaults = z.strictObject({
   /** @default critical */
   severity: severity.default('critical'),
   /** Outages in one `group` that start within this long go out as one notification. @default 30s */
-  groupWait: duration(0, 'groupWait').default(30_000),
+  groupWait: duration(0, HOUR_MS, 'groupWait').default(30_000),
 });
 
 const configSchema = z.strictObject({
@@ -440,7 +445,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function parseConfig(document: unknown, source = 'config'): Config {
   if (document === null || document === undefined)
     throw new ConfigError(['(root): the config is empty; it needs at least `checks:`'], source);
-  const parsed = configSchema.safeParse(document);
+  const parsed = configSchema.safeParse(document, { error: plainMessages });
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.flatMap(describeIssue), source);
   }

@@ -1,6 +1,7 @@
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.js';
-import { parseText } from '../../lambdas/core/config-file.js';
+import { loadConfigFile, parseText } from '../../lambdas/core/config-file.js';
 import { ConfigError } from '../../lambdas/core/errors.js';
 
 function problemsOf(document: unknown): readonly string[] {
@@ -192,6 +193,42 @@ describe('parseConfig: errors name the field and what was expected', () => {
       { checks: [{ id: 't', type: 'tls', host: 'h', expect: { certMinDaysRemaining: 30, certWarnDaysRemaining: 10 } }] },
       'checks[0].expect.certWarnDaysRemaining: 10 must not be below certMinDaysRemaining 30',
     ],
+    // zod's own checks, in the same plain words as the rest.
+    [{ checks: [{ id: 'a', type: 'tcp', port: 1 }] }, 'checks[0].host: required'],
+    [{ checks: [{ id: 'a', type: 'tcp', host: '', port: 1 }] }, 'checks[0].host: must not be empty'],
+    [{ checks: [{ id: 'a', type: 'tcp', host: 5, port: 1 }] }, 'checks[0].host: expected a string, got 5'],
+    [
+      { checks: [http({ method: 'FETCH' })] },
+      'checks[0].method: expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got "FETCH"',
+    ],
+    [{ checks: [http({ maxBodyBytes: -1 })] }, 'checks[0].maxBodyBytes: expected more than 0, got -1'],
+    [{ checks: [http({ maxBodyBytes: 1.5 })] }, 'checks[0].maxBodyBytes: expected a whole number, got 1.5'],
+    [
+      { checks: [http({ expect: { maxResponseTimeMs: 'fast' } })] },
+      'checks[0].expect.maxResponseTimeMs: expected a number, got "fast"',
+    ],
+    [{ checks: [http({ followRedirects: 'yes' })] }, 'checks[0].followRedirects: expected true or false, got "yes"'],
+    [{ checks: [http({ channels: 'ops' })] }, 'checks[0].channels: expected a list, got "ops"'],
+    [{ checks: [http({ headers: ['x-a: 1'] })] }, 'checks[0].headers: expected a mapping of names to values, got a list'],
+    [{ checks: 'all' }, 'checks: expected a list, got "all"'],
+    [{ checks: [http({ flapping: { window: 2 } })] }, 'checks[0].flapping.window: expected at least 4, got 2'],
+    [{ checks: [http({ maxRedirects: 50 })] }, 'checks[0].maxRedirects: expected at most 20, got 50'],
+    [
+      { checks: [http({ name: 'x'.repeat(200), id: 'A' })] },
+      'checks[0].id: expected an id of 1-64 characters a-z, 0-9 and -, got "A"',
+    ],
+    // Durations a timer can hold, and a monitor will run.
+    [{ checks: [http({ interval: '99999999999h' })] }, 'checks[0].interval: interval must be at most 24h, got "99999999999h"'],
+    [
+      { defaults: { interval: '2d' }, checks: [http()] },
+      'defaults.interval: expected a duration like "500ms", "10s", "5m", got "2d"',
+    ],
+    [{ checks: [http({ retryDelay: '2h' })] }, 'checks[0].retryDelay: retryDelay must be at most 1m, got "2h"'],
+    [
+      { checks: [http({ repeatInterval: '30d' })] },
+      'checks[0].repeatInterval: expected a duration like "500ms", "10s", "5m", got "30d"',
+    ],
+    [{ checks: [http({ repeatInterval: '200h' })] }, 'checks[0].repeatInterval: repeatInterval must be at most 168h, got "200h"'],
   ])('%j', (document, problem) => {
     expect(problemsOf(document)).toContain(problem);
   });
@@ -270,6 +307,15 @@ describe('parseConfig: errors name the field and what was expected', () => {
   });
 });
 
+describe('loadConfigFile', () => {
+  it.each([
+    ['/nonexistent/vigil.yaml', 'file not found'],
+    [tmpdir(), 'is a directory, not a file'],
+  ])('says why %s cannot be read', (path, reason) => {
+    expect(() => loadConfigFile(path)).toThrow(`invalid ${path}:\n  - ${path}: ${reason}`);
+  });
+});
+
 describe('parseText', () => {
   it('reads YAML and JSON alike', () => {
     expect(parseText('checks:\n  - { id: a, type: tcp, host: h, port: 1 }\n', 'f')).toEqual({
@@ -278,9 +324,9 @@ describe('parseText', () => {
     expect(parseText('{"checks": []}', 'f')).toEqual({ checks: [] });
   });
 
-  it('names the line and column of a syntax error', () => {
-    expect(() => parseText('checks:\n  - id: a\n   bad: [\n', 'vigil.yaml')).toThrow(
-      /invalid vigil\.yaml:\n {2}- line \d+, column \d+: /,
+  it('names the line and column of a syntax error, once', () => {
+    expect(() => parseText('checks:\n  - id: a\n   type: http\n', 'vigil.yaml')).toThrow(
+      /^invalid vigil\.yaml:\n {2}- line 3, column 1: Sequence item without - indicator$/,
     );
   });
 
