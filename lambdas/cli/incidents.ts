@@ -39,7 +39,7 @@ export async function incidentsCommand(
     i.endedAt ?? 'ongoing',
     humanDuration(i.durationMs ?? now.getTime() - Date.parse(i.startedAt)),
     i.cause ? `${i.cause.kind}: ${i.cause.message}` : '',
-    i.notifications.map((n) => (n.heldBy ? `${n.kind} (held)` : n.kind)).join(', ') || '-',
+    i.notifications.map((n) => `${n.checkId ? `${n.checkId} ` : ''}${n.kind}${n.heldBy ? ' (held)' : ''}`).join(', ') || '-',
   ]);
   io.stdout(renderTable([['CHECK', 'STARTED', 'ENDED', 'DURATION', 'CAUSE', 'NOTIFICATIONS'], ...rows]));
   return EXIT.ok;

@@ -71,7 +71,8 @@ export async function runCycle(checks: readonly Check[], deps: CycleDeps, now: D
 
 async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: Date) {
   const prev = await readState(check.id, deps);
-  const decision = decide(prev, result, check, deps.alertContext, now, await suppression(check, deps, now));
+  const held = await holds(check, deps, now);
+  const decision = decide(prev, result, check, deps.alertContext, now, held.reason);
   const claim = randomUUID();
   const next = claimOutbox(decision.next, check, now, claim);
   if (!(await deps.store.putState(next))) {
@@ -95,7 +96,14 @@ async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: 
   if (decision.closed) await deps.store.closeIncident(check.id, decision.closed, result.startedAt);
   for (const { event, reason } of decision.suppressed) {
     deps.log.info('alert held', { checkId: check.id, kind: event.kind, reason });
-    await noteOnIncident(event, { kind: event.kind, at: event.at, heldBy: reason }, deps);
+    const entry = { kind: event.kind, at: event.at, heldBy: reason };
+    await noteOnIncident(event, entry, deps);
+    // Folded into the outage of each parent that is down: the incident that paged lists what else it took down.
+    for (const parent of held.parentIncidents) {
+      await guarded(deps.log, 'incident not updated', parent.checkId, () =>
+        deps.store.recordNotification(parent.checkId, parent.startedAt, { ...entry, checkId: check.id }),
+      );
+    }
   }
   return { published: await publishClaimed(next, check, claim, deps), superseded: false, held: decision.suppressed };
 }
@@ -168,13 +176,17 @@ async function readState(checkId: string, deps: CycleDeps): Promise<CheckState> 
   return { ...initialState(checkId), ...(await deps.store.getState(checkId)) };
 }
 
-async function suppression(check: Check, deps: CycleDeps, now: Date): Promise<string | null> {
+/** Why the check's alerts are held now (or null), and the open incidents of its parents that are down. */
+async function holds(check: Check, deps: CycleDeps, now: Date) {
   const [silence, parents] = await Promise.all([
     deps.store.activeSilence(check.id, now),
     Promise.all(check.dependsOn.map(async (id) => ({ id, state: await deps.store.getState(id) }))),
   ]);
-  const downParents = parents.filter((p) => p.state?.confirmed === 'down').map((p) => p.id);
-  return suppressionFor(check, now, { windows: deps.maintenance ?? [], silence, downParents });
+  const down = parents.filter((p) => p.state?.confirmed === 'down');
+  return {
+    reason: suppressionFor(check, now, { windows: deps.maintenance ?? [], silence, downParents: down.map((p) => p.id) }),
+    parentIncidents: down.flatMap((p) => (p.state?.incident ? [{ checkId: p.id, startedAt: p.state.incident.startedAt }] : [])),
+  };
 }
 
 /** Adds an entry to the incident an event belongs to, if any; a failure here loses no alert. */

@@ -18,6 +18,8 @@ export interface NotificationEntry {
   readonly at: string;
   /** Set when the alert was suppressed instead of sent: the reason. */
   readonly heldBy?: string;
+  /** Set when the alert was another check's: a dependent whose outage was folded into this incident. */
+  readonly checkId?: string;
 }
 
 export interface ResultStore {

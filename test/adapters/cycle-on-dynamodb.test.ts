@@ -273,6 +273,12 @@ describe('runCycle: held alerts', () => {
     expect(childIncident?.notifications).toEqual([
       { kind: 'down', at: expect.any(String), heldBy: 'depends on parent, which is down' },
     ]);
+    // The outage that paged says what else it took down.
+    const [parentIncident] = await store.listIncidents('parent');
+    expect(parentIncident?.notifications).toEqual([
+      { kind: 'down', at: expect.any(String) },
+      { kind: 'down', at: expect.any(String), checkId: 'child', heldBy: 'depends on parent, which is down' },
+    ]);
     // The parent recovers; the child is still down and now pages on its own.
     statuses.parent = 'up';
     await run();
