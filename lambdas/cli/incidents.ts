@@ -2,6 +2,7 @@
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration } from '../core/format.js';
+import type { NotificationEntry } from '../core/ports.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
 import { renderTable } from './table.js';
@@ -39,8 +40,14 @@ export async function incidentsCommand(
     i.endedAt ?? 'ongoing',
     humanDuration(i.durationMs ?? now.getTime() - Date.parse(i.startedAt)),
     i.cause ? `${i.cause.kind}: ${i.cause.message}` : '',
-    i.notifications.map((n) => `${n.checkId ? `${n.checkId} ` : ''}${n.kind}${n.heldBy ? ' (held)' : ''}`).join(', ') || '-',
+    i.notifications.map(describeNotification).join(', ') || '-',
   ]);
   io.stdout(renderTable([['CHECK', 'STARTED', 'ENDED', 'DURATION', 'CAUSE', 'NOTIFICATIONS'], ...rows]));
   return EXIT.ok;
+}
+
+/** "down", "down (held)", "child down (held)" (a dependent's), "down (group edge)". */
+function describeNotification(n: NotificationEntry): string {
+  const notes = [...(n.heldBy ? ['held'] : []), ...(n.group ? [`group ${n.group}`] : [])];
+  return `${n.checkId ? `${n.checkId} ` : ''}${n.kind}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }

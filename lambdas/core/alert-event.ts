@@ -42,6 +42,7 @@ const alertEvent = z.object({
           checkName: z.string(),
           dedupKey: z.string(),
           incidentId: z.string().nullable(),
+          incidentStartedAt: z.string().nullable().default(null),
           message: z.string().nullable(),
         }),
       ),

@@ -140,6 +140,7 @@ async function flushGroups(checks: readonly Check[], deps: CycleDeps, now: Date)
         checkName: check.name,
         dedupKey: down.dedupKey,
         incidentId: down.incidentId,
+        incidentStartedAt: down.incidentStartedAt,
         message: down.result?.error?.message ?? null,
       })),
     };
@@ -189,13 +190,16 @@ async function holds(check: Check, deps: CycleDeps, now: Date) {
   };
 }
 
-/** Adds an entry to the incident an event belongs to, if any; a failure here loses no alert. */
+/** Adds an entry to the incident an event belongs to (each member's, for a grouped one); a failure here loses no alert. */
 async function noteOnIncident(event: AlertEvent, entry: NotificationEntry, deps: CycleDeps): Promise<void> {
-  if (!event.incidentStartedAt) return;
-  const startedAt = event.incidentStartedAt;
-  await guarded(deps.log, 'incident not updated', event.checkId, () =>
-    deps.store.recordNotification(event.checkId, startedAt, entry),
-  );
+  const members = event.group?.members ?? [event];
+  const noted = event.group ? { ...entry, group: event.group.name } : entry;
+  for (const { checkId, incidentStartedAt } of members) {
+    if (!incidentStartedAt) continue;
+    await guarded(deps.log, 'incident not updated', checkId, () =>
+      deps.store.recordNotification(checkId, incidentStartedAt, noted),
+    );
+  }
 }
 
 /**

@@ -19,7 +19,8 @@ export interface NotificationEntry {
   /** Set when the alert was suppressed instead of sent: the reason. */
   readonly heldBy?: string;
   /** Set when the alert was another check's: a dependent whose outage was folded into this incident. */
-  readonly checkId?: string;
+  readonly checkId?: string /** Set when it went out as one notification for the outages of this group. */;
+  readonly group?: string;
 }
 
 export interface ResultStore {

@@ -89,6 +89,7 @@ export interface GroupMember {
   readonly checkName: string;
   readonly dedupKey: string;
   readonly incidentId: string | null;
+  readonly incidentStartedAt: string | null;
   readonly message: string | null;
 }
 

@@ -355,6 +355,11 @@ describe('runCycle: grouped notifications', () => {
       ['web-a', 'vigil/test/web-a'],
       ['web-b', 'vigil/test/web-b'],
     ]);
+    // Every member's incident records the one notification that told of it.
+    for (const id of ['web-a', 'web-b']) {
+      const [incident] = await store.listIncidents(id);
+      expect(incident?.notifications).toEqual([{ kind: 'down', at: notice?.at, group: 'web' }]);
+    }
     await tick(10);
     expect(published).toHaveLength(2); // nothing sent twice
     // Recoveries are not grouped: each check resolves its own outage.

@@ -114,6 +114,7 @@ describe('grouped notifications', () => {
           checkName: 'Public API health',
           dedupKey: 'vigil/prod/api',
           incidentId: 'api/1',
+          incidentStartedAt: '2026-11-22T09:58:00.000Z',
           message: 'expected status 200, got 503',
         },
         {
@@ -121,6 +122,7 @@ describe('grouped notifications', () => {
           checkName: 'Home page',
           dedupKey: 'vigil/prod/www',
           incidentId: 'www/1',
+          incidentStartedAt: '2026-11-22T09:59:00.000Z',
           message: 'connection refused by 10.0.0.7',
         },
       ],
