@@ -13,13 +13,18 @@ export interface NotifierProps {
   readonly configDocument: unknown;
   readonly channels: readonly ChannelPlan[];
   readonly topic: ITopic;
+  /** Vigil's own alarms: every channel takes them, whatever its routing. */
+  readonly healthTopic: ITopic;
+  /** For the dedup keys of Vigil's own alarms. */
+  readonly stackName: string;
   /** Per channel function: caps concurrent deliveries, which keeps Slack near its 1 message/s. @default 1 */
   readonly reservedConcurrency?: number;
 }
 
 /**
  * One subscription per channel, filtered by the channel's routing (severity, kinds, checks): a
- * notifier function for Slack, PagerDuty and webhooks, an SNS e-mail subscription for e-mail. A
+ * notifier function for Slack, PagerDuty and webhooks, an SNS e-mail subscription for e-mail. Each
+ * also takes the health topic, unfiltered: Vigil's own alarms reach every channel. A
  * delivery that still fails after the function's own retries and Lambda's lands, with its error,
  * in the dead-letter queue, and an alarm counts it.
  */
@@ -45,6 +50,7 @@ export class Notifier extends Construct {
       );
       if (plan.channel.type === 'email') {
         props.topic.addSubscription(new EmailSubscription(plan.channel.address, { filterPolicy }));
+        props.healthTopic.addSubscription(new EmailSubscription(plan.channel.address));
         continue;
       }
       const notifier = new VigilFunction(this, `Channel-${plan.name}`, {
@@ -55,10 +61,11 @@ export class Notifier extends Construct {
         // Four attempts with backoff, each bounded at 10 s, for each payload of an event.
         timeout: Duration.minutes(2),
         reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
-        environment: { POWERTOOLS_SERVICE_NAME: 'vigil-notify', CHANNEL_NAME: plan.name },
+        environment: { POWERTOOLS_SERVICE_NAME: 'vigil-notify', CHANNEL_NAME: plan.name, STACK_NAME: props.stackName },
       });
       notifier.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetterQueue) });
       props.topic.addSubscription(new LambdaSubscription(notifier.fn, { filterPolicy }));
+      props.healthTopic.addSubscription(new LambdaSubscription(notifier.fn));
       functions.set(plan.name, notifier);
     }
     this.functions = functions;

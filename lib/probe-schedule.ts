@@ -1,8 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -27,20 +29,28 @@ export interface ProbeScheduleProps {
 /** Lambda headroom after the slowest run: writes, metrics, publishing. */
 const OVERHEAD = Duration.seconds(30);
 const LAMBDA_MAX = Duration.minutes(15);
+/** CloudWatch evaluates an alarm over at most a day. */
+const HEARTBEAT_MAX_MINUTES = 24 * 60;
 
 /** The probe Lambda and one EventBridge rule per interval group, failed invocations kept in a DLQ. */
 export class ProbeSchedule extends Construct {
   readonly function: VigilFunction;
   readonly deadLetterQueue: Queue;
+  /** Fires when a probe run failed (its event is in the dead-letter queue). */
+  readonly failedRuns: Alarm;
+  /** Fires when probes stopped running: no invocation for twice the longest schedule (at least 5 minutes). */
+  readonly heartbeat: Alarm;
   readonly rules: readonly Rule[];
 
   constructor(scope: Construct, id: string, props: ProbeScheduleProps) {
     super(scope, id);
     const longest = Math.max(...props.groups.map((g) => g.maxDurationMs));
     const timeout = Duration.millis(Math.min(LAMBDA_MAX.toMilliseconds(), longest + OVERHEAD.toMilliseconds()));
-    this.deadLetterQueue = new AlarmedDeadLetterQueue(this, 'DeadLetters', {
+    const deadLetters = new AlarmedDeadLetterQueue(this, 'DeadLetters', {
       alarmDescription: 'A Vigil probe invocation failed; the schedule event is in the probe dead-letter queue',
-    }).queue;
+    });
+    this.deadLetterQueue = deadLetters.queue;
+    this.failedRuns = deadLetters.alarm;
     this.function = new VigilFunction(this, 'Probe', {
       entry: 'lambdas/probe/handler.ts',
       description: 'Vigil: probe scheduled checks, record results, publish alert transitions',
@@ -57,6 +67,20 @@ export class ProbeSchedule extends Construct {
       },
     });
     const fn = this.function.fn;
+    // A run that throws goes to the queue at once: a late probe is worth less than the next scheduled one.
+    fn.configureAsyncInvoke({ retryAttempts: 0, onFailure: new SqsDestination(this.deadLetterQueue) });
+    const quietFor = Duration.minutes(
+      Math.min(HEARTBEAT_MAX_MINUTES, Math.max(5, 2 * Math.max(...props.groups.map((g) => g.rateMinutes)))),
+    );
+    this.heartbeat = new Alarm(this, 'Heartbeat', {
+      alarmDescription: `Vigil probes have stopped running: no probe invocation in ${quietFor.toHumanString()}`,
+      metric: fn.metricInvocations({ period: quietFor, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // No invocations means no data points: that is exactly what this alarm is for.
+      treatMissingData: TreatMissingData.BREACHING,
+    });
     props.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
     props.topic.grantPublish(fn);
     fn.addToRolePolicy(

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { Config } from '../lambdas/core/config.js';
 import { AlertTopic } from './alert-topic.js';
 import { VigilDashboard } from './dashboard.js';
+import { HealthTopic } from './health-topic.js';
 import { Notifier } from './notifier.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { ResultsTable } from './results-table.js';
@@ -20,6 +21,7 @@ export interface VigilStackProps extends StackProps {
 export class VigilStack extends Stack {
   readonly results: ResultsTable;
   readonly alerts: AlertTopic;
+  readonly health: HealthTopic;
   readonly probes: ProbeSchedule;
   readonly notifier: Notifier;
   readonly dashboard: VigilDashboard;
@@ -29,6 +31,7 @@ export class VigilStack extends Stack {
     const plan = planStack(props.config, props.configSource);
     this.results = new ResultsTable(this, 'Results');
     this.alerts = new AlertTopic(this, 'Alerts');
+    this.health = new HealthTopic(this, 'Health');
     this.dashboard = new VigilDashboard(this, 'Dashboard', {
       dashboardName: `${this.stackName}-vigil`,
       checks: props.config.checks,
@@ -46,9 +49,13 @@ export class VigilStack extends Stack {
       configDocument: props.configDocument,
       channels: plan.channels,
       topic: this.alerts.topic,
+      healthTopic: this.health.topic,
+      stackName: this.stackName,
     });
+    this.health.watch(this.probes.failedRuns, this.probes.heartbeat, this.notifier.failedDeliveries);
     new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.url });
     new CfnOutput(this, 'TableName', { value: this.results.table.tableName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
+    new CfnOutput(this, 'HealthTopicArn', { value: this.health.topic.topicArn });
   }
 }

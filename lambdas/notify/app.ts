@@ -1,21 +1,32 @@
 /**
- * The notifier Lambda's one job: each SNS record is an alert event; deliver it to this function's
- * channel. The stack runs one function per channel, so a channel that is down is retried (and
+ * The notifier Lambda's one job: each SNS record is an alert event (or one of Vigil's own alarms);
+ * deliver it to this function's channel. The stack runs one function per channel, so a channel that is down is retried (and
  * dead-lettered) on its own, without repeating messages to the channels that took them.
  */
 import type { SNSEvent } from 'aws-lambda';
 import type { SecretResolver } from '../adapters/secrets.js';
 import type { DeliveryDeps, DeliveryOutcome } from '../channels/deliver.js';
 import { channelsFor, notify } from '../channels/notify.js';
+import { alarmEvent, isAlarmNotification } from '../core/alarm-event.js';
 import { parseAlertEvent } from '../core/alert-event.js';
 import type { Config } from '../core/config.js';
 import { DeliveryError } from '../core/errors.js';
+import type { AlertEvent } from '../core/types.js';
 
 export interface NotifierDeps extends Omit<DeliveryDeps, 'resolveSecret'> {
   readonly config: Config;
   /** The channel this function delivers to. */
   readonly channel: string;
+  /** For the dedup keys of Vigil's own alarms. */
+  readonly stackName: string;
   readonly secretResolver: () => SecretResolver;
+  readonly now: () => Date;
+}
+
+/** An alert event from the alert topic, or one of Vigil's own alarms from the health topic (null: nothing to tell). */
+function readMessage(body: string, deps: NotifierDeps): AlertEvent | null {
+  const message: unknown = JSON.parse(body);
+  return isAlarmNotification(message) ? alarmEvent(message, deps.stackName, deps.now()) : parseAlertEvent(body);
 }
 
 /**
@@ -28,7 +39,11 @@ export function createNotifierApp(deps: NotifierDeps) {
     const deliveryDeps = { ...deps, resolveSecret: deps.secretResolver() };
     const outcomes: DeliveryOutcome[] = [];
     for (const record of event.Records) {
-      const alert = parseAlertEvent(record.Sns.Message);
+      const alert = readMessage(record.Sns.Message, deps);
+      if (!alert) {
+        deps.log.info('alarm state change not notified', { channel: deps.channel });
+        continue;
+      }
       // The subscription's filter policy routes already; this holds when the policy had to be looser.
       const wanted = channelsFor(alert, deps.config).includes(deps.channel);
       deps.log.info(wanted ? 'delivering alert' : 'alert not routed to this channel', {

@@ -6,6 +6,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { powertoolsLog } from '../adapters/powertools-log.js';
 import { createSecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
+import { stackVariable } from '../adapters/stack-env.js';
 import { bundledConfig } from '../bundled-config.js';
 import { createPacer } from '../channels/pacer.js';
 import { createNotifierApp } from './app.js';
@@ -16,12 +17,14 @@ const secrets = new SecretsManagerClient({});
 
 const app = createNotifierApp({
   config: bundledConfig(),
-  channel: process.env.CHANNEL_NAME ?? '',
+  channel: stackVariable('CHANNEL_NAME'),
+  stackName: stackVariable('STACK_NAME'),
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   fetch: globalThis.fetch,
   sleep,
   pacer: createPacer(Date.now, sleep),
   log: powertoolsLog(logger),
+  now: () => new Date(),
 });
 
 export const handler = middy(async (event: SNSEvent) => {

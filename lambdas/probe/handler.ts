@@ -12,25 +12,19 @@ import { powertoolsLog } from '../adapters/powertools-log.js';
 import { createSecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { SnsAlertPublisher } from '../adapters/sns.js';
+import { stackVariable } from '../adapters/stack-env.js';
 import { bundledConfig } from '../bundled-config.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
 
 const logger = new Logger({ serviceName: 'vigil-probe' });
 const secrets = new SecretsManagerClient({});
-/** Set by the stack; missing means a deploy outside it, which should fail at cold start, not per call. */
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: deploy through the Vigil stack`);
-  return value;
-}
-
 const app = createProbeApp({
   config: bundledConfig(),
-  store: new DynamoResultStore(new DynamoDBClient({}), { tableName: env('TABLE_NAME') }),
+  store: new DynamoResultStore(new DynamoDBClient({}), { tableName: stackVariable('TABLE_NAME') }),
   metrics: new CloudWatchMetricsSink(new CloudWatchClient({})),
-  publisher: new SnsAlertPublisher(new SNSClient({}), env('TOPIC_ARN')),
+  publisher: new SnsAlertPublisher(new SNSClient({}), stackVariable('TOPIC_ARN')),
   log: powertoolsLog(logger),
-  alertContext: { stackName: env('STACK_NAME'), dashboardUrl: process.env.DASHBOARD_URL || null },
+  alertContext: { stackName: stackVariable('STACK_NAME'), dashboardUrl: process.env.DASHBOARD_URL || null },
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -45,7 +45,7 @@ function bundledHandler(app: App, stack: VigilStack, name: string) {
 describe('the bundled notifier Lambda', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it('runs from its asset with the config inlined at synth, and delivers to Slack', async () => {
+  it('runs from its asset with the config inlined at synth, and delivers alerts and Vigil’s own alarms to Slack', async () => {
     const document = {
       channels: { chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } },
       checks: [{ id: 'api', type: 'http', url: 'https://api.example.com/' }],
@@ -53,21 +53,33 @@ describe('the bundled notifier Lambda', () => {
     const app = new App({ outdir });
     const stack = new VigilStack(app, 'BundleTest', { config: parseConfig(document), configDocument: document });
     vi.stubEnv('CHANNEL_NAME', 'chat');
+    vi.stubEnv('STACK_NAME', 'BundleTest');
     const handler = bundledHandler(app, stack, 'Notifier');
+    const alarm = {
+      AlarmName: 'BundleTest-Heartbeat',
+      AlarmDescription: 'Vigil probes have stopped running',
+      NewStateValue: 'ALARM',
+      NewStateReason: 'Threshold Crossed: no datapoints were received for 1 period',
+      StateChangeTime: '2026-11-23T10:00:00.000+0000',
+    };
     const event: SNSEvent = {
-      Records: [{ Sns: { Message: JSON.stringify(alertEvent()) } } as SNSEvent['Records'][number]],
+      Records: [alertEvent(), alarm].map(
+        (message) => ({ Sns: { Message: JSON.stringify(message) } }) as SNSEvent['Records'][number],
+      ),
     };
     const context = {
       functionName: 'notify',
       awsRequestId: 'req-1',
       invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:notify',
     } as Context;
-    expect(await handler(event, context)).toEqual({ delivered: 1 });
-    expect(slack.received).toHaveLength(1);
-    expect(slack.received[0]).toMatchObject({
-      path: '/hook',
-      body: { text: 'DOWN: Public API health: expected status 200, got 503' },
-    });
+    expect(await handler(event, context)).toEqual({ delivered: 2 });
+    expect(slack.received.map((r) => r.body)).toMatchObject([
+      { text: 'DOWN: Public API health: expected status 200, got 503' },
+      {
+        text: 'DOWN: Vigil itself: Vigil probes have stopped running (Threshold Crossed: no datapoints were received for 1 period)',
+      },
+    ]);
+    expect(slack.received[0]?.path).toBe('/hook');
   });
 });
 

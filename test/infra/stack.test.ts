@@ -52,6 +52,19 @@ beforeAll(() => {
   ({ app, stack, template } = synth());
 });
 
+/** The logical id of the topic with this display name. */
+function topicId(displayName: string): string {
+  const [id] = Object.keys(template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: displayName } }));
+  return id ?? '';
+}
+
+function subscriptionsOf(displayName: string) {
+  const topic = topicId(displayName);
+  return Object.values(template.findResources('AWS::SNS::Subscription'))
+    .map((s) => s.Properties)
+    .filter((s) => s.TopicArn.Ref === topic);
+}
+
 describe('VigilStack', () => {
   it('keeps results in one on-demand, encrypted, point-in-time-recoverable table with TTL', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
@@ -83,7 +96,7 @@ describe('VigilStack', () => {
   });
 
   it('routes with subscription filter policies: PagerDuty takes critical only, e-mail its kinds from warning up', () => {
-    const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map((s) => s.Properties);
+    const subscriptions = subscriptionsOf('Vigil alerts');
     const email = subscriptions.find((s) => s.Protocol === 'email');
     expect(email).toMatchObject({
       Endpoint: 'oncall@example.com',
@@ -97,13 +110,68 @@ describe('VigilStack', () => {
     expect(lambdas.sort()).toEqual([['critical'], ['info', 'warning', 'critical']]);
   });
 
-  it('alarms on anything in either dead-letter queue', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  it('tells every channel, unfiltered, when one of Vigil’s own alarms fires or clears', () => {
+    const health = subscriptionsOf('Vigil health');
+    expect(health.map((s) => [s.Protocol, s.FilterPolicy ?? null]).sort()).toEqual([
+      ['email', null],
+      ['lambda', null],
+      ['lambda', null],
+    ]);
+    const healthTopic = topicId('Vigil health');
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'Invocations',
+    ]);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: healthTopic }]);
+      expect(alarm.OKActions).toEqual([{ Ref: healthTopic }]);
+    }
+    // CloudWatch may use the topic's key and publish to it, for this account's alarms only.
+    const fromCloudWatchHere = (Action: unknown) =>
+      Match.objectLike({
+        Action,
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'Vigil health topic encryption',
+      KeyPolicy: { Statement: Match.arrayWith([fromCloudWatchHere(['kms:Decrypt', 'kms:GenerateDataKey*'])]) },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: healthTopic }],
+      PolicyDocument: { Statement: Match.arrayWith([fromCloudWatchHere('sns:Publish')]) },
+    });
+  });
+
+  it('alarms on anything in either dead-letter queue, and when probes stop running', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'notBreaching',
+    });
+    // The longest schedule is every 5 minutes: silent for 10 is a probe that stopped.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Invocations',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Period: 600,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('sends a probe run that failed to its dead-letter queue at once, not after retries', () => {
+    const probe = stack.probes.function.fn.node.defaultChild as { logicalId?: string };
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: stack.getLogicalId(probe as never) },
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
   });
 
@@ -140,7 +208,7 @@ describe('VigilStack', () => {
   it('encrypts the alert topic with a rotating key and subscribes the notifier', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.resourceCountIs('AWS::SNS::Subscription', 3);
+    expect(subscriptionsOf('Vigil alerts')).toHaveLength(3);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },

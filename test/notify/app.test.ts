@@ -32,6 +32,8 @@ function app(channel: string) {
       checks: [{ id: 'api', type: 'http', url: 'https://api.example.com/' }],
     }),
     channel,
+    stackName: 'prod',
+    now: () => new Date('2026-11-23T10:00:05.000Z'),
     secretResolver: () => createSecretResolver(async (name) => secrets[name] ?? Promise.reject(new Error(`no ${name}`))),
     fetch: globalThis.fetch,
     sleep: async () => {},
@@ -74,6 +76,30 @@ describe('notifier Lambda app (one per channel)', () => {
       /^not a Vigil alert event: .*version/,
     );
     expect(slack.received).toEqual([]);
+  });
+
+  it('tells every channel when one of Vigil’s own alarms fires, and resolves it when it clears', async () => {
+    const alarm = (state: string) =>
+      JSON.stringify({
+        AlarmName: 'Vigil-NotifierDeadLetters',
+        AlarmDescription: 'Vigil could not deliver an alert',
+        NewStateValue: state,
+        NewStateReason: 'Threshold Crossed: 1 datapoint [2.0] was greater than the threshold (0.0).',
+        StateChangeTime: '2026-11-23T10:00:00.000+0000',
+      });
+    await app('ops-slack')(snsEvent(alarm('ALARM')));
+    await app('platform-pd')(snsEvent(alarm('ALARM'), alarm('INSUFFICIENT_DATA'), alarm('OK')));
+    expect(slack.received.map((r) => (r.body as { text: string }).text)).toEqual([
+      'DOWN: Vigil itself: Vigil could not deliver an alert (Threshold Crossed: 1 datapoint [2.0] was greater than the threshold (0.0).)',
+    ]);
+    expect(pagerduty.received.map((r) => r.body)).toMatchObject([
+      {
+        event_action: 'trigger',
+        dedup_key: 'vigil/prod/vigil-health/Vigil-NotifierDeadLetters',
+        payload: { severity: 'critical' },
+      },
+      { event_action: 'resolve', dedup_key: 'vigil/prod/vigil-health/Vigil-NotifierDeadLetters' },
+    ]);
   });
 
   it('refuses to start for a channel the config does not have', () => {

@@ -1,0 +1,48 @@
+/**
+ * Vigil watching itself: a CloudWatch alarm notification (from the stack's health topic) as an ★ alert
+ * event, so a broken probe or a channel that cannot be reached reaches people by the same routes as an
+ * outage: `down` when the alarm fires, `recovered` when it clears, one dedup key per alarm. Pure.
+ */
+import { dedupKey } from './alert-state.js';
+import type { AlertEvent } from './types.js';
+
+/** The check id Vigil's own alarms carry; no configured check can have it (ids are [a-z0-9-]). */
+export const HEALTH_CHECK_ID = 'vigil-health';
+
+/** The fields of CloudWatch's SNS alarm notification that Vigil reads. */
+interface AlarmNotification {
+  readonly AlarmName: string;
+  readonly AlarmDescription?: string | null;
+  readonly NewStateValue: string;
+  readonly NewStateReason?: string;
+  readonly StateChangeTime?: string;
+}
+
+export function isAlarmNotification(message: unknown): message is AlarmNotification {
+  const m = message as Partial<AlarmNotification> | null;
+  return typeof m?.AlarmName === 'string' && typeof m.NewStateValue === 'string';
+}
+
+/** The event for an alarm's change of state; null for INSUFFICIENT_DATA, which tells nobody anything. */
+export function alarmEvent(alarm: AlarmNotification, stackName: string, received: Date): AlertEvent | null {
+  const kind = alarm.NewStateValue === 'ALARM' ? 'down' : alarm.NewStateValue === 'OK' ? 'recovered' : null;
+  if (!kind) return null;
+  const changedAt = Date.parse(alarm.StateChangeTime ?? '');
+  const what = alarm.AlarmDescription || alarm.AlarmName;
+  return {
+    version: 1,
+    kind,
+    checkId: HEALTH_CHECK_ID,
+    checkName: 'Vigil itself',
+    severity: 'critical',
+    dedupKey: dedupKey(stackName, `${HEALTH_CHECK_ID}/${alarm.AlarmName}`),
+    incidentId: null,
+    incidentStartedAt: null,
+    from: kind === 'recovered' ? 'down' : null,
+    note: kind === 'down' ? `${what} (${alarm.NewStateReason ?? 'alarm'})` : `cleared: ${what}`,
+    at: new Date(Number.isNaN(changedAt) ? received.getTime() : changedAt).toISOString(),
+    result: null,
+    dashboardUrl: null,
+    runbookUrl: null,
+  };
+}
