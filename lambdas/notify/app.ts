@@ -1,7 +1,8 @@
 /**
  * The notifier Lambda's one job: each SNS record is an alert event (or one of Vigil's own alarms);
- * deliver it to this function's channel. The stack runs one function per channel, so a channel that is down is retried (and
- * dead-lettered) on its own, without repeating messages to the channels that took them.
+ * deliver it to this function's channel. The stack runs one function per channel, so a channel that
+ * is down is retried (and dead-lettered) on its own, without repeating messages to the channels that
+ * took them.
  */
 import type { SNSEvent } from 'aws-lambda';
 import type { SecretResolver } from '../adapters/secrets.js';
