@@ -1,5 +1,13 @@
 import { Aws, Duration } from 'aws-cdk-lib';
-import { Dashboard, GraphWidget, Metric, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Dashboard,
+  GraphWidget,
+  LogQueryVisualizationType,
+  LogQueryWidget,
+  Metric,
+  TextWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '../lambdas/adapters/cloudwatch.js';
 import type { Check } from '../lambdas/core/config.js';
@@ -11,13 +19,15 @@ export interface VigilDashboardProps {
 
 const PERIOD = Duration.minutes(5);
 
-/** Availability and latency percentiles per check, from the `Vigil` metrics. */
+/** Availability and latency percentiles per check, from the `Vigil` metrics, and timing phases from the probe's logs. */
 export class VigilDashboard extends Construct {
   readonly dashboard: Dashboard;
   readonly url: string;
+  private readonly checkCount: number;
 
   constructor(scope: Construct, id: string, props: VigilDashboardProps) {
     super(scope, id);
+    this.checkCount = props.checks.length;
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
     this.url = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${props.dashboardName}`;
     const metric = (check: Check, metricName: string, statistic: string, label: string) =>
@@ -31,7 +41,7 @@ export class VigilDashboard extends Construct {
       });
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: '# Vigil\nAvailability (share of up/degraded results) and latency per check.',
+        markdown: '# Vigil\nAvailability (share of up/degraded results) and latency per check; timing phases at the bottom.',
         width: 24,
         height: 2,
       }),
@@ -51,5 +61,27 @@ export class VigilDashboard extends Construct {
         }),
       );
     }
+  }
+
+  /**
+   * Where each check's time goes (dns, connect, tls, ttfb, transfer), read from the probe's `check result`
+   * log lines: a metric per phase and check would cost five billed metrics a check.
+   */
+  showTimingPhases(probeLogs: ILogGroup): void {
+    const phases = ['dnsMs', 'connectMs', 'tlsMs', 'ttfbMs', 'transferMs', 'totalMs'];
+    this.dashboard.addWidgets(
+      new LogQueryWidget({
+        title: 'Timing phases per check (ms, average over the dashboard period)',
+        logGroupNames: [probeLogs.logGroupName],
+        view: LogQueryVisualizationType.TABLE,
+        queryLines: [
+          'filter message = "check result"',
+          `stats ${phases.map((p) => `avg(timings.${p}) as ${p.replace(/Ms$/, '')}`).join(', ')}, count(*) as runs by checkId`,
+          'sort checkId',
+        ],
+        width: 24,
+        height: Math.min(12, 3 + this.checkCount),
+      }),
+    );
   }
 }

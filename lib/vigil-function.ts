@@ -23,18 +23,20 @@ export interface VigilFunctionProps
  */
 export class VigilFunction extends Construct {
   readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
   readonly secrets: readonly ISecret[];
 
   constructor(scope: Construct, id: string, props: VigilFunctionProps) {
     super(scope, id);
     const { configDocument, secretNames, ...rest } = props;
+    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
     this.fn = new NodejsFunction(this, 'Function', {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(60),
       loggingFormat: LoggingFormat.JSON,
-      logGroup: new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH }),
+      logGroup: this.logGroup,
       ...rest,
       bundling: {
         minify: true,

@@ -53,6 +53,7 @@ export class VigilStack extends Stack {
       stackName: this.stackName,
     });
     this.health.watch(this.probes.failedRuns, this.probes.heartbeat, this.notifier.failedDeliveries);
+    this.dashboard.showTimingPhases(this.probes.function.logGroup);
     new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.url });
     new CfnOutput(this, 'TableName', { value: this.results.table.tableName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });

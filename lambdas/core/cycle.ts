@@ -63,7 +63,7 @@ export async function runCycle(checks: readonly Check[], deps: CycleDeps, now: D
       checkId: result.checkId,
       status: result.status,
       error: result.error,
-      totalMs: result.timings.totalMs,
+      timings: result.timings,
     });
   }
   return { cycleId, results, published, superseded, held };

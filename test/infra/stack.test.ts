@@ -250,6 +250,20 @@ describe('VigilStack', () => {
     );
   });
 
+  it('shows the timing phases per check from the probe’s logs, at no metric cost', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const parts: unknown[] = dashboard?.Properties.DashboardBody['Fn::Join'][1];
+    const probeLogs = stack.getLogicalId(stack.probes.function.logGroup.node.defaultChild as never);
+    const logsAt = parts.findIndex((part) => JSON.stringify(part) === JSON.stringify({ Ref: probeLogs }));
+    expect(logsAt).toBeGreaterThan(0);
+    const query = String(parts[logsAt - 1]) + String(parts[logsAt + 1]);
+    expect(query).toContain('filter message = \\"check result\\"');
+    for (const phase of ['dnsMs', 'connectMs', 'tlsMs', 'ttfbMs', 'transferMs', 'totalMs']) {
+      expect(query).toContain(`avg(timings.${phase})`);
+    }
+    expect(query).toContain('by checkId');
+  });
+
   it('passes the AWS Solutions cdk-nag pack with only the acknowledged findings', () => {
     acknowledgeNagFindings(stack);
     const report = new AwsSolutionsChecks(app).validateScope(stack);

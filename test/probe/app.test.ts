@@ -58,7 +58,15 @@ describe('probe Lambda app', () => {
         },
       ]);
       const resultLines = log.lines.filter((l) => l.message === 'check result');
-      expect(resultLines[0]?.attributes).toMatchObject({ cycleId: 'req-1#0', checkId: 'api', status: 'up' });
+      // The timing phases go with each result: the dashboard's phases widget reads them from the logs.
+      expect(resultLines[0]?.attributes).toEqual({
+        cycleId: 'req-1#0',
+        checkId: 'api',
+        status: 'up',
+        error: null,
+        timings: reports[0]?.results[0]?.timings,
+      });
+      expect(resultLines[0]?.attributes.timings).toMatchObject({ dnsMs: null, tlsMs: null, connectMs: expect.any(Number) });
     } finally {
       await db.close();
       await target.close();
