@@ -1,5 +1,5 @@
 /**
- * The per-check alert state machine, pure: `decide(prev, result, check, context, now, suppressedBy)`.
+ * The per-check alert state machine, pure: `decide(prev, result, check, context, now, heldBy)`.
  *
  * Two layers. Confirmation turns results into a confirmed status: quiet on blips (a failure streak
  * shorter than failureThreshold only shows as `pending`), so one outage is one `down` and one
@@ -9,13 +9,17 @@
  * not lost, and when the suppression ends the channels are told the net change.
  */
 import type { Check } from './config.js';
+import type { Hold } from './maintenance.js';
 import type { AlertEvent, AlertKind, CheckResult, Severity } from './types.js';
 
 /** What has been confirmed. `unknown` until the first result. */
 export type ConfirmedStatus = 'unknown' | 'up' | 'degraded' | 'down';
 
-/** What a person sees: `pending` is a failure streak still under the threshold. */
-export type ReportedStatus = ConfirmedStatus | 'pending';
+/**
+ * What a person sees: `pending` is a failure streak still under the threshold; `maintenance`, a check
+ * whose alerts a maintenance window or a silence holds.
+ */
+export type ReportedStatus = ConfirmedStatus | 'pending' | 'maintenance';
 
 export interface Incident {
   readonly id: string;
@@ -50,6 +54,8 @@ export interface CheckState {
   readonly version: number;
   /** Events decided but not yet confirmed published; retried by the next cycle. */
   readonly outbox: readonly AlertEvent[];
+  /** What held the check's alerts back from outside at its last result, if anything. */
+  readonly held: Hold['kind'] | null;
   /** The cycle publishing the outbox, if any: no other cycle publishes from it until `until`. */
   readonly publishing: { readonly by: string; readonly until: string } | null;
 }
@@ -90,11 +96,13 @@ export function initialState(checkId: string): CheckState {
     lastNotifiedAt: null,
     version: 0,
     outbox: [],
+    held: null,
     publishing: null,
   };
 }
 
 export function reportedStatus(state: CheckState): ReportedStatus {
+  if (state.held === 'maintenance' || state.held === 'silence') return 'maintenance';
   if (state.confirmed !== 'down' && state.failures > 0) return 'pending';
   return state.confirmed;
 }
@@ -119,11 +127,17 @@ export function decide(
   check: Check,
   context: AlertContext,
   now: Date,
-  suppressedBy: string | null = null,
+  heldBy: Hold | null = null,
 ): Decision {
   const confirmed = confirm(prev, result, check);
   const flap = detectFlapping(prev, confirmed.state, check);
-  let state: CheckState = { ...confirmed.state, recent: flap.recent, flapping: flap.flapping, version: prev.version + 1 };
+  let state: CheckState = {
+    ...confirmed.state,
+    recent: flap.recent,
+    flapping: flap.flapping,
+    held: heldBy?.kind ?? null,
+    version: prev.version + 1,
+  };
 
   const make = (kind: AlertKind, severity: Severity, fields: Partial<AlertEvent> = {}): AlertEvent => ({
     version: 1,
@@ -144,7 +158,7 @@ export function decide(
   });
 
   const transition = notificationFor(prev.notified, state.confirmed, prev.incident, check, make);
-  const reason = suppressedBy ?? (state.flapping ? 'flapping' : null);
+  const reason = heldBy?.reason ?? (state.flapping ? 'flapping' : null);
   // Flapping is announced only once it holds an alert back: blips that never confirm stay silent.
   const notices: AlertEvent[] = [];
   if (reason === 'flapping' && transition && !prev.flapNoticeSent) {
@@ -170,8 +184,8 @@ export function decide(
     state = { ...state, lastNotifiedAt: now.toISOString() };
   }
   // A flapping notice is itself a notice, suppressed only from outside (maintenance, a parent down).
-  const published = suppressedBy ? [] : [...notices, ...events];
-  for (const notice of suppressedBy ? notices : []) suppressed.push({ event: notice, reason: suppressedBy as string });
+  const published = heldBy ? [] : [...notices, ...events];
+  if (heldBy) for (const notice of notices) suppressed.push({ event: notice, reason: heldBy.reason });
   return {
     next: { ...state, outbox: [...prev.outbox, ...published] },
     events: published,

@@ -72,7 +72,7 @@ export async function runCycle(checks: readonly Check[], deps: CycleDeps, now: D
 async function advance(check: Check, result: CheckResult, deps: CycleDeps, now: Date) {
   const prev = await readState(check.id, deps);
   const held = await holds(check, deps, now);
-  const decision = decide(prev, result, check, deps.alertContext, now, held.reason);
+  const decision = decide(prev, result, check, deps.alertContext, now, held.hold);
   const claim = randomUUID();
   const next = claimOutbox(decision.next, check, now, claim);
   if (!(await deps.store.putState(next))) {
@@ -185,7 +185,7 @@ async function holds(check: Check, deps: CycleDeps, now: Date) {
   ]);
   const down = parents.filter((p) => p.state?.confirmed === 'down');
   return {
-    reason: suppressionFor(check, now, { windows: deps.maintenance ?? [], silence, downParents: down.map((p) => p.id) }),
+    hold: suppressionFor(check, now, { windows: deps.maintenance ?? [], silence, downParents: down.map((p) => p.id) }),
     parentIncidents: down.flatMap((p) => (p.state?.incident ? [{ checkId: p.id, startedAt: p.state.incident.startedAt }] : [])),
   };
 }

@@ -38,6 +38,12 @@ function isOpen(window: MaintenanceWindow, now: Date): boolean {
   return now.getTime() < latest.getTime() + window.duration;
 }
 
+/** What holds a check's alerts back from outside, and why in words for people and logs. */
+export interface Hold {
+  readonly kind: 'maintenance' | 'silence' | 'dependency';
+  readonly reason: string;
+}
+
 /** Why the check's alerts are held now, or null: a maintenance window, a silence, or a parent that is down. */
 export function suppressionFor(
   check: Check,
@@ -47,13 +53,15 @@ export function suppressionFor(
     readonly silence: Silence | null;
     readonly downParents: readonly string[];
   },
-): string | null {
+): Hold | null {
   const window = sources.windows.find((w) => covers(w, check) && isOpen(w, now));
-  if (window) return `maintenance window "${window.name}"`;
+  if (window) return { kind: 'maintenance', reason: `maintenance window "${window.name}"` };
   if (sources.silence && Date.parse(sources.silence.until) > now.getTime()) {
-    return `silenced until ${sources.silence.until}: ${sources.silence.reason}`;
+    return { kind: 'silence', reason: `silenced until ${sources.silence.until}: ${sources.silence.reason}` };
   }
-  if (sources.downParents.length > 0) return `depends on ${sources.downParents.join(', ')}, which is down`;
+  if (sources.downParents.length > 0) {
+    return { kind: 'dependency', reason: `depends on ${sources.downParents.join(', ')}, which is down` };
+  }
   return null;
 }
 

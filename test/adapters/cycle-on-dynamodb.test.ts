@@ -321,6 +321,14 @@ describe('runCycle: held alerts', () => {
     const report = await cycle(windowed);
     expect(published.map((e) => e.checkId)).toEqual(['api']);
     expect(report.held.map((h) => [h.event.checkId, h.reason])).toEqual([['db', 'maintenance window "db upgrade"']]);
+    // The log says what people would see: db in maintenance, then down once the window is over.
+    clock += 120_000;
+    await cycle(windowed);
+    const changes = (windowed.log as ReturnType<typeof recordingLog>).lines
+      .filter((l) => l.message === 'check state changed' && l.attributes.checkId === 'db')
+      .map((l) => `${l.attributes.from}→${l.attributes.to}`);
+    expect(changes).toEqual(['unknown→maintenance', 'maintenance→down']);
+    expect(published.map((e) => e.checkId)).toEqual(['api', 'db']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CheckState, decide, initialState, reportedStatus } from '../../lambdas/core/alert-state.js';
+import { type CheckState, decide, initialState, type ReportedStatus, reportedStatus } from '../../lambdas/core/alert-state.js';
+import type { Hold } from '../../lambdas/core/maintenance.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
 import { type Check, httpCheck } from '../support/checks.js';
 
@@ -114,10 +115,11 @@ describe('decide', () => {
 });
 
 /** Feeds statuses to any check; `suppress` gives the suppression per minute. */
-function feed(target: Check, statuses: string, suppress: (minute: number) => string | null = () => null) {
+function feed(target: Check, statuses: string, suppress: (minute: number) => Hold | null = () => null) {
   let state = initialState(target.id);
   const events: string[] = [];
   const suppressed: string[] = [];
+  const reported: ReportedStatus[] = [];
   [...statuses].forEach((letter, minute) => {
     const status = ({ u: 'up', d: 'degraded', x: 'down' } as const)[letter as 'u' | 'd' | 'x'];
     const decision = decide(
@@ -130,9 +132,10 @@ function feed(target: Check, statuses: string, suppress: (minute: number) => str
     );
     events.push(...decision.events.map((e) => `${minute}:${e.kind}${e.from ? `<${e.from}` : ''}`));
     suppressed.push(...decision.suppressed.map((s) => `${minute}:${s.event.kind}(${s.reason})`));
+    reported.push(reportedStatus(decision.next));
     state = { ...decision.next, outbox: [] };
   });
-  return { events, suppressed, state };
+  return { events, suppressed, state, reported };
 }
 
 describe('decide: flapping', () => {
@@ -188,6 +191,8 @@ describe('decide: flapping', () => {
   });
 });
 
+const deployWindow = { kind: 'maintenance', reason: 'maintenance window "deploy"' } as const;
+
 describe('decide: reminders, suppression and degraded settings', () => {
   it('reminds every repeatInterval while down, and not after recovery', () => {
     const reminding = httpCheck({ url: 'http://127.0.0.1/', repeatInterval: '5m' });
@@ -201,14 +206,24 @@ describe('decide: reminders, suppression and degraded settings', () => {
   });
 
   it('holds an outage inside a maintenance window and alerts when the window ends on a still-down check', () => {
-    const window = (minute: number) => (minute >= 2 && minute < 8 ? 'maintenance window "deploy"' : null);
-    const { events, suppressed } = feed(check, 'uuxxxxxxxxx', window);
+    const window = (minute: number) => (minute >= 2 && minute < 8 ? deployWindow : null);
+    const { events, suppressed, reported } = feed(check, 'uuxxxxxxxxx', window);
     expect(suppressed).toEqual(['4:down(maintenance window "deploy")']);
     expect(events).toEqual(['8:down']);
+    // People see the window while it lasts, then the check's own status.
+    expect(reported).toEqual(['up', 'up', ...Array(6).fill('maintenance'), 'down', 'down', 'down']);
+  });
+
+  it('shows a check held by its parent as what it is: part of the parent’s outage, not maintenance', () => {
+    const parentDown = { kind: 'dependency', reason: 'depends on db, which is down' } as const;
+    const { events, suppressed, reported } = feed(check, 'uuxxxx', () => parentDown);
+    expect(events).toEqual([]);
+    expect(suppressed).toEqual(['4:down(depends on db, which is down)']);
+    expect(reported).toEqual(['up', 'up', 'pending', 'pending', 'down', 'down']);
   });
 
   it('says nothing at all when the check recovered inside the window', () => {
-    const window = (minute: number) => (minute >= 2 && minute < 12 ? 'maintenance window "deploy"' : null);
+    const window = (minute: number) => (minute >= 2 && minute < 12 ? deployWindow : null);
     const { events, suppressed } = feed(check, 'uuxxxxuuuuuuuu', window);
     expect(suppressed).toEqual(['4:down(maintenance window "deploy")']);
     expect(events).toEqual([]);

@@ -20,17 +20,17 @@ const at = (iso: string) => new Date(iso);
 
 describe('suppressionFor', () => {
   it.each([
-    [db, '2026-11-22T10:30:00Z', 'maintenance window "db upgrade"'],
+    [db, '2026-11-22T10:30:00Z', { kind: 'maintenance', reason: 'maintenance window "db upgrade"' }],
     [db, '2026-11-22T11:00:00Z', null],
     [cdn, '2026-11-22T10:30:00Z', null],
     // 02:00-04:00 in Berlin on Sunday 2026-11-22 is 01:00-03:00 UTC.
     [api, '2026-11-22T00:59:00Z', null],
-    [api, '2026-11-22T01:00:00Z', 'maintenance window "sunday deploys"'],
-    [api, '2026-11-22T02:59:00Z', 'maintenance window "sunday deploys"'],
+    [api, '2026-11-22T01:00:00Z', { kind: 'maintenance', reason: 'maintenance window "sunday deploys"' }],
+    [api, '2026-11-22T02:59:00Z', { kind: 'maintenance', reason: 'maintenance window "sunday deploys"' }],
     [api, '2026-11-22T03:00:00Z', null],
     [api, '2026-11-23T01:30:00Z', null],
-  ])('%o at %s → %s', (check, when, reason) => {
-    expect(suppressionFor(check as never, at(when), none)).toBe(reason);
+  ])('%o at %s → %o', (check, when, hold) => {
+    expect(suppressionFor(check as never, at(when), none)).toEqual(hold);
   });
 
   it('holds alerts for a silence until it ends, and for a parent that is down', () => {
@@ -40,13 +40,15 @@ describe('suppressionFor', () => {
       reason: 'vendor incident',
       createdAt: '2026-11-22T10:00:00Z',
     };
-    expect(suppressionFor(cdn as never, at('2026-11-22T11:59:00Z'), { ...none, silence })).toBe(
-      'silenced until 2026-11-22T12:00:00Z: vendor incident',
-    );
+    expect(suppressionFor(cdn as never, at('2026-11-22T11:59:00Z'), { ...none, silence })).toEqual({
+      kind: 'silence',
+      reason: 'silenced until 2026-11-22T12:00:00Z: vendor incident',
+    });
     expect(suppressionFor(cdn as never, at('2026-11-22T12:00:00Z'), { ...none, silence })).toBeNull();
-    expect(suppressionFor(web as never, at('2026-11-22T12:00:00Z'), { ...none, downParents: ['api'] })).toBe(
-      'depends on api, which is down',
-    );
+    expect(suppressionFor(web as never, at('2026-11-22T12:00:00Z'), { ...none, downParents: ['api'] })).toEqual({
+      kind: 'dependency',
+      reason: 'depends on api, which is down',
+    });
   });
 });
 
