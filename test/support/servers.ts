@@ -1,7 +1,8 @@
 /** Real loopback servers for tests: probe targets and stand-ins for Slack and PagerDuty. */
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { type AddressInfo, createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
+import { type AddressInfo, connect, createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 
 export interface Running {
   readonly port: number;
@@ -51,6 +52,42 @@ export async function refusedPort(): Promise<number> {
   const server = await startTcp(() => {});
   await server.close();
   return server.port;
+}
+
+/**
+ * A port whose connections never complete, like a host that drops packets: a child process listens
+ * with a backlog of one and then blocks its event loop (Atomics.wait, no spinning), so it never accepts;
+ * filler connections fill the kernel's accept queue and every later SYN goes unanswered.
+ */
+export async function unansweredPort(): Promise<{ readonly port: number; close(): Promise<void> }> {
+  const script = `
+    const server = require('node:net').createServer();
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () =>
+      process.stdout.write(server.address().port + '\\n', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)),
+    );`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = Number(await new Promise<string>((resolve) => child.stdout.once('data', (line: Buffer) => resolve(String(line)))));
+  // Fill the queue: connect until one connection hangs, which proves every later one will too.
+  const fillers: Socket[] = [];
+  for (let connected = true; connected && fillers.length < 16; ) {
+    const socket = connect(port, '127.0.0.1').on('error', () => {});
+    fillers.push(socket);
+    connected = await new Promise<boolean>((resolve) => {
+      const hung = setTimeout(() => resolve(false), 200);
+      socket.once('connect', () => {
+        clearTimeout(hung);
+        resolve(true);
+      });
+    });
+  }
+  return {
+    port,
+    close: async () => {
+      for (const socket of fillers) socket.destroy();
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
 }
 
 export interface ReceivedRequest {
