@@ -55,8 +55,9 @@ const alertEvent = z.object({
   runbookUrl: z.string().nullable(),
 });
 
-export function parseAlertEvent(body: string): AlertEvent {
-  const parsed = alertEvent.safeParse(JSON.parse(body));
+/** `message` is the SNS body already read as JSON. */
+export function parseAlertEvent(message: unknown): AlertEvent {
+  const parsed = alertEvent.safeParse(message);
   if (!parsed.success) throw new Error(`not a Vigil alert event: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`);
   return parsed.data;
 }

@@ -27,7 +27,7 @@ export interface NotifierDeps extends Omit<DeliveryDeps, 'resolveSecret'> {
 /** An alert event from the alert topic, or one of Vigil's own alarms from the health topic (null: nothing to tell). */
 function readMessage(body: string, deps: NotifierDeps): AlertEvent | null {
   const message: unknown = JSON.parse(body);
-  return isAlarmNotification(message) ? alarmEvent(message, deps.stackName, deps.now()) : parseAlertEvent(body);
+  return isAlarmNotification(message) ? alarmEvent(message, deps.stackName, deps.now()) : parseAlertEvent(message);
 }
 
 /**
