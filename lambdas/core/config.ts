@@ -27,6 +27,10 @@ const duration = (min: number, max: number, what: string) =>
     return ms;
   });
 
+/** A check's interval and timeout, the same on a check and in `defaults`. */
+const interval = duration(1_000, 24 * HOUR_MS, 'interval');
+const timeout = duration(100, 24 * HOUR_MS, 'timeout');
+
 const threshold = z
   .number({ error: 'expected a whole number from 1 to 100' })
   .int({ error: 'expected a whole number from 1 to 100' })
@@ -144,8 +148,8 @@ const expect = z.strictObject({
 const commonCheck = {
   id: checkId,
   name: z.string().min(1).optional(),
-  interval: duration(1_000, 24 * HOUR_MS, 'interval').optional(),
-  timeout: duration(100, 24 * HOUR_MS, 'timeout').optional(),
+  interval: interval.optional(),
+  timeout: timeout.optional(),
   failureThreshold: threshold.optional(),
   successThreshold: threshold.optional(),
   severity: severity.optional(),
@@ -363,9 +367,9 @@ export type MaintenanceWindow = z.output<typeof maintenanceWindow>;
 
 const defaults = z.strictObject({
   /** @default 60s */
-  interval: duration(1_000, 24 * HOUR_MS, 'interval').default(60_000),
+  interval: interval.default(60_000),
   /** Whole check, DNS through last body byte. @default 10s */
-  timeout: duration(100, 24 * HOUR_MS, 'timeout').default(10_000),
+  timeout: timeout.default(10_000),
   /** Consecutive failures before `down`. @default 3 */
   failureThreshold: threshold.default(3),
   /** Consecutive successes before `recovered`. @default 2 */
