@@ -18,7 +18,7 @@ try {
     configSource: configPath,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
-  acknowledgeNagFindings(stack);
+  acknowledgeNagFindings(stack.vigil);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 } catch (error) {
   if (!(error instanceof UserError)) throw error;

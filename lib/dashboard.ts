@@ -9,8 +9,8 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE } from '../lambdas/adapters/cloudwatch.js';
 import type { Check } from '../lambdas/core/config.js';
+import { CHECK_RESULT_LOG, METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/contracts.js';
 
 export interface VigilDashboardProps {
   readonly dashboardName: string;
@@ -34,7 +34,7 @@ export class VigilDashboard extends Construct {
       new Metric({
         namespace: METRIC_NAMESPACE,
         metricName,
-        dimensionsMap: { CheckId: check.id },
+        dimensionsMap: { [METRIC_DIMENSION]: check.id },
         statistic,
         period: PERIOD,
         label,
@@ -50,13 +50,13 @@ export class VigilDashboard extends Construct {
       this.dashboard.addWidgets(
         new GraphWidget({
           title: `${check.name}: availability`,
-          left: [metric(check, 'Availability', 'Average', 'availability')],
+          left: [metric(check, METRICS.availability, 'Average', 'availability')],
           leftYAxis: { min: 0, max: 1 },
           width: 12,
         }),
         new GraphWidget({
           title: `${check.name}: latency (ms)`,
-          left: ['p50', 'p95', 'p99'].map((p) => metric(check, 'Latency', p, p)),
+          left: ['p50', 'p95', 'p99'].map((p) => metric(check, METRICS.latency, p, p)),
           width: 12,
         }),
       );
@@ -75,7 +75,7 @@ export class VigilDashboard extends Construct {
         logGroupNames: [probeLogs.logGroupName],
         view: LogQueryVisualizationType.TABLE,
         queryLines: [
-          'filter message = "check result"',
+          `filter message = "${CHECK_RESULT_LOG}"`,
           `stats ${phases.map((p) => `avg(timings.${p}) as ${p.replace(/Ms$/, '')}`).join(', ')}, count(*) as runs by checkId`,
           'sort checkId',
         ],

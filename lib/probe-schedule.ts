@@ -5,10 +5,9 @@ import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE } from '../lambdas/adapters/cloudwatch.js';
+import { METRIC_NAMESPACE } from '../lambdas/core/contracts.js';
 import type { ProbeEvent } from '../lambdas/probe/app.js';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import type { ScheduleGroup } from './stack-config.js';
@@ -19,14 +18,15 @@ export interface ProbeScheduleProps {
   readonly groups: readonly ScheduleGroup[];
   readonly secretNames: readonly string[];
   readonly table: ITableV2;
-  readonly topic: ITopic;
+  /** Where ingest announces outboxes with something to send. */
+  readonly dispatchQueue: IQueue;
   readonly stackName: string;
   readonly dashboardUrl: string;
   /** @default 10 */
   readonly reservedConcurrency?: number;
 }
 
-/** Lambda headroom after the slowest run: writes, metrics, publishing. */
+/** Lambda headroom after the slowest run: writes, metrics, logs. */
 const OVERHEAD = Duration.seconds(30);
 const LAMBDA_MAX = Duration.minutes(15);
 /** CloudWatch evaluates an alarm over at most a day. */
@@ -53,14 +53,14 @@ export class ProbeSchedule extends Construct {
     this.failedRuns = deadLetters.alarm;
     this.function = new VigilFunction(this, 'Probe', {
       entry: 'lambdas/probe/handler.ts',
-      description: 'Vigil: probe scheduled checks, record results, publish alert transitions',
+      description: 'Vigil: probe scheduled checks, ingest their results, hand transitions to the dispatcher',
       configDocument: props.configDocument,
       secretNames: props.secretNames,
       timeout,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
       environment: {
         TABLE_NAME: props.table.tableName,
-        TOPIC_ARN: props.topic.topicArn,
+        DISPATCH_QUEUE_URL: props.dispatchQueue.queueUrl,
         STACK_NAME: props.stackName,
         DASHBOARD_URL: props.dashboardUrl,
         POWERTOOLS_SERVICE_NAME: 'vigil-probe',
@@ -82,7 +82,7 @@ export class ProbeSchedule extends Construct {
       treatMissingData: TreatMissingData.BREACHING,
     });
     props.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
-    props.topic.grantPublish(fn);
+    props.dispatchQueue.grantSendMessages(fn);
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],

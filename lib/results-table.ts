@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_KEYS } from '../lambdas/adapters/dynamodb.js';
+import { TABLE_KEYS } from '../lambdas/core/contracts.js';
 
 export interface ResultsTableProps {
   /** @default RemovalPolicy.RETAIN: history outlives the stack */

@@ -11,6 +11,7 @@ import {
   type HttpCheck,
   type SecretRef,
 } from '../lambdas/core/config.js';
+import { PROBE_CONCURRENCY } from '../lambdas/core/contracts.js';
 import { formatDuration } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
@@ -27,7 +28,10 @@ export interface ScheduleGroup {
   /** Cycles per invocation: sub-minute intervals run several times in one invocation. */
   readonly runs: number;
   readonly checkIds: readonly string[];
-  /** Longest any invocation of this group may take: last run's start plus its slowest timeout. */
+  /**
+   * Longest an invocation of this group may take: every run's checks hanging until their timeouts (and
+   * retries), PROBE_CONCURRENCY at a time, the runs one after another from their start times.
+   */
   readonly maxDurationMs: number;
 }
 
@@ -64,9 +68,11 @@ export function planStack(config: Config, source = 'config'): StackPlan {
       problems.push(`${path}: { env: ${ref.env} } is for local runs; in the AWS stack use { secret: NAME } (Secrets Manager)`);
     }
   }
+  const groups = groupByInterval(config.checks);
+  problems.push(...groups.flatMap(durationProblems));
   if (problems.length > 0) throw new ConfigError(problems, source);
   return {
-    groups: groupByInterval(config.checks),
+    groups,
     probeSecrets: secretNames(probeRefs.map(([, ref]) => ref)),
     channels: Object.entries(config.channels).map(([name, channel]) => ({
       name,
@@ -140,9 +146,36 @@ function groupByInterval(checks: readonly Check[]): ScheduleGroup[] {
         rateMinutes: Math.max(1, intervalMs / MINUTE_MS),
         runs,
         checkIds: members.map((c) => c.id),
-        maxDurationMs: (runs - 1) * intervalMs + Math.max(...members.map((c) => c.timeoutMs)),
+        maxDurationMs: invocationWorstMs(members, runs, intervalMs),
       };
     });
+}
+
+/** What one check costs at worst: each attempt runs to its timeout, with the pauses between retries. */
+function checkWorstMs(check: Check): number {
+  return check.timeoutMs * (check.retries + 1) + check.retryDelayMs * check.retries;
+}
+
+/** Runs start `intervalMs` apart, or when the one before has finished if it ran longer. */
+function invocationWorstMs(members: readonly Check[], runs: number, intervalMs: number): number {
+  const waves = Math.ceil(members.length / PROBE_CONCURRENCY);
+  const batchMs = waves * Math.max(...members.map(checkWorstMs));
+  let end = 0;
+  for (let run = 0; run < runs; run++) end = Math.max(run * intervalMs, end) + batchMs;
+  return end;
+}
+
+/** Lambda stops an invocation at 15 minutes; the probe keeps a margin for writes and logs. */
+export const MAX_INVOCATION_MS = 15 * MINUTE_MS - 30_000;
+
+function durationProblems(group: ScheduleGroup): string[] {
+  if (group.maxDurationMs <= MAX_INVOCATION_MS) return [];
+  const every = formatDuration(group.intervalMs);
+  return [
+    `checks every ${every}: ${group.checkIds.length} checks whose targets hang until their timeouts (retries included) ` +
+      `need up to ${formatDuration(group.maxDurationMs)} in one invocation at ${PROBE_CONCURRENCY} at a time, ` +
+      `over Lambda's 15 minutes; shorten their timeouts or retries`,
+  ];
 }
 
 function secretNames(refs: readonly SecretRef[]): string[] {

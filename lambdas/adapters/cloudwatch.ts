@@ -1,26 +1,26 @@
 /** MetricsSink on CloudWatch: namespace `Vigil`, dimension `CheckId` only (each value is a billed metric). */
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../core/contracts.js';
 import type { MetricsSink } from '../core/ports.js';
 import type { CheckResult } from '../core/types.js';
 
-export const METRIC_NAMESPACE = 'Vigil';
 /** PutMetricData's limit on datums per call. */
 const MAX_DATUMS_PER_CALL = 1000;
 
 export function toMetricData(results: readonly CheckResult[]): MetricDatum[] {
   return results.flatMap((result) => {
-    const dimensions = [{ Name: 'CheckId', Value: result.checkId }];
+    const dimensions = [{ Name: METRIC_DIMENSION, Value: result.checkId }];
     const timestamp = new Date(result.startedAt);
     return [
       {
-        MetricName: 'Availability',
+        MetricName: METRICS.availability,
         Dimensions: dimensions,
         Timestamp: timestamp,
         Unit: 'None',
         Value: result.status === 'down' ? 0 : 1,
       },
       {
-        MetricName: 'Latency',
+        MetricName: METRICS.latency,
         Dimensions: dimensions,
         Timestamp: timestamp,
         Unit: 'Milliseconds',

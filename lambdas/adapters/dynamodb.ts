@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CheckState, Incident } from '../core/alert-state.js';
+import { TABLE_KEYS } from '../core/contracts.js';
 import type { Silence } from '../core/maintenance.js';
 import type { IncidentRecord, NotificationEntry, ResultStore } from '../core/ports.js';
 import type { CheckResult } from '../core/types.js';
@@ -22,9 +23,6 @@ export interface DynamoResultStoreOptions {
   /** How long results are kept (TTL attribute `expiresAt`). @default 30 days */
   readonly retentionMs?: number;
 }
-
-/** The table's key and TTL attribute names, shared with the CDK construct and the local table. */
-export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
 
 /** CreateTable for the local table; the deployed one comes from the CDK construct. */
 export function createTableInput(tableName: string): CreateTableCommandInput {

@@ -1,8 +1,8 @@
 /**
- * `vigil monitor`: the local runner. Each check runs on its own interval through the same
- * runCycle as the probe Lambda, against dynalite persisted under the data folder. Alerts go
- * to the configured channels and always to the console. Returns once the signal is aborted
- * and in-flight cycles and redeliveries have finished.
+ * `vigil monitor`: the local runner (lambdas/local/runner.ts) on dynalite persisted under the data
+ * folder, with real time. Probes feed the same ingest as the probe Lambda; the runner's dispatcher
+ * sends alerts to the configured channels (and always the console), so a slow channel never holds up
+ * probing. Returns once the signal is aborted and in-flight work has been recorded and sent.
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,14 +10,15 @@ import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
 import { FileMetricsSink } from '../adapters/local/file-metrics.js';
 import { localSecretResolver } from '../adapters/secrets.js';
+import { systemClock } from '../adapters/system-clock.js';
 import { notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
 import { Redelivery } from '../channels/redelivery.js';
 import type { Config } from '../core/config.js';
-import { type CycleDeps, runCycle } from '../core/cycle.js';
 import { headline } from '../core/format.js';
-import { dueChecks, msUntilNextDue } from '../core/schedule.js';
+import type { Clock } from '../core/ports.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
+import { LocalRunner } from '../local/runner.js';
 import { runCheck } from '../probes/index.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
@@ -29,14 +30,37 @@ export interface MonitorOptions {
   readonly redeliverAfterMs?: number;
   /** Called after each alert event has gone to its channels (the demo and tests watch this). */
   readonly onAlert?: (event: AlertEvent) => void;
+  /** @default the system clock */
+  readonly clock?: Clock;
+  /** Waits between delivery retries. @default real time */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export async function monitorCommand(config: Config, options: MonitorOptions, io: CliIo): Promise<ExitCode> {
+export interface Monitor {
+  readonly runner: LocalRunner;
+  /** Alerts that could not be delivered yet and wait for another try. */
+  pendingDeliveries(): number;
+  close(): Promise<void>;
+}
+
+/** Everything `vigil monitor` runs, without the loop that drives it: tests drive it on simulated time. */
+export async function createMonitor(
+  config: Config,
+  options: MonitorOptions & { readonly onDue?: () => void },
+  io: CliIo,
+): Promise<Monitor> {
   const db = await startEmbeddedDynamoDB({ dataDir: join(options.dataDir, 'dynamodb') });
+  const clock = options.clock ?? systemClock;
   const log = consoleLog(io.stderr);
   const resolveSecret = localSecretResolver(io.env);
-  const pause = (ms: number) => sleep(ms);
-  const deliveryDeps = { fetch: io.fetch, resolveSecret, sleep: pause, log, pacer: createPacer(Date.now, pause) };
+  const pause = options.sleep ?? ((ms: number) => sleep(ms));
+  const deliveryDeps = {
+    fetch: io.fetch,
+    resolveSecret,
+    sleep: pause,
+    log,
+    pacer: createPacer(() => clock.monotonicMs(), pause),
+  };
 
   const redelivery = new Redelivery(options.redeliverAfterMs ?? 30_000, 3_600_000);
   const send = async (event: AlertEvent, only?: readonly string[], firstFailedAt?: number) => {
@@ -47,81 +71,85 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
         continue;
       }
       io.stdout(`  → ${outcome.channel}: NOT delivered: ${outcome.error}; will try again`);
-      redelivery.add(event, outcome.channel, Date.now(), firstFailedAt);
+      redelivery.add(event, outcome.channel, clock.monotonicMs(), firstFailedAt);
     }
   };
-  const publish = async (event: AlertEvent) => {
-    io.stdout(`ALERT ${event.severity.toUpperCase()} ${headline(event)}`);
-    await send(event);
-    options.onAlert?.(event);
-  };
-  const redeliver = async () => {
-    const { due, expired } = redelivery.take(Date.now());
-    for (const lost of expired)
-      log.error('gave up delivering an alert', { channel: lost.channel, checkId: lost.event.checkId, kind: lost.event.kind });
-    for (const retry of due) {
-      io.stdout(`RETRY ${headline(retry.event)}`);
-      await send(retry.event, [retry.channel], retry.firstFailedAt);
-    }
-  };
-  const deps: CycleDeps = {
+  const runner = new LocalRunner({
+    config,
     store: new DynamoResultStore(db.client, { tableName: db.tableName }),
     metrics: new FileMetricsSink(join(options.dataDir, 'metrics.jsonl')),
-    publisher: { publish },
+    publisher: {
+      publish: async (event) => {
+        io.stdout(`ALERT ${event.severity.toUpperCase()} ${headline(event)}`);
+        await send(event);
+        options.onAlert?.(event);
+      },
+    },
     runCheck: async (check) => {
-      const result = await runCheck(check, { resolveSecret, now: () => new Date() }, { log });
+      const result = await runCheck(check, { resolveSecret, now: () => clock.now() }, { log, sleep: pause });
       io.stdout(resultLine(result));
       return result;
     },
     log,
+    clock,
     alertContext: { stackName: 'local', dashboardUrl: null },
-    maintenance: config.maintenance,
-  };
+    chores: [
+      {
+        dueAt: () => redelivery.nextAt(),
+        run: async () => {
+          const { due, expired } = redelivery.take(clock.monotonicMs());
+          for (const lost of expired)
+            log.error('gave up delivering an alert', {
+              channel: lost.channel,
+              checkId: lost.event.checkId,
+              kind: lost.event.kind,
+            });
+          for (const retry of due) {
+            io.stdout(`RETRY ${headline(retry.event)}`);
+            await send(retry.event, [retry.channel], retry.firstFailedAt);
+          }
+        },
+      },
+    ],
+    ...(options.onDue ? { onDue: options.onDue } : {}),
+  });
+  return { runner, pendingDeliveries: () => redelivery.size, close: () => db.close() };
+}
 
+export async function monitorCommand(config: Config, options: MonitorOptions, io: CliIo): Promise<ExitCode> {
+  let wake: () => void = () => {};
+  const monitor = await createMonitor(config, { ...options, onDue: () => wake() }, io);
+  const log = consoleLog(io.stderr);
   io.stdout(`vigil monitor: ${config.checks.length} check(s), data in ${options.dataDir}; Ctrl-C to stop`);
-  const lastStarted = new Map<string, number>();
-  const running = new Set<string>();
-  const inFlight = new Set<Promise<void>>();
-  let cycleNumber = 0;
-  let redelivering: Promise<void> | null = null;
+  const { runner } = monitor;
   while (!io.signal.aborted) {
-    const now = Date.now();
-    const due = dueChecks(config.checks, lastStarted, running, now);
-    if (due.length > 0) {
-      for (const check of due) {
-        lastStarted.set(check.id, now);
-        running.add(check.id);
+    runner.startDue();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, runner.msUntilDue())));
+      function done() {
+        clearTimeout(timer);
+        io.signal.removeEventListener('abort', done);
+        resolve();
       }
-      const cycle: Promise<void> = runCycle(due, deps, new Date(now), `local-${++cycleNumber}`)
-        .then(
-          () => {},
-          (error) => log.error('cycle failed', { error: String(error) }),
-        )
-        .finally(() => {
-          for (const check of due) running.delete(check.id);
-          inFlight.delete(cycle);
-        });
-      inFlight.add(cycle);
-    }
-    // In the background, like a cycle, so slow channels do not delay the next checks.
-    if (!redelivering && (redelivery.nextAt() ?? Number.POSITIVE_INFINITY) <= Date.now()) {
-      const task: Promise<void> = redeliver().finally(() => {
-        redelivering = null;
-        inFlight.delete(task);
-      });
-      redelivering = task;
-      inFlight.add(task);
-    }
-    const retryIn = (redelivery.nextAt() ?? Number.POSITIVE_INFINITY) - Date.now();
-    const wake = Math.min(msUntilNextDue(config.checks, lastStarted, Date.now()), Math.max(25, retryIn));
-    await sleep(wake, undefined, { signal: io.signal }).catch(() => {});
+      wake = done;
+      io.signal.addEventListener('abort', done);
+    });
   }
-  await Promise.all(inFlight);
-  if (redelivery.size > 0) log.error('stopping with alerts still undelivered', { count: redelivery.size });
-  await db.close();
+  // Stopping: no new probes; what was probed is recorded, and what it decided is sent.
+  await runner.idle();
+  runner.startDue({ probes: false });
+  await runner.idle();
+  if (monitor.pendingDeliveries() > 0)
+    log.error('stopping with alerts still undelivered', { count: monitor.pendingDeliveries() });
+  await monitor.close();
   io.stdout('vigil monitor: stopped');
   return EXIT.ok;
 }
+
+/** Keeps the loop from spinning when work falls due while other work still runs. */
+const MIN_WAIT_MS = 5;
+/** With everything running nothing is due; finishing work wakes the loop, this only bounds the timer. */
+const MAX_WAIT_MS = 60_000;
 
 function resultLine(result: CheckResult): string {
   const time = result.startedAt.slice(11, 19);

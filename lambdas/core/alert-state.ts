@@ -43,6 +43,8 @@ export interface CheckState {
   readonly firstFailure: CheckResult | null;
   readonly incident: Incident | null;
   readonly lastResultAt: string | null;
+  /** `startedAt` of the last results decided on, newest last: a result among them arrived twice. */
+  readonly seenResults: readonly string[];
   /** Recent results, oldest first, one letter each (u up, d degraded, x down): the flapping window. */
   readonly recent: string;
   readonly flapping: boolean;
@@ -90,6 +92,7 @@ export function initialState(checkId: string): CheckState {
     firstFailure: null,
     incident: null,
     lastResultAt: null,
+    seenResults: [],
     recent: '',
     flapping: false,
     flapNoticeSent: false,
@@ -112,6 +115,8 @@ export function dedupKey(stackName: string, checkId: string): string {
 }
 
 const LETTER = { up: 'u', degraded: 'd', down: 'x' } as const;
+/** Enough to catch a retried push or a redelivered batch; a result older than these is decided on. */
+const SEEN_RESULTS = 10;
 
 /** Share of neighbouring results in the window that switch between down and not down. */
 function changeRate(recent: string): number {
@@ -212,6 +217,7 @@ function confirm(prev: CheckState, result: CheckResult, check: Check): Confirmat
     upRuns: result.status === 'up' ? prev.upRuns + 1 : 0,
     firstFailure: isDown ? (prev.failures === 0 ? result : prev.firstFailure) : null,
     lastResultAt: result.startedAt,
+    seenResults: [...prev.seenResults, result.startedAt].slice(-SEEN_RESULTS),
   };
   if (prev.confirmed === 'down') {
     if (counted.successes < check.successThreshold) return { state: counted, opened: null, closed: null };

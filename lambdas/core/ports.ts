@@ -1,4 +1,4 @@
-/** The edges of the cycle. AWS and local adapters implement these; the core never sees an SDK. */
+/** The edges of the pipeline (docs/architecture.md). AWS and local adapters implement these; the core never sees an SDK. */
 import type { CheckState, Incident } from './alert-state.js';
 import type { Silence } from './maintenance.js';
 import type { AlertEvent, CheckResult, ProbeError } from './types.js';
@@ -43,8 +43,25 @@ export interface MetricsSink {
   put(results: readonly CheckResult[]): Promise<void>;
 }
 
+/**
+ * How ingest tells the dispatcher that a check's outbox has something to send, and how the
+ * dispatcher books its own next look (a group's deadline, a retry). Locally a timer in the runner;
+ * in AWS a message on the dispatch queue, delayed until `at`.
+ */
+export interface DispatchQueue {
+  request(checkIds: readonly string[], at: Date): Promise<void>;
+}
+
 export interface AlertPublisher {
   publish(event: AlertEvent): Promise<void>;
+}
+
+/** Time, injected so the runner and the tests agree on it. */
+export interface Clock {
+  /** Wall time: what results and events are stamped with. */
+  now(): Date;
+  /** Milliseconds that only move forward: intervals are kept on this, so a wall-clock step neither stalls nor rushes checks. */
+  monotonicMs(): number;
 }
 
 /** Structured logging; Powertools Logger fits this shape. Attributes must never hold secrets. */

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { CloudWatchMetricsSink } from '../adapters/cloudwatch.js';
@@ -11,7 +11,7 @@ import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { powertoolsLog } from '../adapters/powertools-log.js';
 import { createSecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
-import { SnsAlertPublisher } from '../adapters/sns.js';
+import { SqsDispatchQueue } from '../adapters/sqs.js';
 import { stackVariable } from '../adapters/stack-env.js';
 import { bundledConfig } from '../bundled-config.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
@@ -22,7 +22,7 @@ const app = createProbeApp({
   config: bundledConfig(),
   store: new DynamoResultStore(new DynamoDBClient({}), { tableName: stackVariable('TABLE_NAME') }),
   metrics: new CloudWatchMetricsSink(new CloudWatchClient({})),
-  publisher: new SnsAlertPublisher(new SNSClient({}), stackVariable('TOPIC_ARN')),
+  dispatch: new SqsDispatchQueue(new SQSClient({}), stackVariable('DISPATCH_QUEUE_URL')),
   log: powertoolsLog(logger),
   alertContext: { stackName: stackVariable('STACK_NAME'), dashboardUrl: process.env.DASHBOARD_URL || null },
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
@@ -33,5 +33,5 @@ const app = createProbeApp({
 export const handler = middy(async (event: ProbeEvent, context: Context) => {
   logger.appendKeys({ cycleId: context.awsRequestId });
   const reports = await app(event, context.awsRequestId);
-  return { cycles: reports.length, results: reports.reduce((n, r) => n + r.results.length, 0) };
+  return { batches: reports.length, results: reports.reduce((n, r) => n + r.results.length, 0) };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

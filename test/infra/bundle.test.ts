@@ -86,12 +86,13 @@ describe('the bundled notifier Lambda', () => {
 describe('the bundled probe Lambda', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it('probes the checks its schedule names and records the results in DynamoDB', async () => {
-    const target = await startHttp((_req, res) => res.writeHead(200).end('ok'));
+  it('probes the checks its schedule names, records the results in DynamoDB and hands an outage to the dispatcher', async () => {
+    const target = await startHttp((_req, res) => res.writeHead(503).end('down'));
     const metrics = await startReceiver();
+    const queue = await startReceiver();
     const db = await startEmbeddedDynamoDB();
     try {
-      const document = { checks: [{ id: 'api', type: 'http', url: `${target.url}/`, interval: '1m' }] };
+      const document = { checks: [{ id: 'api', type: 'http', url: `${target.url}/`, interval: '1m', failureThreshold: 1 }] };
       const app = new App({ outdir });
       const stack = new VigilStack(app, 'ProbeBundleTest', { config: parseConfig(document), configDocument: document });
       // What Lambda's environment and the stack would set, pointed at local stand-ins.
@@ -100,24 +101,27 @@ describe('the bundled probe Lambda', () => {
       vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
       vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
       vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH', metrics.url);
-      vi.stubEnv('AWS_ENDPOINT_URL_SNS', metrics.url);
       vi.stubEnv('TABLE_NAME', db.tableName);
       vi.stubEnv('STACK_NAME', 'ProbeBundleTest');
-      vi.stubEnv('TOPIC_ARN', 'arn:aws:sns:eu-west-1:123456789012:alerts');
+      // The SQS client sends to the queue URL's host, as it does in AWS.
+      vi.stubEnv('DISPATCH_QUEUE_URL', `${queue.url}/123456789012/dispatch`);
       const handler = bundledHandler(app, stack, 'Probe');
       const context = {
         functionName: 'probe',
         awsRequestId: 'req-7',
         invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:probe',
       } as Context;
-      expect(await handler({ checkIds: ['api'], runs: 1, intervalMs: 60_000 }, context)).toEqual({ cycles: 1, results: 1 });
+      expect(await handler({ checkIds: ['api'], runs: 1, intervalMs: 60_000 }, context)).toEqual({ batches: 1, results: 1 });
       const store = new DynamoResultStore(db.client, { tableName: db.tableName });
       const [result] = await store.listResults('api', new Date(0), new Date());
-      expect(result).toMatchObject({ checkId: 'api', status: 'up', httpStatus: 200 });
-      expect((await store.getState('api'))?.confirmed).toBe('up');
+      expect(result).toMatchObject({ checkId: 'api', status: 'down', httpStatus: 503 });
+      expect((await store.getState('api'))?.outbox.map((e) => e.kind)).toEqual(['down']);
       expect(metrics.received.length).toBeGreaterThan(0);
+      expect(queue.received.map((r) => r.body)).toEqual([
+        expect.objectContaining({ MessageBody: '{"checkIds":["api"]}', DelaySeconds: 0 }),
+      ]);
     } finally {
-      await Promise.all([target.close(), metrics.close(), db.close()]);
+      await Promise.all([target.close(), metrics.close(), queue.close(), db.close()]);
     }
   });
 });

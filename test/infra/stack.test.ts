@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.js';
 import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
+import { planStack } from '../../lib/stack-config.js';
 import { VigilStack } from '../../lib/vigil-stack.js';
 
 const document = {
@@ -85,13 +86,14 @@ describe('VigilStack', () => {
       Properties: { Runtime: 'nodejs24.x', Architectures: ['arm64'] },
     });
     const byChannel = Object.values(functions).map((f) => [
-      f.Properties.Environment.Variables.CHANNEL_NAME ?? 'probe',
+      f.Properties.Environment.Variables.CHANNEL_NAME ?? f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME,
       f.Properties.ReservedConcurrentExecutions,
     ]);
     expect(byChannel.sort()).toEqual([
       ['ops-slack', 1],
       ['platform-pd', 1],
-      ['probe', 10],
+      ['vigil-dispatch', 2],
+      ['vigil-probe', 10],
     ]);
   });
 
@@ -122,6 +124,7 @@ describe('VigilStack', () => {
     expect(alarms.map((a) => a.MetricName).sort()).toEqual([
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
       'Invocations',
     ]);
     for (const alarm of alarms) {
@@ -146,8 +149,8 @@ describe('VigilStack', () => {
     });
   });
 
-  it('alarms on anything in either dead-letter queue, and when probes stop running', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  it('alarms on anything in a dead-letter queue (probe, dispatcher, notifier), and when probes stop running', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 0,
@@ -167,7 +170,7 @@ describe('VigilStack', () => {
   });
 
   it('sends a probe run that failed to its dead-letter queue at once, not after retries', () => {
-    const probe = stack.probes.function.fn.node.defaultChild as { logicalId?: string };
+    const probe = stack.vigil.probes.function.fn.node.defaultChild as { logicalId?: string };
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: stack.getLogicalId(probe as never) },
       MaximumRetryAttempts: 0,
@@ -195,8 +198,31 @@ describe('VigilStack', () => {
 
   it('gives the probe a timeout that covers its longest group', () => {
     // 30 s group: second run starts at 30 s, its slowest timeout is 10 s (web's default) → 40 s, plus 30 s headroom.
-    const probe = stack.probes.function.fn.node.defaultChild as { timeout?: number };
+    const probe = stack.vigil.probes.function.fn.node.defaultChild as { timeout?: number };
     expect(probe.timeout).toBe(70);
+  });
+
+  it('sizes an invocation from its batch: checks beyond the probe concurrency wait for a slot', () => {
+    const many = (n: number, extra: object = {}) =>
+      parseConfig({ checks: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, type: 'tcp', host: 'h', port: 1, ...extra })) });
+    // 2,000 checks hanging until their 10 s timeout, 50 at a time: 40 waves of 10 s.
+    expect(planStack(many(2000)).groups[0]?.maxDurationMs).toBe(400_000);
+    expect(planStack(many(50)).groups[0]?.maxDurationMs).toBe(10_000);
+    // Two retries a second apart make each check 32 s at worst: 40 waves no longer fit in Lambda's 15 minutes.
+    expect(() => planStack(many(2000, { retries: 2 }))).toThrow(
+      'checks every 1m: 2000 checks whose targets hang until their timeouts (retries included) need up to 1280s',
+    );
+  });
+
+  it('runs a dispatcher from its own queue, with a dead-letter queue, and lets the probe only send to it', () => {
+    const dispatcher = stack.vigil.dispatcher.function.fn.node.defaultChild as { logicalId?: string };
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: stack.getLogicalId(dispatcher as never) },
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { maxReceiveCount: 10, deadLetterTargetArn: Match.anyValue() },
+    });
   });
 
   it('bundles the config into the code, not the template', () => {
@@ -225,7 +251,11 @@ describe('VigilStack', () => {
     expect(probe).toContain('"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem","dynamodb:Query"');
     expect(probe).not.toContain('dynamodb:DeleteItem');
     expect(probe).toContain('{"StringEquals":{"cloudwatch:namespace":"Vigil"}}');
-    expect(probe).toContain('sns:Publish');
+    expect(probe).not.toContain('sns:Publish');
+    expect(probe).toContain('sqs:SendMessage');
+    const dispatcher = policies.find((p) => p.includes('sns:Publish') && p.includes('sqs:ReceiveMessage')) ?? '';
+    expect(dispatcher).toContain('"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem","dynamodb:Query"');
+    expect(dispatcher).not.toContain('secretsmanager:');
     expect(probe).toContain('secret:vigil/api-token-??????');
     expect(probe).toContain('secret:vigil/web-token-??????');
     expect(probe).not.toContain('vigil/pd');
@@ -253,7 +283,7 @@ describe('VigilStack', () => {
   it('shows the timing phases per check from the probe’s logs, at no metric cost', () => {
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     const parts: unknown[] = dashboard?.Properties.DashboardBody['Fn::Join'][1];
-    const probeLogs = stack.getLogicalId(stack.probes.function.logGroup.node.defaultChild as never);
+    const probeLogs = stack.getLogicalId(stack.vigil.probes.function.logGroup.node.defaultChild as never);
     const logsAt = parts.findIndex((part) => JSON.stringify(part) === JSON.stringify({ Ref: probeLogs }));
     expect(logsAt).toBeGreaterThan(0);
     const query = String(parts[logsAt - 1]) + String(parts[logsAt + 1]);
@@ -265,7 +295,7 @@ describe('VigilStack', () => {
   });
 
   it('passes the AWS Solutions cdk-nag pack with only the acknowledged findings', () => {
-    acknowledgeNagFindings(stack);
+    acknowledgeNagFindings(stack.vigil);
     const report = new AwsSolutionsChecks(app).validateScope(stack);
     expect(
       report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`),

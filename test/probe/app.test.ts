@@ -3,7 +3,6 @@ import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import { bundledConfig } from '../../lambdas/bundled-config.js';
 import type { ResultStore } from '../../lambdas/core/ports.js';
-import type { AlertEvent } from '../../lambdas/core/types.js';
 import { createProbeApp } from '../../lambdas/probe/app.js';
 import { recordingLog } from '../support/log.js';
 import { startHttp } from '../support/servers.js';
@@ -23,14 +22,14 @@ describe('probe Lambda app', () => {
       );
       let now = Date.parse('2026-11-22T10:00:00.000Z');
       const sleeps: number[] = [];
-      const published: AlertEvent[] = [];
+      const requested: string[][] = [];
       const log = recordingLog();
       const store: ResultStore = new DynamoResultStore(db.client, { tableName: db.tableName });
       const app = createProbeApp({
         config,
         store,
         metrics: { put: async () => {} },
-        publisher: { publish: async (e) => void published.push(e) },
+        dispatch: { request: async (ids) => void requested.push([...ids]) },
         log,
         alertContext: { stackName: 'prod', dashboardUrl: null },
         secretResolver: () => async (ref) => String(ref),
@@ -41,13 +40,14 @@ describe('probe Lambda app', () => {
         },
       });
       const reports = await app({ checkIds: ['api', 'missing'], runs: 3, intervalMs: 20_000 }, 'req-1');
-      expect(reports.map((r) => r.cycleId)).toEqual(['req-1#0', 'req-1#1', 'req-1#2']);
+      expect(reports.map((r) => r.batchId)).toEqual(['req-1#0', 'req-1#1', 'req-1#2']);
       expect(reports.map((r) => r.results.map((x) => [x.checkId, x.status]))).toEqual([
         [['api', 'up']],
         [['api', 'up']],
         [['api', 'up']],
       ]);
       expect(sleeps).toEqual([20_000, 20_000]);
+      expect(requested).toEqual([]); // up from the start: nothing for the dispatcher
       expect((await store.getState('api'))?.confirmed).toBe('up');
       expect(await store.getState('other')).toBeNull();
       expect(log.lines.filter((l) => l.level === 'warn')).toEqual([

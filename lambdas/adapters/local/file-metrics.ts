@@ -1,8 +1,9 @@
 /** MetricsSink for the local runner: the same datums CloudWatch would get, one JSON line each. */
 import { appendFile } from 'node:fs/promises';
+import { METRIC_NAMESPACE } from '../../core/contracts.js';
 import type { MetricsSink } from '../../core/ports.js';
 import type { CheckResult } from '../../core/types.js';
-import { METRIC_NAMESPACE, toMetricData } from '../cloudwatch.js';
+import { toMetricData } from '../cloudwatch.js';
 
 export class FileMetricsSink implements MetricsSink {
   constructor(private readonly path: string) {}

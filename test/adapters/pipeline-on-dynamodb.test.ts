@@ -3,7 +3,10 @@ import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import type { CheckState } from '../../lambdas/core/alert-state.js';
 import type { Check } from '../../lambdas/core/config.js';
-import { type CycleDeps, runCycle } from '../../lambdas/core/cycle.js';
+import { dispatch } from '../../lambdas/core/pipeline/dispatch.js';
+import { ingest } from '../../lambdas/core/pipeline/ingest.js';
+import { type BatchDeps, probeBatch } from '../../lambdas/core/pipeline/probe-batch.js';
+import type { AlertPublisher, DispatchQueue } from '../../lambdas/core/ports.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
 import { config } from '../support/checks.js';
 import { failingResult } from '../support/events.js';
@@ -15,6 +18,17 @@ let published: AlertEvent[];
 let metricBatches: CheckResult[][];
 let statuses: Record<string, CheckStatus>;
 let clock: number;
+/** Check id → when the dispatcher was asked to look at it. */
+let dispatchAt: Map<string, number>;
+
+const queue: DispatchQueue = {
+  request: async (ids, at) => {
+    for (const id of ids) dispatchAt.set(id, Math.min(at.getTime(), dispatchAt.get(id) ?? Number.POSITIVE_INFINITY));
+  },
+};
+
+/** What a probe batch needs, plus the publisher the dispatcher sends through. */
+type CycleDeps = BatchDeps & { readonly publisher: AlertPublisher };
 
 const checks = config({
   defaults: { failureThreshold: 2, successThreshold: 1 },
@@ -29,6 +43,8 @@ function deps(overrides: Partial<CycleDeps> = {}): CycleDeps {
     store,
     metrics: { put: async (results) => void metricBatches.push([...results]) },
     publisher: { publish: async (event) => void published.push(event) },
+    dispatch: queue,
+    now: () => new Date(clock),
     runCheck: async (check: Check) => ({
       ...failingResult,
       checkId: check.id,
@@ -42,7 +58,23 @@ function deps(overrides: Partial<CycleDeps> = {}): CycleDeps {
   };
 }
 
-const cycle = (d: CycleDeps = deps()) => runCycle(checks, d, new Date(clock), `cycle-${clock}`);
+/** One scheduled run: the probe batch through ingest, then the dispatcher for whatever is due now. */
+async function runCycle(of: readonly Check[], d: CycleDeps) {
+  const report = await probeBatch(of, d, `cycle-${clock}`);
+  const now = clock;
+  const due = [...dispatchAt].filter(([, at]) => at <= now).map(([id]) => id);
+  for (const id of due) dispatchAt.delete(id);
+  const sent = await dispatch(due, { store: d.store, publisher: d.publisher, log: d.log, checks: allChecks }, new Date(now));
+  for (const { checkId, at } of sent.revisit) await queue.request([checkId], at);
+  return {
+    ...report,
+    published: sent.published,
+    held: report.outcomes.flatMap((o) => o.held),
+    superseded: report.outcomes.filter((o) => o.outcome === 'superseded').map((o) => o.checkId),
+  };
+}
+let allChecks: readonly Check[];
+const cycle = (d: CycleDeps = deps()) => runCycle(checks, d);
 
 beforeEach(async () => {
   db = await startEmbeddedDynamoDB();
@@ -51,10 +83,12 @@ beforeEach(async () => {
   metricBatches = [];
   statuses = { api: 'up', db: 'up' };
   clock = Date.parse('2026-11-22T10:00:00.000Z');
+  dispatchAt = new Map();
+  allChecks = checks;
 });
 afterEach(() => db.close());
 
-describe('runCycle on dynalite', () => {
+describe('probe batch, ingest and dispatch on dynalite', () => {
   it('records results, metrics, state and the incident, and publishes a transition once', async () => {
     await cycle();
     statuses.api = 'down';
@@ -245,13 +279,49 @@ describe('runCycle on dynalite', () => {
         return { ...failingResult, checkId: check.id, status: 'up', error: null };
       },
     });
-    const report = await runCycle(many, slow, new Date(clock), 'bounded');
+    const report = await probeBatch(many, slow, 'bounded');
     expect(report.results.map((r) => r.checkId)).toEqual(many.map((c) => c.id));
     expect(peak).toBe(3);
   });
 });
 
-describe('runCycle: held alerts', () => {
+describe('ingest: results as they arrive', () => {
+  it('stores the results of finished probes while a slow probe of the same batch still runs', async () => {
+    let release: () => void = () => {};
+    const hanging = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = deps({
+      runCheck: async (check) => {
+        if (check.id === 'api') await hanging;
+        return { ...failingResult, checkId: check.id, status: 'up', error: null, startedAt: new Date(clock).toISOString() };
+      },
+    });
+    const batch = probeBatch(checks, slow, 'slow');
+    const stored = async () => (await store.listResults('db', new Date(0), new Date(clock + 1))).length;
+    for (let i = 0; i < 100 && (await stored()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await stored()).toBe(1);
+    expect((await store.getState('db'))?.confirmed).toBe('up');
+    expect(await store.listResults('api', new Date(0), new Date(clock + 1))).toEqual([]);
+    release();
+    const report = await batch;
+    expect(report.results.map((r) => r.checkId)).toEqual(['api', 'db']);
+    expect(await store.listResults('api', new Date(0), new Date(clock + 1))).toHaveLength(1);
+  });
+
+  it('decides on a result once, however often it arrives', async () => {
+    const check = checks[0] as Check;
+    const down = { ...failingResult, checkId: 'api', startedAt: new Date(clock).toISOString() };
+    const ingestDeps = { store, log: recordingLog(), alertContext: { stackName: 'test', dashboardUrl: null }, dispatch: queue };
+    const first = await ingest(check, down, ingestDeps, new Date(clock));
+    const again = await ingest(check, down, ingestDeps, new Date(clock + 5));
+    expect([first.outcome, again.outcome]).toEqual(['decided', 'stale']);
+    expect((await store.getState('api'))?.failures).toBe(1);
+    expect(await store.listResults('api', new Date(0), new Date(clock + 1))).toHaveLength(1);
+  });
+});
+
+describe('pipeline: held alerts', () => {
   const family = config({
     defaults: { failureThreshold: 2, successThreshold: 1 },
     checks: [
@@ -262,7 +332,8 @@ describe('runCycle: held alerts', () => {
 
   it('folds a child’s outage into its parent’s: only the parent pages, the child’s alert is held and recorded', async () => {
     statuses = { parent: 'down', child: 'down' };
-    const run = () => runCycle(family, deps(), new Date(clock), `cycle-${clock}`);
+    allChecks = family;
+    const run = () => runCycle(family, deps());
     await run();
     const second = await run();
     expect(published.map((e) => [e.kind, e.checkId])).toEqual([['down', 'parent']]);
@@ -273,11 +344,11 @@ describe('runCycle: held alerts', () => {
     expect(childIncident?.notifications).toEqual([
       { kind: 'down', at: expect.any(String), heldBy: 'depends on parent, which is down' },
     ]);
-    // The outage that paged says what else it took down.
+    // The outage that paged says what else it took down (held at ingest, before the dispatcher sent the page).
     const [parentIncident] = await store.listIncidents('parent');
     expect(parentIncident?.notifications).toEqual([
-      { kind: 'down', at: expect.any(String) },
       { kind: 'down', at: expect.any(String), checkId: 'child', heldBy: 'depends on parent, which is down' },
+      { kind: 'down', at: expect.any(String) },
     ]);
     // The parent recovers; the child is still down and now pages on its own.
     statuses.parent = 'up';
@@ -332,7 +403,7 @@ describe('runCycle: held alerts', () => {
   });
 });
 
-describe('runCycle: grouped notifications', () => {
+describe('pipeline: grouped notifications', () => {
   const grouped = config({
     defaults: { failureThreshold: 2, successThreshold: 1, groupWait: '30s' },
     checks: [
@@ -343,7 +414,8 @@ describe('runCycle: grouped notifications', () => {
   }).checks;
   const tick = async (seconds: number) => {
     clock += seconds * 1000;
-    return runCycle(grouped, deps(), new Date(clock), `cycle-${clock}`);
+    allChecks = grouped;
+    return runCycle(grouped, deps());
   };
 
   it('sends outages in one group that start within groupWait as one notification, after the wait', async () => {

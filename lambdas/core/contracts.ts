@@ -1,0 +1,23 @@
+/**
+ * Names shared by the code that writes them and the constructs, dashboards and tools that read them
+ * (docs/architecture.md). One definition each: a rename here moves writer and reader together.
+ */
+
+/** CloudWatch namespace; the only dimension is `CheckId` (each value is a billed metric). */
+export const METRIC_NAMESPACE = 'Vigil';
+export const METRICS = {
+  /** 1 or 0 per run: the average is the uptime. */
+  availability: 'Availability',
+  /** Milliseconds per run: the dashboard draws its percentiles. */
+  latency: 'Latency',
+} as const;
+export const METRIC_DIMENSION = 'CheckId';
+
+/** The single table's key and TTL attribute names. */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
+
+/** The message of the log line each probed result is written to; the dashboard's timing-phase query reads it. */
+export const CHECK_RESULT_LOG = 'check result';
+
+/** Probes one invocation (or the local runner) keeps in flight at once; the stack sizes timeouts from it. */
+export const PROBE_CONCURRENCY = 50;

@@ -1,0 +1,113 @@
+/**
+ * The one way in for every result (docs/architecture.md): probed, pushed or, later, another region's.
+ * record → confirm and decide → state and outbox in one conditional write → incidents → ask the
+ * dispatcher to send. Idempotent per result: a result already decided on (its `startedAt` among the
+ * state's last ones) is stored again at the same key and changes nothing else. Order is not used to
+ * judge that, so a wall clock stepped back does not freeze decisions.
+ */
+import { type AlertContext, type CheckState, decide, initialState, reportedStatus } from '../alert-state.js';
+import type { Check, MaintenanceWindow } from '../config.js';
+import { suppressionFor } from '../maintenance.js';
+import type { DispatchQueue, Log, ResultStore } from '../ports.js';
+import type { AlertEvent, CheckResult } from '../types.js';
+import { guarded, noteOnIncident } from './outbox.js';
+
+export interface IngestDeps {
+  readonly store: ResultStore;
+  readonly log: Log;
+  readonly alertContext: AlertContext;
+  /** Where a state with something to send is announced. */
+  readonly dispatch: DispatchQueue;
+  /** From the config: when alerts are held. @default none */
+  readonly maintenance?: readonly MaintenanceWindow[];
+}
+
+export interface HeldAlert {
+  readonly event: AlertEvent;
+  readonly reason: string;
+}
+
+export interface IngestOutcome {
+  readonly checkId: string;
+  /** What the decision did: `stale` for a result seen before, `superseded` when a concurrent writer won. */
+  readonly outcome: 'decided' | 'stale' | 'superseded';
+  /** Alerts held back (maintenance, silence, a parent down, flapping), with why. */
+  readonly held: readonly HeldAlert[];
+  /** Events this result added to the outbox. */
+  readonly queued: readonly AlertEvent[];
+}
+
+/** Stores the result where reports and incidents read it; safe to repeat (same key). */
+export async function record(result: CheckResult, store: ResultStore): Promise<void> {
+  await store.putResult(result);
+}
+
+/** Records and decides: what a pushed result or a single probe goes through. */
+export async function ingest(check: Check, result: CheckResult, deps: IngestDeps, now: Date): Promise<IngestOutcome> {
+  await record(result, deps.store);
+  return decideOn(check, result, deps, now);
+}
+
+/** The decision half of ingest, for a result already recorded (the probe batch records first, then waits for parents). */
+export async function decideOn(check: Check, result: CheckResult, deps: IngestDeps, now: Date): Promise<IngestOutcome> {
+  const prev = await readState(check.id, deps.store);
+  if (prev.seenResults.includes(result.startedAt)) {
+    return { checkId: check.id, outcome: 'stale', held: [], queued: [] };
+  }
+  const held = await holds(check, deps, now);
+  const decision = decide(prev, result, check, deps.alertContext, now, held.hold);
+  if (!(await deps.store.putState(decision.next))) {
+    deps.log.warn('state changed by a concurrent writer; leaving this transition to it', { checkId: check.id });
+    return { checkId: check.id, outcome: 'superseded', held: [], queued: [] };
+  }
+  const next = decision.next;
+  if (reportedStatus(next) !== reportedStatus(prev)) {
+    deps.log.info('check state changed', { checkId: check.id, from: reportedStatus(prev), to: reportedStatus(next) });
+  }
+  if (decision.opened) {
+    await deps.store.openIncident({
+      ...decision.opened,
+      checkId: check.id,
+      endedAt: null,
+      durationMs: null,
+      cause: next.firstFailure?.error ?? result.error,
+      firstFailure: next.firstFailure,
+      notifications: [],
+    });
+  }
+  if (decision.closed) await deps.store.closeIncident(check.id, decision.closed, result.startedAt);
+  for (const { event, reason } of decision.suppressed) {
+    deps.log.info('alert held', { checkId: check.id, kind: event.kind, reason });
+    const entry = { kind: event.kind, at: event.at, heldBy: reason };
+    await noteOnIncident(event, entry, deps);
+    // Folded into the outage of each parent that is down: the incident that paged lists what else it took down.
+    for (const parent of held.parentIncidents) {
+      await guarded(deps.log, 'incident not updated', parent.checkId, () =>
+        deps.store.recordNotification(parent.checkId, parent.startedAt, { ...entry, checkId: check.id }),
+      );
+    }
+  }
+  // Leftovers of a failed send are announced again with every result until they go out.
+  if (next.outbox.length > 0) {
+    await guarded(deps.log, 'dispatcher not told', check.id, () => deps.dispatch.request([check.id], now));
+  }
+  return { checkId: check.id, outcome: 'decided', held: decision.suppressed, queued: decision.events };
+}
+
+/** The stored state over the initial one, so a state stored by an older version gains the newer fields. */
+export async function readState(checkId: string, store: ResultStore): Promise<CheckState> {
+  return { ...initialState(checkId), ...(await store.getState(checkId)) };
+}
+
+/** Why the check's alerts are held now (or null), and the open incidents of its parents that are down. */
+async function holds(check: Check, deps: IngestDeps, now: Date) {
+  const [silence, parents] = await Promise.all([
+    deps.store.activeSilence(check.id, now),
+    Promise.all(check.dependsOn.map(async (id) => ({ id, state: await deps.store.getState(id) }))),
+  ]);
+  const down = parents.filter((p) => p.state?.confirmed === 'down');
+  return {
+    hold: suppressionFor(check, now, { windows: deps.maintenance ?? [], silence, downParents: down.map((p) => p.id) }),
+    parentIncidents: down.flatMap((p) => (p.state?.incident ? [{ checkId: p.id, startedAt: p.state.incident.startedAt }] : [])),
+  };
+}

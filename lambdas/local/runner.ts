@@ -1,0 +1,155 @@
+/**
+ * The local runner: the probe schedule and the dispatcher of the pipeline, in one process, on an
+ * injected clock. `startDue()` starts whatever is due (probe batches, a dispatch, chores) without
+ * waiting for it; `idle()` waits for everything started; `msUntilDue()` says when to call again.
+ * `vigil monitor` drives it with real sleeps; the tests drive it on simulated time.
+ */
+import type { AlertContext } from '../core/alert-state.js';
+import type { Check, Config } from '../core/config.js';
+import { dispatch } from '../core/pipeline/dispatch.js';
+import { probeBatch } from '../core/pipeline/probe-batch.js';
+import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
+import type { CheckResult } from '../core/types.js';
+
+/** Work besides probing and dispatching that runs on the runner's clock (redelivering alerts). */
+export interface Chore {
+  /** Monotonic time it is next due at, or null when it has nothing to do. */
+  dueAt(): number | null;
+  run(): Promise<void>;
+}
+
+export interface RunnerDeps {
+  readonly config: Config;
+  readonly store: ResultStore;
+  readonly metrics: MetricsSink;
+  readonly publisher: AlertPublisher;
+  readonly runCheck: (check: Check) => Promise<CheckResult>;
+  readonly log: Log;
+  readonly clock: Clock;
+  readonly alertContext: AlertContext;
+  readonly chores?: readonly Chore[];
+  /** Called when work became due before the time `msUntilDue` last gave: the driver should stop waiting. */
+  readonly onDue?: () => void;
+}
+
+export class LocalRunner {
+  private readonly lastStarted = new Map<string, number>();
+  private readonly running = new Set<string>();
+  /** Check id → monotonic time the dispatcher should look at it. */
+  private readonly dispatchAt = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private dispatching = false;
+  private readonly choring = new Set<Chore>();
+  private batches = 0;
+  readonly queue: DispatchQueue;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.queue = {
+      request: async (checkIds, at) => {
+        const due = this.toMonotonic(at);
+        for (const id of checkIds) this.dispatchAt.set(id, Math.min(due, this.dispatchAt.get(id) ?? Number.POSITIVE_INFINITY));
+        if (due <= this.deps.clock.monotonicMs()) this.deps.onDue?.();
+      },
+    };
+  }
+
+  /** Starts every check whose interval has passed (unless still running), a due dispatch, and due chores. */
+  startDue(options: { probes: boolean } = { probes: true }): void {
+    const now = this.deps.clock.monotonicMs();
+    if (options.probes) {
+      const due = this.deps.config.checks.filter(
+        (c) => !this.running.has(c.id) && (this.lastStarted.get(c.id) ?? Number.NEGATIVE_INFINITY) + c.intervalMs <= now,
+      );
+      if (due.length > 0) this.startBatch(due, now);
+    }
+    this.startDispatch(now);
+    for (const chore of this.deps.chores ?? []) {
+      const at = chore.dueAt();
+      if (at === null || at > now || this.choring.has(chore)) continue;
+      this.choring.add(chore);
+      const run = chore
+        .run()
+        .catch((error) => this.deps.log.error('background task failed', { error: String(error) }))
+        .finally(() => this.choring.delete(chore));
+      this.track(run);
+    }
+  }
+
+  /** Resolves once nothing started is still running, including work that work started. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  /** Milliseconds until the next probe, dispatch or chore falls due (0: now). */
+  msUntilDue(options: { probes: boolean } = { probes: true }): number {
+    const now = this.deps.clock.monotonicMs();
+    const probes = options.probes
+      ? this.deps.config.checks
+          .filter((c) => !this.running.has(c.id))
+          .map((c) => (this.lastStarted.get(c.id) ?? Number.NEGATIVE_INFINITY) + c.intervalMs)
+      : [];
+    const dispatches = this.dispatching ? [] : [...this.dispatchAt.values()];
+    const chores = (this.deps.chores ?? []).flatMap((c) => (this.choring.has(c) ? [] : [c.dueAt() ?? Number.POSITIVE_INFINITY]));
+    return Math.max(0, Math.min(...probes, ...dispatches, ...chores) - now);
+  }
+
+  private startBatch(due: readonly Check[], now: number): void {
+    for (const check of due) {
+      this.lastStarted.set(check.id, now);
+      this.running.add(check.id);
+    }
+    const batch = probeBatch(
+      due,
+      {
+        ...this.deps,
+        dispatch: this.queue,
+        maintenance: this.deps.config.maintenance,
+        now: () => this.deps.clock.now(),
+      },
+      `local-${++this.batches}`,
+    )
+      .then(
+        () => {},
+        (error) => this.deps.log.error('probe batch failed', { error: String(error) }),
+      )
+      .finally(() => {
+        for (const check of due) this.running.delete(check.id);
+        // A check that finished late is due again at once; the driver should not sleep past it.
+        this.deps.onDue?.();
+      });
+    this.track(batch);
+  }
+
+  /** One dispatch at a time, so two never flush the same group. */
+  private startDispatch(now: number): void {
+    if (this.dispatching) return;
+    const ids = [...this.dispatchAt.entries()].filter(([, at]) => at <= now).map(([id]) => id);
+    if (ids.length === 0) return;
+    for (const id of ids) this.dispatchAt.delete(id);
+    this.dispatching = true;
+    const run = dispatch(ids, { ...this.deps, checks: this.deps.config.checks }, this.deps.clock.now())
+      .then(
+        async (report) => {
+          for (const { checkId, at } of report.revisit) await this.queue.request([checkId], at);
+        },
+        (error) => {
+          this.deps.log.error('dispatch failed; trying again', { error: String(error) });
+          for (const id of ids) this.dispatchAt.set(id, this.deps.clock.monotonicMs() + 1_000);
+        },
+      )
+      .finally(() => {
+        this.dispatching = false;
+        this.deps.onDue?.();
+      });
+    this.track(run);
+  }
+
+  private toMonotonic(at: Date): number {
+    return this.deps.clock.monotonicMs() + (at.getTime() - this.deps.clock.now().getTime());
+  }
+
+  private track(task: Promise<void>): void {
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+  }
+}

@@ -1,0 +1,83 @@
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { Config } from '../lambdas/core/config.js';
+import { AlertTopic } from './alert-topic.js';
+import { VigilDashboard } from './dashboard.js';
+import { Dispatcher } from './dispatcher.js';
+import { HealthTopic } from './health-topic.js';
+import { Notifier } from './notifier.js';
+import { ProbeSchedule } from './probe-schedule.js';
+import { ResultsTable } from './results-table.js';
+import { planStack } from './stack-config.js';
+
+export interface VigilProps {
+  /** The validated config (`loadConfigFile(path).config`). */
+  readonly config: Config;
+  /** The config document as validated (`loadConfigFile(path).document`), bundled into the Lambdas. */
+  readonly configDocument: unknown;
+  /** Named in config errors. @default 'config' */
+  readonly configSource?: string;
+  /** Names the dedup keys (`vigil/<name>/<check>`) and the dashboard (`<name>-vigil`). @default the stack's name */
+  readonly name?: string;
+  /** Emit the dashboard URL, table, topics and dispatch queue as stack outputs. @default true */
+  readonly outputs?: boolean;
+}
+
+/**
+ * Vigil as one construct, to add to a CDK app a team already has:
+ * `new Vigil(this, 'Monitoring', { config, configDocument })`. It only composes the constructs of
+ * each concern; see docs/architecture.md for how they fit.
+ */
+export class Vigil extends Construct {
+  readonly results: ResultsTable;
+  readonly alerts: AlertTopic;
+  readonly health: HealthTopic;
+  readonly probes: ProbeSchedule;
+  readonly dispatcher: Dispatcher;
+  readonly notifier: Notifier;
+  readonly dashboard: VigilDashboard;
+
+  constructor(scope: Construct, id: string, props: VigilProps) {
+    super(scope, id);
+    const name = props.name ?? Stack.of(this).stackName;
+    const plan = planStack(props.config, props.configSource);
+    this.results = new ResultsTable(this, 'Results');
+    this.alerts = new AlertTopic(this, 'Alerts');
+    this.health = new HealthTopic(this, 'Health');
+    this.dashboard = new VigilDashboard(this, 'Dashboard', { dashboardName: `${name}-vigil`, checks: props.config.checks });
+    this.dispatcher = new Dispatcher(this, 'Dispatcher', {
+      configDocument: props.configDocument,
+      table: this.results.table,
+      topic: this.alerts.topic,
+    });
+    this.probes = new ProbeSchedule(this, 'Probes', {
+      configDocument: props.configDocument,
+      groups: plan.groups,
+      secretNames: plan.probeSecrets,
+      table: this.results.table,
+      dispatchQueue: this.dispatcher.queue,
+      stackName: name,
+      dashboardUrl: this.dashboard.url,
+    });
+    this.notifier = new Notifier(this, 'Notifier', {
+      configDocument: props.configDocument,
+      channels: plan.channels,
+      topic: this.alerts.topic,
+      healthTopic: this.health.topic,
+      stackName: name,
+    });
+    this.health.watch(
+      this.probes.failedRuns,
+      this.probes.heartbeat,
+      this.dispatcher.failedDispatches,
+      this.notifier.failedDeliveries,
+    );
+    this.dashboard.showTimingPhases(this.probes.function.logGroup);
+    if (props.outputs ?? true) {
+      new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.url });
+      new CfnOutput(this, 'TableName', { value: this.results.table.tableName });
+      new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
+      new CfnOutput(this, 'HealthTopicArn', { value: this.health.topic.topicArn });
+    }
+  }
+}

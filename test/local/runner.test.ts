@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
+import type { Check, Config } from '../../lambdas/core/config.js';
+import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
+import { LocalRunner } from '../../lambdas/local/runner.js';
+import { config } from '../support/checks.js';
+import { failingResult } from '../support/events.js';
+import { recordingLog } from '../support/log.js';
+import { runFor, type SimClock, simClock } from '../support/sim-clock.js';
+
+let db: EmbeddedDynamoDB;
+let clock: SimClock;
+let statuses: Record<string, CheckStatus>;
+let sent: { event: AlertEvent; at: number }[];
+let probed: { checkId: string; at: number }[];
+
+beforeEach(async () => {
+  db = await startEmbeddedDynamoDB();
+  clock = simClock();
+  statuses = {};
+  sent = [];
+  probed = [];
+});
+afterEach(() => db.close());
+
+function runnerFor(cfg: Config): LocalRunner {
+  return new LocalRunner({
+    config: cfg,
+    store: new DynamoResultStore(db.client, { tableName: db.tableName }),
+    metrics: { put: async () => {} },
+    publisher: { publish: async (event) => void sent.push({ event, at: clock.now().getTime() }) },
+    runCheck: async (check: Check): Promise<CheckResult> => {
+      probed.push({ checkId: check.id, at: clock.monotonicMs() });
+      const status = statuses[check.id] ?? 'up';
+      return {
+        ...failingResult,
+        checkId: check.id,
+        status,
+        error: status === 'down' ? failingResult.error : null,
+        startedAt: clock.now().toISOString(),
+      };
+    },
+    log: recordingLog(),
+    clock,
+    alertContext: { stackName: 'local', dashboardUrl: null },
+  });
+}
+
+describe('local runner on simulated time', () => {
+  it('sends a grouped outage when groupWait ends, not at the next run of checks every 5 minutes', async () => {
+    const cfg = config({
+      defaults: { interval: '5m', failureThreshold: 1, groupWait: '30s' },
+      checks: [
+        { id: 'web-a', type: 'http', url: 'http://127.0.0.1/a', group: 'web' },
+        { id: 'web-b', type: 'http', url: 'http://127.0.0.1/b', group: 'web' },
+        { id: 'solo', type: 'tcp', host: '127.0.0.1', port: 1 },
+      ],
+    });
+    statuses = { 'web-a': 'down', 'web-b': 'down', solo: 'down' };
+    const start = clock.now().getTime();
+    await runFor(runnerFor(cfg), clock, 60_000);
+    expect(sent.map(({ event, at }) => [event.checkId, event.group?.members.map((m) => m.checkId) ?? null, at - start])).toEqual([
+      ['solo', null, 0],
+      ['web-a', ['web-a', 'web-b'], 30_000],
+    ]);
+    // Each check ran once: the grouped page did not wait for (or cause) another run.
+    expect(probed.map((p) => p.checkId).sort()).toEqual(['solo', 'web-a', 'web-b']);
+  });
+
+  it('keeps every check on its interval, and deciding, when the wall clock steps back an hour', async () => {
+    const cfg = config({
+      defaults: { interval: '1s', failureThreshold: 2 },
+      checks: [{ id: 'api', type: 'tcp', host: '127.0.0.1', port: 1 }],
+    });
+    const runner = runnerFor(cfg);
+    await runFor(runner, clock, 3_500);
+    clock.stepWall(-3_600_000);
+    statuses.api = 'down';
+    await runFor(runner, clock, 3_000);
+    expect(probed.map((p) => p.at)).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000]);
+    expect(sent.map(({ event }) => event.kind)).toEqual(['down']);
+  });
+});
