@@ -6,7 +6,7 @@
  *   (c) a flapping target → expected 1 flapping notice, pages only before its window fills.
  */
 import { writeFileSync } from 'node:fs';
-import { buildPagerDutyEvents } from '../lambdas/channels/pagerduty.js';
+import { buildPagerDutyEvents } from '../lambdas/channels/pagerduty/index.js';
 import { type CheckState, decide, initialState } from '../lambdas/core/alert-state.js';
 import { type Check, parseConfig } from '../lambdas/core/config.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../lambdas/core/types.js';

@@ -9,9 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
+import { runCheck } from '../lambdas/checks/run.js';
 import { mapLimit } from '../lambdas/core/concurrency.js';
 import { parseConfig } from '../lambdas/core/config.js';
-import { runCheck } from '../lambdas/probes/index.js';
 import { percentile, round } from './stats.js';
 
 const run = promisify(execFile);

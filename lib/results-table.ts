@@ -8,7 +8,7 @@ export interface ResultsTableProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The single table for results, per-check state and incidents (DESIGN.md). */
+/** The single table for results, per-check state and incidents (docs/architecture.md, "The table"). */
 export class ResultsTable extends Construct {
   readonly table: TableV2;
 

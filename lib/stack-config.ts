@@ -3,18 +3,16 @@
  * Secrets Manager references only, and which secrets each function reads. Problems are
  * collected and thrown together, with the same paths `vigil validate` uses.
  */
-import {
-  ALERT_KINDS,
-  type ChannelConfig,
-  type Check,
-  type Config,
-  type HttpCheck,
-  type SecretRef,
-} from '../lambdas/core/config.js';
+import type { Channel } from '../lambdas/channels/channel.js';
+import { CHANNEL_TYPES } from '../lambdas/channels/registry.js';
+import type { CheckTypeDefinition } from '../lambdas/checks/check-type.js';
+import { CHECK_TYPES } from '../lambdas/checks/registry.js';
+import type { ChannelConfig, Check, Config, SecretRef } from '../lambdas/core/config.js';
 import { PROBE_CONCURRENCY } from '../lambdas/core/contracts.js';
 import { formatDuration } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
+import { ALERT_KINDS, SEVERITIES } from '../lambdas/core/types.js';
 
 /** The stack's shortest interval (the local runner goes down to 1 s). */
 const MIN_STACK_INTERVAL_MS = 10_000;
@@ -55,11 +53,10 @@ export interface ChannelPlan {
 
 /** SNS allows at most this many value combinations (the product of the lists) in one filter policy. */
 const MAX_FILTER_COMBINATIONS = 150;
-const SEVERITY_RANK = ['info', 'warning', 'critical'] as const;
 
 export function planStack(config: Config, source = 'config'): StackPlan {
   const problems = config.checks.flatMap((check, i) => intervalProblems(check, `checks[${i}].interval`));
-  const probeRefs = config.checks.flatMap((check, i) => (check.type === 'http' ? httpSecretRefs(check, `checks[${i}]`) : []));
+  const probeRefs = config.checks.flatMap((check, i) => checkSecretRefs(check, `checks[${i}]`));
   const notifierRefs = Object.entries(config.channels).flatMap(([name, channel]) =>
     channelSecretRefs(channel, `channels.${name}`),
   );
@@ -89,37 +86,23 @@ export function planStack(config: Config, source = 'config'): StackPlan {
  * would grow past SNS's limit; the notifier applies the same routing itself anyway.
  */
 function routingFilter(name: string, channel: ChannelConfig, config: Config): ChannelPlan['filter'] {
-  const severity = SEVERITY_RANK.slice(SEVERITY_RANK.indexOf(channel.minSeverity));
+  const severity = SEVERITIES.slice(SEVERITIES.indexOf(channel.minSeverity));
   const kind = [...new Set([...(channel.kinds ?? ALERT_KINDS), 'test'])];
   const checkId = [...config.checks.filter((c) => c.channels.includes(name)).map((c) => c.id), TEST_CHECK_ID];
   if (severity.length * kind.length * checkId.length > MAX_FILTER_COMBINATIONS) return { severity, kind };
   return { severity, kind, checkId };
 }
 
+/** A channel's secret references, each with its config path. */
 function channelSecretRefs(channel: ChannelConfig, at: string): [string, SecretRef][] {
-  switch (channel.type) {
-    case 'slack':
-      return [[`${at}.webhookUrl`, channel.webhookUrl]];
-    case 'pagerduty':
-      return [[`${at}.routingKey`, channel.routingKey]];
-    case 'webhook':
-      return [
-        [`${at}.url`, channel.url],
-        ...(channel.hmacSecret ? [[`${at}.hmacSecret`, channel.hmacSecret] as [string, SecretRef]] : []),
-      ];
-    case 'email':
-      return [];
-  }
+  const provider = CHANNEL_TYPES[channel.type] as Channel<ChannelConfig>;
+  return provider.secretRefs(channel).map(([field, ref]) => [`${at}.${field}`, ref]);
 }
 
-function httpSecretRefs(check: HttpCheck, at: string): [string, SecretRef][] {
-  const headers = Object.entries(check.headers).map(([name, ref]): [string, SecretRef] => [`${at}.headers.${name}`, ref]);
-  const auth: [string, SecretRef][] = !check.auth
-    ? []
-    : 'bearer' in check.auth
-      ? [[`${at}.auth.bearer`, check.auth.bearer]]
-      : [[`${at}.auth.basic.password`, check.auth.basic.password]];
-  return [...headers, ...auth];
+/** A check's secret references (what its probe resolves), each with its config path. */
+function checkSecretRefs(check: Check, at: string): [string, SecretRef][] {
+  const definition = CHECK_TYPES[check.type] as CheckTypeDefinition<Check>;
+  return (definition.secretRefs?.(check) ?? []).map(([field, ref]) => [`${at}.${field}`, ref]);
 }
 
 function intervalProblems(check: Check, path: string): string[] {

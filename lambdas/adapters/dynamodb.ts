@@ -1,5 +1,5 @@
 /**
- * ResultStore on one DynamoDB table (DESIGN.md): results, the state item and incidents share
+ * ResultStore on one DynamoDB table (docs/architecture.md, "The table"): results, the state item and incidents share
  * the partition `CHECK#<id>`. Only single-item conditional writes, so dynalite behaves like AWS.
  */
 import {

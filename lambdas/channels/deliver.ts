@@ -1,6 +1,7 @@
 /**
- * Delivery with retries: 429, 5xx, timeouts and network errors are retried with exponential
- * backoff and jitter, honouring Retry-After; anything else fails at once. Logs name the channel,
+ * Delivery with retries: what the provider calls retryable (429 and 5xx at least), timeouts and
+ * network errors are retried with exponential backoff and jitter, honouring Retry-After; anything
+ * else fails at once. Logs name the channel,
  * never the URL or the body (either may hold a secret).
  */
 import type { SecretResolver } from '../adapters/secrets.js';
@@ -10,7 +11,7 @@ import type { Log } from '../core/ports.js';
 import type { AlertEvent } from '../core/types.js';
 import type { Channel, ChannelRequest } from './channel.js';
 import type { Pacer } from './pacer.js';
-import { registry } from './registry.js';
+import { CHANNEL_TYPES } from './registry.js';
 
 export interface RetryPolicy {
   /** Attempts in all, first included. @default 4 */
@@ -50,12 +51,12 @@ export async function deliver(
   config: ChannelConfig,
   deps: DeliveryDeps,
 ): Promise<DeliveryOutcome> {
-  const provider = registry[config.type] as Channel<ChannelConfig>;
+  const provider = CHANNEL_TYPES[config.type] as Channel<ChannelConfig>;
   let attempts = 0;
   try {
     for (const payload of provider.buildPayloads(event, config)) {
       const request = await provider.toRequest(payload, config, deps.resolveSecret);
-      attempts += await post(request, channel, deps, provider.minIntervalMs);
+      attempts += await post(request, channel, deps, provider);
     }
     return { channel, delivered: true, attempts, error: null };
   } catch (error) {
@@ -71,13 +72,18 @@ export async function deliver(
 }
 
 /** Posts until accepted; returns the number of attempts, or throws a DeliveryError that counts them. */
-async function post(request: ChannelRequest, channel: string, deps: DeliveryDeps, minIntervalMs: number): Promise<number> {
+async function post(
+  request: ChannelRequest,
+  channel: string,
+  deps: DeliveryDeps,
+  provider: Channel<ChannelConfig>,
+): Promise<number> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   const random = deps.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     let retryAfterMs: number | null = null;
     let failure: string;
-    await deps.pacer?.wait(channel, minIntervalMs);
+    await deps.pacer?.wait(channel, provider.minIntervalMs);
     try {
       const response = await deps.fetch(request.url, {
         method: 'POST',
@@ -88,7 +94,7 @@ async function post(request: ChannelRequest, channel: string, deps: DeliveryDeps
       await response.body?.cancel();
       if (response.ok) return attempt;
       failure = `${channel} answered HTTP ${response.status}`;
-      if (response.status !== 429 && response.status < 500) throw new DeliveryError(failure, attempt);
+      if (!provider.retryable(response.status)) throw new DeliveryError(failure, attempt);
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     } catch (error) {
       if (error instanceof DeliveryError) throw error;

@@ -1,14 +1,14 @@
 /** The notifier's one call: deliver an alert event to every channel its check routes to. */
 import type { ChannelConfig, Config } from '../core/config.js';
-import type { AlertEvent, Severity } from '../core/types.js';
+import { type AlertEvent, SEVERITIES } from '../core/types.js';
 import { type DeliveryDeps, type DeliveryOutcome, deliver } from './deliver.js';
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+const rank = (severity: AlertEvent['severity']) => SEVERITIES.indexOf(severity);
 
 /** Whether a channel takes an event: severity at least its minimum, kind among its kinds. Tests always pass. */
 export function accepts(channel: ChannelConfig, event: AlertEvent): boolean {
   if (event.kind === 'test') return true;
-  return RANK[event.severity] >= RANK[channel.minSeverity] && (channel.kinds?.includes(event.kind) ?? true);
+  return rank(event.severity) >= rank(channel.minSeverity) && (channel.kinds?.includes(event.kind) ?? true);
 }
 
 /** The channels an event goes to: the check's list (every channel for an unknown check), filtered by routing. */

@@ -1,8 +1,18 @@
-import type { ChannelRegistry } from './channel.js';
-import { email } from './email.js';
-import { pagerduty } from './pagerduty.js';
-import { slack } from './slack.js';
-import { webhook } from './webhook.js';
+/**
+ * Every channel provider Vigil knows. Adding one touches its folder, one line here and the README's
+ * channel table; the config schema, delivery, routing and the stack's secret grants read it from here.
+ */
+import type { z } from 'zod';
+import { email } from './email/index.js';
+import { pagerduty } from './pagerduty/index.js';
+import { slack } from './slack/index.js';
+import { webhook } from './webhook/index.js';
 
-/** Adding a provider to the config schema without one here is a compile error. */
-export const registry = { slack, pagerduty, webhook, email } satisfies ChannelRegistry;
+export const CHANNEL_TYPES = { slack, pagerduty, webhook, email } as const;
+
+type Schema = (typeof CHANNEL_TYPES)[keyof typeof CHANNEL_TYPES]['schema'];
+/** Each provider's schema, as the config's discriminated union takes them. */
+export const channelSchemas = Object.values(CHANNEL_TYPES).map((c) => c.schema) as [Schema, ...Schema[]];
+
+export type ChannelConfig = z.output<Schema>;
+export type ChannelType = ChannelConfig['type'];

@@ -1,9 +1,9 @@
 /** `vigil check`: probe every check once, print a table or the ★ JSON document. */
 import { localSecretResolver } from '../adapters/secrets.js';
+import { runCheck } from '../checks/run.js';
 import { mapLimit } from '../core/concurrency.js';
 import type { Config } from '../core/config.js';
 import { exitCodeFor, summarize } from '../core/summary.js';
-import { runCheck } from '../probes/index.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { renderCheckReport } from './table.js';

@@ -2,11 +2,11 @@
 
 import type { Channel } from '../channels/channel.js';
 import { channelsFor } from '../channels/notify.js';
-import { registry } from '../channels/registry.js';
+import { CHANNEL_TYPES } from '../channels/registry.js';
 import { dedupKey } from '../core/alert-state.js';
-import { ALERT_KINDS, type ChannelConfig, type Config } from '../core/config.js';
+import type { ChannelConfig, Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import type { AlertEvent, AlertKind, CheckResult } from '../core/types.js';
+import { ALERT_KINDS, type AlertEvent, type AlertKind, type CheckResult } from '../core/types.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
 /** An event as the state machine would make it, around an example result. */
@@ -60,7 +60,7 @@ export function previewCommand(config: Config, checkId: string | undefined, kind
   if (routed.length === 0) io.stdout(`no channel takes a ${event.severity} ${kind} alert for ${checkId}`);
   for (const name of routed) {
     const channel = config.channels[name] as ChannelConfig;
-    const payloads = (registry[channel.type] as Channel<ChannelConfig>).buildPayloads(event, channel);
+    const payloads = (CHANNEL_TYPES[channel.type] as Channel<ChannelConfig>).buildPayloads(event, channel);
     const shown =
       payloads.length === 0
         ? '(nothing: this provider ignores this kind, or e-mail is sent by SNS)'

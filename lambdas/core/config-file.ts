@@ -1,8 +1,10 @@
-/** The file edge of config: reads YAML or JSON, inlines CA files, and hands the document to parseConfig. */
+/** The file edge of config: reads YAML or JSON, inlines the files checks name, and hands the document to parseConfig. */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { type Config, parseConfig } from './config.js';
+import type { CheckTypeDefinition } from '../checks/check-type.js';
+import { CHECK_TYPES } from '../checks/registry.js';
+import { type Check, type CheckType, type Config, parseConfig } from './config.js';
 import { ConfigError } from './errors.js';
 
 export interface LoadedConfig {
@@ -21,7 +23,7 @@ export function loadConfigFile(path: string): LoadedConfig {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError([`${path}: ${READ_FAILURES[code ?? ''] ?? `cannot read it (${code ?? String(error)})`}`], path);
   }
-  const document = inlineCaFiles(parseText(text, path), dirname(absolute), path);
+  const document = inlineFiles(parseText(text, path), dirname(absolute), path);
   return { path: absolute, config: parseConfig(document, path), document };
 }
 
@@ -47,29 +49,33 @@ export function parseText(text: string, source: string): unknown {
   return doc.toJS();
 }
 
-function inlineCaFiles(document: unknown, baseDir: string, source: string): unknown {
+/** Each check type inlines the files its checks name (CA bundles), so the document can be bundled. */
+function inlineFiles(document: unknown, baseDir: string, source: string): unknown {
   const checks = (document as { checks?: unknown })?.checks;
   if (!Array.isArray(checks)) return document;
   const problems: string[] = [];
-  const read = (caFile: string, path: string): string | undefined => {
-    try {
-      return readFileSync(resolve(baseDir, caFile), 'utf8');
-    } catch {
-      problems.push(`${path}: cannot read "${caFile}"`);
-      return undefined;
-    }
-  };
-  // http checks keep TLS options under `tls`; tls checks have them at the top.
   const inlined = checks.map((check, i) => {
-    const { tls, caFile } = (check ?? {}) as { tls?: { caFile?: unknown }; caFile?: unknown };
-    if (typeof caFile === 'string') {
-      const { caFile: _file, ...rest } = check as Record<string, unknown>;
-      return { ...rest, ca: read(caFile, `checks[${i}].caFile`) };
-    }
-    if (typeof tls?.caFile !== 'string') return check;
-    const { caFile: file, ...rest } = tls;
-    return { ...check, tls: { ...rest, ca: read(file as string, `checks[${i}].tls.caFile`) } };
+    const definition = CHECK_TYPES[(check as { type?: unknown })?.type as CheckType] as CheckTypeDefinition<Check> | undefined;
+    if (!definition?.inlineFiles || typeof check !== 'object' || check === null) return check;
+    return definition.inlineFiles(check as Record<string, unknown>, (file, field) => {
+      const problem = (why: string) => problems.push(`checks[${i}].${field}: ${why}`);
+      let text: string;
+      try {
+        text = readFileSync(resolve(baseDir, file), 'utf8');
+      } catch {
+        problem(`cannot read "${file}"`);
+        return undefined;
+      }
+      // Only certificates: whatever else the path names (a key, a secret) must not end up in a bundle.
+      if (!PEM_CERTIFICATE.test(text)) {
+        problem(`"${file}" is not a PEM certificate (no -----BEGIN CERTIFICATE----- block)`);
+        return undefined;
+      }
+      return text;
+    });
   });
   if (problems.length > 0) throw new ConfigError(problems, source);
   return { ...(document as object), checks: inlined };
 }
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;

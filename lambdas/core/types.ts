@@ -1,7 +1,10 @@
 /**
- * The data that flows through Vigil: an Observation (what a probe saw) is judged into a
- * CheckResult (★ contract, DESIGN.md), which the alert state machine turns into AlertEvents.
+ * The data that flows through Vigil (docs/architecture.md): an Observation (what a probe saw) is
+ * judged into a CheckResult (★ contract), which the alert state machine turns into AlertEvents (★
+ * contract). The contracts are zod schemas: the types are derived from them and the notifier reads
+ * events back with the same schema, so a field added here is neither forgotten nor dropped.
  */
+import { z } from 'zod';
 
 /** ★ Error kinds: a down result always carries exactly one. Never rename these. */
 export const ERROR_KINDS = [
@@ -22,23 +25,89 @@ export const ERROR_KINDS = [
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-export interface ProbeError {
-  readonly kind: ErrorKind;
-  readonly message: string;
-}
+/** Lowest first: a channel's `minSeverity` takes its own and everything after it. */
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
-export type CheckStatus = 'up' | 'degraded' | 'down';
+export const ALERT_KINDS = ['down', 'degraded', 'recovered', 'reminder', 'flapping', 'test'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const CHECK_STATUSES = ['up', 'degraded', 'down'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+const probeError = z.object({ kind: z.enum(ERROR_KINDS), message: z.string() }).readonly();
+export type ProbeError = z.output<typeof probeError>;
 
 /** Milliseconds per phase; `null` where a phase does not apply (no TLS on http, no DNS for an IP). */
-export interface Timings {
-  readonly dnsMs: number | null;
-  readonly connectMs: number | null;
-  readonly tlsMs: number | null;
-  readonly ttfbMs: number | null;
-  /** First response byte to last body byte (http), or to the banner (tcp). */
-  readonly transferMs: number | null;
-  readonly totalMs: number;
-}
+const timings = z
+  .object({
+    dnsMs: z.number().nullable(),
+    connectMs: z.number().nullable(),
+    tlsMs: z.number().nullable(),
+    ttfbMs: z.number().nullable(),
+    /** First response byte to last body byte (http), or to the banner (tcp). Absent in older events. */
+    transferMs: z.number().nullable().default(null),
+    totalMs: z.number(),
+  })
+  .readonly();
+export type Timings = z.output<typeof timings>;
+
+/** ★ One judged probe run, as printed by `vigil check --json` and stored in DynamoDB. */
+export const checkResultSchema = z
+  .object({
+    checkId: z.string(),
+    status: z.enum(CHECK_STATUSES),
+    error: probeError.nullable(),
+    httpStatus: z.number().nullable(),
+    timings,
+    startedAt: z.string(),
+    /** Why a result is degraded (slow, health JSON says degraded); null otherwise. */
+    detail: z.string().nullable().default(null),
+  })
+  .readonly();
+export type CheckResult = z.output<typeof checkResultSchema>;
+
+/** One check's outage inside a grouped notification. */
+const groupMember = z
+  .object({
+    checkId: z.string(),
+    checkName: z.string(),
+    dedupKey: z.string(),
+    incidentId: z.string().nullable(),
+    incidentStartedAt: z.string().nullable().default(null),
+    message: z.string().nullable(),
+  })
+  .readonly();
+export type GroupMember = z.output<typeof groupMember>;
+
+/** ★ The SNS message body. Bump `version` on any breaking change; fields added later default for older events. */
+export const alertEventSchema = z
+  .object({
+    version: z.literal(1),
+    kind: z.enum(ALERT_KINDS),
+    checkId: z.string(),
+    checkName: z.string(),
+    severity: z.enum(SEVERITIES),
+    dedupKey: z.string(),
+    incidentId: z.string().nullable(),
+    /** When the incident began (first failing result); lets a resolve say how long it lasted. */
+    incidentStartedAt: z.string().nullable().default(null),
+    /** For `recovered`: the confirmed status that ended (`down` or `degraded`). */
+    from: z.enum(['down', 'degraded']).nullable().default(null),
+    /** A human summary for kinds that need one (flapping, reminder). */
+    note: z.string().nullable().default(null),
+    /** Set on a grouped `down`: every check of the group whose outage it reports, this one first. */
+    group: z
+      .object({ name: z.string(), members: z.array(groupMember).readonly() })
+      .readonly()
+      .nullish(),
+    at: z.string(),
+    result: checkResultSchema.nullable(),
+    dashboardUrl: z.string().nullable(),
+    runbookUrl: z.string().nullable(),
+  })
+  .readonly();
+export type AlertEvent = z.output<typeof alertEventSchema>;
 
 export interface PeerCertificate {
   readonly subject: string;
@@ -65,53 +134,4 @@ export interface Observation {
   readonly body: Buffer | null;
   readonly certificate: PeerCertificate | null;
   readonly dns: DnsAnswer | null;
-}
-
-/** ★ One judged probe run, as printed by `vigil check --json` and stored in DynamoDB. */
-export interface CheckResult {
-  readonly checkId: string;
-  readonly status: CheckStatus;
-  readonly error: ProbeError | null;
-  readonly httpStatus: number | null;
-  readonly timings: Timings;
-  readonly startedAt: string;
-  /** Why a result is degraded (slow, health JSON says degraded); null otherwise. */
-  readonly detail: string | null;
-}
-
-export type Severity = 'critical' | 'warning' | 'info';
-
-export type AlertKind = 'down' | 'degraded' | 'recovered' | 'reminder' | 'flapping' | 'test';
-
-/** One check's outage inside a grouped notification. */
-export interface GroupMember {
-  readonly checkId: string;
-  readonly checkName: string;
-  readonly dedupKey: string;
-  readonly incidentId: string | null;
-  readonly incidentStartedAt: string | null;
-  readonly message: string | null;
-}
-
-/** ★ The SNS message body. Bump `version` on any breaking change. */
-export interface AlertEvent {
-  readonly version: 1;
-  readonly kind: AlertKind;
-  readonly checkId: string;
-  readonly checkName: string;
-  readonly severity: Severity;
-  readonly dedupKey: string;
-  readonly incidentId: string | null;
-  /** When the incident began (first failing result); lets a resolve say how long it lasted. */
-  readonly incidentStartedAt: string | null;
-  /** For `recovered`: the confirmed status that ended (`down` or `degraded`). */
-  readonly from: 'down' | 'degraded' | null;
-  /** A human summary for kinds that need one (flapping, reminder). */
-  readonly note: string | null;
-  /** Set on a grouped `down`: every check of the group whose outage it reports, this one first. */
-  readonly group?: { readonly name: string; readonly members: readonly GroupMember[] } | null;
-  readonly at: string;
-  readonly result: CheckResult | null;
-  readonly dashboardUrl: string | null;
-  readonly runbookUrl: string | null;
 }

@@ -6,11 +6,11 @@
  */
 
 import type { SecretResolver } from '../adapters/secrets.js';
+import { runCheck } from '../checks/run.js';
 import type { AlertContext } from '../core/alert-state.js';
 import type { Config } from '../core/config.js';
 import { type BatchReport, probeBatch } from '../core/pipeline/probe-batch.js';
 import type { DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
-import { runCheck } from '../probes/index.js';
 
 /** What each EventBridge rule sends (see lib/probe-schedule.ts). */
 export interface ProbeEvent {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildPagerDutyEvents } from '../../lambdas/channels/pagerduty.js';
-import { buildSlackMessage } from '../../lambdas/channels/slack.js';
+import { buildPagerDutyEvents } from '../../lambdas/channels/pagerduty/index.js';
+import { CHANNEL_TYPES } from '../../lambdas/channels/registry.js';
+import { buildSlackMessage } from '../../lambdas/channels/slack/index.js';
 import { alertEvent, failingResult } from '../support/events.js';
 
 const recovered = alertEvent({
@@ -143,5 +144,22 @@ describe('grouped notifications', () => {
       ['vigil/prod/api', 'DOWN: Public API health: expected status 200, got 503'],
       ['vigil/prod/www', 'DOWN: Home page: connection refused by 10.0.0.7'],
     ]);
+  });
+});
+
+describe('each provider’s retry rule', () => {
+  it.each([
+    [408, { slack: false, pagerduty: false, webhook: true }],
+    [425, { slack: false, pagerduty: false, webhook: true }],
+    [429, { slack: true, pagerduty: true, webhook: true }],
+    [400, { slack: false, pagerduty: false, webhook: false }],
+    [404, { slack: false, pagerduty: false, webhook: false }],
+    [503, { slack: true, pagerduty: true, webhook: true }],
+  ])('HTTP %i', (status, expected) => {
+    expect({
+      slack: CHANNEL_TYPES.slack.retryable(status),
+      pagerduty: CHANNEL_TYPES.pagerduty.retryable(status),
+      webhook: CHANNEL_TYPES.webhook.retryable(status),
+    }).toEqual(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPagerDutyEvents } from '../../lambdas/channels/pagerduty.js';
+import { buildPagerDutyEvents } from '../../lambdas/channels/pagerduty/index.js';
 import { alarmEvent, HEALTH_CHECK_ID, isAlarmNotification } from '../../lambdas/core/alarm-event.js';
 import { headline } from '../../lambdas/core/format.js';
 

@@ -1,4 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.js';
 import { loadConfigFile, parseText } from '../../lambdas/core/config-file.js';
@@ -313,6 +315,29 @@ describe('loadConfigFile', () => {
     [tmpdir(), 'is a directory, not a file'],
   ])('says why %s cannot be read', (path, reason) => {
     expect(() => loadConfigFile(path)).toThrow(`invalid ${path}:\n  - ${path}: ${reason}`);
+  });
+
+  it('inlines only PEM certificates as CA files, for each check type that names one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-cafile-'));
+    writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    writeFileSync(join(dir, 'id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----\nsecret\n-----END OPENSSH PRIVATE KEY-----\n');
+    const write = (ca: string) => {
+      const path = join(dir, 'vigil.yaml');
+      writeFileSync(
+        path,
+        `checks:\n  - { id: a, type: http, url: "https://h/", tls: { caFile: ${ca} } }\n  - { id: b, type: tls, host: h, caFile: ${ca} }\n`,
+      );
+      return path;
+    };
+    const loaded = loadConfigFile(write('ca.pem'));
+    expect(loaded.config.checks.map((c) => (c.type === 'http' ? c.tls?.ca : c.type === 'tls' ? c.ca : null))).toEqual([
+      expect.stringContaining('BEGIN CERTIFICATE'),
+      expect.stringContaining('BEGIN CERTIFICATE'),
+    ]);
+    const refused = () => loadConfigFile(write('id_rsa'));
+    expect(refused).toThrow('checks[0].tls.caFile: "id_rsa" is not a PEM certificate');
+    expect(refused).toThrow('checks[1].caFile: "id_rsa" is not a PEM certificate');
+    expect(refused).not.toThrow('secret');
   });
 });
 

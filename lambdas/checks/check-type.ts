@@ -1,0 +1,25 @@
+/**
+ * What a check type is made of: its schema, its probe (the I/O), its judge (pure), and what the rest
+ * of Vigil must know about it (the secrets its probe resolves, rules across its fields, files the
+ * loader inlines). Each type is a folder under lambdas/checks/ exporting one of these.
+ */
+import type { z } from 'zod';
+import type { SecretRef } from '../core/schema-parts.js';
+import type { Probe } from './shared/probe.js';
+import type { Judge } from './shared/verdict.js';
+
+/** Reads a file named in the config (relative to it); undefined after recording why it could not. */
+export type ConfigFileReader = (file: string, field: string) => string | undefined;
+
+export interface CheckTypeDefinition<C> {
+  /** The type's fields on top of the shared ones (core/schema-parts.ts `checkSchema`). */
+  readonly schema: z.ZodType;
+  readonly probe: Probe<C>;
+  readonly judge: Judge<C>;
+  /** Secret references the probe resolves, by field path under the check: the stack grants exactly these. */
+  readonly secretRefs?: (check: C) => readonly (readonly [field: string, ref: SecretRef])[];
+  /** Problems across this type's fields once defaults are applied, as "field: message". */
+  readonly problems?: (check: C) => readonly string[];
+  /** Inlines files the raw check names (a CA file), so the document stands alone when bundled. */
+  readonly inlineFiles?: (raw: Record<string, unknown>, read: ConfigFileReader) => Record<string, unknown>;
+}

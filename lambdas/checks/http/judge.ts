@@ -1,0 +1,34 @@
+/**
+ * Judging an http observation, pure. The first failing rule decides the error kind, in the order a
+ * human would look: status, health, body, headers, JSON, certificate, latency.
+ */
+import type { Observation } from '../../core/types.js';
+import { certificateFailure } from '../shared/certificate-days.js';
+import { degrade, fail, type Judge, pass } from '../shared/verdict.js';
+import { bodyFailure, headerFailure, jsonFailure, statusFailure } from './assertions.js';
+import { componentsSuffix, readHealth } from './health.js';
+import type { HttpCheck } from './schema.js';
+
+export const judgeHttp: Judge<HttpCheck> = (check: HttpCheck, observation: Observation, now: Date) => {
+  const { expect } = check;
+  const wrongStatus = statusFailure(observation.httpStatus ?? 0, expect.status, observation.headers['retry-after']);
+  if (wrongStatus) return fail('http_status', wrongStatus);
+  const body = observation.body?.toString('utf8') ?? '';
+  const health = check.healthJson ? readHealth(body) : null;
+  if (health?.status === 'unhealthy') return fail('unhealthy', `health says unhealthy${componentsSuffix(health.failing)}`);
+  if (health?.status === 'invalid') return fail('assertion', 'health body is not {"status": …} JSON');
+  const assertion =
+    bodyFailure(body, expect) ??
+    (expect.headers?.length ? headerFailure(observation.headers, expect.headers) : null) ??
+    (expect.json?.length ? jsonFailure(body, expect.json) : null) ??
+    certificateFailure(observation.certificate, expect.certMinDaysRemaining, now);
+  if (assertion) return fail('assertion', assertion);
+  const total = observation.timings.totalMs;
+  if (expect.maxResponseTimeMs !== undefined && total > expect.maxResponseTimeMs) {
+    return fail('assertion', `response time ${Math.round(total)} ms exceeded ${expect.maxResponseTimeMs} ms`);
+  }
+  if (health?.status === 'degraded') return degrade(`health says degraded${componentsSuffix(health.failing)}`);
+  const slow = expect.degradedResponseTimeMs;
+  if (slow !== undefined && total > slow) return degrade(`response time ${Math.round(total)} ms above ${slow} ms`);
+  return pass();
+};

@@ -1,0 +1,109 @@
+/**
+ * HTTP(S) probe: follows redirects under one hard deadline (DNS of the first hop through the last
+ * body byte of the final one). Each hop is an exchange (http-exchange.ts); timings are the final
+ * hop's phases and the whole check's total.
+ */
+
+import type { ProbeError } from '../../core/types.js';
+import { probeError } from '../shared/classify.js';
+import { failedObservation, noTimings, observation, type Probe, type ProbeContext, since } from '../shared/probe.js';
+import { type Exchange, exchange } from './exchange.js';
+import type { HttpCheck } from './schema.js';
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export const probeHttp: Probe<HttpCheck> = async (check, context) => {
+  const startedAt = context.now().toISOString();
+  const t0 = performance.now();
+  let headers: Record<string, string>;
+  try {
+    headers = await requestHeaders(check, context);
+  } catch (error) {
+    return failedObservation(startedAt, noTimings(since(t0)), probeError('internal', (error as Error).message));
+  }
+  let hop: Exchange = {
+    url: new URL(check.url),
+    method: check.method,
+    headers,
+    body: check.body,
+    ca: check.tls?.ca,
+    insecure: check.tls?.insecureSkipVerify ?? false,
+    maxBodyBytes: check.maxBodyBytes,
+    deadlineAt: t0 + check.timeoutMs,
+    timeoutMs: check.timeoutMs,
+  };
+  const visited = [hop.url.href];
+  let firstHopStarted: number | undefined;
+  for (;;) {
+    const { started, ...seen } = await exchange(hop);
+    // The whole check, every hop, from the first request: secret lookups before it are not the target's time.
+    firstHopStarted ??= started;
+    const timings = { ...seen.timings, totalMs: since(firstHopStarted) };
+    const location = seen.headers.location;
+    if (seen.error || !check.followRedirects || !REDIRECTS.has(seen.httpStatus ?? 0) || !location) {
+      return observation(startedAt, { ...seen, timings });
+    }
+    const next = nextHop(hop, seen.httpStatus ?? 0, location, visited, check);
+    if ('kind' in next) return observation(startedAt, { ...seen, timings, error: next });
+    hop = next;
+    visited.push(hop.url.href);
+  }
+};
+
+async function requestHeaders(check: HttpCheck, context: ProbeContext): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(check.headers).map(async ([name, ref]) => [name.toLowerCase(), await context.resolveSecret(ref)] as const),
+  );
+  const auth: Record<string, string> = check.auth ? { authorization: await authorization(check.auth, context) } : {};
+  return {
+    'user-agent': 'Vigil/0.1 (+synthetic monitoring)',
+    'accept-encoding': 'gzip, deflate, br',
+    // The server then frames the body (length or chunks) and the probe ends at its last byte; with
+    // `close` a server may instead mark the end by closing, and the probe would time its FIN too.
+    connection: 'keep-alive',
+    ...auth,
+    ...Object.fromEntries(entries),
+  };
+}
+
+async function authorization(auth: NonNullable<HttpCheck['auth']>, context: ProbeContext): Promise<string> {
+  if ('bearer' in auth) return `Bearer ${await context.resolveSecret(auth.bearer)}`;
+  const password = await context.resolveSecret(auth.basic.password);
+  return `Basic ${Buffer.from(`${auth.basic.username}:${password}`).toString('base64')}`;
+}
+
+/** The request a redirect leads to, or why it must not be followed. */
+function nextHop(
+  hop: Exchange,
+  status: number,
+  location: string,
+  visited: readonly string[],
+  check: HttpCheck,
+): Exchange | ProbeError {
+  let url: URL;
+  try {
+    url = new URL(location, hop.url);
+  } catch {
+    return probeError('protocol', `redirect to an invalid location "${location}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return probeError('protocol', `redirect to unsupported scheme ${url.protocol}`);
+  if (visited.includes(url.href)) return probeError('redirect_limit', `redirect loop: ${[...visited, url.href].join(' → ')}`);
+  if (visited.length > check.maxRedirects) {
+    return probeError('redirect_limit', `more than ${check.maxRedirects} redirects (next: ${url.href})`);
+  }
+  const crossHost = url.host !== hop.url.host;
+  if (crossHost && !check.crossHostRedirects)
+    return probeError('redirect_limit', `redirect to another host (${url.host}) is not allowed`);
+  // Browsers' rules: 303 always, and 301/302 after a POST, continue as GET without a body.
+  const asGet = status === 303 || ((status === 301 || status === 302) && hop.method === 'POST');
+  const { authorization: _credentials, ...otherHeaders } = hop.headers;
+  return {
+    ...hop,
+    url,
+    method: asGet ? 'GET' : hop.method,
+    body: asGet ? undefined : hop.body,
+    // Credentials stay with the host they were meant for.
+    headers: crossHost ? otherHeaders : hop.headers,
+  };
+}

@@ -1,0 +1,66 @@
+/** The one entry point for probing: probe a check with its type's probe, judge it, never throw. */
+import type { Log } from '../core/ports.js';
+import type { CheckResult, CheckStatus, Observation } from '../core/types.js';
+import type { CheckTypeDefinition } from './check-type.js';
+import { CHECK_TYPES, type Check } from './registry.js';
+import { noTimings, observation, type ProbeContext } from './shared/probe.js';
+
+export type { ProbeContext } from './shared/probe.js';
+
+const definitionOf = (check: Check) => CHECK_TYPES[check.type] as CheckTypeDefinition<Check>;
+
+export interface RunOptions {
+  /** Waits between retries; tests pass a fake. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Where an internal error's stack goes. */
+  readonly log?: Log;
+}
+
+/**
+ * Probes and judges a check. A down result is confirmed by up to `check.retries` immediate
+ * re-probes, `retryDelayMs` apart; the first result that is not down, or the last, counts.
+ */
+export async function runCheck(check: Check, context: ProbeContext, options: RunOptions = {}): Promise<CheckResult> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let result = await probeOnce(check, context, options.log);
+  for (let retry = 1; retry <= check.retries && result.status === 'down'; retry++) {
+    await sleep(check.retryDelayMs);
+    result = await probeOnce(check, context, options.log);
+  }
+  return result;
+}
+
+/** Pure: a transport error decides on its own; otherwise the check type's judge does. */
+export function evaluateCheck(check: Check, seen: Observation, now: Date): CheckResult {
+  const verdict = seen.error ? { error: seen.error, degraded: false, detail: null } : definitionOf(check).judge(check, seen, now);
+  const status: CheckStatus = verdict.error ? 'down' : verdict.degraded ? 'degraded' : 'up';
+  return {
+    checkId: check.id,
+    status,
+    error: verdict.error,
+    httpStatus: seen.httpStatus,
+    timings: seen.timings,
+    startedAt: seen.startedAt,
+    detail: verdict.detail,
+  };
+}
+
+async function probeOnce(check: Check, context: ProbeContext, log: Log | undefined): Promise<CheckResult> {
+  const startedAt = context.now();
+  try {
+    const seen = await definitionOf(check).probe(check, context);
+    return evaluateCheck(check, seen, context.now());
+  } catch (error) {
+    // A bug in Vigil must not take the batch down: it becomes this check's `internal` result.
+    log?.error('probe failed with an internal error', {
+      checkId: check.id,
+      error: String(error),
+      stack: (error as Error)?.stack,
+    });
+    const seen = observation(startedAt.toISOString(), {
+      timings: noTimings(0),
+      error: { kind: 'internal', message: `internal error: ${(error as Error)?.message ?? String(error)}` },
+    });
+    return evaluateCheck(check, seen, startedAt);
+  }
+}

@@ -1,0 +1,37 @@
+import type { SecretRef } from '../../core/schema-parts.js';
+import type { Observation, ProbeError, Timings } from '../../core/types.js';
+
+/** What a probe may use besides its check: everything with I/O or a clock comes in here. */
+export interface ProbeContext {
+  readonly resolveSecret: (ref: SecretRef) => Promise<string>;
+  readonly now: () => Date;
+}
+
+/** One per check type: performs the I/O and reports what it saw. Must never throw for target behaviour. */
+export type Probe<C> = (check: C, context: ProbeContext) => Promise<Observation>;
+
+/** Milliseconds since `start` (a performance.now() mark), rounded to 0.1 ms. */
+export function since(start: number, end = performance.now()): number {
+  return Math.round((end - start) * 10) / 10;
+}
+
+export const noTimings = (totalMs: number): Timings => ({
+  dnsMs: null,
+  connectMs: null,
+  tlsMs: null,
+  ttfbMs: null,
+  transferMs: null,
+  totalMs,
+});
+
+/** An observation with nothing seen but what is given. */
+export function observation(
+  startedAt: string,
+  fields: Partial<Omit<Observation, 'startedAt'>> & { timings: Timings },
+): Observation {
+  return { error: null, httpStatus: null, headers: {}, body: null, certificate: null, dns: null, ...fields, startedAt };
+}
+
+export function failedObservation(startedAt: string, timings: Timings, error: ProbeError): Observation {
+  return observation(startedAt, { timings, error });
+}

@@ -1,0 +1,49 @@
+/** TCP probe: the port accepts a connection within the deadline; optionally a banner is checked. */
+import { connect } from 'node:net';
+import type { ProbeError } from '../../core/types.js';
+import { classifyError, deadlineError } from '../shared/classify.js';
+import { PhaseClock } from '../shared/phase-clock.js';
+import { observation, type Probe } from '../shared/probe.js';
+import type { TcpCheck } from './schema.js';
+
+/** Most banner bytes read. */
+const MAX_BANNER_BYTES = 64 * 1024;
+
+export const probeTcp: Probe<TcpCheck> = (check, context) => {
+  const startedAt = context.now().toISOString();
+  const clock = new PhaseClock(check.host);
+  const received: Buffer[] = [];
+  let receivedBytes = 0;
+
+  return new Promise((resolve) => {
+    let settled = false;
+    const socket = connect({ host: check.host, port: check.port });
+    const finish = (error: ProbeError | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      socket.destroy();
+      const body = check.expectBanner === undefined ? null : Buffer.concat(received);
+      resolve(observation(startedAt, { timings: { ...clock.timings(), transferMs: null }, error, body }));
+    };
+    const deadline = setTimeout(() => {
+      // Waiting for a banner that never came is not a transport failure: judge what arrived.
+      if (clock.phase === 'body') finish(null);
+      else finish(deadlineError(clock.phase, check.timeoutMs, check.host));
+    }, check.timeoutMs);
+    clock.watch(socket, 'body');
+    socket.once('connect', () => {
+      if (check.expectBanner === undefined) return finish(null);
+      if (check.send !== undefined) socket.write(check.send);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      clock.mark('firstByte');
+      received.push(chunk);
+      receivedBytes += chunk.length;
+      const text = Buffer.concat(received).toString('utf8');
+      if ((check.expectBanner && text.includes(check.expectBanner)) || receivedBytes >= MAX_BANNER_BYTES) finish(null);
+    });
+    socket.once('end', () => finish(null));
+    socket.once('error', (error) => finish(clock.phase === 'body' ? null : classifyError(error, clock.phase, check.host)));
+  });
+};

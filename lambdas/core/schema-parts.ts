@@ -1,0 +1,166 @@
+/**
+ * The pieces of the ★ config schema that every check type and channel builds on: durations with
+ * bounds, secret references, URLs, ids, and the fields every check shares. Pure.
+ */
+import { z } from 'zod';
+import { formatDuration, parseDuration } from './duration.js';
+import { ALERT_KINDS, SEVERITIES, type Severity } from './types.js';
+
+export const HOUR_MS = 3_600_000;
+
+/** A duration from `min` to `max` (every duration ends up in a timer or a schedule, so none is unbounded). */
+export const duration = (min: number, max: number, what: string) =>
+  z.string({ error: `expected a duration like "500ms", "10s", "5m"` }).transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration like "500ms", "10s", "5m", got "${text}"` });
+      return z.NEVER;
+    }
+    if (ms < min || ms > max) {
+      const bound = ms < min ? `at least ${formatDuration(min)}` : `at most ${formatDuration(max)}`;
+      ctx.addIssue({ code: 'custom', message: `${what} must be ${bound}, got "${text}"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** A check's interval and timeout, the same on a check and in `defaults`. */
+export const interval = duration(1_000, 24 * HOUR_MS, 'interval');
+export const timeout = duration(100, 24 * HOUR_MS, 'timeout');
+
+export const threshold = z
+  .number({ error: 'expected a whole number from 1 to 100' })
+  .int({ error: 'expected a whole number from 1 to 100' })
+  .min(1, { error: 'expected a whole number from 1 to 100' })
+  .max(100, { error: 'expected a whole number from 1 to 100' });
+
+export const severity = z.enum(SEVERITIES, { error: `expected one of ${[...SEVERITIES].reverse().join(', ')}` });
+
+/** A value given inline, or by reference: `{ secret: NAME }` (Secrets Manager) or `{ env: NAME }`. */
+export const secretRef = z.union(
+  [
+    z.string().min(1),
+    z.strictObject({ secret: z.string().min(1) }),
+    z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }),
+  ],
+  { error: 'expected a string, { secret: NAME } or { env: NAME }' },
+);
+export type SecretRef = z.output<typeof secretRef>;
+
+export const httpUrl = z.string({ error: 'expected an http(s) URL' }).refine(
+  (text) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(text).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `expected an http(s) URL, got "${String(issue.input)}"` },
+);
+
+export const checkId = z.string({ error: 'expected an id of 1-64 characters a-z, 0-9 and -' }).regex(/^[a-z0-9-]{1,64}$/, {
+  error: (issue) => `expected an id of 1-64 characters a-z, 0-9 and -, got "${String(issue.input)}"`,
+});
+
+export const regex = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `expected a regular expression, got ${JSON.stringify(issue.input)}` },
+);
+
+export const port = z
+  .number()
+  .int()
+  .min(1, { error: 'expected a port 1-65535' })
+  .max(65_535, { error: 'expected a port 1-65535' });
+
+/** Flapping detection over the last `window` results. */
+const flappingWindow = z.strictObject({
+  /** @default 20 */
+  window: z.number().int().min(4).max(100).default(20),
+  /** State-change rate above which the check is flapping. @default 0.25 */
+  high: z.number().gt(0).lt(1).default(0.25),
+  /** Rate below which it has settled. @default 0.1 */
+  low: z.number().gt(0).lt(1).default(0.1),
+});
+export const FLAPPING_DEFAULTS = flappingWindow.parse({});
+
+/** Fields every check type shares; those without a default here fall back to `defaults`. */
+export const commonCheck = {
+  id: checkId,
+  name: z.string().min(1).optional(),
+  interval: interval.optional(),
+  timeout: timeout.optional(),
+  failureThreshold: threshold.optional(),
+  successThreshold: threshold.optional(),
+  severity: severity.optional(),
+  /** Channel names; a check without `channels` notifies every channel. */
+  channels: z.array(z.string()).optional(),
+  runbookUrl: httpUrl.optional(),
+  /** Immediate re-probes that must also fail before a failure counts. @default 0 */
+  retries: z.number().int().min(0).max(5, { error: 'expected 0 to 5 retries' }).default(0),
+  /** Pause before each retry. @default 1s, at most 1m */
+  retryDelay: duration(0, 60_000, 'retryDelay').default(1_000),
+  /** Consecutive degraded results before `degraded` is alerted. @default failureThreshold */
+  degradedThreshold: threshold.optional(),
+  /** @default warning */
+  degradedSeverity: severity.default('warning'),
+  /** Re-notify this often while down. @default off; 5m to 168h */
+  repeatInterval: duration(300_000, 168 * HOUR_MS, 'repeatInterval').optional(),
+  /** A label maintenance windows and grouped notifications name. */
+  group: z.string().min(1).optional(),
+  /** While any of these checks is down, this check's alerts are held (they are part of that outage). */
+  dependsOn: z.array(z.string()).optional(),
+  /** `false` turns flapping detection off. @default { window: 20, high: 0.25, low: 0.1 } */
+  flapping: z.union([z.literal(false), flappingWindow]).optional(),
+};
+
+/** A check type's schema: the shared fields, its `type`, and its own fields. */
+export function checkSchema<T extends string, F extends z.core.$ZodLooseShape>(type: T, fields: F) {
+  return z.strictObject({ ...commonCheck, type: z.literal(type), ...fields });
+}
+
+/** What every check carries once `defaults` are applied: what probes and the state machine consume. */
+export interface ResolvedFields {
+  readonly id: string;
+  readonly name: string;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+  readonly severity: Severity;
+  readonly channels: readonly string[];
+  readonly runbookUrl: string | null;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly degradedThreshold: number;
+  readonly degradedSeverity: Severity;
+  readonly repeatIntervalMs: number | null;
+  readonly flapping: { readonly window: number; readonly high: number; readonly low: number } | null;
+  readonly group: string | null;
+  readonly dependsOn: readonly string[];
+  /** How long the first outage in the check's group waits for others to join it. */
+  readonly groupWaitMs: number;
+}
+
+/** A check as parsed, with every default applied (distributes over a union of check types). */
+export type ResolvedCheck<C> = C extends unknown ? Omit<C, keyof typeof commonCheck> & ResolvedFields : never;
+
+/** Which events a channel takes: at least this severity, and only these kinds (tests always pass). */
+export const channelRouting = (minSeverity: Severity) => ({
+  /** @default info (slack, webhook, email); critical (pagerduty) */
+  minSeverity: severity.default(minSeverity),
+  /** @default every kind */
+  kinds: z.array(z.enum(ALERT_KINDS, { error: `expected one of ${ALERT_KINDS.join(', ')}` })).optional(),
+});
+
+/** A channel type's schema: its `type`, its own fields and the routing every channel takes. */
+export function channelSchema<T extends string, F extends z.core.$ZodLooseShape>(type: T, minSeverity: Severity, fields: F) {
+  return z.strictObject({ type: z.literal(type), ...fields, ...channelRouting(minSeverity) });
+}
