@@ -17,7 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const DEADLINE_MS = 90_000;
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
-const service = await startDemoService({ healthyMs: 8_000, unhealthyMs: 12_000 });
+const service = await startDemoService({ healthyMs: 3_000, unhealthyMs: 6_000 });
 const slack = await startPrintingReceiver('Slack', print);
 const pagerduty = await startPrintingReceiver('PagerDuty', print);
 const template = readFileSync(new URL('./vigil.demo.yaml', import.meta.url), 'utf8')
@@ -26,8 +26,8 @@ const template = readFileSync(new URL('./vigil.demo.yaml', import.meta.url), 'ut
 const config = parseConfig(parseText(template, 'demo/vigil.demo.yaml'), 'demo/vigil.demo.yaml');
 const dataDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
 
-print(`Demo service at ${service.url}/health: healthy for 8 s, then unhealthy for 12 s, then healthy again.`);
-print('Vigil checks it every 2 s; 3 failures in a row open an incident, 2 successes resolve it.\n');
+print(`Demo service at ${service.url}/health: healthy for 3 s, then unhealthy for 6 s, then healthy again.`);
+print('Vigil checks it every second; 3 failures in a row open an incident, 2 successes resolve it.\n');
 
 const controller = new AbortController();
 const alerts: string[] = [];

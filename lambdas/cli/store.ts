@@ -1,4 +1,7 @@
-/** Where CLI commands read and write state: the embedded store under --data, or a deployed table (--table). */
+/**
+ * Where CLI commands read and write state: the embedded store under --data (through a running
+ * monitor when one holds the folder), or a deployed table (--table).
+ */
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoResultStore } from '../adapters/dynamodb.js';
@@ -15,6 +18,6 @@ export async function openStore(options: { dataDir: string; table?: string | und
     const client = new DynamoDBClient({});
     return { store: new DynamoResultStore(client, { tableName: options.table }), close: async () => client.destroy() };
   }
-  const db = await startEmbeddedDynamoDB({ dataDir: join(options.dataDir, 'dynamodb') });
+  const db = await startEmbeddedDynamoDB({ dataDir: join(options.dataDir, 'dynamodb'), join: true });
   return { store: new DynamoResultStore(db.client, { tableName: db.tableName }), close: db.close };
 }

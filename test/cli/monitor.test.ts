@@ -1,53 +1,101 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { monitorCommand } from '../../lambdas/cli/monitor.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { config } from '../support/checks.js';
-import { waitFor } from '../support/cli.js';
-import { startHttp, startReceiver } from '../support/servers.js';
+import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
+import { type SimMonitor, simMonitor } from '../support/sim-monitor.js';
 
-describe('monitorCommand', () => {
+let target: Running;
+let slack: Receiver;
+let pagerduty: Receiver;
+let healthy: boolean;
+let sim: SimMonitor | undefined;
+
+beforeEach(async () => {
+  healthy = true;
+  target = await startHttp((_req, res) => {
+    const status = healthy ? 'healthy' : 'unhealthy';
+    res
+      .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status, checks: { db: { status } } }));
+  });
+  slack = await startReceiver();
+  pagerduty = await startReceiver({ status: 202 });
+});
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+  await Promise.all([target.close(), slack.close(), pagerduty.close()]);
+});
+
+const pdActions = () => pagerduty.received.map((r) => (r.body as { event_action: string }).event_action);
+const count = (lines: readonly string[], pattern: RegExp) => lines.filter((l) => pattern.test(l)).length;
+
+describe('vigil monitor on simulated time', () => {
+  it('pages once when a target goes down and resolves once when it recovers', async () => {
+    const cfg = config({
+      defaults: { interval: '1s', timeout: '500ms', failureThreshold: 2, successThreshold: 2 },
+      channels: {
+        'ops-slack': { type: 'slack', webhookUrl: { env: 'TEST_SLACK_WEBHOOK' } },
+        'platform-pd': { type: 'pagerduty', routingKey: { secret: 'vigil/pd' }, eventsUrl: `${pagerduty.url}/v2/enqueue` },
+      },
+      checks: [{ id: 'api', name: 'Test API', type: 'http', url: `${target.url}/health`, healthJson: true }],
+    });
+    sim = await simMonitor(cfg, {
+      env: { TEST_SLACK_WEBHOOK: `${slack.url}/hook`, VIGIL_SECRET_VIGIL_PD: 'test-routing-key' },
+    });
+    await sim.run(1_500);
+    expect(count(sim.out, / api up 200 /)).toBe(2);
+    healthy = false;
+    await sim.run(6_000); // six failing runs: one page
+    expect(count(sim.out, / api down 503 /)).toBe(6);
+    healthy = true;
+    await sim.run(4_000);
+    expect(sim.err).toEqual([]);
+
+    expect(pdActions()).toEqual(['trigger', 'resolve']);
+    const [trigger, resolve] = pagerduty.received.map((r) => r.body as Record<string, unknown>);
+    expect(trigger).toMatchObject({
+      routing_key: 'test-routing-key',
+      dedup_key: 'vigil/local/api',
+      payload: { severity: 'critical', class: 'http_status' },
+    });
+    expect(resolve).toEqual({ routing_key: 'test-routing-key', event_action: 'resolve', dedup_key: 'vigil/local/api' });
+
+    const slackTexts = slack.received.map((r) => (r.body as { text: string }).text);
+    expect(slackTexts).toEqual(['DOWN: Test API: expected status 2xx, got 503', 'RECOVERED: Test API: back up after 7s']);
+    expect(slack.received.every((r) => r.path === '/hook')).toBe(true);
+
+    expect(sim.out).toContain('ALERT CRITICAL DOWN: Test API: expected status 2xx, got 503');
+    expect(sim.out).toContain('  → platform-pd: delivered (1 request)');
+    const metrics = readFileSync(join(sim.dataDir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(metrics.filter((m) => m.metric === 'Availability').map((m) => m.value)).toContain(0);
+  });
+
   it('tries a failed delivery again later, so a channel that was down still gets the alert once', async () => {
-    const target = await startHttp((_req, res) => res.writeHead(503).end());
-    const slack = await startReceiver();
+    await target.close();
+    target = await startHttp((_req, res) => res.writeHead(503).end());
     slack.respondWith({ status: 404 }); // not retryable: the first delivery fails at once
-    const out: string[] = [];
-    const err: string[] = [];
-    const controller = new AbortController();
-    try {
-      const cfg = config({
-        defaults: { interval: '1s', timeout: '500ms', failureThreshold: 2 },
-        channels: { chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } },
-        checks: [{ id: 'api', type: 'http', url: `${target.url}/` }],
-      });
-      const io = {
-        stdout: (t: string) => out.push(t),
-        stderr: (t: string) => err.push(t),
-        env: {},
-        signal: controller.signal,
-        fetch: globalThis.fetch,
-      };
-      const running = monitorCommand(
-        cfg,
-        { dataDir: mkdtempSync(join(tmpdir(), 'vigil-redeliver-')), redeliverAfterMs: 500 },
-        io,
-      );
-      await waitFor('the redelivery', () => slack.received.length >= 2);
-      controller.abort();
-      expect(await running).toBe(0);
-    } finally {
-      await Promise.all([target.close(), slack.close()]);
-    }
+    const cfg = config({
+      defaults: { interval: '1s', timeout: '500ms', failureThreshold: 2 },
+      channels: { chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } },
+      checks: [{ id: 'api', type: 'http', url: `${target.url}/` }],
+    });
+    sim = await simMonitor(cfg, { redeliverAfterMs: 5_000 });
+    await sim.run(3_000);
+    expect(slack.received).toHaveLength(1);
+    await sim.run(5_000);
     expect(slack.received.map((r) => (r.body as { text: string }).text)).toEqual([
       'DOWN: api: expected status 2xx, got 503',
       'DOWN: api: expected status 2xx, got 503',
     ]);
-    const lines = out.join('\n');
-    expect(lines).toContain('  → chat: NOT delivered: chat answered HTTP 404; will try again');
-    const retry = out.indexOf('RETRY DOWN: api: expected status 2xx, got 503');
+    expect(sim.out).toContain('  → chat: NOT delivered: chat answered HTTP 404; will try again');
+    const retry = sim.out.indexOf('RETRY DOWN: api: expected status 2xx, got 503');
     expect(retry).toBeGreaterThan(0);
-    expect(out.indexOf('  → chat: delivered (1 request)')).toBeGreaterThan(retry);
-    expect(err.filter((l) => l.startsWith('error: stopping'))).toEqual([]);
+    expect(sim.out.indexOf('  → chat: delivered (1 request)')).toBeGreaterThan(retry);
+    expect(sim.monitor.pendingDeliveries()).toBe(0);
   });
 });

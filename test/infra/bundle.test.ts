@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -5,32 +6,52 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import { parseConfig } from '../../lambdas/core/config.js';
 import { VigilStack } from '../../lib/vigil-stack.js';
 import { alertEvent } from '../support/events.js';
-import { type Receiver, startHttp, startReceiver } from '../support/servers.js';
+import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
 
 // Inside the project, so the bundle finds the AWS SDK in node_modules as it finds it in the Lambda runtime.
 const OUT = fileURLToPath(new URL('../../cdk.out/', import.meta.url));
 let slack: Receiver;
+let target: Running;
 let outdir: string;
+let app: App;
+let stack: VigilStack;
 beforeAll(async () => {
   slack = await startReceiver();
+  target = await startHttp((_req, res) => res.writeHead(503).end('down'));
   mkdirSync(OUT, { recursive: true });
   outdir = mkdtempSync(join(OUT, 'bundle-test-'));
   // The bundle is CommonJS, as Lambda runs it; the project's own "type": "module" must not apply here.
   writeFileSync(join(outdir, 'package.json'), '{"type":"commonjs"}');
+  // One synth for every test: bundling is the slow part.
+  const document = {
+    channels: { chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } },
+    checks: [{ id: 'api', type: 'http', url: `${target.url}/`, interval: '1m', failureThreshold: 1 }],
+  };
+  app = new App({ outdir });
+  stack = new VigilStack(app, 'BundleTest', { config: parseConfig(document), configDocument: document });
 });
 afterAll(async () => {
-  await slack.close();
+  await Promise.all([slack.close(), target.close()]);
   rmSync(outdir, { recursive: true, force: true });
 });
 
+// The functions log JSON lines to stdout, as in Lambda: keep them to read, out of the test output.
+let logged: string[];
+const log = () => logged.join('');
+beforeEach(() => {
+  logged = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => logged.push(String(chunk)) > 0);
+});
+afterEach(() => vi.restoreAllMocks());
+
 /** The code the stack would upload for the function whose logical id contains `name`. */
-function bundledHandler(app: App, stack: VigilStack, name: string) {
+function bundledHandler(name: string) {
   const assembly = app.synth();
   const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
   const [, resource] = Object.entries(functions).find(([id]) => id.includes(name)) ?? [];
@@ -46,15 +67,9 @@ describe('the bundled notifier Lambda', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it('runs from its asset with the config inlined at synth, and delivers alerts and Vigil’s own alarms to Slack', async () => {
-    const document = {
-      channels: { chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } },
-      checks: [{ id: 'api', type: 'http', url: 'https://api.example.com/' }],
-    };
-    const app = new App({ outdir });
-    const stack = new VigilStack(app, 'BundleTest', { config: parseConfig(document), configDocument: document });
     vi.stubEnv('CHANNEL_NAME', 'chat');
     vi.stubEnv('STACK_NAME', 'BundleTest');
-    const handler = bundledHandler(app, stack, 'Notifier');
+    const handler = bundledHandler('Notifier');
     const alarm = {
       AlarmName: 'BundleTest-Heartbeat',
       AlarmDescription: 'Vigil probes have stopped running',
@@ -87,14 +102,15 @@ describe('the bundled probe Lambda', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it('probes the checks its schedule names, records the results in DynamoDB and hands an outage to the dispatcher', async () => {
-    const target = await startHttp((_req, res) => res.writeHead(503).end('down'));
     const metrics = await startReceiver();
-    const queue = await startReceiver();
+    // SQS answers with the MD5 of the body it took, and the client checks it.
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    const queue = await startReceiver({
+      status: 200,
+      body: (request) => JSON.stringify({ MessageId: 'm-1', MD5OfMessageBody: md5(JSON.parse(request).MessageBody) }),
+    });
     const db = await startEmbeddedDynamoDB();
     try {
-      const document = { checks: [{ id: 'api', type: 'http', url: `${target.url}/`, interval: '1m', failureThreshold: 1 }] };
-      const app = new App({ outdir });
-      const stack = new VigilStack(app, 'ProbeBundleTest', { config: parseConfig(document), configDocument: document });
       // What Lambda's environment and the stack would set, pointed at local stand-ins.
       vi.stubEnv('AWS_REGION', 'eu-west-1');
       vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
@@ -102,10 +118,10 @@ describe('the bundled probe Lambda', () => {
       vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
       vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH', metrics.url);
       vi.stubEnv('TABLE_NAME', db.tableName);
-      vi.stubEnv('STACK_NAME', 'ProbeBundleTest');
+      vi.stubEnv('STACK_NAME', 'BundleTest');
       // The SQS client sends to the queue URL's host, as it does in AWS.
       vi.stubEnv('DISPATCH_QUEUE_URL', `${queue.url}/123456789012/dispatch`);
-      const handler = bundledHandler(app, stack, 'Probe');
+      const handler = bundledHandler('Probe');
       const context = {
         functionName: 'probe',
         awsRequestId: 'req-7',
@@ -117,11 +133,13 @@ describe('the bundled probe Lambda', () => {
       expect(result).toMatchObject({ checkId: 'api', status: 'down', httpStatus: 503 });
       expect((await store.getState('api'))?.outbox.map((e) => e.kind)).toEqual(['down']);
       expect(metrics.received.length).toBeGreaterThan(0);
+      expect(log()).toContain('"message":"check result"');
+      expect(log()).not.toContain('dispatcher not told');
       expect(queue.received.map((r) => r.body)).toEqual([
         expect.objectContaining({ MessageBody: '{"checkIds":["api"]}', DelaySeconds: 0 }),
       ]);
     } finally {
-      await Promise.all([target.close(), metrics.close(), queue.close(), db.close()]);
+      await Promise.all([metrics.close(), queue.close(), db.close()]);
     }
   });
 });

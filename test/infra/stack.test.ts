@@ -40,7 +40,8 @@ const document = {
 };
 
 function synth(doc: object = document) {
-  const app = new App();
+  // No bundling here: the template is what these tests read (test/infra/bundle.test.ts runs the bundles).
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new VigilStack(app, 'VigilTest', { config: parseConfig(doc), configDocument: doc });
   return { app, stack, template: Template.fromStack(stack) };
 }

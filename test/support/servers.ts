@@ -109,6 +109,8 @@ export interface Answer {
   readonly headers?: Record<string, string>;
   /** Hold the answer this long (to make the client time out). */
   readonly delayMs?: number;
+  /** The response body, from the request's. @default "{}" */
+  readonly body?: (requestBody: string) => string;
 }
 
 /** Records every POST body (JSON) and answers as told: stands in for Slack or PagerDuty. */
@@ -124,7 +126,7 @@ export async function startReceiver(fallback: Answer = { status: 200 }): Promise
       const answer = queue.shift() ?? fallback;
       setTimeout(() => {
         if (res.destroyed) return;
-        res.writeHead(answer.status, answer.headers ?? {}).end('{}');
+        res.writeHead(answer.status, answer.headers ?? {}).end(answer.body?.(text) ?? '{}');
       }, answer.delayMs ?? 0);
     });
   });
