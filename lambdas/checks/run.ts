@@ -1,6 +1,7 @@
 /** The one entry point for probing: probe a check with its type's probe, judge it, never throw. */
 import type { Log } from '../core/ports.js';
 import type { CheckResult, CheckStatus, Observation } from '../core/types.js';
+import { bounded } from '../core/untrusted.js';
 import type { CheckTypeDefinition } from './check-type.js';
 import { CHECK_TYPES, type Check } from './registry.js';
 import { noTimings, observation, type ProbeContext } from './shared/probe.js';
@@ -30,18 +31,22 @@ export async function runCheck(check: Check, context: ProbeContext, options: Run
   return result;
 }
 
-/** Pure: a transport error decides on its own; otherwise the check type's judge does. */
+/**
+ * Pure: a transport error decides on its own; otherwise the check type's judge does. Messages quote
+ * what the target sent, so they are bounded here, where a result is made: a huge Location header or
+ * JSON value cannot grow the stored state past DynamoDB's item limit or an alert past a provider's.
+ */
 export function evaluateCheck(check: Check, seen: Observation, now: Date): CheckResult {
   const verdict = seen.error ? { error: seen.error, degraded: false, detail: null } : definitionOf(check).judge(check, seen, now);
   const status: CheckStatus = verdict.error ? 'down' : verdict.degraded ? 'degraded' : 'up';
   return {
     checkId: check.id,
     status,
-    error: verdict.error,
+    error: verdict.error && { kind: verdict.error.kind, message: bounded(verdict.error.message) },
     httpStatus: seen.httpStatus,
     timings: seen.timings,
     startedAt: seen.startedAt,
-    detail: verdict.detail,
+    detail: verdict.detail === null ? null : bounded(verdict.detail),
   };
 }
 

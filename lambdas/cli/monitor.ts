@@ -17,8 +17,9 @@ import { Redelivery } from '../channels/redelivery.js';
 import { runCheck } from '../checks/run.js';
 import type { Config } from '../core/config.js';
 import { headline } from '../core/format.js';
-import type { Clock } from '../core/ports.js';
+import type { Clock, ResultStore } from '../core/ports.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
+import { forTerminal } from '../core/untrusted.js';
 import { LocalRunner } from '../local/runner.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
@@ -38,6 +39,8 @@ export interface MonitorOptions {
 
 export interface Monitor {
   readonly runner: LocalRunner;
+  /** What the monitor records into. */
+  readonly store: ResultStore;
   /** Alerts that could not be delivered yet and wait for another try. */
   pendingDeliveries(): number;
   close(): Promise<void>;
@@ -62,6 +65,7 @@ export async function createMonitor(
     pacer: createPacer(() => clock.monotonicMs(), pause),
   };
 
+  const store = new DynamoResultStore(db.client, { tableName: db.tableName });
   const redelivery = new Redelivery(options.redeliverAfterMs ?? 30_000, 3_600_000);
   const send = async (event: AlertEvent, only?: readonly string[], firstFailedAt?: number) => {
     for (const outcome of await notify(event, config, deliveryDeps, only)) {
@@ -76,11 +80,11 @@ export async function createMonitor(
   };
   const runner = new LocalRunner({
     config,
-    store: new DynamoResultStore(db.client, { tableName: db.tableName }),
+    store,
     metrics: new FileMetricsSink(join(options.dataDir, 'metrics.jsonl')),
     publisher: {
       publish: async (event) => {
-        io.stdout(`ALERT ${event.severity.toUpperCase()} ${headline(event)}`);
+        io.stdout(`ALERT ${event.severity.toUpperCase()} ${forTerminal(headline(event))}`);
         await send(event);
         options.onAlert?.(event);
       },
@@ -105,7 +109,7 @@ export async function createMonitor(
               kind: lost.event.kind,
             });
           for (const retry of due) {
-            io.stdout(`RETRY ${headline(retry.event)}`);
+            io.stdout(`RETRY ${forTerminal(headline(retry.event))}`);
             await send(retry.event, [retry.channel], retry.firstFailedAt);
           }
         },
@@ -113,7 +117,7 @@ export async function createMonitor(
     ],
     ...(options.onDue ? { onDue: options.onDue } : {}),
   });
-  return { runner, pendingDeliveries: () => redelivery.size, close: () => db.close() };
+  return { runner, store, pendingDeliveries: () => redelivery.size, close: () => db.close() };
 }
 
 export async function monitorCommand(config: Config, options: MonitorOptions, io: CliIo): Promise<ExitCode> {
@@ -155,5 +159,5 @@ function resultLine(result: CheckResult): string {
   const time = result.startedAt.slice(11, 19);
   const http = result.httpStatus === null ? '' : ` ${result.httpStatus}`;
   const reason = reasonOf(result);
-  return `${time} ${result.checkId} ${result.status}${http} ${formatMs(result.timings.totalMs)}${reason ? ` (${reason})` : ''}`;
+  return `${time} ${result.checkId} ${result.status}${http} ${formatMs(result.timings.totalMs)}${reason ? ` (${forTerminal(reason)})` : ''}`;
 }

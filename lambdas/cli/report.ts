@@ -4,6 +4,7 @@ import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration } from '../core/format.js';
 import { type CheckReportRow, REPORT_PERIODS, type ReportPeriod, reportRow } from '../core/report.js';
+import { forHtml } from '../core/untrusted.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
 import { renderTable } from './table.js';
@@ -31,9 +32,6 @@ function cells(row: CheckReportRow): string[] {
     humanDuration(row.downtimeMs),
   ];
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 
 export async function reportCommand(config: Config, options: ReportOptions, io: CliIo, now = new Date()): Promise<ExitCode> {
   if (!(options.period in REPORT_PERIODS)) throw new UserError(`--period: expected 24h, 7d or 30d, got "${options.period}"`);
@@ -68,11 +66,11 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
         .map(
           (r) =>
             `<tr>${cells(r)
-              .map((c) => `<td>${escapeHtml(c)}</td>`)
+              .map((c) => `<td>${forHtml(c)}</td>`)
               .join('')}</tr>`,
         )
         .join('\n');
-      const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body><h1>${escapeHtml(title)}</h1>\n<table border="1" cellpadding="4"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></body></html>\n`;
+      const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${forHtml(title)}</title></head>\n<body><h1>${forHtml(title)}</h1>\n<table border="1" cellpadding="4"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></body></html>\n`;
       try {
         writeFileSync(options.htmlFile as string, html);
       } catch (error) {

@@ -1,8 +1,10 @@
-/** Plain-text tables for the terminal. */
+/** Plain-text tables for the terminal. Cells may quote a target, so control characters are made visible. */
 import type { CheckReport } from '../core/summary.js';
 import type { CheckResult } from '../core/types.js';
+import { forTerminal } from '../core/untrusted.js';
 
-export function renderTable(rows: readonly (readonly string[])[]): string {
+export function renderTable(table: readonly (readonly string[])[]): string {
+  const rows = table.map((row) => row.map(forTerminal));
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0))) ?? [];
   return rows
     .map((row) =>

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { explain, groupLines, headline, kindLabel, timingLine } from '../../core/format.js';
 import { channelSchema, secretRef } from '../../core/schema-parts.js';
 import type { AlertEvent } from '../../core/types.js';
+import { bounded, forSlack } from '../../core/untrusted.js';
 import { type Channel, retryRateLimitAndServerErrors } from '../channel.js';
 
 const slackSchema = channelSchema('slack', 'info', {
@@ -16,6 +17,21 @@ const COLOURS = { critical: '#d62728', warning: '#ff9f1c', info: '#439fe0', reco
 function colour(event: AlertEvent): string {
   if (event.kind === 'recovered' || event.kind === 'test') return COLOURS[event.kind];
   return COLOURS[event.severity];
+}
+
+/** Slack's limits: a section's text, and the message's fallback text we keep well within its own. */
+const MAX_SECTION_CHARS = 3000;
+const MAX_TEXT_CHARS = 3000;
+
+/** Target text escaped for mrkdwn and cut so the escaped text fits a Slack limit (the cut never splits an escape). */
+function safe(text: string, max: number): string {
+  let keep = max;
+  let escaped = forSlack(bounded(text, keep));
+  while (escaped.length > max && keep > 1) {
+    keep = Math.max(1, keep - (escaped.length - max));
+    escaped = forSlack(bounded(text, keep));
+  }
+  return escaped;
 }
 
 export function buildSlackMessage(event: AlertEvent): object {
@@ -32,8 +48,9 @@ export function buildSlackMessage(event: AlertEvent): object {
   ];
   const members = groupLines(event);
   const reason = members.length > 1 ? members.map((line) => `• ${line}`).join('\n') : explain(event);
+  const title = `*${kindLabel(event)}* · *${forSlack(event.group && members.length > 1 ? event.group.name : event.checkName)}*`;
   return {
-    text: headline(event),
+    text: safe(headline(event), MAX_TEXT_CHARS),
     attachments: [
       {
         color: colour(event),
@@ -42,7 +59,7 @@ export function buildSlackMessage(event: AlertEvent): object {
             type: 'section',
             text: {
               type: 'mrkdwn',
-              text: `*${kindLabel(event)}* · *${event.group && members.length > 1 ? event.group.name : event.checkName}*${reason ? `\n${reason}` : ''}`,
+              text: reason ? `${title}\n${safe(reason, MAX_SECTION_CHARS - title.length - 1)}` : title,
             },
           },
           { type: 'section', fields },
