@@ -80,6 +80,8 @@ async function post(
 ): Promise<number> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   const random = deps.random ?? Math.random;
+  // The URL may be a secret (a Slack webhook): a bad one is named by its channel, never quoted.
+  if (!isHttpUrl(request.url)) throw new DeliveryError(`${channel}: its URL is not a valid http(s) URL`, 0);
   for (let attempt = 1; ; attempt++) {
     let retryAfterMs: number | null = null;
     let failure: string;
@@ -89,10 +91,16 @@ async function post(
         method: 'POST',
         headers: { 'content-type': 'application/json', ...request.headers },
         body: request.body,
+        // A redirect would re-post the routing key or a signed body to wherever it points, or turn
+        // the POST into a GET that "succeeds": a provider that redirects has not taken the alert.
+        redirect: 'manual',
         signal: AbortSignal.timeout(policy.requestTimeoutMs),
       });
       await response.body?.cancel();
       if (response.ok) return attempt;
+      if (response.status >= 300 && response.status < 400) {
+        throw new DeliveryError(`${channel} answered HTTP ${response.status} (a redirect, not followed)`, attempt);
+      }
       failure = `${channel} answered HTTP ${response.status}`;
       if (!provider.retryable(response.status)) throw new DeliveryError(failure, attempt);
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
@@ -107,6 +115,14 @@ async function post(
     const wait = Math.min(policy.maxDelayMs, Math.max(retryAfterMs ?? 0, backoff));
     deps.log.warn('notification failed; retrying', { channel, attempt, waitMs: Math.round(wait), reason: failure });
     await deps.sleep(wait);
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
   }
 }
 

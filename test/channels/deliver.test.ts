@@ -88,6 +88,33 @@ describe('deliver to a local Slack stand-in', () => {
     expect(deps.log.text()).not.toContain('very-secret-token');
   });
 
+  it('never follows a redirect: a 307 would re-post the body elsewhere, a 302 turn it into a GET that succeeds', async () => {
+    const elsewhere = await startReceiver();
+    try {
+      for (const status of [307, 302]) {
+        receiver.respondWith({ status, headers: { location: `${elsewhere.url}/stolen` } });
+        const outcome = await deliver(alertEvent(), 'ops-slack', slack(), deps);
+        expect(outcome).toMatchObject({
+          delivered: false,
+          attempts: 1,
+          error: `ops-slack answered HTTP ${status} (a redirect, not followed)`,
+        });
+      }
+      expect(elsewhere.received).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('names a malformed channel URL by its channel, never quoting it', async () => {
+    const outcome = await deliver(alertEvent(), 'ops-slack', { ...slack(), webhookUrl: 'hxxp:/very-secret-token' }, deps);
+    expect(outcome).toMatchObject({ delivered: false, error: 'ops-slack: its URL is not a valid http(s) URL' });
+    expect(deps.log.text()).not.toContain('very-secret-token');
+    const spaced = await deliver(alertEvent(), 'ops-slack', { ...slack(), webhookUrl: 'http://exa mple/very-secret-token' }, deps);
+    expect(spaced.error).toBe('ops-slack: its URL is not a valid http(s) URL');
+    expect(deps.log.text()).not.toContain('very-secret-token');
+  });
+
   it('does not retry a 4xx other than 429', async () => {
     receiver.respondWith({ status: 404 });
     const outcome = await deliver(alertEvent(), 'ops-slack', slack(), deps);
