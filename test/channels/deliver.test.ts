@@ -110,7 +110,12 @@ describe('deliver to a local Slack stand-in', () => {
     const outcome = await deliver(alertEvent(), 'ops-slack', { ...slack(), webhookUrl: 'hxxp:/very-secret-token' }, deps);
     expect(outcome).toMatchObject({ delivered: false, error: 'ops-slack: its URL is not a valid http(s) URL' });
     expect(deps.log.text()).not.toContain('very-secret-token');
-    const spaced = await deliver(alertEvent(), 'ops-slack', { ...slack(), webhookUrl: 'http://exa mple/very-secret-token' }, deps);
+    const spaced = await deliver(
+      alertEvent(),
+      'ops-slack',
+      { ...slack(), webhookUrl: 'http://exa mple/very-secret-token' },
+      deps,
+    );
     expect(spaced.error).toBe('ops-slack: its URL is not a valid http(s) URL');
     expect(deps.log.text()).not.toContain('very-secret-token');
   });

@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../lambdas/checks/run.js';
+import { selfSigned } from '../support/certs.js';
 import { httpCheck, plainContext } from '../support/checks.js';
-import { type Running, startHttp, startTcp } from '../support/servers.js';
+import { type Running, startHttp, startHttps, startTcp } from '../support/servers.js';
 
 const zeros = Buffer.alloc(64 * 1024 * 1024);
 const bombs = { gzip: gzipSync(zeros), br: brotliCompressSync(zeros), deflate: deflateSync(zeros) };
@@ -12,7 +13,13 @@ const bombs = { gzip: gzipSync(zeros), br: brotliCompressSync(zeros), deflate: d
 let main: Running;
 let other: Running;
 let slowHeaders: Running;
-const requests: { url: string; method: string; authorization?: string; body: string }[] = [];
+const requests: {
+  url: string;
+  method: string;
+  authorization?: string;
+  body: string;
+  headers: IncomingMessage['headers'];
+}[] = [];
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
   '/ok': (_req, res) => res.writeHead(200).end('{"status":"healthy"}'),
@@ -54,7 +61,13 @@ function record(req: IncomingMessage, res: ServerResponse) {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     const body = Buffer.concat(chunks).toString();
-    requests.push({ url: req.url ?? '', method: req.method ?? '', authorization: req.headers.authorization, body });
+    requests.push({
+      url: req.url ?? '',
+      method: req.method ?? '',
+      authorization: req.headers.authorization,
+      body,
+      headers: req.headers,
+    });
     (routes[req.url ?? ''] ?? ((_q, r) => r.writeHead(404).end()))(req, res, body);
   });
 }
@@ -116,6 +129,44 @@ describe('redirects', () => {
       ['/to-other', 'Bearer sekret'],
       ['/whoami', undefined],
     ]);
+  });
+
+  it('sends no configured header or credential to another origin', async () => {
+    requests.length = 0;
+    const headers = { 'X-Api-Key': 'key-1', cookie: 'session=2', 'proxy-authorization': 'Basic 3' };
+    const result = await probe('/to-other', { headers, auth: { basic: { username: 'u', password: 'pw' } } });
+    expect(result.status).toBe('up');
+    const [first, second] = requests;
+    expect(first?.headers).toMatchObject({ 'x-api-key': 'key-1', cookie: 'session=2', 'proxy-authorization': 'Basic 3' });
+    expect(first?.authorization).toMatch(/^Basic /);
+    expect(second?.url).toBe('/whoami');
+    for (const name of ['x-api-key', 'cookie', 'proxy-authorization', 'authorization'])
+      expect(second?.headers[name]).toBeUndefined();
+    expect(second?.headers['user-agent']).toMatch(/^Vigil/);
+  });
+
+  it('keeps configured headers on a redirect within the same origin', async () => {
+    requests.length = 0;
+    await probe('/redirect', { headers: { 'x-api-key': 'key-1' } });
+    expect(requests.map((r) => r.headers['x-api-key'])).toEqual(['key-1', 'key-1']);
+  });
+
+  it('refuses to leave TLS: an https target redirecting to http is not followed', async () => {
+    const secure = await startHttps(selfSigned({ hosts: ['127.0.0.1'] }), (_req, res) =>
+      res.writeHead(302, { location: `${main.url}/whoami` }).end(),
+    );
+    try {
+      requests.length = 0;
+      const check = httpCheck({ url: `${secure.url}/`, tls: { insecureSkipVerify: true }, auth: { bearer: 'sekret' } });
+      const result = await runCheck(check, plainContext);
+      expect(result.error).toEqual({
+        kind: 'redirect_limit',
+        message: `redirect from https to http (${main.url.replace('http://', '')}) refused: it would leave TLS`,
+      });
+      expect(requests).toEqual([]);
+    } finally {
+      await secure.close();
+    }
   });
 
   it('continues a POST as GET after 303', async () => {

@@ -33,6 +33,8 @@ export const probeHttp: Probe<HttpCheck> = async (check, context) => {
     timeoutMs: check.timeoutMs,
   };
   const visited = [hop.url.href];
+  // Any header the config sets may carry a secret (an API key, a cookie), and so may `auth`.
+  const configured = new Set([...Object.keys(check.headers).map((name) => name.toLowerCase()), 'authorization']);
   let firstHopStarted: number | undefined;
   for (;;) {
     const { started, ...seen } = await exchange(hop);
@@ -43,7 +45,7 @@ export const probeHttp: Probe<HttpCheck> = async (check, context) => {
     if (seen.error || !check.followRedirects || !REDIRECTS.has(seen.httpStatus ?? 0) || !location) {
       return observation(startedAt, { ...seen, timings });
     }
-    const next = nextHop(hop, seen.httpStatus ?? 0, location, visited, check);
+    const next = nextHop(hop, seen.httpStatus ?? 0, location, visited, check, configured);
     if ('kind' in next) return observation(startedAt, { ...seen, timings, error: next });
     hop = next;
     visited.push(hop.url.href);
@@ -79,6 +81,7 @@ function nextHop(
   location: string,
   visited: readonly string[],
   check: HttpCheck,
+  configured: ReadonlySet<string>,
 ): Exchange | ProbeError {
   let url: URL;
   try {
@@ -92,18 +95,18 @@ function nextHop(
   if (visited.length > check.maxRedirects) {
     return probeError('redirect_limit', `more than ${check.maxRedirects} redirects (next: ${url.href})`);
   }
+  if (hop.url.protocol === 'https:' && url.protocol === 'http:') {
+    return probeError('redirect_limit', `redirect from https to http (${url.host}) refused: it would leave TLS`);
+  }
   const crossHost = url.host !== hop.url.host;
   if (crossHost && !check.crossHostRedirects)
     return probeError('redirect_limit', `redirect to another host (${url.host}) is not allowed`);
   // Browsers' rules: 303 always, and 301/302 after a POST, continue as GET without a body.
   const asGet = status === 303 || ((status === 301 || status === 302) && hop.method === 'POST');
-  const { authorization: _credentials, ...otherHeaders } = hop.headers;
-  return {
-    ...hop,
-    url,
-    method: asGet ? 'GET' : hop.method,
-    body: asGet ? undefined : hop.body,
-    // Credentials stay with the host they were meant for.
-    headers: crossHost ? otherHeaders : hop.headers,
-  };
+  // Configured headers and credentials stay with the origin (scheme, host and port) they were meant for.
+  const sameOrigin = url.origin === hop.url.origin;
+  const headers = sameOrigin
+    ? hop.headers
+    : Object.fromEntries(Object.entries(hop.headers).filter(([name]) => !configured.has(name)));
+  return { ...hop, url, method: asGet ? 'GET' : hop.method, body: asGet ? undefined : hop.body, headers };
 }
