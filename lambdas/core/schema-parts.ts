@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
+import { regexProblem } from './safe-regex.js';
 import { ALERT_KINDS, SEVERITIES, type Severity } from './types.js';
 
 export const HOUR_MS = 3_600_000;
@@ -62,17 +63,11 @@ export const checkId = z.string({ error: 'expected an id of 1-64 characters a-z,
   error: (issue) => `expected an id of 1-64 characters a-z, 0-9 and -, got "${String(issue.input)}"`,
 });
 
-export const regex = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: (issue) => `expected a regular expression, got ${JSON.stringify(issue.input)}` },
-);
+/** A regular expression in RE2 syntax (linear-time matching; no lookaround, no backreferences). */
+export const regex = z.string().refine((source) => regexProblem(source) === null, {
+  error: (issue) =>
+    `expected a regular expression in RE2 syntax (no lookaround or backreferences), got ${JSON.stringify(issue.input)}: ${regexProblem(String(issue.input))}`,
+});
 
 export const port = z
   .number()

@@ -183,6 +183,28 @@ describe('redirects', () => {
   });
 });
 
+describe('regular expressions against hostile bodies', () => {
+  it('cannot stall the probe: a pattern that backtracks catastrophically runs in linear time', async () => {
+    const body = `${'a'.repeat(5_000)}!`;
+    const target = await startHttp((_req, res) => res.writeHead(200).end(JSON.stringify({ name: body })));
+    try {
+      const result = await runCheck(
+        httpCheck({
+          url: `${target.url}/`,
+          timeout: '2s',
+          expect: { bodyMatches: '^(\\w+\\s?)*$', json: [{ path: '$.name', matches: '^(a+)+$' }] },
+        }),
+        plainContext,
+      );
+      expect(result.error?.kind).toBe('assertion');
+      expect(result.error?.message).toMatch(/does not match|expected to match/);
+      // With a backtracking engine this call would not return in the lifetime of the machine.
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('bodies', () => {
   it.each(['/gzip', '/br'])('decodes %s bodies', async (path) => {
     const result = await probe(path, { healthJson: true });

@@ -176,7 +176,11 @@ describe('parseConfig: errors name the field and what was expected', () => {
     ],
     [
       { checks: [http({ expect: { bodyMatches: '(' } })] },
-      'checks[0].expect.bodyMatches: expected a regular expression, got "("',
+      'checks[0].expect.bodyMatches: expected a regular expression in RE2 syntax (no lookaround or backreferences), got "(": error parsing regexp: missing closing ): `(`',
+    ],
+    [
+      { checks: [http({ expect: { bodyMatches: '(?=lookahead)' } })] },
+      'checks[0].expect.bodyMatches: expected a regular expression in RE2 syntax (no lookaround or backreferences), got "(?=lookahead)": error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
     ],
     [
       { checks: [http({ auth: { digest: 'x' } })] },

@@ -1,5 +1,6 @@
 /** Assertions as data, judged by pure functions: each returns null when it holds, or why it failed. */
 import { JSONPath } from 'jsonpath-plus';
+import { safeTest } from '../../core/safe-regex.js';
 import { type HeaderAssertion, type JsonAssertion, parseStatusPattern, type StatusPattern } from './schema.js';
 
 const DEFAULT_STATUS: readonly StatusPattern[] = ['2xx'];
@@ -46,7 +47,7 @@ export function operatorFailure(subject: string, operator: Operator, present: bo
     return holds ? null : `${subject} expected to contain ${JSON.stringify(operator.contains)}, got ${shown}`;
   }
   if (operator.matches !== undefined) {
-    return new RegExp(operator.matches).test(String(actual))
+    return safeTest(operator.matches, String(actual))
       ? null
       : `${subject} expected to match /${operator.matches}/, got ${shown}`;
   }
@@ -91,7 +92,7 @@ export function bodyFailure(body: string, expect: BodyExpectations): string | nu
   }
   if (expect.bodyNotContains !== undefined && body.includes(expect.bodyNotContains))
     return `body contains "${expect.bodyNotContains}"`;
-  if (expect.bodyMatches !== undefined && !new RegExp(expect.bodyMatches).test(body))
+  if (expect.bodyMatches !== undefined && !safeTest(expect.bodyMatches, body))
     return `body does not match /${expect.bodyMatches}/`;
   return null;
 }
