@@ -46,7 +46,12 @@ export function parseText(text: string, source: string): unknown {
       source,
     );
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (error) {
+    // The yaml library refuses documents whose aliases expand without bound (a "billion laughs").
+    throw new ConfigError([(error as Error).message], source);
+  }
 }
 
 /** Each check type inlines the files its checks name (CA bundles), so the document can be bundled. */

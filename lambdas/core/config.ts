@@ -125,7 +125,9 @@ export function parseConfig(document: unknown, source = 'config'): Config {
   const checks = raw.checks.map((c) => resolveCheck(c, raw));
   const problems = crossCheckProblems(checks, raw);
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { channels: raw.channels, checks, maintenance: raw.maintenance };
+  // No prototype: a channel named `constructor` is a channel, and an unknown name finds nothing.
+  const channels: Record<string, ChannelConfig> = Object.assign(Object.create(null), raw.channels);
+  return { channels, checks, maintenance: raw.maintenance };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string[] {
@@ -172,7 +174,7 @@ function crossCheckProblems(checks: readonly Check[], raw: RawConfig): string[] 
     if (seen === undefined) firstIndex.set(c.id, i);
     else problems.push(`${at}.id: duplicate id "${c.id}" (also checks[${seen}])`);
     raw.checks[i]?.channels?.forEach((name, j) => {
-      if (!(name in raw.channels)) {
+      if (!Object.hasOwn(raw.channels, name)) {
         const known = channelNames.length > 0 ? channelNames.join(', ') : 'none defined';
         problems.push(`${at}.channels[${j}]: unknown channel "${name}" (channels: ${known})`);
       }

@@ -61,6 +61,29 @@ describe('tcp banner', () => {
     }
   });
 
+  it('finds a banner dribbled a byte at a time, split across reads, without waiting for the deadline', async () => {
+    const text = `${'noise '.repeat(300)}SSH-2.0-OpenSSH_9.6\r\n`;
+    const server = await startTcp((socket) => {
+      socket.setNoDelay(true);
+      let i = 0;
+      const next = () => {
+        if (socket.destroyed || i >= text.length) return;
+        socket.write(text[i++] ?? '');
+        setImmediate(next);
+      };
+      next();
+    });
+    try {
+      const result = await runCheck(
+        tcpCheck({ host: '127.0.0.1', port: server.port, expectBanner: 'SSH-2.0', timeout: '5s' }),
+        plainContext,
+      );
+      expect(result).toMatchObject({ status: 'up', error: null });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('fails with what arrived when the banner is wrong, and with nothing when silent until the deadline', async () => {
     const wrong = await startTcp((socket) => socket.end('220 smtp ready\r\n'));
     const silent = await startTcp(() => {});

@@ -313,6 +313,25 @@ describe('parseConfig: errors name the field and what was expected', () => {
   });
 });
 
+describe('channel names', () => {
+  it('treats names like constructor as ordinary channels and never finds what is not configured', () => {
+    const cfg = parseConfig({
+      channels: { constructor: { type: 'webhook', url: 'https://hooks.example/c' } },
+      checks: [{ id: 'a', type: 'tcp', host: 'h', port: 1, channels: ['constructor'] }],
+    });
+    expect(cfg.channels.constructor).toMatchObject({ type: 'webhook' });
+    expect(cfg.checks[0]?.channels).toEqual(['constructor']);
+    expect(() =>
+      parseConfig({
+        channels: { ops: { type: 'webhook', url: 'https://hooks.example/o' } },
+        checks: [{ id: 'a', type: 'tcp', host: 'h', port: 1, channels: ['hasOwnProperty', 'toString'] }],
+      }),
+    ).toThrow(
+      /checks\[0\]\.channels\[0\]: unknown channel "hasOwnProperty".*\n.*checks\[0\]\.channels\[1\]: unknown channel "toString"/,
+    );
+  });
+});
+
 describe('loadConfigFile', () => {
   it.each([
     ['/nonexistent/vigil.yaml', 'file not found'],
@@ -357,6 +376,17 @@ describe('parseText', () => {
     expect(() => parseText('checks:\n  - id: a\n   type: http\n', 'vigil.yaml')).toThrow(
       /^invalid vigil\.yaml:\n {2}- line 3, column 1: Sequence item without - indicator$/,
     );
+  });
+
+  it('refuses a YAML alias bomb as a config error, without expanding it', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
+    expect(() => parseText(bomb, 'vigil.yaml')).toThrow(ConfigError);
+    expect(() => parseText(bomb, 'vigil.yaml')).toThrow('Excessive alias count indicates a resource exhaustion attack');
   });
 
   it('rejects duplicate keys, which YAML would otherwise silently merge', () => {

@@ -47,9 +47,7 @@ export function operatorFailure(subject: string, operator: Operator, present: bo
     return holds ? null : `${subject} expected to contain ${JSON.stringify(operator.contains)}, got ${shown}`;
   }
   if (operator.matches !== undefined) {
-    return safeTest(operator.matches, String(actual))
-      ? null
-      : `${subject} expected to match /${operator.matches}/, got ${shown}`;
+    return safeTest(operator.matches, String(actual)) ? null : `${subject} expected to match /${operator.matches}/, got ${shown}`;
   }
   return null;
 }

@@ -14,6 +14,10 @@ export const probeTcp: Probe<TcpCheck> = (check, context) => {
   const clock = new PhaseClock(check.host);
   const received: Buffer[] = [];
   let receivedBytes = 0;
+  const wanted = check.expectBanner === undefined ? null : Buffer.from(check.expectBanner, 'utf8');
+  // The bytes a match could still start in: each chunk is searched once, with just enough before it,
+  // so a banner dribbled a byte at a time costs linear time, not quadratic.
+  let carry = Buffer.alloc(0);
 
   return new Promise((resolve) => {
     let settled = false;
@@ -40,8 +44,9 @@ export const probeTcp: Probe<TcpCheck> = (check, context) => {
       clock.mark('firstByte');
       received.push(chunk);
       receivedBytes += chunk.length;
-      const text = Buffer.concat(received).toString('utf8');
-      if ((check.expectBanner && text.includes(check.expectBanner)) || receivedBytes >= MAX_BANNER_BYTES) finish(null);
+      const window = Buffer.concat([carry, chunk]);
+      if ((wanted && window.includes(wanted)) || receivedBytes >= MAX_BANNER_BYTES) return finish(null);
+      carry = wanted ? window.subarray(Math.max(0, window.length - (wanted.length - 1))) : carry;
     });
     socket.once('end', () => finish(null));
     socket.once('error', (error) => finish(clock.phase === 'body' ? null : classifyError(error, clock.phase, check.host)));
