@@ -15,8 +15,10 @@ export interface NotifierProps {
   readonly topic: ITopic;
   /** Vigil's own alarms: every channel takes them, whatever its routing. */
   readonly healthTopic: ITopic;
-  /** For the dedup keys of Vigil's own alarms. */
+  /** For dedup keys, which the notifier rebuilds rather than trusting the message. */
   readonly stackName: string;
+  /** Linked from alerts. */
+  readonly dashboardUrl: string;
   /** Per channel function: caps concurrent deliveries, which keeps Slack near its 1 message/s. @default 1 */
   readonly reservedConcurrency?: number;
 }
@@ -61,7 +63,12 @@ export class Notifier extends Construct {
         // Four attempts with backoff, each bounded at 10 s, for each payload of an event.
         timeout: Duration.minutes(2),
         reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
-        environment: { POWERTOOLS_SERVICE_NAME: 'vigil-notify', CHANNEL_NAME: plan.name, STACK_NAME: props.stackName },
+        environment: {
+          POWERTOOLS_SERVICE_NAME: 'vigil-notify',
+          CHANNEL_NAME: plan.name,
+          STACK_NAME: props.stackName,
+          DASHBOARD_URL: props.dashboardUrl,
+        },
       });
       notifier.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetterQueue) });
       props.topic.addSubscription(new LambdaSubscription(notifier.fn, { filterPolicy }));

@@ -65,6 +65,7 @@ export class Vigil extends Construct {
       topic: this.alerts.topic,
       healthTopic: this.health.topic,
       stackName: name,
+      dashboardUrl: this.dashboard.url,
     });
     this.health.watch(
       this.probes.failedRuns,

@@ -21,7 +21,7 @@ export interface Channel<C> {
   readonly minIntervalMs: number;
   /** The payloads for an event, in order; empty when this provider has nothing to say about it. */
   buildPayloads(event: AlertEvent, config: C): object[];
-  toRequest(payload: object, config: C, resolveSecret: SecretResolver): Promise<ChannelRequest>;
+  toRequest(payload: object, config: C, resolveSecret: SecretResolver, now: Date): Promise<ChannelRequest>;
   /** Whether an HTTP answer other than 2xx is worth another attempt (the provider's documented rule). */
   retryable(status: number): boolean;
   /** Secret references the notifier resolves, by field: the stack grants exactly these. */

@@ -33,6 +33,8 @@ export interface DeliveryDeps {
   readonly log: Log;
   readonly retry?: RetryPolicy;
   readonly random?: () => number;
+  /** What signatures are timestamped with. @default the system clock */
+  readonly now?: () => Date;
   /** Spaces requests per channel by the provider's rate limit. @default none */
   readonly pacer?: Pacer;
 }
@@ -55,7 +57,7 @@ export async function deliver(
   let attempts = 0;
   try {
     for (const payload of provider.buildPayloads(event, config)) {
-      const request = await provider.toRequest(payload, config, deps.resolveSecret);
+      const request = await provider.toRequest(payload, config, deps.resolveSecret, deps.now?.() ?? new Date());
       attempts += await post(request, channel, deps, provider);
     }
     return { channel, delivered: true, attempts, error: null };

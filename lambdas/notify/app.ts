@@ -12,14 +12,17 @@ import { alarmEvent, isAlarmNotification } from '../core/alarm-event.js';
 import { parseAlertEvent } from '../core/alert-event.js';
 import type { Config } from '../core/config.js';
 import { DeliveryError } from '../core/errors.js';
+import { trustedEvent } from '../core/trusted-event.js';
 import type { AlertEvent } from '../core/types.js';
 
 export interface NotifierDeps extends Omit<DeliveryDeps, 'resolveSecret'> {
   readonly config: Config;
   /** The channel this function delivers to. */
   readonly channel: string;
-  /** For the dedup keys of Vigil's own alarms. */
+  /** For dedup keys: rebuilt here, never taken from the message. */
   readonly stackName: string;
+  /** The dashboard alerts link to. @default none */
+  readonly dashboardUrl?: string | null;
   readonly secretResolver: () => SecretResolver;
   readonly now: () => Date;
 }
@@ -27,7 +30,13 @@ export interface NotifierDeps extends Omit<DeliveryDeps, 'resolveSecret'> {
 /** An alert event from the alert topic, or one of Vigil's own alarms from the health topic (null: nothing to tell). */
 function readMessage(body: string, deps: NotifierDeps): AlertEvent | null {
   const message: unknown = JSON.parse(body);
-  return isAlarmNotification(message) ? alarmEvent(message, deps.stackName, deps.now()) : parseAlertEvent(message);
+  if (isAlarmNotification(message)) return alarmEvent(message, deps.stackName, deps.now());
+  const event = trustedEvent(parseAlertEvent(message), deps.config, {
+    stackName: deps.stackName,
+    dashboardUrl: deps.dashboardUrl ?? null,
+  });
+  if (!event) throw new DeliveryError('alert event names no configured check; refused');
+  return event;
 }
 
 /**

@@ -45,6 +45,7 @@ describe('webhook channel', () => {
       resolveSecret: createSecretResolver(async () => 'signing-secret'),
       sleep: async () => {},
       log: recordingLog(),
+      now: () => new Date('2026-11-23T10:00:00.000Z'),
     };
     const event = alertEvent();
     const outcome = await deliver(
@@ -60,6 +61,12 @@ describe('webhook channel', () => {
       .update(request?.raw ?? '')
       .digest('hex')}`;
     expect(request?.headers['x-vigil-signature']).toBe(expected);
+    // The timestamped signature: a replay with an old timestamp is the receiver's to refuse.
+    expect(request?.headers['x-vigil-timestamp']).toBe('1795428000');
+    const v2 = `sha256=${createHmac('sha256', 'signing-secret')
+      .update(`1795428000.${request?.raw ?? ''}`)
+      .digest('hex')}`;
+    expect(request?.headers['x-vigil-signature-v2']).toBe(v2);
   });
 
   it('leaves e-mail to SNS: nothing is sent by the notifier, and that counts as handled', async () => {

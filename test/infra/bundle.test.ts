@@ -89,7 +89,8 @@ describe('the bundled notifier Lambda', () => {
     } as Context;
     expect(await handler(event, context)).toEqual({ delivered: 2 });
     expect(slack.received.map((r) => r.body)).toMatchObject([
-      { text: 'DOWN: Public API health: expected status 200, got 503' },
+      // Names come from the bundled config, not the message.
+      { text: 'DOWN: api: expected status 200, got 503' },
       {
         text: 'DOWN: Vigil itself: Vigil probes have stopped running (Threshold Crossed: no datapoints were received for 1 period)',
       },

@@ -43,6 +43,28 @@ function app(channel: string) {
 }
 
 describe('notifier Lambda app (one per channel)', () => {
+  it('rebuilds dedup keys, names and links from its own config: a forged message cannot resolve another key', async () => {
+    const forged = alertEvent({
+      kind: 'recovered',
+      from: 'down',
+      dedupKey: 'vigil/prod/someone-elses-incident',
+      checkName: 'Not what the config says',
+      runbookUrl: 'javascript:alert(1)',
+      dashboardUrl: 'https://phish.example/',
+    });
+    await app('platform-pd')(snsEvent(JSON.stringify(forged)));
+    expect(pagerduty.received.map((r) => r.body)).toEqual([
+      { routing_key: 'routing-key', event_action: 'resolve', dedup_key: 'vigil/prod/api' },
+    ]);
+    await app('ops-slack')(snsEvent(JSON.stringify(alertEvent({ runbookUrl: 'javascript:alert(1)', checkName: 'Forged' }))));
+    const posted = JSON.stringify(slack.received[0]?.body);
+    expect(posted).not.toContain('javascript:');
+    expect(posted).not.toContain('Forged');
+    await expect(app('ops-slack')(snsEvent(JSON.stringify(alertEvent({ checkId: 'not-configured' }))))).rejects.toThrow(
+      'alert event names no configured check; refused',
+    );
+  });
+
   it('delivers each SNS record to its own channel only', async () => {
     const outcomes = await app('platform-pd')(
       snsEvent(JSON.stringify(alertEvent()), JSON.stringify(alertEvent({ kind: 'recovered', from: 'down' }))),

@@ -1,4 +1,8 @@
-/** Generic webhook: the ★ alert event as JSON, optionally signed with an HMAC of the exact body. */
+/**
+ * Generic webhook: the ★ alert event as JSON, optionally signed. `X-Vigil-Signature` (an HMAC of the
+ * body) stays for existing receivers; `X-Vigil-Signature-V2` covers `<X-Vigil-Timestamp>.<body>`, so a
+ * receiver that refuses old timestamps (say, over 5 minutes) cannot be sent a captured request again.
+ */
 import { createHmac } from 'node:crypto';
 import type { z } from 'zod';
 import { channelSchema, secretRef } from '../../core/schema-parts.js';
@@ -6,27 +10,32 @@ import type { Channel } from '../channel.js';
 
 const webhookSchema = channelSchema('webhook', 'info', {
   url: secretRef,
-  /** Signs each body: header `X-Vigil-Signature: sha256=<hex HMAC of the body>`. */
+  /** Signs each request: `X-Vigil-Signature`, `X-Vigil-Timestamp` and `X-Vigil-Signature-V2` (see above). */
   hmacSecret: secretRef.optional(),
 });
 export type WebhookChannel = z.output<typeof webhookSchema>;
 
-const SIGNATURE_HEADER = 'x-vigil-signature';
+/** `sha256=<hex>` of an HMAC-SHA256 over `signed`, as receivers recompute it. */
+export function signature(signed: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(signed).digest('hex')}`;
+}
 
-/** `sha256=<hex>` over the body bytes, as receivers recompute it. */
-export function signature(body: string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+async function signatureHeaders(body: string, secret: string, now: Date): Promise<Record<string, string>> {
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  return {
+    'x-vigil-signature': signature(body, secret),
+    'x-vigil-timestamp': timestamp,
+    'x-vigil-signature-v2': signature(`${timestamp}.${body}`, secret),
+  };
 }
 
 export const webhook = {
   schema: webhookSchema,
   minIntervalMs: 0,
   buildPayloads: (event) => [event],
-  toRequest: async (payload, config, resolveSecret) => {
+  toRequest: async (payload, config, resolveSecret, now) => {
     const body = JSON.stringify(payload);
-    const headers: Record<string, string> = config.hmacSecret
-      ? { [SIGNATURE_HEADER]: signature(body, await resolveSecret(config.hmacSecret)) }
-      : {};
+    const headers = config.hmacSecret ? await signatureHeaders(body, await resolveSecret(config.hmacSecret), now) : {};
     return { url: await resolveSecret(config.url), body, headers };
   },
   // A receiver may also say it timed out (408) or is not ready (425).

@@ -1,0 +1,37 @@
+/**
+ * An alert event read from the topic is only as trustworthy as whoever could publish it. What routes
+ * or links (dedup keys, names, runbook and dashboard links) is rebuilt from the notifier's own config,
+ * so a forged message cannot resolve another key or carry a `javascript:` link. Pure.
+ */
+import { dedupKey } from './alert-state.js';
+import type { Config } from './config.js';
+import { TEST_CHECK_ID } from './test-event.js';
+import type { AlertEvent } from './types.js';
+
+export interface TrustedContext {
+  readonly stackName: string;
+  readonly dashboardUrl: string | null;
+}
+
+/** The event with its config-derived fields rebuilt, or null when it names no configured check. */
+export function trustedEvent(event: AlertEvent, config: Config, context: TrustedContext): AlertEvent | null {
+  const key = (checkId: string) => dedupKey(context.stackName, checkId);
+  if (event.checkId === TEST_CHECK_ID) {
+    return { ...event, dedupKey: key(TEST_CHECK_ID), dashboardUrl: null, runbookUrl: null, group: null };
+  }
+  const byId = new Map(config.checks.map((c) => [c.id, c]));
+  const check = byId.get(event.checkId);
+  if (!check) return null;
+  const members = event.group?.members.flatMap((m) => {
+    const member = byId.get(m.checkId);
+    return member ? [{ ...m, checkName: member.name, dedupKey: key(member.id) }] : [];
+  });
+  return {
+    ...event,
+    checkName: check.name,
+    dedupKey: key(check.id),
+    dashboardUrl: context.dashboardUrl,
+    runbookUrl: check.runbookUrl,
+    group: event.group && members ? { name: event.group.name, members } : null,
+  };
+}
