@@ -16,6 +16,7 @@ try {
     config: loaded.config,
     configDocument: loaded.document,
     configSource: configPath,
+    allowPlainSecrets: String(app.node.tryGetContext('vigil:allowPlainSecrets') ?? 'false') === 'true',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   acknowledgeNagFindings(stack.vigil);

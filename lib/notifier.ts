@@ -10,7 +10,8 @@ import type { ChannelPlan } from './stack-config.js';
 import { VigilFunction } from './vigil-function.js';
 
 export interface NotifierProps {
-  readonly configDocument: unknown;
+  /** The config document for one channel's function: that channel's part only. */
+  readonly documentFor: (channel: string) => unknown;
   readonly channels: readonly ChannelPlan[];
   readonly topic: ITopic;
   /** Vigil's own alarms: every channel takes them, whatever its routing. */
@@ -58,7 +59,7 @@ export class Notifier extends Construct {
       const notifier = new VigilFunction(this, `Channel-${plan.name}`, {
         entry: 'lambdas/notify/handler.ts',
         description: `Vigil: deliver alert events to ${plan.name} (${plan.channel.type})`,
-        configDocument: props.configDocument,
+        configDocument: props.documentFor(plan.name),
         secretNames: plan.secrets,
         // Four attempts with backoff, each bounded at 10 s, for each payload of an event.
         timeout: Duration.minutes(2),

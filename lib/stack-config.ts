@@ -54,7 +54,12 @@ export interface ChannelPlan {
 /** SNS allows at most this many value combinations (the product of the lists) in one filter policy. */
 const MAX_FILTER_COMBINATIONS = 150;
 
-export function planStack(config: Config, source = 'config'): StackPlan {
+export interface StackOptions {
+  /** Accept inline secret values (bundled into the code of the function that uses them). @default false */
+  readonly allowPlainSecrets?: boolean;
+}
+
+export function planStack(config: Config, source = 'config', options: StackOptions = {}): StackPlan {
   const problems = config.checks.flatMap((check, i) => intervalProblems(check, `checks[${i}].interval`));
   const probeRefs = config.checks.flatMap((check, i) => checkSecretRefs(check, `checks[${i}]`));
   const notifierRefs = Object.entries(config.channels).flatMap(([name, channel]) =>
@@ -63,6 +68,11 @@ export function planStack(config: Config, source = 'config'): StackPlan {
   for (const [path, ref] of [...probeRefs, ...notifierRefs]) {
     if (typeof ref === 'object' && 'env' in ref) {
       problems.push(`${path}: { env: ${ref.env} } is for local runs; in the AWS stack use { secret: NAME } (Secrets Manager)`);
+    }
+    if (typeof ref === 'string' && !options.allowPlainSecrets) {
+      problems.push(
+        `${path}: an inline value would be bundled into Lambda code; use { secret: NAME } (Secrets Manager), or allow it with -c vigil:allowPlainSecrets=true`,
+      );
     }
   }
   const groups = groupByInterval(config.checks);

@@ -4,6 +4,7 @@ import type { Config } from '../lambdas/core/config.js';
 import { AlertTopic } from './alert-topic.js';
 import { VigilDashboard } from './dashboard.js';
 import { Dispatcher } from './dispatcher.js';
+import { dispatcherDocument, notifierDocument, probeDocument } from './function-documents.js';
 import { HealthTopic } from './health-topic.js';
 import { Notifier } from './notifier.js';
 import { ProbeSchedule } from './probe-schedule.js';
@@ -19,7 +20,12 @@ export interface VigilProps {
   readonly configSource?: string;
   /** Names the dedup keys (`vigil/<name>/<check>`) and the dashboard (`<name>-vigil`). @default the stack's name */
   readonly name?: string;
-  /** Emit the dashboard URL, table, topics and dispatch queue as stack outputs. @default true */
+  /**
+   * Accept secret values written inline in the config (they are bundled into the code of the one
+   * function that uses them). @default false: use `{ secret: NAME }` (Secrets Manager)
+   */
+  readonly allowPlainSecrets?: boolean;
+  /** Emit the dashboard URL, table and topics as stack outputs. @default true */
   readonly outputs?: boolean;
 }
 
@@ -40,18 +46,18 @@ export class Vigil extends Construct {
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
     const name = props.name ?? Stack.of(this).stackName;
-    const plan = planStack(props.config, props.configSource);
+    const plan = planStack(props.config, props.configSource, { allowPlainSecrets: props.allowPlainSecrets ?? false });
     this.results = new ResultsTable(this, 'Results');
     this.alerts = new AlertTopic(this, 'Alerts');
     this.health = new HealthTopic(this, 'Health');
     this.dashboard = new VigilDashboard(this, 'Dashboard', { dashboardName: `${name}-vigil`, checks: props.config.checks });
     this.dispatcher = new Dispatcher(this, 'Dispatcher', {
-      configDocument: props.configDocument,
+      configDocument: dispatcherDocument(props.configDocument),
       table: this.results.table,
       topic: this.alerts.topic,
     });
     this.probes = new ProbeSchedule(this, 'Probes', {
-      configDocument: props.configDocument,
+      configDocument: probeDocument(props.configDocument),
       groups: plan.groups,
       secretNames: plan.probeSecrets,
       table: this.results.table,
@@ -60,7 +66,7 @@ export class Vigil extends Construct {
       dashboardUrl: this.dashboard.url,
     });
     this.notifier = new Notifier(this, 'Notifier', {
-      configDocument: props.configDocument,
+      documentFor: (channel) => notifierDocument(props.configDocument, channel),
       channels: plan.channels,
       topic: this.alerts.topic,
       healthTopic: this.health.topic,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,10 +31,23 @@ beforeAll(async () => {
   // One synth for every test: bundling is the slow part.
   const document = {
     channels: { chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } },
-    checks: [{ id: 'api', type: 'http', url: `${target.url}/`, interval: '1m', failureThreshold: 1 }],
+    checks: [
+      {
+        id: 'api',
+        type: 'http',
+        url: `${target.url}/`,
+        interval: '1m',
+        failureThreshold: 1,
+        headers: { 'x-api-key': 'probe-only-api-key' },
+      },
+    ],
   };
   app = new App({ outdir });
-  stack = new VigilStack(app, 'BundleTest', { config: parseConfig(document), configDocument: document });
+  stack = new VigilStack(app, 'BundleTest', {
+    config: parseConfig(document),
+    configDocument: document,
+    allowPlainSecrets: true,
+  });
 });
 afterAll(async () => {
   await Promise.all([slack.close(), target.close()]);
@@ -50,18 +63,35 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** The code the stack would upload for the function whose logical id contains `name`. */
-function bundledHandler(name: string) {
+/** Where the code the stack would upload for the function whose logical id contains `name` is. */
+function bundlePath(name: string): string {
   const assembly = app.synth();
   const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
   const [, resource] = Object.entries(functions).find(([id]) => id.includes(name)) ?? [];
   const key: string = resource?.Properties.Code.S3Key;
+  return join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
+}
+
+function bundledHandler(name: string) {
   const require = createRequire(import.meta.url);
-  return require(join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.js')).handler as (
+  return require(bundlePath(name)).handler as (
     event: unknown,
     context: Context,
   ) => Promise<unknown>;
 }
+
+describe('what each bundle carries', () => {
+  it('puts an inline secret only in the code of the function that uses it', () => {
+    const code = (name: string) => readFileSync(bundlePath(name), 'utf8');
+    const hook = `${slack.url}/hook`;
+    expect(code('Probe')).toContain('probe-only-api-key');
+    expect(code('Probe')).not.toContain(hook);
+    expect(code('Dispatch')).not.toContain('probe-only-api-key');
+    expect(code('Dispatch')).not.toContain(hook);
+    expect(code('Notifier')).toContain(hook);
+    expect(code('Notifier')).not.toContain('probe-only-api-key');
+  });
+});
 
 describe('the bundled notifier Lambda', () => {
   afterEach(() => vi.unstubAllEnvs());

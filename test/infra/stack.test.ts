@@ -325,6 +325,17 @@ describe('VigilStack rejects what it cannot deploy, with config paths', () => {
       },
       'channels.s.webhookUrl: { env: SLACK_URL } is for local runs; in the AWS stack use { secret: NAME } (Secrets Manager)',
     ],
+    [
+      { checks: [{ id: 'a', type: 'http', url: 'https://h/', headers: { 'x-api-key': 'inline-key' } }] },
+      'checks[0].headers.x-api-key: an inline value would be bundled into Lambda code; use { secret: NAME } (Secrets Manager), or allow it with -c vigil:allowPlainSecrets=true',
+    ],
+    [
+      {
+        channels: { pd: { type: 'pagerduty', routingKey: 'inline-routing-key' } },
+        checks: [{ id: 'a', type: 'tcp', host: 'h', port: 1 }],
+      },
+      'channels.pd.routingKey: an inline value would be bundled into Lambda code',
+    ],
   ])('%j', (doc, problem) => {
     expect(() => synth(doc)).toThrow(problem);
   });

@@ -1,0 +1,49 @@
+/**
+ * The config each function bundles: only what that function uses. The probe carries the checks and
+ * their request secrets but no channel; the dispatcher neither; each notifier its own channel and the
+ * checks' routing, without their request headers, credentials or bodies. A plain-string secret then
+ * sits in one function's code at most, and only with `allowPlainSecrets`. Works on the raw document
+ * (what is bundled) and checks that each result still validates.
+ */
+import { parseConfig } from '../lambdas/core/config.js';
+
+type Doc = Record<string, unknown> & { checks: Record<string, unknown>[]; channels?: Record<string, unknown> };
+
+const asDoc = (document: unknown) => document as Doc;
+
+/** Request fields that may hold secrets, which only the probe sends. */
+const withoutRequestSecrets = ({ headers: _h, auth: _a, body: _b, ...check }: Record<string, unknown>) => check;
+
+export function probeDocument(document: unknown): unknown {
+  const doc = asDoc(document);
+  return checked({ ...doc, channels: {}, checks: doc.checks.map(({ channels: _c, ...check }) => check) });
+}
+
+export function dispatcherDocument(document: unknown): unknown {
+  const doc = asDoc(document);
+  return checked({
+    ...doc,
+    channels: {},
+    checks: doc.checks.map(({ channels: _c, ...check }) => withoutRequestSecrets(check)),
+  });
+}
+
+/** For channel `name`: that channel, and each check routed to it (or not) as before. */
+export function notifierDocument(document: unknown, name: string): unknown {
+  const doc = asDoc(document);
+  return checked({
+    ...doc,
+    channels: { [name]: doc.channels?.[name] },
+    checks: doc.checks.map((check) => {
+      const lean = withoutRequestSecrets(check);
+      const channels = check.channels as string[] | undefined;
+      return channels === undefined ? lean : { ...lean, channels: channels.includes(name) ? [name] : [] };
+    }),
+  });
+}
+
+/** A function must be able to read what it is given: a mistake here fails synth, not a cold start. */
+function checked(document: Doc): Doc {
+  parseConfig(document, 'function config');
+  return document;
+}
