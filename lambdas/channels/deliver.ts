@@ -33,6 +33,8 @@ export interface DeliveryDeps {
   readonly log: Log;
   readonly retry?: RetryPolicy;
   readonly random?: () => number;
+  /** Aborted when the process stops: a delivery in flight gives up at once (it stays queued). @default never */
+  readonly signal?: AbortSignal;
   /** What signatures are timestamped with. @default the system clock */
   readonly now?: () => Date;
   /** Spaces requests per channel by the provider's rate limit. @default none */
@@ -45,6 +47,8 @@ export interface DeliveryOutcome {
   /** HTTP requests made, retries included. */
   readonly attempts: number;
   readonly error: string | null;
+  /** When it failed: how long the provider asked to be left alone (Retry-After), if it did. */
+  readonly retryAfterMs?: number | null;
 }
 
 export async function deliver(
@@ -69,6 +73,7 @@ export async function deliver(
       delivered: false,
       attempts: attempts + (error instanceof DeliveryError ? error.attempts : 0),
       error: message,
+      ...(error instanceof DeliveryError && error.retryAfterMs !== null ? { retryAfterMs: error.retryAfterMs } : {}),
     };
   }
 }
@@ -88,6 +93,8 @@ async function post(
     let retryAfterMs: number | null = null;
     let failure: string;
     await deps.pacer?.wait(channel, provider.minIntervalMs);
+    if (deps.signal?.aborted) throw new DeliveryError(`${channel}: stopped before delivery`, attempt - 1);
+    const deadline = requestDeadline(policy.requestTimeoutMs, deps.signal);
     try {
       const response = await deps.fetch(request.url, {
         method: 'POST',
@@ -96,7 +103,7 @@ async function post(
         // A redirect would re-post the routing key or a signed body to wherever it points, or turn
         // the POST into a GET that "succeeds": a provider that redirects has not taken the alert.
         redirect: 'manual',
-        signal: AbortSignal.timeout(policy.requestTimeoutMs),
+        signal: deadline.signal,
       });
       await response.body?.cancel();
       if (response.ok) return attempt;
@@ -109,15 +116,35 @@ async function post(
     } catch (error) {
       if (error instanceof DeliveryError) throw error;
       failure = `${channel} unreachable: ${networkFailure(error as Error)}`;
+    } finally {
+      deadline.clear();
     }
     if (attempt >= policy.attempts) {
-      throw new DeliveryError(`${failure} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`, attempt);
+      throw new DeliveryError(`${failure} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`, attempt, retryAfterMs);
     }
     const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + random());
     const wait = Math.min(policy.maxDelayMs, Math.max(retryAfterMs ?? 0, backoff));
     deps.log.warn('notification failed; retrying', { channel, attempt, waitMs: Math.round(wait), reason: failure });
     await deps.sleep(wait);
   }
+}
+
+/**
+ * Aborts a request at its timeout or when the process stops. Built by hand: a signal from
+ * `AbortSignal.any([AbortSignal.timeout(…), …])` can be collected on Node 20 and then never fires.
+ */
+function requestDeadline(timeoutMs: number, stop: AbortSignal | undefined) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
+  const onStop = () => controller.abort(new DOMException('stopping', 'AbortError'));
+  stop?.addEventListener('abort', onStop, { once: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
+    },
+  };
 }
 
 function isHttpUrl(text: string): boolean {

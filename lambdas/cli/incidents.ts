@@ -48,6 +48,10 @@ export async function incidentsCommand(
 
 /** "down", "down (held)", "child down (held)" (a dependent's), "down (group edge)". */
 function describeNotification(n: NotificationEntry): string {
-  const notes = [...(n.heldBy ? ['held'] : []), ...(n.group ? [`group ${n.group}`] : [])];
+  const notes = [
+    ...(n.heldBy ? ['held'] : []),
+    ...(n.group ? [`group ${n.group}`] : []),
+    ...(n.undeliveredTo ? [`not delivered to ${n.undeliveredTo}`] : []),
+  ];
   return `${n.checkId ? `${n.checkId} ` : ''}${n.kind}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }

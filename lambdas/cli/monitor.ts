@@ -11,16 +11,16 @@ import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
 import { FileMetricsSink } from '../adapters/local/file-metrics.js';
 import { localSecretResolver } from '../adapters/secrets.js';
 import { systemClock } from '../adapters/system-clock.js';
-import { notify } from '../channels/notify.js';
+import { channelsFor, notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
-import { Redelivery } from '../channels/redelivery.js';
 import { runCheck } from '../checks/run.js';
 import type { Config } from '../core/config.js';
 import { headline } from '../core/format.js';
 import type { Clock, ResultStore } from '../core/ports.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
-import { LocalRunner } from '../local/runner.js';
+import { DeliveryQueue } from '../local/delivery-queue.js';
+import { type Chore, LocalRunner } from '../local/runner.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { formatMs, reasonOf } from './table.js';
@@ -29,10 +29,12 @@ export interface MonitorOptions {
   readonly dataDir: string;
   /** Wait before a delivery that failed all its retries is tried again. @default 30s */
   readonly redeliverAfterMs?: number;
-  /** Called after each alert event has gone to its channels (the demo and tests watch this). */
+  /** Called when an alert event is published, before its deliveries (the demo watches this). */
   readonly onAlert?: (event: AlertEvent) => void;
   /** @default the system clock */
   readonly clock?: Clock;
+  /** How long stopping waits for channels still delivering; the rest stays queued. @default 5s */
+  readonly deliveryGraceMs?: number;
   /** Waits between delivery retries. @default real time */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -43,6 +45,8 @@ export interface Monitor {
   readonly store: ResultStore;
   /** Alerts that could not be delivered yet and wait for another try. */
   pendingDeliveries(): number;
+  /** Cuts deliveries in flight short; they stay queued for the next start. */
+  stopDeliveries(): void;
   close(): Promise<void>;
 }
 
@@ -56,36 +60,64 @@ export async function createMonitor(
   const clock = options.clock ?? systemClock;
   const log = consoleLog(io.stderr);
   const resolveSecret = localSecretResolver(io.env);
-  const pause = options.sleep ?? ((ms: number) => sleep(ms));
+  // Stopping cuts waits and deliveries short; what was not delivered stays queued on disk.
+  const stopping = new AbortController();
+  const pause = options.sleep ?? ((ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => {}));
   const deliveryDeps = {
     fetch: io.fetch,
     resolveSecret,
+    signal: stopping.signal,
     sleep: pause,
     log,
     pacer: createPacer(() => clock.monotonicMs(), pause),
   };
 
   const store = new DynamoResultStore(db.client, { tableName: db.tableName });
-  const redelivery = new Redelivery(options.redeliverAfterMs ?? 30_000, 3_600_000);
-  const send = async (event: AlertEvent, only?: readonly string[], firstFailedAt?: number) => {
-    for (const outcome of await notify(event, config, deliveryDeps, only)) {
-      const requests = `${outcome.attempts} request${outcome.attempts === 1 ? '' : 's'}`;
-      if (outcome.delivered) {
-        io.stdout(`  → ${outcome.channel}: delivered (${requests})`);
-        continue;
+  const deliveries = new DeliveryQueue({
+    file: join(options.dataDir, 'deliveries.json'),
+    log,
+    ...(options.redeliverAfterMs === undefined ? {} : { retryAfterMs: options.redeliverAfterMs }),
+  });
+  const wallNow = () => clock.now().getTime();
+  // One worker per channel: each drains its own queue, so a slow or rate-limited channel delays only itself.
+  const channelWorker = (channel: string): Chore => ({
+    dueAt: () => {
+      const at = deliveries.dueAt(channel);
+      return at === null ? null : clock.monotonicMs() + (at - wallNow());
+    },
+    run: async () => {
+      const item = deliveries.next(channel, wallNow());
+      if (!item) return;
+      if (item.tries > 0) io.stdout(`RETRY ${forTerminal(headline(item.event))} → ${channel}`);
+      const [outcome] = await notify(item.event, config, deliveryDeps, [channel]);
+      const what = `${item.event.kind} of ${item.event.checkId}`;
+      if (outcome?.delivered) {
+        const requests = `${outcome.attempts} request${outcome.attempts === 1 ? '' : 's'}`;
+        io.stdout(`  → ${channel}: ${what} delivered (${requests})`);
+        deliveries.delivered(item.id);
+        return;
       }
-      io.stdout(`  → ${outcome.channel}: NOT delivered: ${outcome.error}; will try again`);
-      redelivery.add(event, outcome.channel, clock.monotonicMs(), firstFailedAt);
-    }
-  };
+      io.stdout(`  → ${channel}: ${what} NOT delivered: ${outcome?.error ?? 'unknown channel'}; will try again`);
+      const lost = deliveries.failed(item.id, wallNow(), outcome?.retryAfterMs ?? null);
+      if (!lost) return;
+      log.error('gave up delivering an alert', { channel, checkId: lost.event.checkId, kind: lost.event.kind });
+      const startedAt = lost.event.incidentStartedAt;
+      if (startedAt) {
+        await store
+          .recordNotification(lost.event.checkId, startedAt, { kind: lost.event.kind, at: lost.event.at, undeliveredTo: channel })
+          .catch((error) => log.error('incident not updated', { checkId: lost.event.checkId, error: String(error) }));
+      }
+    },
+  });
   const runner = new LocalRunner({
     config,
     store,
     metrics: new FileMetricsSink(join(options.dataDir, 'metrics.jsonl')),
+    // Publishing hands the event to each routed channel's queue, as SNS hands it to each notifier.
     publisher: {
       publish: async (event) => {
         io.stdout(`ALERT ${event.severity.toUpperCase()} ${forTerminal(headline(event))}`);
-        await send(event);
+        deliveries.add(event, channelsFor(event, config), wallNow());
         options.onAlert?.(event);
       },
     },
@@ -97,27 +129,16 @@ export async function createMonitor(
     log,
     clock,
     alertContext: { stackName: 'local', dashboardUrl: null },
-    chores: [
-      {
-        dueAt: () => redelivery.nextAt(),
-        run: async () => {
-          const { due, expired } = redelivery.take(clock.monotonicMs());
-          for (const lost of expired)
-            log.error('gave up delivering an alert', {
-              channel: lost.channel,
-              checkId: lost.event.checkId,
-              kind: lost.event.kind,
-            });
-          for (const retry of due) {
-            io.stdout(`RETRY ${forTerminal(headline(retry.event))}`);
-            await send(retry.event, [retry.channel], retry.firstFailedAt);
-          }
-        },
-      },
-    ],
+    chores: Object.keys(config.channels).map(channelWorker),
     ...(options.onDue ? { onDue: options.onDue } : {}),
   });
-  return { runner, store, pendingDeliveries: () => redelivery.size, close: () => db.close() };
+  return {
+    runner,
+    store,
+    pendingDeliveries: () => deliveries.size,
+    stopDeliveries: () => stopping.abort(),
+    close: () => db.close(),
+  };
 }
 
 export async function monitorCommand(config: Config, options: MonitorOptions, io: CliIo): Promise<ExitCode> {
@@ -139,16 +160,26 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
       io.signal.addEventListener('abort', done);
     });
   }
-  // Stopping: no new probes; what was probed is recorded, and what it decided is sent.
-  await runner.idle();
+  // Stopping: no new probes; what was probed is recorded, what it decided is dispatched, and channels get
+  // a moment to take it. A channel that hangs keeps its alert queued on disk for the next start.
+  await runner.idle({ chores: false });
   runner.startDue({ probes: false });
+  await runner.idle({ chores: false });
+  await Promise.race([runner.idle(), sleep(options.deliveryGraceMs ?? DELIVERY_GRACE_MS)]);
+  monitor.stopDeliveries();
   await runner.idle();
-  if (monitor.pendingDeliveries() > 0)
-    log.error('stopping with alerts still undelivered', { count: monitor.pendingDeliveries() });
+  if (monitor.pendingDeliveries() > 0) {
+    log.error('stopping with alerts still undelivered; they are kept and tried again at the next start', {
+      count: monitor.pendingDeliveries(),
+    });
+  }
   await monitor.close();
   io.stdout('vigil monitor: stopped');
   return EXIT.ok;
 }
+
+/** How long stopping waits for channels still delivering. */
+const DELIVERY_GRACE_MS = 5_000;
 
 /** Keeps the loop from spinning when work falls due while other work still runs. */
 const MIN_WAIT_MS = 5;

@@ -26,6 +26,8 @@ export class DeliveryError extends Error {
     message: string,
     /** HTTP requests made before giving up. */
     readonly attempts = 0,
+    /** How long the provider asked to be left alone (Retry-After), if it did. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }

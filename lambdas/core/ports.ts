@@ -19,8 +19,11 @@ export interface NotificationEntry {
   /** Set when the alert was suppressed instead of sent: the reason. */
   readonly heldBy?: string;
   /** Set when the alert was another check's: a dependent whose outage was folded into this incident. */
-  readonly checkId?: string /** Set when it went out as one notification for the outages of this group. */;
+  readonly checkId?: string;
+  /** Set when it went out as one notification for the outages of this group. */
   readonly group?: string;
+  /** Set when a channel never took it: the channel, after every retry. */
+  readonly undeliveredTo?: string;
 }
 
 export interface ResultStore {

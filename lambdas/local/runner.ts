@@ -38,6 +38,8 @@ export class LocalRunner {
   /** Check id → monotonic time the dispatcher should look at it. */
   private readonly dispatchAt = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Chores in flight, apart: stopping waits for probes and dispatches, and only a while for chores. */
+  private readonly choresInFlight = new Set<Promise<void>>();
   private dispatching = false;
   private readonly choring = new Set<Chore>();
   private batches = 0;
@@ -71,13 +73,14 @@ export class LocalRunner {
         .run()
         .catch((error) => this.deps.log.error('background task failed', { error: String(error) }))
         .finally(() => this.choring.delete(chore));
-      this.track(run);
+      this.track(run, this.choresInFlight);
     }
   }
 
-  /** Resolves once nothing started is still running, including work that work started. */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  /** Resolves once nothing started is still running, including work that work started (chores too, unless told). */
+  async idle(options: { chores: boolean } = { chores: true }): Promise<void> {
+    const pending = () => [...this.inFlight, ...(options.chores ? this.choresInFlight : [])];
+    while (pending().length > 0) await Promise.all(pending());
   }
 
   /** Milliseconds until the next probe, dispatch or chore falls due (0: now). */
@@ -148,8 +151,8 @@ export class LocalRunner {
     return this.deps.clock.monotonicMs() + (at.getTime() - this.deps.clock.now().getTime());
   }
 
-  private track(task: Promise<void>): void {
-    this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+  private track(task: Promise<void>, set = this.inFlight): void {
+    set.add(task);
+    void task.finally(() => set.delete(task));
   }
 }

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { monitorCommand } from '../../lambdas/cli/monitor.js';
 import { config } from '../support/checks.js';
+import { waitFor } from '../support/cli.js';
 import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
 import { type SimMonitor, simMonitor } from '../support/sim-monitor.js';
 
@@ -67,7 +70,7 @@ describe('vigil monitor on simulated time', () => {
     expect(slack.received.every((r) => r.path === '/hook')).toBe(true);
 
     expect(sim.out).toContain('ALERT CRITICAL DOWN: Test API: expected status 2xx, got 503');
-    expect(sim.out).toContain('  → platform-pd: delivered (1 request)');
+    expect(sim.out).toContain('  → platform-pd: down of api delivered (1 request)');
     const metrics = readFileSync(join(sim.dataDir, 'metrics.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -92,10 +95,94 @@ describe('vigil monitor on simulated time', () => {
       'DOWN: api: expected status 2xx, got 503',
       'DOWN: api: expected status 2xx, got 503',
     ]);
-    expect(sim.out).toContain('  → chat: NOT delivered: chat answered HTTP 404; will try again');
-    const retry = sim.out.indexOf('RETRY DOWN: api: expected status 2xx, got 503');
+    expect(sim.out).toContain('  → chat: down of api NOT delivered: chat answered HTTP 404; will try again');
+    const retry = sim.out.indexOf('RETRY DOWN: api: expected status 2xx, got 503 → chat');
     expect(retry).toBeGreaterThan(0);
-    expect(sim.out.indexOf('  → chat: delivered (1 request)')).toBeGreaterThan(retry);
+    expect(sim.out.indexOf('  → chat: down of api delivered (1 request)')).toBeGreaterThan(retry);
     expect(sim.monitor.pendingDeliveries()).toBe(0);
   });
+});
+
+describe('vigil monitor: delivery off the probing path', () => {
+  const down = (channels: Record<string, unknown>, interval = '1s') =>
+    config({
+      defaults: { interval, timeout: '500ms', failureThreshold: 1 },
+      channels,
+      checks: [{ id: 'api', type: 'http', url: `${target.url}/health`, healthJson: true }],
+    });
+
+  it('keeps undelivered alerts on disk: after a restart the channel gets them, once', async () => {
+    healthy = false;
+    const broken = await startReceiver({ status: 500 });
+    try {
+      sim = await simMonitor(down({ chat: { type: 'slack', webhookUrl: `${broken.url}/hook` } }));
+      await sim.run(1_500);
+      expect(broken.received.length).toBeGreaterThan(0);
+      expect(sim.monitor.pendingDeliveries()).toBe(1);
+    } finally {
+      await sim?.close();
+      await broken.close();
+    }
+    const { dataDir } = sim;
+    // The receiver is back (at a new address: the queue keeps the channel, the config its URL).
+    sim = await simMonitor(down({ chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } }), { dataDir });
+    expect(sim.monitor.pendingDeliveries()).toBe(1);
+    await sim.run(31_000);
+    expect(slack.received.map((r) => (r.body as { text: string }).text)).toEqual(['DOWN: api: expected status 2xx, got 503']);
+    expect(sim.monitor.pendingDeliveries()).toBe(0);
+  });
+
+  it('honours a channel’s Retry-After of an hour without holding back other channels or probes', async () => {
+    healthy = false;
+    const limited = await startReceiver({ status: 429, headers: { 'retry-after': '3600' } });
+    try {
+      sim = await simMonitor(
+        down(
+          {
+            chat: { type: 'slack', webhookUrl: `${limited.url}/hook` },
+            pager: { type: 'pagerduty', routingKey: 'key', eventsUrl: `${pagerduty.url}/v2/enqueue` },
+          },
+          '1m',
+        ),
+      );
+      await sim.run(30 * 60_000);
+      expect(pdActions()).toEqual(['trigger']);
+      const tries = limited.received.length; // the first delivery's own retries
+      expect(tries).toBeGreaterThan(0);
+      expect(count(sim.out, / api down 503 /)).toBe(31); // at 0, 1, …, 30 minutes
+      await sim.run(29 * 60_000);
+      expect(limited.received).toHaveLength(tries);
+      await sim.run(2 * 60_000);
+      expect(limited.received.length).toBeGreaterThan(tries);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('keeps probing on time while a channel hangs (real time)', async () => {
+    healthy = false;
+    const hanging = await startReceiver({ status: 200, delayMs: 20_000 });
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-hang-'));
+    const out: string[] = [];
+    const controller = new AbortController();
+    try {
+      const running = monitorCommand(
+        down({
+          chat: { type: 'slack', webhookUrl: `${hanging.url}/hook` },
+          pager: { type: 'pagerduty', routingKey: 'key', eventsUrl: `${pagerduty.url}/v2/enqueue` },
+        }),
+        { dataDir, deliveryGraceMs: 200 },
+        { stdout: (t) => out.push(t), stderr: () => {}, env: {}, signal: controller.signal, fetch: globalThis.fetch },
+      );
+      await waitFor('four results', () => count(out, / api down 503 /) >= 4, 10_000);
+      expect(pdActions()).toEqual(['trigger']);
+      controller.abort();
+      expect(await running).toBe(0);
+      // The alert the hanging channel never took is kept for the next start.
+      expect(JSON.parse(readFileSync(join(dataDir, 'deliveries.json'), 'utf8'))).toMatchObject([{ channel: 'chat' }]);
+    } finally {
+      controller.abort();
+      await hanging.close();
+    }
+  }, 30_000);
 });

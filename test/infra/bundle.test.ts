@@ -74,10 +74,7 @@ function bundlePath(name: string): string {
 
 function bundledHandler(name: string) {
   const require = createRequire(import.meta.url);
-  return require(bundlePath(name)).handler as (
-    event: unknown,
-    context: Context,
-  ) => Promise<unknown>;
+  return require(bundlePath(name)).handler as (event: unknown, context: Context) => Promise<unknown>;
 }
 
 describe('what each bundle carries', () => {
