@@ -1,10 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../lambdas/core/contracts.js';
 
 export interface VigilFunctionProps
   extends Pick<
@@ -50,6 +52,30 @@ export class VigilFunction extends Construct {
       const secret = Secret.fromSecretNameV2(this, `Secret${i}`, name);
       secret.grantRead(this.fn);
       return secret;
+    });
+  }
+
+  /**
+   * An alarm on the function's ERROR log lines. Failures that must not stop a batch (a result or a
+   * state that could not be stored, an alert that could not be published) are logged, not thrown, so
+   * the invocation succeeds; this is how they still reach people. The count is one metric, from logs.
+   */
+  alarmOnLoggedErrors(metricName: string, alarmDescription: string): Alarm {
+    const filter = new MetricFilter(this, 'Errors', {
+      logGroup: this.logGroup,
+      filterPattern: FilterPattern.stringValue('$.level', '=', 'ERROR'),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    return new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription,
+      metric: filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 }

@@ -76,7 +76,15 @@ export class Vigil extends Construct {
     this.health.watch(
       this.probes.failedRuns,
       this.probes.heartbeat,
+      this.probes.function.alarmOnLoggedErrors(
+        'ProbeErrors',
+        'Vigil probes logged errors: results or alert state could not be stored (see the probe logs)',
+      ),
       this.dispatcher.failedDispatches,
+      this.dispatcher.function.alarmOnLoggedErrors(
+        'DispatchErrors',
+        'Vigil could not send decided alerts (see the dispatcher logs); they are kept and retried',
+      ),
       this.notifier.failedDeliveries,
     );
     this.dashboard.showTimingPhases(this.probes.function.logGroup);

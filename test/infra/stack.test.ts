@@ -126,7 +126,9 @@ describe('VigilStack', () => {
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
+      'DispatchErrors',
       'Invocations',
+      'ProbeErrors',
     ]);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: healthTopic }]);
@@ -150,8 +152,23 @@ describe('VigilStack', () => {
     });
   });
 
+  it('alarms on errors the probe and dispatcher log without failing their run', () => {
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).map((f) => f.Properties);
+    expect(filters.map((f) => [f.FilterPattern, f.MetricTransformations[0].MetricName]).sort()).toEqual([
+      ['{ $.level = "ERROR" }', 'DispatchErrors'],
+      ['{ $.level = "ERROR" }', 'ProbeErrors'],
+    ]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ProbeErrors',
+      Namespace: 'Vigil',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('alarms on anything in a dead-letter queue (probe, dispatcher, notifier), and when probes stop running', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 0,
