@@ -3,6 +3,7 @@
  * the partition `CHECK#<id>`. Only single-item conditional writes, so dynalite behaves like AWS.
  */
 import {
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   type CreateTableCommandInput,
   type DynamoDBClient,
@@ -41,6 +42,8 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
 }
 
 const DAY_MS = 86_400_000;
+/** BatchWriteItem's limit on requests per call. */
+const BATCH_WRITE_LIMIT = 25;
 const pk = (checkId: string) => `CHECK#${checkId}`;
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true });
 
@@ -140,6 +143,40 @@ export class DynamoResultStore implements ResultStore {
   async listIncidents(checkId: string): Promise<IncidentRecord[]> {
     const items = await this.query(checkId, 'INCIDENT#', 'INCIDENT#');
     return items.map((item) => item.incident as IncidentRecord);
+  }
+
+  async pruneResults(checkId: string, before: Date): Promise<number> {
+    const keys: Record<string, unknown>[] = [];
+    let startKey: Record<string, never> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          // Keys sort by time; the last millisecond before `before`, whole, is the upper bound.
+          ExpressionAttributeValues: toItem({
+            ':pk': pk(checkId),
+            ':from': 'RESULT#',
+            ':to': `RESULT#${new Date(before.getTime() - 1).toISOString()}\uffff`,
+          }),
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      keys.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+      startKey = page.LastEvaluatedKey as typeof startKey;
+    } while (startKey);
+    for (let i = 0; i < keys.length; i += BATCH_WRITE_LIMIT) {
+      let requests = keys.slice(i, i + BATCH_WRITE_LIMIT).map((key) => ({ DeleteRequest: { Key: toItem(key) } }));
+      // What a batch leaves unprocessed (throttling) goes again.
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.options.tableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[this.options.tableName] ?? []) as typeof requests;
+      }
+    }
+    return keys.length;
   }
 
   async putSilence(silence: Silence): Promise<void> {

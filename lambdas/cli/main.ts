@@ -1,6 +1,7 @@
 /** The `vigil` command line: parse arguments, load config, run one command, return its exit code. */
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../core/config-file.js';
+import { parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
@@ -8,7 +9,7 @@ const USAGE = `usage: vigil <command> [options]
 
 commands:
   check       probe every check once         [--config F] [--json] [--only ID ...]
-  monitor     run continuously, alerting     [--config F] [--data DIR]
+  monitor     run continuously, alerting     [--config F] [--data DIR] [--retention 30d]
   validate    validate the config only       [--config F]
   test-alert  send a test notification       --channel NAME [--config F]
   preview     print each channel's payload   --check ID --kind KIND [--config F]
@@ -23,6 +24,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   only: { type: 'string', multiple: true, default: [] as string[] },
   data: { type: 'string', default: '.vigil' },
+  retention: { type: 'string' },
   channel: { type: 'string' },
   check: { type: 'string' },
   kind: { type: 'string' },
@@ -53,6 +55,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
 }
 
+/** `--retention 30d`: how long the monitor keeps results, from an hour to ten years. */
+function retentionOption(text: string | undefined): { retentionMs?: number } {
+  if (text === undefined) return {};
+  const ms = parseDuration(text);
+  if (ms === null || ms < 3_600_000 || ms > 3650 * 86_400_000) {
+    throw new UserError(`--retention: expected a duration from 1h to 3650d, like "30d", got "${text}"`);
+  }
+  return { retentionMs: ms };
+}
+
 async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   const [command, ...extra] = positionals;
@@ -74,7 +86,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     }
     case 'monitor': {
       const { monitorCommand } = await import('./monitor.js');
-      return monitorCommand(load(), { dataDir: values.data }, io);
+      return monitorCommand(load(), { dataDir: values.data, ...retentionOption(values.retention) }, io);
     }
     case 'validate': {
       const config = load();

@@ -16,7 +16,7 @@ import { createPacer } from '../channels/pacer.js';
 import { runCheck } from '../checks/run.js';
 import type { Config } from '../core/config.js';
 import { headline } from '../core/format.js';
-import type { Clock, ResultStore } from '../core/ports.js';
+import type { Clock, Log, ResultStore } from '../core/ports.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
@@ -33,6 +33,8 @@ export interface MonitorOptions {
   readonly onAlert?: (event: AlertEvent) => void;
   /** @default the system clock */
   readonly clock?: Clock;
+  /** How long results are kept in the data folder (the AWS table's TTL does this there). @default 30 days */
+  readonly retentionMs?: number;
   /** How long stopping waits for channels still delivering; the rest stays queued. @default 5s */
   readonly deliveryGraceMs?: number;
   /** Waits between delivery retries. @default real time */
@@ -129,7 +131,7 @@ export async function createMonitor(
     log,
     clock,
     alertContext: { stackName: 'local', dashboardUrl: null },
-    chores: Object.keys(config.channels).map(channelWorker),
+    chores: [...Object.keys(config.channels).map(channelWorker), retention(config, store, clock, log, options.retentionMs)],
     ...(options.onDue ? { onDue: options.onDue } : {}),
   });
   return {
@@ -177,6 +179,29 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
   io.stdout('vigil monitor: stopped');
   return EXIT.ok;
 }
+
+/** Deletes results older than the retention, at start and then hourly, so the data folder stays bounded. */
+function retention(config: Config, store: ResultStore, clock: Clock, log: Log, retentionMs = 30 * DAY_MS): Chore {
+  let nextAt = clock.monotonicMs();
+  return {
+    dueAt: () => nextAt,
+    run: async () => {
+      nextAt = clock.monotonicMs() + HOUR_MS;
+      const before = new Date(clock.now().getTime() - retentionMs);
+      let pruned = 0;
+      for (const check of config.checks) {
+        pruned += await store.pruneResults(check.id, before).catch((error) => {
+          log.error('old results not pruned', { checkId: check.id, error: String(error) });
+          return 0;
+        });
+      }
+      if (pruned > 0) log.info('pruned old results', { count: pruned, before: before.toISOString() });
+    },
+  };
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** How long stopping waits for channels still delivering. */
 const DELIVERY_GRACE_MS = 5_000;

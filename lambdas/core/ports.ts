@@ -37,6 +37,8 @@ export interface ResultStore {
   /** Results at or after `since`, oldest first, skipping expired ones (dynalite has no TTL expiry). */
   listResults(checkId: string, since: Date, now: Date): Promise<CheckResult[]>;
   listIncidents(checkId: string): Promise<IncidentRecord[]>;
+  /** Deletes results that started before `before`; returns how many. DynamoDB's TTL does this in AWS; dynalite has none. */
+  pruneResults(checkId: string, before: Date): Promise<number>;
   putSilence(silence: Silence): Promise<void>;
   /** The silence that lasts longest among those still in force, or null. */
   activeSilence(checkId: string, now: Date): Promise<Silence | null>;

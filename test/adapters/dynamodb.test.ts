@@ -16,6 +16,20 @@ afterAll(() => db.close());
 const at = (iso: string, checkId = 'results-check') => ({ ...failingResult, checkId, startedAt: iso });
 
 describe('DynamoResultStore on dynalite', () => {
+  it('prunes the results that started before a time, and nothing else of the check', async () => {
+    const start = Date.parse('2026-11-20T00:00:00.000Z');
+    for (let i = 0; i < 60; i++) await store.putResult(at(new Date(start + i * 60_000).toISOString(), 'pruned'));
+    await store.putResult(at(new Date(start).toISOString(), 'kept-elsewhere'));
+    await store.putState({ ...initialState('pruned'), version: 1 });
+    expect(await store.pruneResults('pruned', new Date(start + 40 * 60_000))).toBe(40);
+    const left = await store.listResults('pruned', new Date(0), new Date(start));
+    expect(left.map((r) => r.startedAt)).toEqual(
+      Array.from({ length: 20 }, (_, i) => new Date(start + (40 + i) * 60_000).toISOString()),
+    );
+    expect(await store.getState('pruned')).not.toBeNull();
+    expect(await store.listResults('kept-elsewhere', new Date(0), new Date(start))).toHaveLength(1);
+  });
+
   it('lists results in a window, oldest first, skipping expired ones', async () => {
     await store.putResult(at('2026-11-22T10:00:00.000Z'));
     await store.putResult(at('2026-11-22T10:00:30.000Z'));

@@ -103,6 +103,23 @@ describe('vigil monitor on simulated time', () => {
   });
 });
 
+describe('vigil monitor: a bounded data folder', () => {
+  it('deletes results older than the retention, hourly', async () => {
+    const cfg = config({
+      defaults: { interval: '5m', timeout: '500ms' },
+      checks: [{ id: 'api', type: 'http', url: `${target.url}/health`, healthJson: true }],
+    });
+    sim = await simMonitor(cfg, { retentionMs: 2 * 3_600_000 });
+    await sim.run(6 * 3_600_000);
+    const now = sim.clock.now().getTime();
+    const kept = await sim.monitor.store.listResults('api', new Date(0), sim.clock.now());
+    // Pruned each hour: what is left is the last 2 hours, and at most one hour more.
+    expect(kept.length).toBeGreaterThanOrEqual(24);
+    expect(kept.length).toBeLessThanOrEqual(36);
+    expect(Math.min(...kept.map((r) => Date.parse(r.startedAt)))).toBeGreaterThanOrEqual(now - 3 * 3_600_000);
+  });
+});
+
 describe('vigil monitor: delivery off the probing path', () => {
   const down = (channels: Record<string, unknown>, interval = '1s') =>
     config({

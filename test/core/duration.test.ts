@@ -8,12 +8,13 @@ describe('parseDuration', () => {
     ['1.5s', 1_500],
     ['5m', 300_000],
     ['1h', 3_600_000],
+    ['30d', 2_592_000_000],
     [' 2s ', 2_000],
   ])('reads %s as %i ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(['', '10', 's', '10 s', '-1s', '1d', '1e3ms', 'ten seconds'])('rejects %j', (text) => {
+  it.each(['', '10', 's', '10 s', '-1s', '1w', '1e3ms', 'ten seconds'])('rejects %j', (text) => {
     expect(parseDuration(text)).toBeNull();
   });
 });

@@ -20,7 +20,7 @@ export interface SimMonitor {
 
 export async function simMonitor(
   config: Config,
-  options: { dataDir?: string; env?: NodeJS.ProcessEnv; redeliverAfterMs?: number } = {},
+  options: { dataDir?: string; env?: NodeJS.ProcessEnv; redeliverAfterMs?: number; retentionMs?: number } = {},
 ): Promise<SimMonitor> {
   const out: string[] = [];
   const err: string[] = [];
@@ -35,6 +35,7 @@ export async function simMonitor(
       // Delivery retries and pacing wait on the simulated clock, which only the test moves.
       sleep: async () => {},
       ...(options.redeliverAfterMs === undefined ? {} : { redeliverAfterMs: options.redeliverAfterMs }),
+      ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
     },
     {
       stdout: (text) => out.push(text),

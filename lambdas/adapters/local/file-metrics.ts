@@ -1,12 +1,19 @@
-/** MetricsSink for the local runner: the same datums CloudWatch would get, one JSON line each. */
-import { appendFile } from 'node:fs/promises';
+/**
+ * MetricsSink for the local runner: the same datums CloudWatch would get, one JSON line each. The file
+ * is bounded: past `maxBytes` it becomes `<file>.1` (replacing the one before) and a new one starts.
+ */
+import { appendFile, rename, stat } from 'node:fs/promises';
 import { METRIC_NAMESPACE } from '../../core/contracts.js';
 import type { MetricsSink } from '../../core/ports.js';
 import type { CheckResult } from '../../core/types.js';
 import { toMetricData } from '../cloudwatch.js';
 
 export class FileMetricsSink implements MetricsSink {
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    /** @default 10 MiB */
+    private readonly maxBytes = 10 * 1024 * 1024,
+  ) {}
 
   async put(results: readonly CheckResult[]): Promise<void> {
     const lines = toMetricData(results).map((datum) =>
@@ -19,6 +26,12 @@ export class FileMetricsSink implements MetricsSink {
         at: datum.Timestamp,
       }),
     );
-    if (lines.length > 0) await appendFile(this.path, `${lines.join('\n')}\n`);
+    if (lines.length === 0) return;
+    const size = await stat(this.path).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size >= this.maxBytes) await rename(this.path, `${this.path}.1`);
+    await appendFile(this.path, `${lines.join('\n')}\n`);
   }
 }
