@@ -58,9 +58,12 @@ export async function createMonitor(
   options: MonitorOptions & { readonly onDue?: () => void },
   io: CliIo,
 ): Promise<Monitor> {
-  const db = await startEmbeddedDynamoDB({ dataDir: join(options.dataDir, 'dynamodb') });
-  const clock = options.clock ?? systemClock;
   const log = consoleLog(io.stderr);
+  const db = await startEmbeddedDynamoDB({
+    dataDir: join(options.dataDir, 'dynamodb'),
+    isolate: { onFault: (message) => log.error(message, { dataDir: options.dataDir }) },
+  });
+  const clock = options.clock ?? systemClock;
   const resolveSecret = localSecretResolver(io.env);
   // Stopping cuts waits and deliveries short; what was not delivered stays queued on disk.
   const stopping = new AbortController();
@@ -167,7 +170,8 @@ export async function monitorCommand(config: Config, options: MonitorOptions, io
   await runner.idle({ chores: false });
   runner.startDue({ probes: false });
   await runner.idle({ chores: false });
-  await Promise.race([runner.idle(), sleep(options.deliveryGraceMs ?? DELIVERY_GRACE_MS)]);
+  // Unreferenced: once everything is done, the grace timer must not keep the process alive.
+  await Promise.race([runner.idle(), sleep(options.deliveryGraceMs ?? DELIVERY_GRACE_MS, undefined, { ref: false })]);
   monitor.stopDeliveries();
   await runner.idle();
   if (monitor.pendingDeliveries() > 0) {

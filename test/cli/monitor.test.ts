@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,4 +203,57 @@ describe('vigil monitor: delivery off the probing path', () => {
       await hanging.close();
     }
   }, 30_000);
+});
+
+describe('vigil monitor: the data folder’s store fails', () => {
+  it('keeps probing when the store process dies, says so, restarts it and stores again (real time)', async () => {
+    healthy = false;
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-store-dies-'));
+    const out: string[] = [];
+    const err: string[] = [];
+    const controller = new AbortController();
+    const cfg = config({
+      defaults: { interval: '1s', timeout: '500ms', failureThreshold: 100 },
+      checks: [{ id: 'api', type: 'http', url: `${target.url}/health` }],
+    });
+    const running = monitorCommand(
+      cfg,
+      { dataDir },
+      {
+        stdout: (t) => out.push(t),
+        stderr: (t) => err.push(t),
+        env: {},
+        signal: controller.signal,
+        fetch: globalThis.fetch,
+      },
+    );
+    try {
+      await waitFor('two results', () => count(out, / api down 503 /) >= 2, 10_000);
+      // What a full disk does to it: the process serving the folder ends.
+      execFileSync('pkill', ['-KILL', '-f', `dynalite-server.mjs ${dataDir}`]);
+      await waitFor('the restart', () => err.some((l) => l.includes('embedded DynamoDB restarted')), 10_000);
+      const afterRestart = count(out, / api down 503 /);
+      await waitFor('two more results', () => count(out, / api down 503 /) >= afterRestart + 2, 10_000);
+    } finally {
+      controller.abort();
+    }
+    expect(await running).toBe(0);
+    expect(err.find((l) => l.includes('embedded DynamoDB stopped'))).toMatch(/killed by SIGKILL\); restarting in 1s/);
+    // Results from after the restart were stored: the report (through the same folder) counts them.
+    const { reportCommand } = await import('../../lambdas/cli/report.js');
+    const report: string[] = [];
+    await reportCommand(
+      cfg,
+      { period: '24h', format: 'json', dataDir, htmlFile: undefined, table: undefined },
+      {
+        stdout: (t) => report.push(t),
+        stderr: () => {},
+        env: {},
+        signal: new AbortController().signal,
+        fetch: globalThis.fetch,
+      },
+    );
+    const runs = JSON.parse(report.join('\n')).checks[0].runs;
+    expect(runs).toBeGreaterThanOrEqual(3);
+  }, 40_000);
 });

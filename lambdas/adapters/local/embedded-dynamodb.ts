@@ -5,9 +5,11 @@
  * `vigil report`, `incidents` and `silence` work through it while a monitor runs, every write
  * still made by the one process that holds the folder.
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { setTimeout } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { Level } from 'level';
@@ -28,6 +30,12 @@ export interface EmbeddedOptions {
   readonly tableName?: string;
   /** When another vigil process holds the folder, work through it instead of refusing. @default false */
   readonly join?: boolean;
+  /**
+   * Serve the folder from a child process that is restarted when it dies (dynalite throws on a full
+   * disk), and report that here: for a long-running monitor. Without it the store runs in this
+   * process, which suits a short command. @default in this process
+   */
+  readonly isolate?: { readonly onFault: (message: string) => void };
 }
 
 /** Where the process holding a folder says it serves it. */
@@ -48,14 +56,15 @@ export async function startEmbeddedDynamoDB(options: EmbeddedOptions = {}): Prom
     if (joined) return joined;
     throw new UserError(`data folder ${dataDir} is in use by another vigil process (a running vigil monitor?)`);
   }
-  const db = await listen(tableName, dataDir);
+  const serve = () => (options.isolate ? serveFolder(tableName, dataDir, options.isolate.onFault) : listen(tableName, dataDir));
+  const db = await serve();
   // Only a folder kept from an earlier process can hold a stranded table.
   if ((await ensureActiveTable(db.client, tableName)) === 'active') return own(db, tableName, dataDir);
   // A CREATING table refused every item write, so it holds nothing: start the folder afresh.
   await db.close();
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const fresh = await listen(tableName, dataDir);
+  const fresh = await serve();
   await ensureActiveTable(fresh.client, tableName);
   return own(fresh, tableName, dataDir);
 }
@@ -101,6 +110,80 @@ function clientFor(endpoint: string): DynamoDBClient {
   });
 }
 
+/**
+ * A folder's store in a child process (dynalite-server.mjs), restarted on the same port when it dies,
+ * with growing pauses: requests meanwhile fail and are logged by whoever made them, as any store outage.
+ */
+async function serveFolder(tableName: string, dataDir: string, onFault: (message: string) => void): Promise<EmbeddedDynamoDB> {
+  let closing = false;
+  let child: ChildProcess;
+  let failures = 0;
+  let upSince = Date.now();
+  // 0 until the first start picks a free port; every restart takes that same port, which the client knows.
+  let port = 0;
+  const start = () =>
+    new Promise<{ child: ChildProcess; port: number }>((resolve, reject) => {
+      // Its own process group: Ctrl-C in a terminal stops the monitor, which then closes the store itself.
+      const started = fork(SERVER_SCRIPT, [dataDir, String(port)], {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        detached: true,
+      });
+      // A channel that broke (the child died) is reported by its exit, below.
+      started.on('error', () => {});
+      let stderr = '';
+      started.stderr?.on('data', (chunk: Buffer) => {
+        stderr = `${stderr}${chunk.toString()}`.slice(-2_000);
+      });
+      started.once('message', (message: { port?: number; error?: string }) =>
+        message.port ? resolve({ child: started, port: message.port }) : reject(new Error(message.error)),
+      );
+      started.once('exit', (code, signal) => {
+        reject(new Error(`embedded DynamoDB exited (${code}) before it started`));
+        if (closing) return;
+        // What dynalite threw, in a line: "IO error: …: No space left on device".
+        const why = /Error: ([^\n\]]+)/.exec(stderr)?.[1] ?? (signal ? `killed by ${signal}` : `exit code ${code}`);
+        // A store that stayed up a while failed afresh; one that fails again at once backs off further.
+        failures = Date.now() - upSince > STAYED_UP_MS ? 1 : failures + 1;
+        const pause = Math.min(30_000, 1_000 * 2 ** Math.min(failures - 1, 5));
+        onFault(`embedded DynamoDB stopped (${why}); restarting in ${pause / 1000}s`);
+        setTimeout(() => {
+          if (closing) return;
+          start().then(
+            (restarted) => {
+              child = restarted.child;
+              upSince = Date.now();
+              onFault('embedded DynamoDB restarted');
+            },
+            () => {},
+          );
+        }, pause).unref();
+      });
+    });
+  const first = await start();
+  child = first.child;
+  port = first.port;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = clientFor(endpoint);
+  return {
+    client,
+    tableName,
+    endpoint,
+    joined: false,
+    close: async () => {
+      closing = true;
+      client.destroy();
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send('close');
+      await exited;
+    },
+  };
+}
+
+const STAYED_UP_MS = 60_000;
+const SERVER_SCRIPT = fileURLToPath(new URL('./dynalite-server.mjs', import.meta.url));
+
+/** The store in this process, in memory or on a folder. */
 async function listen(tableName: string, dataDir: string | undefined): Promise<EmbeddedDynamoDB> {
   const server = dynalite({
     ...(dataDir ? { path: dataDir } : {}),
@@ -155,7 +238,7 @@ async function ensureActiveTable(client: DynamoDBClient, tableName: string): Pro
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   for (let waited = 0; waited < ACTIVE_WAIT_MS; waited += ACTIVE_POLL_MS) {
     if ((await tableStatus(client, tableName)) === 'ACTIVE') return 'active';
-    await setTimeout(ACTIVE_POLL_MS);
+    await sleep(ACTIVE_POLL_MS);
   }
   throw new Error(`embedded DynamoDB: table ${tableName} did not become ACTIVE within ${ACTIVE_WAIT_MS} ms`);
 }

@@ -1,0 +1,20 @@
+// The embedded DynamoDB for a data folder, in a process of its own: dynalite throws from a callback
+// on a disk error (a full disk), which would take down whatever process it runs in. Here that ends
+// only this process; the monitor restarts it and keeps probing and alerting meanwhile.
+import dynalite from 'dynalite';
+
+const [path, wantedPort] = process.argv.slice(2);
+const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.once('error', (error) => {
+  process.send?.({ error: error.message });
+  process.exit(1);
+});
+server.listen(Number(wantedPort), '127.0.0.1', () => process.send?.({ port: server.address().port }));
+// Stopping is the parent's to decide (it closes the store last); a signal meant for it is not for us.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+// The parent is gone (even killed): stop, so the folder's lock goes with it.
+process.on('disconnect', () => process.exit(0));
+process.on('message', (message) => {
+  if (message === 'close') server.close(() => process.exit(0));
+});
