@@ -162,6 +162,17 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
   const first = await start();
   child = first.child;
   port = first.port;
+  return served(port, tableName, async () => {
+    closing = true;
+    if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.send('close');
+    await exited;
+  });
+}
+
+/** A store listening on a loopback port, with a client for it; `stop` ends the server. */
+function served(port: number, tableName: string, stop: () => Promise<void>): EmbeddedDynamoDB {
   const endpoint = `http://127.0.0.1:${port}`;
   const client = clientFor(endpoint);
   return {
@@ -170,12 +181,8 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
     endpoint,
     joined: false,
     close: async () => {
-      closing = true;
       client.destroy();
-      if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.send('close');
-      await exited;
+      await stop();
     },
   };
 }
@@ -195,18 +202,7 @@ async function listen(tableName: string, dataDir: string | undefined): Promise<E
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = clientFor(endpoint);
-  return {
-    client,
-    tableName,
-    endpoint,
-    joined: false,
-    close: async () => {
-      client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return served((server.address() as AddressInfo).port, tableName, () => new Promise((resolve) => server.close(() => resolve())));
 }
 
 /**
