@@ -34,7 +34,8 @@ export interface RunnerDeps {
 
 export class LocalRunner {
   private readonly lastStarted = new Map<string, number>();
-  private readonly running = new Set<string>();
+  /** Check id → the batch running it. */
+  private readonly running = new Map<string, string>();
   /** Check id → monotonic time the dispatcher should look at it. */
   private readonly dispatchAt = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -97,10 +98,15 @@ export class LocalRunner {
   }
 
   private startBatch(due: readonly Check[], now: number): void {
+    const batchId = `local-${++this.batches}`;
     for (const check of due) {
       this.lastStarted.set(check.id, now);
-      this.running.add(check.id);
+      this.running.set(check.id, batchId);
     }
+    /** Frees a check for its next run, unless a later batch already runs it. */
+    const done = (checkId: string) => {
+      if (this.running.get(checkId) === batchId) this.running.delete(checkId);
+    };
     const batch = probeBatch(
       due,
       {
@@ -108,15 +114,20 @@ export class LocalRunner {
         dispatch: this.queue,
         maintenance: this.deps.config.maintenance,
         now: () => this.deps.clock.now(),
+        // A check is free to run again once its own result is decided, not when the slowest of its batch is.
+        onCheckDone: (checkId) => {
+          done(checkId);
+          this.deps.onDue?.();
+        },
       },
-      `local-${++this.batches}`,
+      batchId,
     )
       .then(
         () => {},
         (error) => this.deps.log.error('probe batch failed', { error: String(error) }),
       )
       .finally(() => {
-        for (const check of due) this.running.delete(check.id);
+        for (const check of due) done(check.id);
         // A check that finished late is due again at once; the driver should not sleep past it.
         this.deps.onDue?.();
       });

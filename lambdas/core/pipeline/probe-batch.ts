@@ -18,6 +18,8 @@ export interface BatchDeps extends IngestDeps {
   readonly runCheck: (check: Check) => Promise<CheckResult>;
   /** The time each decision is made at (one read per result). */
   readonly now: () => Date;
+  /** Told as each check's result is decided on (or failed to be): a scheduler can run it again. */
+  readonly onCheckDone?: (checkId: string) => void;
   /** Probes in flight at once. @default PROBE_CONCURRENCY (50) */
   readonly concurrency?: number;
 }
@@ -46,9 +48,9 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     const parents = check.dependsOn.filter((id) => inBatch.has(id)).map((id) => decided.get(id));
     decided.set(
       check.id,
-      Promise.all([stored, ...parents]).then(() =>
-        guarded(deps.log, 'state not updated', check.id, () => decideOn(check, result, deps, deps.now())),
-      ),
+      Promise.all([stored, ...parents])
+        .then(() => guarded(deps.log, 'state not updated', check.id, () => decideOn(check, result, deps, deps.now())))
+        .finally(() => deps.onCheckDone?.(check.id)),
     );
     await stored;
     return result;
