@@ -33,7 +33,9 @@ export async function benchSoak(): Promise<void> {
   for (const [kind, count] of Object.entries(MIX)) {
     for (let i = 0; i < count; i++, n++) {
       const path = kind === 'outage' ? `/outage/${i}` : kind === 'hostile' ? (HOSTILE[i % HOSTILE.length] as string) : `/${kind}`;
-      checks.push(`  - { id: ${kind}-${i}, type: http, url: "${url(n, path)}" }`);
+      // Hostile targets answer with health documents that must read as down, whatever they hold.
+      const health = kind === 'hostile' ? ', healthJson: true' : '';
+      checks.push(`  - { id: ${kind}-${i}, type: http, url: "${url(n, path)}"${health} }`);
     }
   }
   const config = join(dir, 'vigil.yaml');
@@ -80,7 +82,10 @@ export async function benchSoak(): Promise<void> {
   const duplicates = Object.entries(pages)
     .filter(([, p]) => p.repeated > 0)
     .map(([key]) => key);
-  const alwaysDown = Object.keys(pages).filter((k) => /\/(hang|hostile)-/.test(k));
+  const alwaysDown = [
+    ...Array.from({ length: MIX.hang }, (_, i) => `vigil/local/hang-${i}`),
+    ...Array.from({ length: MIX.hostile }, (_, i) => `vigil/local/hostile-${i}`),
+  ];
   const result = {
     minutes,
     exitCode: code,
@@ -175,7 +180,8 @@ function pagesPerKey(events: readonly Received[]) {
   const byKey: Record<string, { triggers: number; resolves: number; repeated: number; last: string | null }> = {};
   for (const { body } of events) {
     const key = body?.dedup_key ?? '?';
-    const entry = (byKey[key] ??= { triggers: 0, resolves: 0, repeated: 0, last: null });
+    const entry = byKey[key] ?? { triggers: 0, resolves: 0, repeated: 0, last: null };
+    byKey[key] = entry;
     if (body?.event_action === entry.last) entry.repeated++;
     if (body?.event_action === 'trigger') entry.triggers++;
     if (body?.event_action === 'resolve') entry.resolves++;

@@ -3,14 +3,11 @@
  * Secrets Manager references only, and which secrets each function reads. Problems are
  * collected and thrown together, with the same paths `vigil validate` uses.
  */
-import type { Channel } from '../lambdas/channels/channel.js';
-import { CHANNEL_TYPES } from '../lambdas/channels/registry.js';
-import type { CheckTypeDefinition } from '../lambdas/checks/check-type.js';
-import { CHECK_TYPES } from '../lambdas/checks/registry.js';
 import type { ChannelConfig, Check, Config, SecretRef } from '../lambdas/core/config.js';
 import { PROBE_CONCURRENCY } from '../lambdas/core/contracts.js';
 import { formatDuration } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
+import { channelSecretRefs, checkSecretRefs } from '../lambdas/core/secret-refs.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
 import { ALERT_KINDS, SEVERITIES } from '../lambdas/core/types.js';
 
@@ -101,18 +98,6 @@ function routingFilter(name: string, channel: ChannelConfig, config: Config): Ch
   const checkId = [...config.checks.filter((c) => c.channels.includes(name)).map((c) => c.id), TEST_CHECK_ID];
   if (severity.length * kind.length * checkId.length > MAX_FILTER_COMBINATIONS) return { severity, kind };
   return { severity, kind, checkId };
-}
-
-/** A channel's secret references, each with its config path. */
-function channelSecretRefs(channel: ChannelConfig, at: string): [string, SecretRef][] {
-  const provider = CHANNEL_TYPES[channel.type] as Channel<ChannelConfig>;
-  return provider.secretRefs(channel).map(([field, ref]) => [`${at}.${field}`, ref]);
-}
-
-/** A check's secret references (what its probe resolves), each with its config path. */
-function checkSecretRefs(check: Check, at: string): [string, SecretRef][] {
-  const definition = CHECK_TYPES[check.type] as CheckTypeDefinition<Check>;
-  return (definition.secretRefs?.(check) ?? []).map(([field, ref]) => [`${at}.${field}`, ref]);
 }
 
 function intervalProblems(check: Check, path: string): string[] {

@@ -48,3 +48,20 @@ export function environmentSource(env: NodeJS.ProcessEnv = process.env): SecretS
 export function localSecretResolver(env: NodeJS.ProcessEnv): SecretResolver {
   return createSecretResolver(environmentSource(env), env);
 }
+
+/**
+ * What a laptop is missing to resolve the config's references, one line each naming the field and the
+ * variable to set; empty when everything resolves. Values are never read out, only their presence.
+ */
+export function missingLocalSecrets(refs: readonly (readonly [string, SecretRef])[], env: NodeJS.ProcessEnv): string[] {
+  return refs.flatMap(([path, ref]) => {
+    if (typeof ref === 'string') return [];
+    const variable = 'env' in ref ? ref.env : localSecretVariable(ref.secret);
+    if (env[variable]) return [];
+    const what =
+      'env' in ref
+        ? `environment variable ${variable} is not set`
+        : `secret ${ref.secret} is not available locally: set ${variable}`;
+    return [`${path}: ${what}`];
+  });
+}

@@ -1,23 +1,65 @@
 /** The `vigil` command line: parse arguments, load config, run one command, return its exit code. */
 import { parseArgs } from 'node:util';
+import { missingLocalSecrets } from '../adapters/secrets.js';
 import { loadConfigFile } from '../core/config-file.js';
 import { parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
+import { plural } from '../core/format.js';
+import { allSecretRefs } from '../core/secret-refs.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { VERSION } from './version.js';
 
-const USAGE = `usage: vigil <command> [options]
+/** Every command, what it does and the flags it takes: the usage, `--help` and flag checks all read this. */
+const COMMANDS = {
+  check: { does: 'probe every check once', flags: '[--config F] [--json] [--only ID[,ID…]]' },
+  monitor: { does: 'run continuously, alerting', flags: '[--config F] [--data DIR] [--retention 30d] [--allow-missing-secrets]' },
+  validate: { does: 'validate the config only', flags: '[--config F]' },
+  'test-alert': { does: 'send a test notification', flags: '--channel NAME [--config F]' },
+  preview: { does: "print each channel's payload", flags: '--check ID --kind KIND [--config F]' },
+  incidents: { does: 'list recorded outages', flags: '[--config F] [--check ID] [--json] [--data DIR | --table NAME]' },
+  silence: {
+    does: "hold a check's alerts",
+    flags: '--check ID --for DURATION --reason TEXT [--config F] [--data DIR | --table NAME]',
+  },
+  report: {
+    does: 'uptime, latency, incidents',
+    flags: '[--config F] [--period 24h|7d|30d] [--json | --markdown | --html FILE] [--data DIR | --table NAME]',
+  },
+} as const;
+type Command = keyof typeof COMMANDS;
+
+const USAGE = `usage: vigil <command> [options]      (vigil <command> --help, vigil --version)
 
 commands:
-  check       probe every check once         [--config F] [--json] [--only ID ...]
-  monitor     run continuously, alerting     [--config F] [--data DIR] [--retention 30d]
-  validate    validate the config only       [--config F]
-  test-alert  send a test notification       --channel NAME [--config F]
-  preview     print each channel's payload   --check ID --kind KIND [--config F]
-  incidents   list recorded outages          [--check ID] [--json] [--data DIR | --table NAME]
-  silence     hold a check's alerts          --check ID --for DURATION --reason TEXT [--data DIR | --table NAME]
-  report      uptime, latency, incidents     [--period 24h|7d|30d] [--json | --markdown | --html FILE] [--data DIR | --table NAME]
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(11)} ${c.does.padEnd(30)} ${c.flags}`)
+  .join('\n')}
 
 exit codes: 0 ok · 1 a check is down / not delivered · 2 bad config or usage`;
+
+/** The flags a command takes, read from its usage line. */
+function flagsOf(command: Command): Set<string> {
+  return new Set([...COMMANDS[command].flags.matchAll(/--([a-z-]+)/g)].map((m) => m[1] as string));
+}
+
+/** The closest of `names` to `typed`, when it is close enough to be a typo. */
+export function didYouMean(typed: string, names: readonly string[]): string | null {
+  const distance = (a: string, b: string) => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0] as number;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j] as number;
+        row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length] as number;
+  };
+  const best = [...names].sort((x, y) => distance(typed, x) - distance(typed, y))[0];
+  return best !== undefined && distance(typed, best) <= Math.max(1, Math.floor(best.length / 3)) ? best : null;
+}
 
 const OPTIONS = {
   config: { type: 'string', short: 'c', default: 'vigil.yaml' },
@@ -25,6 +67,7 @@ const OPTIONS = {
   only: { type: 'string', multiple: true, default: [] as string[] },
   data: { type: 'string', default: '.vigil' },
   retention: { type: 'string' },
+  'allow-missing-secrets': { type: 'boolean', default: false },
   channel: { type: 'string' },
   check: { type: 'string' },
   kind: { type: 'string' },
@@ -35,6 +78,7 @@ const OPTIONS = {
   markdown: { type: 'boolean', default: false },
   html: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', default: false },
 } as const;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
@@ -43,6 +87,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   } catch (error) {
     if (error instanceof UserError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`vigil: ${(error as Error).message}`);
+      return EXIT.usage;
+    }
+    if ((error as Error).message === 'Region is missing') {
+      io.stderr('vigil: no AWS region: set AWS_REGION (or a profile with a region) to use --table');
       return EXIT.usage;
     }
     // AWS said no (credentials, permissions, a missing table): the user's to fix, not a Vigil bug.
@@ -65,20 +113,55 @@ function retentionOption(text: string | undefined): { retentionMs?: number } {
   return { retentionMs: ms };
 }
 
+/** Parses the arguments, or says in plain words which one is wrong (never Node's parser text). */
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Node names a flag as '--x', or as '-c, --config <value>': the long name is what users type.
+    const quoted = /'(-{1,2}[^']*)'/.exec((error as Error).message)?.[1] ?? '';
+    const flag = /--[\w-]+/.exec(quoted)?.[0] ?? (quoted || undefined);
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
+      const guess = didYouMean(flag.replace(/^-+/, ''), Object.keys(OPTIONS));
+      throw new UserError(`unknown option ${flag}${guess ? ` (did you mean --${guess}?)` : ''}`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) throw new UserError(`option ${flag} needs a value`);
+    throw new UserError((error as Error).message.split('.')[0] ?? 'bad arguments');
+  }
+}
+
 async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parse(argv);
   const [command, ...extra] = positionals;
-  if (values.help || command === 'help') {
+  if (values.version) {
+    io.stdout(`vigil ${VERSION}`);
+    return EXIT.ok;
+  }
+  if (command === 'help' || (values.help && !command)) {
     io.stdout(USAGE);
     return EXIT.ok;
   }
-  const only = [...values.only, ...(command === 'check' ? extra : [])];
-  if (!command || (command !== 'check' && extra.length > 0)) {
-    io.stderr(command ? `vigil: unexpected argument "${extra[0]}"\n\n${USAGE}` : USAGE);
+  if (!command) {
+    io.stderr(USAGE);
     return EXIT.usage;
   }
+  if (!(command in COMMANDS)) {
+    const guess = didYouMean(command, Object.keys(COMMANDS));
+    throw new UserError(`unknown command "${command}"${guess ? ` (did you mean ${guess}?)` : ''}; vigil --help lists them`);
+  }
+  const known = command as Command;
+  if (values.help) {
+    io.stdout(`usage: vigil ${known} ${COMMANDS[known].flags}\n\n${COMMANDS[known].does}`);
+    return EXIT.ok;
+  }
+  const given = argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0] as string);
+  const foreign = given.find((flag) => flag !== 'help' && flag !== 'version' && !flagsOf(known).has(flag));
+  if (foreign) throw new UserError(`${known} does not take --${foreign}; it takes ${COMMANDS[known].flags}`);
+  const only = [...values.only, ...(known === 'check' ? extra : [])].flatMap((ids) => ids.split(',')).filter(Boolean);
+  if (known !== 'check' && extra.length > 0) throw new UserError(`unexpected argument "${extra[0]}" for ${known}`);
   const load = () => loadConfigFile(values.config).config;
-  switch (command) {
+  switch (known) {
     // Commands load their modules on demand: `vigil check` should not pay for dynalite and the SDK.
     case 'check': {
       const { checkCommand } = await import('./check.js');
@@ -86,11 +169,20 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     }
     case 'monitor': {
       const { monitorCommand } = await import('./monitor.js');
-      return monitorCommand(load(), { dataDir: values.data, ...retentionOption(values.retention) }, io);
+      const options = {
+        dataDir: values.data,
+        allowMissingSecrets: values['allow-missing-secrets'],
+        ...retentionOption(values.retention),
+      };
+      return monitorCommand(load(), options, io);
     }
     case 'validate': {
       const config = load();
-      io.stdout(`${values.config}: valid (${config.checks.length} checks, ${Object.keys(config.channels).length} channels)`);
+      // Locally at least: in AWS they come from Secrets Manager, so this is a warning, not a failure.
+      for (const missing of missingLocalSecrets(allSecretRefs(config), io.env)) io.stderr(`warning: ${missing}`);
+      io.stdout(
+        `${values.config}: valid (${plural(config.checks.length, 'check')}, ${plural(Object.keys(config.channels).length, 'channel')})`,
+      );
       return EXIT.ok;
     }
     case 'test-alert':
@@ -125,8 +217,5 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
       const options = { period: values.period, format, htmlFile: values.html, dataDir: values.data, table: values.table };
       return reportCommand(load(), options, io);
     }
-    default:
-      io.stderr(`vigil: unknown command "${command}"\n\n${USAGE}`);
-      return EXIT.usage;
   }
 }

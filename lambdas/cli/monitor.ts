@@ -9,14 +9,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
 import { FileMetricsSink } from '../adapters/local/file-metrics.js';
-import { localSecretResolver } from '../adapters/secrets.js';
+import { localSecretResolver, missingLocalSecrets } from '../adapters/secrets.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { channelsFor, notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
 import { runCheck } from '../checks/run.js';
 import type { Config } from '../core/config.js';
-import { headline } from '../core/format.js';
+import { UserError } from '../core/errors.js';
+import { headline, plural } from '../core/format.js';
 import type { Clock, Log, ResultStore } from '../core/ports.js';
+import { allSecretRefs } from '../core/secret-refs.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
@@ -134,6 +136,7 @@ export async function createMonitor(
     log,
     clock,
     alertContext: { stackName: 'local', dashboardUrl: null },
+    onHeld: ({ event, reason }) => io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`),
     chores: [...Object.keys(config.channels).map(channelWorker), retention(config, store, clock, log, options.retentionMs)],
     ...(options.onDue ? { onDue: options.onDue } : {}),
   });
@@ -146,11 +149,22 @@ export async function createMonitor(
   };
 }
 
-export async function monitorCommand(config: Config, options: MonitorOptions, io: CliIo): Promise<ExitCode> {
+export async function monitorCommand(
+  config: Config,
+  options: MonitorOptions & { readonly allowMissingSecrets?: boolean },
+  io: CliIo,
+): Promise<ExitCode> {
+  // A secret found missing only at the first outage is a page that never came: refuse to start instead.
+  const missing = missingLocalSecrets(allSecretRefs(config), io.env);
+  if (missing.length > 0 && !options.allowMissingSecrets) {
+    throw new UserError(
+      `secrets the config needs are not set:\n${missing.map((m) => `  - ${m}`).join('\n')}\n(--allow-missing-secrets starts anyway)`,
+    );
+  }
   let wake: () => void = () => {};
   const monitor = await createMonitor(config, { ...options, onDue: () => wake() }, io);
   const log = consoleLog(io.stderr);
-  io.stdout(`vigil monitor: ${config.checks.length} check(s), data in ${options.dataDir}; Ctrl-C to stop`);
+  io.stdout(`vigil monitor: ${plural(config.checks.length, 'check')}, data in ${options.dataDir}; Ctrl-C to stop`);
   const { runner } = monitor;
   while (!io.signal.aborted) {
     runner.startDue();

@@ -69,3 +69,8 @@ export function humanDuration(ms: number): string {
   const shown = parts.filter(([n]) => n > 0).slice(0, 2);
   return shown.length > 0 ? shown.map(([n, unit]) => `${n}${unit}`).join(' ') : '0s';
 }
+
+/** "1 check", "2 checks" */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -7,6 +7,7 @@
 import type { AlertContext } from '../core/alert-state.js';
 import type { Check, Config } from '../core/config.js';
 import { dispatch } from '../core/pipeline/dispatch.js';
+import type { HeldAlert } from '../core/pipeline/ingest.js';
 import { probeBatch } from '../core/pipeline/probe-batch.js';
 import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
 import type { CheckResult } from '../core/types.js';
@@ -28,6 +29,8 @@ export interface RunnerDeps {
   readonly clock: Clock;
   readonly alertContext: AlertContext;
   readonly chores?: readonly Chore[];
+  /** Told of each alert a hold kept back (maintenance, silence, a parent down, flapping). */
+  readonly onHeld?: (held: HeldAlert) => void;
   /** Called when work became due before the time `msUntilDue` last gave: the driver should stop waiting. */
   readonly onDue?: () => void;
 }
@@ -123,7 +126,9 @@ export class LocalRunner {
       batchId,
     )
       .then(
-        () => {},
+        (report) => {
+          for (const held of report.outcomes.flatMap((o) => o.held)) this.deps.onHeld?.(held);
+        },
         (error) => this.deps.log.error('probe batch failed', { error: String(error) }),
       )
       .finally(() => {

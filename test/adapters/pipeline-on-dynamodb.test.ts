@@ -70,7 +70,6 @@ async function runCycle(of: readonly Check[], d: CycleDeps) {
     ...report,
     published: sent.published,
     held: report.outcomes.flatMap((o) => o.held),
-    superseded: report.outcomes.filter((o) => o.outcome === 'superseded').map((o) => o.checkId),
   };
 }
 let allChecks: readonly Check[];
@@ -132,7 +131,7 @@ describe('probe batch, ingest and dispatch on dynalite', () => {
     ]);
   });
 
-  it('publishes a transition once when the same cycle runs twice at the same time', async () => {
+  it('publishes a transition once when the same cycle runs twice at the same time, deciding on both results', async () => {
     await cycle();
     statuses.api = 'down';
     await cycle(); // one failure: the next one crosses the threshold
@@ -154,7 +153,14 @@ describe('probe batch, ingest and dispatch on dynalite', () => {
     });
     const reports = await Promise.all([cycle(racing), cycle(racing)]);
     expect(published.filter((e) => e.kind === 'down')).toHaveLength(1);
-    expect(reports.flatMap((r) => r.superseded).filter((id) => id === 'api')).toEqual(['api']);
+    // The write that lost was decided again on what won: neither result was dropped or counted twice.
+    expect(
+      reports
+        .flatMap((r) => r.outcomes)
+        .filter((o) => o.checkId === 'api')
+        .map((o) => o.outcome),
+    ).toEqual(['decided', 'decided']);
+    expect((await store.getState('api'))?.failures).toBe(3);
   });
 
   it('publishes a transition once when another cycle reads the state while it is being published', async () => {

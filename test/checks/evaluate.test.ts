@@ -90,12 +90,19 @@ describe('evaluateCheck', () => {
       { healthJson: true },
       observed({ body: 'OK' }),
       'down',
-      ['assertion', 'health body is not {"status": …} JSON'],
+      ['assertion', 'health body is not JSON'],
     ],
     [
-      'status is judged before health',
+      'a 503 with an unhealthy health document names the failing components',
       { healthJson: true },
-      observed({ httpStatus: 503, body: health('unhealthy') }),
+      observed({ httpStatus: 503, body: health('unhealthy', { db: { status: 'unhealthy' } }) }),
+      'down',
+      ['unhealthy', 'health says unhealthy (db) (HTTP 503)'],
+    ],
+    [
+      'a 503 whose body is no health document is a status failure',
+      { healthJson: true },
+      observed({ httpStatus: 503, body: 'Service Unavailable' }),
       'down',
       ['http_status', 'expected status 2xx, got 503'],
     ],
@@ -164,16 +171,40 @@ describe('evaluateCheck', () => {
   });
 });
 
-describe('readHealth', () => {
+describe('readHealth: the dialects services serve', () => {
   it.each([
     ['{"status":"healthy"}', 'healthy', []],
     ['{"status":"degraded","checks":{"db":"degraded","cache":"healthy"}}', 'degraded', ['db']],
     ['{"status":"unhealthy","checks":{"a":{"status":"unhealthy"},"b":{"status":"degraded"}}}', 'unhealthy', ['a', 'b']],
-    ['{"status":"ok"}', 'invalid', []],
-    ['[1,2]', 'invalid', []],
-    ['', 'invalid', []],
+    ['{"status":"ok"}', 'healthy', []],
+    // Spring Boot Actuator
+    ['{"status":"UP","components":{"db":{"status":"UP"},"diskSpace":{"status":"UP"}}}', 'healthy', []],
+    ['{"status":"DOWN","components":{"db":{"status":"DOWN"},"ping":{"status":"UP"}}}', 'unhealthy', ['db']],
+    ['{"status":"OUT_OF_SERVICE"}', 'unhealthy', []],
+    // The IETF draft: checks map to lists
+    ['{"status":"pass","checks":{"db:responseTime":[{"status":"pass"}]}}', 'healthy', []],
+    [
+      '{"status":"warn","checks":{"db:responseTime":[{"status":"warn"}],"cpu:utilization":[{"status":"pass"}]}}',
+      'degraded',
+      ['db:responseTime'],
+    ],
+    ['{"status":"fail","checks":{"uptime":[{"status":"pass"},{"status":"fail"}]}}', 'unhealthy', ['uptime']],
+    // Case does not matter; components given as { "status": "up" } objects
+    ['{"status":"Healthy","checks":{"cache":{"status":"up"}}}', 'healthy', []],
   ])('%s', (body, status, failing) => {
     expect(readHealth(body)).toEqual({ status, failing });
+  });
+
+  it.each([
+    ['', 'health body is not JSON'],
+    ['[1,2]', 'health body is not a JSON object'],
+    ['{"state":"UP"}', 'health body has no "status" field'],
+    [
+      '{"status":"splendid"}',
+      'health status "splendid" is not one Vigil reads (healthy/degraded/unhealthy, UP/DOWN/OUT_OF_SERVICE, pass/warn/fail or ok)',
+    ],
+  ])('says what it did not understand in %j', (body, problem) => {
+    expect(readHealth(body)).toEqual({ status: 'invalid', failing: [], problem });
   });
 });
 

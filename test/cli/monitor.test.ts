@@ -62,15 +62,18 @@ describe('vigil monitor on simulated time', () => {
     expect(trigger).toMatchObject({
       routing_key: 'test-routing-key',
       dedup_key: 'vigil/local/api',
-      payload: { severity: 'critical', class: 'http_status' },
+      payload: { severity: 'critical', class: 'unhealthy' },
     });
     expect(resolve).toEqual({ routing_key: 'test-routing-key', event_action: 'resolve', dedup_key: 'vigil/local/api' });
 
     const slackTexts = slack.received.map((r) => (r.body as { text: string }).text);
-    expect(slackTexts).toEqual(['DOWN: Test API: expected status 2xx, got 503', 'RECOVERED: Test API: back up after 7s']);
+    expect(slackTexts).toEqual([
+      'DOWN: Test API: health says unhealthy (db) (HTTP 503)',
+      'RECOVERED: Test API: back up after 7s',
+    ]);
     expect(slack.received.every((r) => r.path === '/hook')).toBe(true);
 
-    expect(sim.out).toContain('ALERT CRITICAL DOWN: Test API: expected status 2xx, got 503');
+    expect(sim.out).toContain('ALERT CRITICAL DOWN: Test API: health says unhealthy (db) (HTTP 503)');
     expect(sim.out).toContain('  → platform-pd: down of api delivered (1 request)');
     const metrics = readFileSync(join(sim.dataDir, 'metrics.jsonl'), 'utf8')
       .trim()
@@ -146,7 +149,9 @@ describe('vigil monitor: delivery off the probing path', () => {
     sim = await simMonitor(down({ chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } }), { dataDir });
     expect(sim.monitor.pendingDeliveries()).toBe(1);
     await sim.run(31_000);
-    expect(slack.received.map((r) => (r.body as { text: string }).text)).toEqual(['DOWN: api: expected status 2xx, got 503']);
+    expect(slack.received.map((r) => (r.body as { text: string }).text)).toEqual([
+      'DOWN: api: health says unhealthy (db) (HTTP 503)',
+    ]);
     expect(sim.monitor.pendingDeliveries()).toBe(0);
   });
 

@@ -78,6 +78,10 @@ describe('vigil silence and vigil incidents', () => {
     await monitor.run(3_500);
     await monitor.close();
     expect(monitor.out.filter((line) => / api down 503 /.test(line))).toHaveLength(4);
+    // The monitor says what it held, and why, once.
+    expect(monitor.out.filter((line) => line.startsWith('HELD '))).toEqual([
+      expect.stringMatching(/^HELD down of api: silenced until \S+: planned failover$/),
+    ]);
     expect(slack.received).toEqual([]);
     expect(pagerduty.received).toEqual([]);
 

@@ -79,6 +79,9 @@ checks:
     const { code, stdout } = await vigil(['check', '--config', path, '--json', '--only', 'a']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout).results.map((r: { checkId: string }) => r.checkId)).toEqual(['a']);
+    const both = await vigil(['check', '--config', path, '--json', '--only', 'a,b']);
+    expect(both.code).toBe(1);
+    expect(JSON.parse(both.stdout).results.map((r: { checkId: string }) => r.checkId)).toEqual(['a', 'b']);
   });
 
   it('prints a readable table by default', async () => {
@@ -96,8 +99,15 @@ describe('bad config and usage exit 2 with a message, never a stack trace', () =
     [['validate', '--config', 'BAD'], 'checks[0].expect.status[0]: expected an HTTP status 100-599, got 700'],
     [['check', '--config', 'BAD'], 'checks[0].expect.status[0]: expected an HTTP status 100-599, got 700'],
     [['check', '--config', '/nonexistent/vigil.yaml'], '/nonexistent/vigil.yaml: file not found'],
-    [['check', '--frobnicate'], "Unknown option '--frobnicate'"],
+    [['check', '--frobnicate'], 'vigil: unknown option --frobnicate\n'],
+    [['check', '--jsn'], 'vigil: unknown option --jsn (did you mean --json?)'],
+    [['check', '--config'], 'vigil: option --config needs a value'],
+    [
+      ['monitor', '--json'],
+      'vigil: monitor does not take --json; it takes [--config F] [--data DIR] [--retention 30d] [--allow-missing-secrets]',
+    ],
     [['launch'], 'unknown command "launch"'],
+    [['repot'], 'vigil: unknown command "repot" (did you mean report?)'],
     [['test-alert', '--config', 'OK'], 'test-alert needs --channel NAME'],
     [['check', '--config', 'OK', '--only', 'nope'], '--only names unknown check "nope"'],
   ])('vigil %j', async (args, message) => {
@@ -113,6 +123,41 @@ describe('bad config and usage exit 2 with a message, never a stack trace', () =
     const path = writeConfig('good.yaml', 'checks:\n  - { id: a, type: tcp, host: 127.0.0.1, port: 1 }\n');
     const { code, stdout } = await vigil(['validate', '--config', path]);
     expect(code).toBe(0);
-    expect(stdout).toBe(`${path}: valid (1 checks, 0 channels)\n`);
+    expect(stdout).toBe(`${path}: valid (1 check, 0 channels)\n`);
+  });
+
+  it('names secrets the config needs and the environment lacks: a warning at validate, a refusal at monitor', async () => {
+    const path = writeConfig(
+      'secrets.yaml',
+      [
+        'channels:',
+        '  ops: { type: slack, webhookUrl: { env: OPS_SLACK_URL } }',
+        '  pd: { type: pagerduty, routingKey: { secret: vigil/pd } }',
+        'checks:',
+        '  - { id: a, type: tcp, host: 127.0.0.1, port: 1 }',
+        '',
+      ].join('\n'),
+    );
+    const validated = await vigil(['validate', '--config', path], { OPS_SLACK_URL: '' });
+    expect(validated.code).toBe(0);
+    expect(validated.stderr).toBe(
+      'warning: channels.ops.webhookUrl: environment variable OPS_SLACK_URL is not set\n' +
+        'warning: channels.pd.routingKey: secret vigil/pd is not available locally: set VIGIL_SECRET_VIGIL_PD\n',
+    );
+    const refused = await vigil(['monitor', '--config', path, '--data', join(dir, 'never')], { OPS_SLACK_URL: 'http://x' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'channels.pd.routingKey: secret vigil/pd is not available locally: set VIGIL_SECRET_VIGIL_PD',
+    );
+    expect(refused.stderr).not.toContain('OPS_SLACK_URL');
+  });
+
+  it('prints its version, and each command its own usage', async () => {
+    expect(await vigil(['--version'])).toEqual({ code: 0, stdout: 'vigil 0.1.0\n', stderr: '' });
+    const help = await vigil(['silence', '--help']);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toBe(
+      "usage: vigil silence --check ID --for DURATION --reason TEXT [--config F] [--data DIR | --table NAME]\n\nhold a check's alerts\n",
+    );
   });
 });

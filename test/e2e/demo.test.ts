@@ -20,7 +20,8 @@ describe('npm start', () => {
     });
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(90_000);
-    expect(output).toContain('ALERT CRITICAL DOWN: Demo API health: expected status 200, got 503');
+    // The 503 carries the health document, so the alert names the failing component.
+    expect(output).toContain('ALERT CRITICAL DOWN: Demo API health: health says unhealthy (database) (HTTP 503)');
     expect(output).toMatch(/ALERT CRITICAL RECOVERED: Demo API health: back up after \d+s/);
     expect(output.match(/┌─ Slack received:/g)).toHaveLength(2);
     expect(output.match(/┌─ PagerDuty received:/g)).toHaveLength(2);

@@ -15,6 +15,11 @@ process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
 // The parent is gone (even killed): stop, so the folder's lock goes with it.
 process.on('disconnect', () => process.exit(0));
+// Its memory, for the parent to recycle it past a bound (dynalite's grows with every write it serves).
+setInterval(() => {
+  const { rss, heapUsed } = process.memoryUsage();
+  process.send?.({ rss, heapUsed });
+}, 5_000).unref();
 process.on('message', (message) => {
   if (message === 'close') server.close(() => process.exit(0));
 });

@@ -101,12 +101,12 @@ async function joinHolder(dataDir: string, tableName: string): Promise<EmbeddedD
   return { client, tableName, endpoint, joined: true, close: async () => client.destroy() };
 }
 
-function clientFor(endpoint: string): DynamoDBClient {
+function clientFor(endpoint: string, maxAttempts = 2): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
+    maxAttempts,
   });
 }
 
@@ -119,6 +119,7 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
   let child: ChildProcess;
   let failures = 0;
   let upSince = Date.now();
+  let recycling = false;
   // 0 until the first start picks a free port; every restart takes that same port, which the client knows.
   let port = 0;
   const start = () =>
@@ -137,9 +138,27 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
       started.once('message', (message: { port?: number; error?: string }) =>
         message.port ? resolve({ child: started, port: message.port }) : reject(new Error(message.error)),
       );
+      started.on('message', (message: { rss?: number }) => {
+        // Recycled while small requests wait: the client retries through the moment it is away.
+        if (message.rss && message.rss > RECYCLE_BYTES && !recycling && !closing) {
+          recycling = true;
+          onFault(`embedded DynamoDB recycled at ${Math.round(message.rss / 1_048_576)} MB`);
+          started.send('close');
+        }
+      });
       started.once('exit', (code, signal) => {
         reject(new Error(`embedded DynamoDB exited (${code}) before it started`));
         if (closing) return;
+        if (recycling) {
+          recycling = false;
+          start().then(
+            (restarted) => {
+              child = restarted.child;
+            },
+            () => {},
+          );
+          return;
+        }
         // What dynalite threw, in a line: "IO error: …: No space left on device".
         const why = /Error: ([^\n\]]+)/.exec(stderr)?.[1] ?? (signal ? `killed by ${signal}` : `exit code ${code}`);
         // A store that stayed up a while failed afresh; one that fails again at once backs off further.
@@ -162,19 +181,27 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
   const first = await start();
   child = first.child;
   port = first.port;
-  return served(port, tableName, async () => {
-    closing = true;
-    if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.send('close');
-    await exited;
-  });
+  return served(
+    port,
+    tableName,
+    async () => {
+      closing = true;
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send('close');
+      await exited;
+    },
+    STORE_PROCESS_ATTEMPTS,
+  );
 }
 
+/** Enough backed-off attempts for a request to outlast a recycle of the store process (a few hundred ms). */
+const STORE_PROCESS_ATTEMPTS = 5;
+
 /** A store listening on a loopback port, with a client for it; `stop` ends the server. */
-function served(port: number, tableName: string, stop: () => Promise<void>): EmbeddedDynamoDB {
+function served(port: number, tableName: string, stop: () => Promise<void>, maxAttempts = 2): EmbeddedDynamoDB {
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = clientFor(endpoint);
+  const client = clientFor(endpoint, maxAttempts);
   return {
     client,
     tableName,
@@ -188,6 +215,8 @@ function served(port: number, tableName: string, stop: () => Promise<void>): Emb
 }
 
 const STAYED_UP_MS = 60_000;
+/** dynalite's memory grows with the writes it serves (about 200 MB a minute at 200 checks a second). */
+const RECYCLE_BYTES = 512 * 1_048_576;
 const SERVER_SCRIPT = fileURLToPath(new URL('./dynalite-server.mjs', import.meta.url));
 
 /** The store in this process, in memory or on a folder. */

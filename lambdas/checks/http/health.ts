@@ -1,32 +1,86 @@
-/** Health JSON as apps serve it: `{"status":"healthy|degraded|unhealthy","checks":{…}}`. Pure. */
+/**
+ * Health JSON in the dialects services already serve, read case-insensitively. Pure.
+ * - Vigil's own and many apps': `{"status":"healthy|degraded|unhealthy","checks":{name: status | {status}}}`
+ * - Spring Boot Actuator: `{"status":"UP|DOWN|OUT_OF_SERVICE|UNKNOWN","components":{name:{"status":…}}}`
+ * - the IETF health-check draft (application/health+json): `{"status":"pass|warn|fail","checks":{"name:measure":[{"status":…}]}}`
+ * - plain `{"status":"ok"}`.
+ */
 
-interface Health {
-  readonly status: 'healthy' | 'degraded' | 'unhealthy' | 'invalid';
-  /** Components under `checks` whose own status is not healthy. */
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface Health {
+  readonly status: HealthStatus | 'invalid';
+  /** Components whose own status is not healthy. */
   readonly failing: readonly string[];
+  /** For `invalid`: what was not understood. */
+  readonly problem?: string;
 }
 
-/** Reads `{"status":"healthy|degraded|unhealthy","checks":{name:{status}…}}`; anything else is invalid. */
+const STATUS_WORDS: Readonly<Record<string, HealthStatus>> = {
+  healthy: 'healthy',
+  up: 'healthy',
+  ok: 'healthy',
+  pass: 'healthy',
+  passing: 'healthy',
+  green: 'healthy',
+  degraded: 'degraded',
+  warn: 'degraded',
+  warning: 'degraded',
+  yellow: 'degraded',
+  unhealthy: 'unhealthy',
+  down: 'unhealthy',
+  fail: 'unhealthy',
+  failing: 'unhealthy',
+  out_of_service: 'unhealthy',
+  critical: 'unhealthy',
+  error: 'unhealthy',
+  red: 'unhealthy',
+};
+
+const KNOWN = 'healthy/degraded/unhealthy, UP/DOWN/OUT_OF_SERVICE, pass/warn/fail or ok';
+
+/** A status word as Vigil reads it; null when it is none it knows. */
+export function healthStatus(value: unknown): HealthStatus | null {
+  return typeof value === 'string' ? (STATUS_WORDS[value.trim().toLowerCase()] ?? null) : null;
+}
+
 export function readHealth(body: string): Health {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return { status: 'invalid', failing: [] };
+    return { status: 'invalid', failing: [], problem: 'health body is not JSON' };
   }
-  const status = (parsed as { status?: unknown })?.status;
-  if (status !== 'healthy' && status !== 'degraded' && status !== 'unhealthy') return { status: 'invalid', failing: [] };
-  const checks = (parsed as { checks?: unknown }).checks;
-  const failing =
-    checks && typeof checks === 'object'
-      ? Object.entries(checks as Record<string, unknown>)
-          .filter(([, component]) => {
-            const own = (component as { status?: unknown })?.status ?? component;
-            return typeof own === 'string' && own !== 'healthy';
-          })
-          .map(([name]) => name)
-      : [];
-  return { status, failing };
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { status: 'invalid', failing: [], problem: 'health body is not a JSON object' };
+  }
+  const raw = (parsed as { status?: unknown }).status;
+  if (raw === undefined) return { status: 'invalid', failing: [], problem: 'health body has no "status" field' };
+  const status = healthStatus(raw);
+  if (!status) {
+    const shown = JSON.stringify(raw).slice(0, 60);
+    return { status: 'invalid', failing: [], problem: `health status ${shown} is not one Vigil reads (${KNOWN})` };
+  }
+  const document = parsed as { checks?: unknown; components?: unknown; details?: unknown };
+  const components = document.checks ?? document.components ?? document.details;
+  return { status, failing: failingComponents(components) };
+}
+
+/** Names of components that are not healthy: a status word, `{status}`, or a list of `{status}` (IETF). */
+function failingComponents(components: unknown): string[] {
+  if (!components || typeof components !== 'object' || Array.isArray(components)) return [];
+  return Object.entries(components as Record<string, unknown>)
+    .filter(([, component]) => {
+      const statuses = (Array.isArray(component) ? component : [component]).map((c) =>
+        typeof c === 'string' ? c : (c as { status?: unknown } | null)?.status,
+      );
+      // A component whose status Vigil cannot read is not called failing: the overall status decides.
+      return statuses.some((s) => {
+        const read = healthStatus(s);
+        return read !== null && read !== 'healthy';
+      });
+    })
+    .map(([name]) => name);
 }
 
 export function componentsSuffix(failing: readonly string[]): string {

@@ -1,6 +1,7 @@
 /**
  * Judging an http observation, pure. The first failing rule decides the error kind, in the order a
- * human would look: status, health, body, headers, JSON, certificate, latency.
+ * human would look: an unhealthy health document (whatever the status code), status, the rest of
+ * health, body, headers, JSON, certificate, latency.
  */
 import type { Observation } from '../../core/types.js';
 import { certificateFailure } from '../shared/certificate-days.js';
@@ -11,12 +12,16 @@ import type { HttpCheck } from './schema.js';
 
 export const judgeHttp: Judge<HttpCheck> = (check: HttpCheck, observation: Observation, now: Date) => {
   const { expect } = check;
-  const wrongStatus = statusFailure(observation.httpStatus ?? 0, expect.status, observation.headers['retry-after']);
-  if (wrongStatus) return fail('http_status', wrongStatus);
   const body = observation.body?.toString('utf8') ?? '';
   const health = check.healthJson ? readHealth(body) : null;
-  if (health?.status === 'unhealthy') return fail('unhealthy', `health says unhealthy${componentsSuffix(health.failing)}`);
-  if (health?.status === 'invalid') return fail('assertion', 'health body is not {"status": …} JSON');
+  const wrongStatus = statusFailure(observation.httpStatus ?? 0, expect.status, observation.headers['retry-after']);
+  // An app that answers 503 with its health document says which components failed: name them.
+  if (health?.status === 'unhealthy') {
+    const code = wrongStatus ? ` (HTTP ${observation.httpStatus})` : '';
+    return fail('unhealthy', `health says unhealthy${componentsSuffix(health.failing)}${code}`);
+  }
+  if (wrongStatus) return fail('http_status', wrongStatus);
+  if (health?.status === 'invalid') return fail('assertion', health.problem ?? 'health body not understood');
   const assertion =
     bodyFailure(body, expect) ??
     (expect.headers?.length ? headerFailure(observation.headers, expect.headers) : null) ??

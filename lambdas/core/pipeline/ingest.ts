@@ -5,7 +5,7 @@
  * state's last ones) is stored again at the same key and changes nothing else. Order is not used to
  * judge that, so a wall clock stepped back does not freeze decisions.
  */
-import { type AlertContext, type CheckState, decide, initialState, reportedStatus } from '../alert-state.js';
+import { type AlertContext, type CheckState, type Decision, decide, initialState, reportedStatus } from '../alert-state.js';
 import type { Check, MaintenanceWindow } from '../config.js';
 import { suppressionFor } from '../maintenance.js';
 import type { DispatchQueue, Log, ResultStore } from '../ports.js';
@@ -29,7 +29,7 @@ export interface HeldAlert {
 
 export interface IngestOutcome {
   readonly checkId: string;
-  /** What the decision did: `stale` for a result seen before, `superseded` when a concurrent writer won. */
+  /** What the decision did: `stale` for a result seen before, `superseded` when writers kept winning over it. */
   readonly outcome: 'decided' | 'stale' | 'superseded';
   /** Alerts held back (maintenance, silence, a parent down, flapping), with why. */
   readonly held: readonly HeldAlert[];
@@ -50,16 +50,35 @@ export async function ingest(check: Check, result: CheckResult, deps: IngestDeps
 
 /** The decision half of ingest, for a result already recorded (the probe batch records first, then waits for parents). */
 export async function decideOn(check: Check, result: CheckResult, deps: IngestDeps, now: Date): Promise<IngestOutcome> {
-  const prev = await readState(check.id, deps.store);
-  if (prev.seenResults.includes(result.startedAt)) {
-    return { checkId: check.id, outcome: 'stale', held: [], queued: [] };
+  // The state item is also written by the dispatcher (claims) and by concurrent producers: a write that
+  // loses is decided again on what won, so no result is dropped and none is counted twice.
+  for (let attempt = 1; ; attempt++) {
+    const prev = await readState(check.id, deps.store);
+    if (prev.seenResults.includes(result.startedAt)) {
+      return { checkId: check.id, outcome: 'stale', held: [], queued: [] };
+    }
+    const held = await holds(check, deps, now);
+    const decision = decide(prev, result, check, deps.alertContext, now, held.hold);
+    if (await deps.store.putState(decision.next)) return afterDecision(check, result, prev, decision, held, deps, now);
+    if (attempt >= DECIDE_ATTEMPTS) {
+      deps.log.error('state not updated: it kept changing under this result', { checkId: check.id, attempts: attempt });
+      return { checkId: check.id, outcome: 'superseded', held: [], queued: [] };
+    }
   }
-  const held = await holds(check, deps, now);
-  const decision = decide(prev, result, check, deps.alertContext, now, held.hold);
-  if (!(await deps.store.putState(decision.next))) {
-    deps.log.warn('state changed by a concurrent writer; leaving this transition to it', { checkId: check.id });
-    return { checkId: check.id, outcome: 'superseded', held: [], queued: [] };
-  }
+}
+
+const DECIDE_ATTEMPTS = 5;
+
+/** Records what a decision that won its write opened, closed and held, and tells the dispatcher. */
+async function afterDecision(
+  check: Check,
+  result: CheckResult,
+  prev: CheckState,
+  decision: Decision,
+  held: Awaited<ReturnType<typeof holds>>,
+  deps: IngestDeps,
+  now: Date,
+): Promise<IngestOutcome> {
   const next = decision.next;
   if (reportedStatus(next) !== reportedStatus(prev)) {
     deps.log.info('check state changed', { checkId: check.id, from: reportedStatus(prev), to: reportedStatus(next) });
