@@ -45,6 +45,8 @@ const DAY_MS = 86_400_000;
 /** BatchWriteItem's limit on requests per call. */
 const BATCH_WRITE_LIMIT = 25;
 const pk = (checkId: string) => `CHECK#${checkId}`;
+/** The sort key of a check's silences item. */
+const SILENCES = 'SILENCES';
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true });
 
 export class DynamoResultStore implements ResultStore {
@@ -179,26 +181,52 @@ export class DynamoResultStore implements ResultStore {
     return keys.length;
   }
 
+  /**
+   * Silences of a check live in one item (`SILENCES`), so the hot path reads them with one GetItem
+   * per result instead of a Query (dynalite's queries also leak memory, about 5 MB per thousand).
+   * Written rarely, by a person: a read, then a write conditional on what was read.
+   */
   async putSilence(silence: Silence): Promise<void> {
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.options.tableName,
-        Item: toItem({
-          pk: pk(silence.checkId),
-          sk: `SILENCE#${silence.createdAt}`,
-          expiresAt: Math.ceil(Date.parse(silence.until) / 1000),
-          silence,
-        }),
-      }),
-    );
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.silenceItem(silence.checkId);
+      const now = Date.parse(silence.createdAt);
+      const silences = [...(stored?.silences ?? []).filter((s) => Date.parse(s.until) > now), silence];
+      const expiresAt = Math.ceil(Math.max(...silences.map((s) => Date.parse(s.until))) / 1000);
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.options.tableName,
+            Item: toItem({ pk: pk(silence.checkId), sk: SILENCES, version: (stored?.version ?? 0) + 1, expiresAt, silences }),
+            ConditionExpression: stored ? 'version = :version' : 'attribute_not_exists(pk)',
+            ...(stored ? { ExpressionAttributeValues: toItem({ ':version': stored.version }) } : {}),
+          }),
+        );
+        return;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
+    throw new Error(`silence for ${silence.checkId} not stored: the silences kept changing`);
   }
 
   async activeSilence(checkId: string, now: Date): Promise<Silence | null> {
-    const silences = (await this.query(checkId, 'SILENCE#', 'SILENCE#')).map((item) => item.silence as Silence);
-    const active = silences
+    const active = ((await this.silenceItem(checkId))?.silences ?? [])
       .filter((s) => Date.parse(s.until) > now.getTime())
       .sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
     return active[0] ?? null;
+  }
+
+  private async silenceItem(checkId: string): Promise<{ silences: Silence[]; version: number } | null> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.options.tableName,
+        Key: toItem({ pk: pk(checkId), sk: SILENCES }),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return null;
+    const item = unmarshall(Item);
+    return { silences: (item.silences ?? []) as Silence[], version: Number(item.version ?? 0) };
   }
 
   private async query(checkId: string, prefix: string, from: string): Promise<Record<string, unknown>[]> {

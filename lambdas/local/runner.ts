@@ -10,6 +10,7 @@ import { dispatch } from '../core/pipeline/dispatch.js';
 import type { HeldAlert } from '../core/pipeline/ingest.js';
 import { probeBatch } from '../core/pipeline/probe-batch.js';
 import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
+import { dueChecks, nextDueAt } from '../core/schedule.js';
 import type { CheckResult } from '../core/types.js';
 
 /** Work besides probing and dispatching that runs on the runner's clock (redelivering alerts). */
@@ -63,9 +64,7 @@ export class LocalRunner {
   startDue(options: { probes: boolean } = { probes: true }): void {
     const now = this.deps.clock.monotonicMs();
     if (options.probes) {
-      const due = this.deps.config.checks.filter(
-        (c) => !this.running.has(c.id) && (this.lastStarted.get(c.id) ?? Number.NEGATIVE_INFINITY) + c.intervalMs <= now,
-      );
+      const due = dueChecks(this.deps.config.checks, this.lastStarted, this.running, now);
       if (due.length > 0) this.startBatch(due, now);
     }
     this.startDispatch(now);
@@ -90,11 +89,7 @@ export class LocalRunner {
   /** Milliseconds until the next probe, dispatch or chore falls due (0: now). */
   msUntilDue(options: { probes: boolean } = { probes: true }): number {
     const now = this.deps.clock.monotonicMs();
-    const probes = options.probes
-      ? this.deps.config.checks
-          .filter((c) => !this.running.has(c.id))
-          .map((c) => (this.lastStarted.get(c.id) ?? Number.NEGATIVE_INFINITY) + c.intervalMs)
-      : [];
+    const probes = options.probes ? [nextDueAt(this.deps.config.checks, this.lastStarted, this.running)] : [];
     const dispatches = this.dispatching ? [] : [...this.dispatchAt.values()];
     const chores = (this.deps.chores ?? []).flatMap((c) => (this.choring.has(c) ? [] : [c.dueAt() ?? Number.POSITIVE_INFINITY]));
     return Math.max(0, Math.min(...probes, ...dispatches, ...chores) - now);

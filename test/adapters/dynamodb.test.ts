@@ -16,6 +16,18 @@ afterAll(() => db.close());
 const at = (iso: string, checkId = 'results-check') => ({ ...failingResult, checkId, startedAt: iso });
 
 describe('DynamoResultStore on dynalite', () => {
+  it('keeps a check’s silences in one item: the longest in force wins, ended ones fall away', async () => {
+    const at = (minutes: number) => new Date(Date.parse('2026-11-22T10:00:00.000Z') + minutes * 60_000).toISOString();
+    await store.putSilence({ checkId: 'quiet', createdAt: at(0), until: at(30), reason: 'short' });
+    await store.putSilence({ checkId: 'quiet', createdAt: at(1), until: at(60), reason: 'long' });
+    expect((await store.activeSilence('quiet', new Date(at(10))))?.reason).toBe('long');
+    expect(await store.activeSilence('quiet', new Date(at(61)))).toBeNull();
+    expect(await store.activeSilence('someone-else', new Date(at(10)))).toBeNull();
+    // Written after the first ended: that one is dropped, the one still running kept.
+    await store.putSilence({ checkId: 'quiet', createdAt: at(40), until: at(45), reason: 'again' });
+    expect((await store.activeSilence('quiet', new Date(at(42))))?.reason).toBe('long');
+  });
+
   it('prunes the results that started before a time, and nothing else of the check', async () => {
     const start = Date.parse('2026-11-20T00:00:00.000Z');
     for (let i = 0; i < 60; i++) await store.putResult(at(new Date(start + i * 60_000).toISOString(), 'pruned'));
