@@ -13,7 +13,7 @@ import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStor
 import { dueChecks, nextDueAt } from '../core/schedule.js';
 import type { CheckResult } from '../core/types.js';
 
-/** Work besides probing and dispatching that runs on the runner's clock (redelivering alerts). */
+/** Work besides probing and dispatching that runs on the runner's clock (each channel's deliveries, retention). */
 export interface Chore {
   /** Monotonic time it is next due at, or null when it has nothing to do. */
   dueAt(): number | null;
