@@ -8,6 +8,8 @@ export default defineConfig({
     // Loopback servers and dynalite are light, but CDK synth bundles with esbuild: two workers fit a 2-core box.
     maxWorkers: 2,
     allowOnly: false,
+    // One temporary folder for the whole run, removed at its end.
+    globalSetup: ['test/support/temp-root.ts'],
     // The SDK's notice that Node 20 support ends is for deployers, not test output (Lambdas run nodejs24.x).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // The JSON report is what .ci/run counts passes and failures from.
