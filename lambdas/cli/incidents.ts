@@ -23,7 +23,7 @@ export async function incidentsCommand(
   if (options.checkId && !config.checks.some((c) => c.id === options.checkId))
     throw new UserError(`unknown check "${options.checkId}"`);
   const ids = options.checkId ? [options.checkId] : config.checks.map((c) => c.id);
-  const { store, close } = await openStore(options);
+  const { store, close } = await openStore({ ...options, config, mustHoldData: true });
   const incidents = await Promise.all(ids.map((id) => store.listIncidents(id))).finally(close);
   const all = incidents.flat().sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   if (options.json) {

@@ -25,6 +25,7 @@ import { DeliveryQueue } from '../local/delivery-queue.js';
 import { type Chore, LocalRunner } from '../local/runner.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { markDataFolder } from './store.js';
 import { formatMs, reasonOf } from './table.js';
 
 export interface MonitorOptions {
@@ -65,6 +66,7 @@ export async function createMonitor(
     dataDir: join(options.dataDir, 'dynamodb'),
     isolate: { onFault: (message) => log.error(message, { dataDir: options.dataDir }) },
   });
+  markDataFolder(options.dataDir, config);
   const clock = options.clock ?? systemClock;
   const resolveSecret = localSecretResolver(io.env);
   // Stopping cuts waits and deliveries short; what was not delivered stays queued on disk.

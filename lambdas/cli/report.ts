@@ -36,7 +36,7 @@ function cells(row: CheckReportRow): string[] {
 export async function reportCommand(config: Config, options: ReportOptions, io: CliIo, now = new Date()): Promise<ExitCode> {
   if (!(options.period in REPORT_PERIODS)) throw new UserError(`--period: expected 24h, 7d or 30d, got "${options.period}"`);
   const since = new Date(now.getTime() - REPORT_PERIODS[options.period as ReportPeriod]);
-  const { store, close } = await openStore(options);
+  const { store, close } = await openStore({ ...options, config, mustHoldData: true });
   const rows = await Promise.all(
     config.checks.map(async (check) =>
       reportRow(check, await store.listResults(check.id, since, now), await store.listIncidents(check.id), since, now),

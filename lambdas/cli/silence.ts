@@ -21,7 +21,7 @@ export async function silenceCommand(config: Config, options: SilenceOptions, io
   const ms = parseDuration(duration);
   if (ms === null || ms <= 0) throw new UserError(`--for: expected a duration like "30m" or "2h", got "${duration}"`);
   const until = new Date(now.getTime() + ms).toISOString();
-  const { store, close } = await openStore(options);
+  const { store, close } = await openStore({ ...options, config });
   try {
     await store.putSilence({ checkId, until, reason, createdAt: now.toISOString() });
   } finally {

@@ -167,6 +167,20 @@ describe('vigil report', () => {
     expect(unwritable).toMatchObject({ code: 2, stderr: 'vigil: --html: cannot write /nonexistent/dir/report.html: ENOENT\n' });
   });
 
+  it('refuses a data folder filled by another config, or one nothing was recorded in, instead of answering empty', async () => {
+    const data = join(dir, 'report-data');
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, 'checks:\n  - { id: something-else, type: tcp, host: 127.0.0.1, port: 1 }\n');
+    const wrong = await vigil(['report', '--config', other, '--data', data]);
+    expect(wrong).toMatchObject({ code: 2, stdout: '' });
+    expect(wrong.stderr).toBe(
+      `vigil: ${data} holds checks api; this config has something-else: pass the --config that filled it\n`,
+    );
+    const empty = await vigil(['incidents', '--config', configPath, '--data', join(dir, 'nothing-here')]);
+    expect(empty).toMatchObject({ code: 2, stdout: '' });
+    expect(empty.stderr).toContain('nothing has been recorded there');
+  });
+
   it('says AWS refused, without a stack, when a deployed table cannot be reached', async () => {
     // No credentials and no instance metadata: the SDK gives up before any request leaves the machine.
     const env = {
