@@ -138,7 +138,11 @@ export async function createMonitor(
     log,
     clock,
     alertContext: { stackName: 'local', dashboardUrl: null },
-    onHeld: ({ event, reason }) => io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`),
+    // What people see change (pending and maintenance included), and what was held back and why.
+    onDecided: ({ checkId, change, held }) => {
+      if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
+      for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
+    },
     chores: [...Object.keys(config.channels).map(channelWorker), retention(config, store, clock, log, options.retentionMs)],
     ...(options.onDue ? { onDue: options.onDue } : {}),
   });

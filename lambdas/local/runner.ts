@@ -7,7 +7,7 @@
 import type { AlertContext } from '../core/alert-state.js';
 import type { Check, Config } from '../core/config.js';
 import { dispatch } from '../core/pipeline/dispatch.js';
-import type { HeldAlert } from '../core/pipeline/ingest.js';
+import type { IngestOutcome } from '../core/pipeline/ingest.js';
 import { probeBatch } from '../core/pipeline/probe-batch.js';
 import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
 import { dueChecks, nextDueAt } from '../core/schedule.js';
@@ -30,8 +30,8 @@ export interface RunnerDeps {
   readonly clock: Clock;
   readonly alertContext: AlertContext;
   readonly chores?: readonly Chore[];
-  /** Told of each alert a hold kept back (maintenance, silence, a parent down, flapping). */
-  readonly onHeld?: (held: HeldAlert) => void;
+  /** Told of each decided result: what it held back and how the status people see changed. */
+  readonly onDecided?: (outcome: IngestOutcome) => void;
   /** Called when work became due before the time `msUntilDue` last gave: the driver should stop waiting. */
   readonly onDue?: () => void;
 }
@@ -122,7 +122,7 @@ export class LocalRunner {
     )
       .then(
         (report) => {
-          for (const held of report.outcomes.flatMap((o) => o.held)) this.deps.onHeld?.(held);
+          for (const outcome of report.outcomes) this.deps.onDecided?.(outcome);
         },
         (error) => this.deps.log.error('probe batch failed', { error: String(error) }),
       )

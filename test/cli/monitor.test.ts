@@ -56,6 +56,13 @@ describe('vigil monitor on simulated time', () => {
     healthy = true;
     await sim.run(4_000);
     expect(sim.err).toEqual([]);
+    // Every change people see is printed, pending included.
+    expect(sim.out.filter((l) => l.startsWith('STATE '))).toEqual([
+      'STATE api: unknown → up',
+      'STATE api: up → pending',
+      'STATE api: pending → down',
+      'STATE api: down → up',
+    ]);
 
     expect(pdActions()).toEqual(['trigger', 'resolve']);
     const [trigger, resolve] = pagerduty.received.map((r) => r.body as Record<string, unknown>);

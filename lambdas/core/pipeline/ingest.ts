@@ -5,7 +5,15 @@
  * state's last ones) is stored again at the same key and changes nothing else. Order is not used to
  * judge that, so a wall clock stepped back does not freeze decisions.
  */
-import { type AlertContext, type CheckState, type Decision, decide, initialState, reportedStatus } from '../alert-state.js';
+import {
+  type AlertContext,
+  type CheckState,
+  type Decision,
+  decide,
+  initialState,
+  type ReportedStatus,
+  reportedStatus,
+} from '../alert-state.js';
 import type { Check, MaintenanceWindow } from '../config.js';
 import { suppressionFor } from '../maintenance.js';
 import type { DispatchQueue, Log, ResultStore } from '../ports.js';
@@ -35,6 +43,8 @@ export interface IngestOutcome {
   readonly held: readonly HeldAlert[];
   /** Events this result added to the outbox. */
   readonly queued: readonly AlertEvent[];
+  /** Set when what a person sees changed (pending and maintenance included). */
+  readonly change?: { readonly from: ReportedStatus; readonly to: ReportedStatus };
 }
 
 /** Stores the result where reports and incidents read it; safe to repeat (same key). */
@@ -80,9 +90,8 @@ async function afterDecision(
   now: Date,
 ): Promise<IngestOutcome> {
   const next = decision.next;
-  if (reportedStatus(next) !== reportedStatus(prev)) {
-    deps.log.info('check state changed', { checkId: check.id, from: reportedStatus(prev), to: reportedStatus(next) });
-  }
+  const change = { from: reportedStatus(prev), to: reportedStatus(next) };
+  if (change.from !== change.to) deps.log.info('check state changed', { checkId: check.id, ...change });
   if (decision.opened) {
     await deps.store.openIncident({
       ...decision.opened,
@@ -110,7 +119,13 @@ async function afterDecision(
   if (next.outbox.length > 0) {
     await guarded(deps.log, 'dispatcher not told', check.id, () => deps.dispatch.request([check.id], now));
   }
-  return { checkId: check.id, outcome: 'decided', held: decision.suppressed, queued: decision.events };
+  return {
+    checkId: check.id,
+    outcome: 'decided',
+    held: decision.suppressed,
+    queued: decision.events,
+    ...(change.from !== change.to ? { change } : {}),
+  };
 }
 
 /** The stored state over the initial one, so a state stored by an older version gains the newer fields. */
