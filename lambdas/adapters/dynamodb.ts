@@ -210,10 +210,35 @@ export class DynamoResultStore implements ResultStore {
   }
 
   async activeSilence(checkId: string, now: Date): Promise<Silence | null> {
-    const active = ((await this.silenceItem(checkId))?.silences ?? [])
+    return (await this.listSilences(checkId, now))[0] ?? null;
+  }
+
+  /** In force at `now`, the longest-lasting first. */
+  async listSilences(checkId: string, now: Date): Promise<Silence[]> {
+    return ((await this.silenceItem(checkId))?.silences ?? [])
       .filter((s) => Date.parse(s.until) > now.getTime())
       .sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
-    return active[0] ?? null;
+  }
+
+  async liftSilences(checkId: string, now: Date): Promise<number> {
+    const stored = await this.silenceItem(checkId);
+    const active = (stored?.silences ?? []).filter((s) => Date.parse(s.until) > now.getTime());
+    if (!stored || active.length === 0) return 0;
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: toItem({
+          pk: pk(checkId),
+          sk: SILENCES,
+          version: stored.version + 1,
+          expiresAt: Math.ceil(now.getTime() / 1000),
+          silences: [],
+        }),
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: toItem({ ':version': stored.version }),
+      }),
+    );
+    return active.length;
   }
 
   private async silenceItem(checkId: string): Promise<{ silences: Silence[]; version: number } | null> {

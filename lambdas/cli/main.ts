@@ -18,8 +18,8 @@ const COMMANDS = {
   preview: { does: "print each channel's payload", flags: '--check ID --kind KIND [--config F]' },
   incidents: { does: 'list recorded outages', flags: '[--config F] [--check ID] [--json] [--data DIR | --table NAME]' },
   silence: {
-    does: "hold a check's alerts",
-    flags: '--check ID --for DURATION --reason TEXT [--config F] [--data DIR | --table NAME]',
+    does: "hold a check's alerts; --list those in force; --lift ends a check's",
+    flags: '--check ID --for DURATION --reason TEXT | --list [--check ID] | --lift ID [--config F] [--data DIR | --table NAME]',
   },
   report: {
     does: 'uptime, latency, incidents',
@@ -73,6 +73,8 @@ const OPTIONS = {
   kind: { type: 'string' },
   for: { type: 'string' },
   reason: { type: 'string' },
+  list: { type: 'boolean', default: false },
+  lift: { type: 'string' },
   table: { type: 'string' },
   period: { type: 'string', default: '24h' },
   markdown: { type: 'boolean', default: false },
@@ -206,6 +208,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
         reason: values.reason,
         dataDir: values.data,
         table: values.table,
+        list: values.list,
+        lift: values.lift,
       };
       return silenceCommand(load(), options, io);
     }

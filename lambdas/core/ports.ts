@@ -42,6 +42,10 @@ export interface ResultStore {
   putSilence(silence: Silence): Promise<void>;
   /** The silence that lasts longest among those still in force, or null. */
   activeSilence(checkId: string, now: Date): Promise<Silence | null>;
+  /** Silences still in force at `now`. */
+  listSilences(checkId: string, now: Date): Promise<Silence[]>;
+  /** Ends every silence of the check; returns how many were in force. */
+  liftSilences(checkId: string, now: Date): Promise<number>;
 }
 
 export interface MetricsSink {

@@ -94,6 +94,13 @@ describe('vigil silence and vigil incidents', () => {
       cause: { kind: 'http_status', message: 'expected status 2xx, got 503' },
       notifications: [{ kind: 'down', heldBy: expect.stringMatching(/^silenced until .+: planned failover$/) }],
     });
+    // The silence can be seen, and lifted.
+    const listed2 = await vigil(['silence', '--list', '--config', configPath, '--data', data]);
+    expect(listed2.stdout).toMatch(/^CHECK\s+UNTIL\s+SINCE\s+REASON\napi\s+\S+\s+\S+\s+planned failover\n$/);
+    expect((await vigil(['silence', '--lift', 'api', '--config', configPath, '--data', data])).stdout).toBe(
+      'api: 1 silence lifted; alerts flow again\n',
+    );
+    expect((await vigil(['silence', '--list', '--config', configPath, '--data', data])).stdout).toBe('no silences in force\n');
     const table = await vigil(['incidents', '--config', configPath, '--data', data]);
     expect(table.stdout).toMatch(
       /^CHECK\s+STARTED\s+ENDED\s+DURATION\s+CAUSE\s+NOTIFICATIONS\napi\s+\S+\s+ongoing\s+\d+s\s+http_status: expected status 2xx, got 503\s+down \(held\)\n$/,

@@ -157,7 +157,7 @@ describe('bad config and usage exit 2 with a message, never a stack trace', () =
     const help = await vigil(['silence', '--help']);
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toBe(
-      "usage: vigil silence --check ID --for DURATION --reason TEXT [--config F] [--data DIR | --table NAME]\n\nhold a check's alerts\n",
+      "usage: vigil silence --check ID --for DURATION --reason TEXT | --list [--check ID] | --lift ID [--config F] [--data DIR | --table NAME]\n\nhold a check's alerts; --list those in force; --lift ends a check's\n",
     );
   });
 });
