@@ -304,10 +304,11 @@ describe('ingest: results as they arrive', () => {
       },
     });
     const batch = probeBatch(checks, slow, 'slow');
-    const stored = async () => (await store.listResults('db', new Date(0), new Date(clock + 1))).length;
-    for (let i = 0; i < 100 && (await stored()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(await stored()).toBe(1);
-    expect((await store.getState('db'))?.confirmed).toBe('up');
+    // db's probe finished: its result is stored and decided on while api's still hangs.
+    const decided = async () => (await store.getState('db'))?.confirmed;
+    for (let i = 0; i < 200 && (await decided()) !== 'up'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await decided()).toBe('up');
+    expect(await store.listResults('db', new Date(0), new Date(clock + 1))).toHaveLength(1);
     expect(await store.listResults('api', new Date(0), new Date(clock + 1))).toEqual([]);
     release();
     const report = await batch;
