@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -44,6 +44,8 @@ export class VigilFunction extends Construct {
         minify: true,
         sourceMap: true,
         target: 'node24',
+        // esbuild's per-bundle "Done in …" lines are noise at synth; its warnings and errors still show.
+        logLevel: LogLevel.WARNING,
         define: { 'process.env.VIGIL_CONFIG': JSON.stringify(JSON.stringify(configDocument)) },
       },
       environment: { NODE_OPTIONS: '--enable-source-maps', ...rest.environment },

@@ -4,12 +4,20 @@ import type { Channel } from '../channels/channel.js';
 import { channelsFor } from '../channels/notify.js';
 import { CHANNEL_TYPES } from '../channels/registry.js';
 import { dedupKey } from '../core/alert-state.js';
-import type { ChannelConfig, Config } from '../core/config.js';
+import type { ChannelConfig, CheckType, Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import { ALERT_KINDS, type AlertEvent, type AlertKind, type CheckResult } from '../core/types.js';
+import { ALERT_KINDS, type AlertEvent, type AlertKind, type CheckResult, type ProbeError } from '../core/types.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
 /** An event as the state machine would make it, around an example result. */
+/** What a failing check of each type typically says, so a preview looks like the real thing. */
+const EXAMPLE_ERRORS: Record<CheckType, ProbeError> = {
+  http: { kind: 'http_status', message: 'expected status 2xx, got 503 (example)' },
+  tcp: { kind: 'connect_refused', message: 'connection refused by db.internal (example)' },
+  tls: { kind: 'assertion', message: 'certificate expires in 5 days (2026-11-28), below 7 (example)' },
+  dns: { kind: 'assertion', message: 'A api.example.com: response NXDOMAIN, expected NOERROR (example)' },
+};
+
 function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Date): AlertEvent {
   const check = config.checks.find((c) => c.id === checkId);
   if (!check) throw new UserError(`unknown check "${checkId}"`);
@@ -18,7 +26,7 @@ function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Dat
   const result: CheckResult = {
     checkId,
     status: failing ? 'down' : kind === 'degraded' ? 'degraded' : 'up',
-    error: failing ? { kind: 'http_status', message: 'expected status 2xx, got 503 (example)' } : null,
+    error: failing ? EXAMPLE_ERRORS[check.type] : null,
     httpStatus: check.type === 'http' ? (failing ? 503 : 200) : null,
     timings: {
       dnsMs: 1.2,

@@ -24,7 +24,7 @@ function cells(row: CheckReportRow): string[] {
   return [
     row.checkId,
     String(row.runs),
-    row.uptimePercent === null ? '-' : `${row.uptimePercent}%`,
+    row.uptimePercent === null ? '-' : `${percent(row.uptimePercent)}%`,
     show(row.latencyMs.p50),
     show(row.latencyMs.p95),
     show(row.latencyMs.p99),
@@ -85,4 +85,10 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
       io.stdout(`${title}\n\n${renderTable([HEADINGS.map((h) => h.toUpperCase()), ...rows.map(cells)])}`);
   }
   return EXIT.ok;
+}
+
+/** 100 → "100", 66.667 → "66.67", 99.95 → "99.95": two decimals at most, never rounded up to 100. */
+function percent(value: number): string {
+  const floored = Math.floor(value * 100) / 100;
+  return String(floored);
 }

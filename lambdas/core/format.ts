@@ -20,7 +20,7 @@ export function headline(event: AlertEvent): string {
     const names = event.group.members.map((m) => m.checkName).join(', ');
     return `${kindLabel(event)}: ${event.group.members.length} checks in ${event.group.name}: ${names}`;
   }
-  const prefix = `${event.kind === 'test' ? '[TEST] ' : ''}${kindLabel(event)}: ${event.checkName}`;
+  const prefix = `${kindLabel(event)}: ${event.checkName}`;
   const reason = explain(event);
   return reason ? `${prefix}: ${reason}` : prefix;
 }

@@ -56,7 +56,7 @@ describe('format', () => {
       },
       'RECOVERED: Public API: back up after 4m 12s',
     ],
-    [{ ...base, kind: 'test', result: null }, '[TEST] TEST: Public API: test notification from Vigil; routing works'],
+    [{ ...base, kind: 'test', result: null }, 'TEST: Public API: test notification from Vigil; routing works'],
   ] as [AlertEvent, string][])('headline %#', (event, text) => {
     expect(headline(event)).toBe(text);
   });

@@ -64,7 +64,7 @@ describe('vigil test-alert', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('test notification delivered to ops-slack\n');
     expect(slack.received.at(-1)?.body).toMatchObject({
-      text: '[TEST] TEST: Vigil test notification: test notification from Vigil; routing works',
+      text: 'TEST: Vigil test notification: test notification from Vigil; routing works',
     });
   });
 
