@@ -137,37 +137,19 @@ export class DynamoResultStore implements ResultStore {
   }
 
   async listResults(checkId: string, since: Date, now: Date): Promise<CheckResult[]> {
-    const items = await this.query(checkId, 'RESULT#', `RESULT#${since.toISOString()}`);
+    const items = await this.query(checkId, `RESULT#${since.toISOString()}`, 'RESULT#\uffff');
     const nowSeconds = Math.floor(now.getTime() / 1000);
     return items.filter((item) => Number(item.expiresAt) > nowSeconds).map((item) => item.result as CheckResult);
   }
 
   async listIncidents(checkId: string): Promise<IncidentRecord[]> {
-    const items = await this.query(checkId, 'INCIDENT#', 'INCIDENT#');
+    const items = await this.query(checkId, 'INCIDENT#', 'INCIDENT#\uffff');
     return items.map((item) => item.incident as IncidentRecord);
   }
 
   async pruneResults(checkId: string, before: Date): Promise<number> {
-    const keys: Record<string, unknown>[] = [];
-    let startKey: Record<string, never> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          // Keys sort by time; the last millisecond before `before`, whole, is the upper bound.
-          ExpressionAttributeValues: toItem({
-            ':pk': pk(checkId),
-            ':from': 'RESULT#',
-            ':to': `RESULT#${new Date(before.getTime() - 1).toISOString()}\uffff`,
-          }),
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      keys.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-      startKey = page.LastEvaluatedKey as typeof startKey;
-    } while (startKey);
+    // Keys sort by time; the last millisecond before `before`, whole, is the upper bound.
+    const keys = await this.query(checkId, 'RESULT#', `RESULT#${new Date(before.getTime() - 1).toISOString()}\uffff`, 'pk, sk');
     for (let i = 0; i < keys.length; i += BATCH_WRITE_LIMIT) {
       let requests = keys.slice(i, i + BATCH_WRITE_LIMIT).map((key) => ({ DeleteRequest: { Key: toItem(key) } }));
       // What a batch leaves unprocessed (throttling) goes again.
@@ -254,7 +236,8 @@ export class DynamoResultStore implements ResultStore {
     return { silences: (item.silences ?? []) as Silence[], version: Number(item.version ?? 0) };
   }
 
-  private async query(checkId: string, prefix: string, from: string): Promise<Record<string, unknown>[]> {
+  /** Every item of the check whose sort key is from `from` to `to`, all pages; `projection` to read only some attributes. */
+  private async query(checkId: string, from: string, to: string, projection?: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, never> | undefined;
     do {
@@ -262,7 +245,8 @@ export class DynamoResultStore implements ResultStore {
         new QueryCommand({
           TableName: this.options.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: toItem({ ':pk': pk(checkId), ':from': from, ':to': `${prefix}\uffff` }),
+          ExpressionAttributeValues: toItem({ ':pk': pk(checkId), ':from': from, ':to': to }),
+          ...(projection ? { ProjectionExpression: projection } : {}),
           ExclusiveStartKey: startKey,
         }),
       );
