@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '../lambdas/core/contracts.js';
 import type { ProbeEvent } from '../lambdas/probe/app.js';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
-import type { ScheduleGroup } from './stack-config.js';
+import { LAMBDA_MAX_MS, PROBE_HEADROOM_MS, type ScheduleGroup } from './stack-config.js';
 import { VigilFunction } from './vigil-function.js';
 
 export interface ProbeScheduleProps {
@@ -26,9 +26,6 @@ export interface ProbeScheduleProps {
   readonly reservedConcurrency?: number;
 }
 
-/** Lambda headroom after the slowest run: writes, metrics, logs. */
-const OVERHEAD = Duration.seconds(30);
-const LAMBDA_MAX = Duration.minutes(15);
 /** CloudWatch evaluates an alarm over at most a day. */
 const HEARTBEAT_MAX_MINUTES = 24 * 60;
 
@@ -45,7 +42,7 @@ export class ProbeSchedule extends Construct {
   constructor(scope: Construct, id: string, props: ProbeScheduleProps) {
     super(scope, id);
     const longest = Math.max(...props.groups.map((g) => g.maxDurationMs));
-    const timeout = Duration.millis(Math.min(LAMBDA_MAX.toMilliseconds(), longest + OVERHEAD.toMilliseconds()));
+    const timeout = Duration.millis(Math.min(LAMBDA_MAX_MS, longest + PROBE_HEADROOM_MS));
     const deadLetters = new AlarmedDeadLetterQueue(this, 'DeadLetters', {
       alarmDescription: 'A Vigil probe invocation failed; the schedule event is in the probe dead-letter queue',
     });

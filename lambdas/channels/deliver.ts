@@ -7,6 +7,7 @@
 import type { SecretResolver } from '../adapters/secrets.js';
 import type { ChannelConfig } from '../core/config.js';
 import { DeliveryError } from '../core/errors.js';
+import { plural } from '../core/format.js';
 import type { Log } from '../core/ports.js';
 import type { AlertEvent } from '../core/types.js';
 import type { Channel, ChannelRequest } from './channel.js';
@@ -120,7 +121,7 @@ async function post(
       deadline.clear();
     }
     if (attempt >= policy.attempts) {
-      throw new DeliveryError(`${failure} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`, attempt, retryAfterMs);
+      throw new DeliveryError(`${failure} (gave up after ${plural(attempt, 'attempt')})`, attempt, retryAfterMs);
     }
     const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + random());
     const wait = Math.min(policy.maxDelayMs, Math.max(retryAfterMs ?? 0, backoff));

@@ -43,7 +43,7 @@ function flagsOf(command: Command): Set<string> {
 }
 
 /** The closest of `names` to `typed`, when it is close enough to be a typo. */
-export function didYouMean(typed: string, names: readonly string[]): string | null {
+function didYouMean(typed: string, names: readonly string[]): string | null {
   const distance = (a: string, b: string) => {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
     for (let i = 1; i <= a.length; i++) {

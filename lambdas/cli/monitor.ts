@@ -101,8 +101,7 @@ export async function createMonitor(
       const [outcome] = await notify(item.event, config, deliveryDeps, [channel]);
       const what = `${item.event.kind} of ${item.event.checkId}`;
       if (outcome?.delivered) {
-        const requests = `${outcome.attempts} request${outcome.attempts === 1 ? '' : 's'}`;
-        io.stdout(`  → ${channel}: ${what} delivered (${requests})`);
+        io.stdout(`  → ${channel}: ${what} delivered (${plural(outcome.attempts, 'request')})`);
         deliveries.delivered(item.id);
         return;
       }

@@ -148,7 +148,7 @@ export interface ResolvedFields {
 export type ResolvedCheck<C> = C extends unknown ? Omit<C, keyof typeof commonCheck> & ResolvedFields : never;
 
 /** Which events a channel takes: at least this severity, and only these kinds (tests always pass). */
-export const channelRouting = (minSeverity: Severity) => ({
+const channelRouting = (minSeverity: Severity) => ({
   /** @default info (slack, webhook, email); critical (pagerduty) */
   minSeverity: severity.default(minSeverity),
   /** @default every kind */

@@ -59,8 +59,7 @@ export class DeliveryQueue {
   }
 
   delivered(id: string): void {
-    this.items = this.items.filter((i) => i.id !== id);
-    this.save();
+    this.remove(id);
   }
 
   /** Books another try, or gives the delivery up (returned) when it has been failing too long. */
@@ -69,8 +68,7 @@ export class DeliveryQueue {
     if (!item) return null;
     const nextAt = now + Math.max(this.retryAfterMs, retryAfterMs ?? 0);
     if (nextAt - item.firstAt > this.giveUpAfterMs) {
-      this.items = this.items.filter((i) => i.id !== id);
-      this.save();
+      this.remove(id);
       return item;
     }
     this.items = this.items.map((i) => (i.id === id ? { ...i, nextAt, tries: i.tries + 1 } : i));
@@ -80,6 +78,11 @@ export class DeliveryQueue {
 
   get size(): number {
     return this.items.length;
+  }
+
+  private remove(id: string): void {
+    this.items = this.items.filter((i) => i.id !== id);
+    this.save();
   }
 
   private load(): QueuedDelivery[] {

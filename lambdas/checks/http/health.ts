@@ -40,7 +40,7 @@ const STATUS_WORDS: Readonly<Record<string, HealthStatus>> = {
 const KNOWN = 'healthy/degraded/unhealthy, UP/DOWN/OUT_OF_SERVICE, pass/warn/fail or ok';
 
 /** A status word as Vigil reads it; null when it is none it knows. */
-export function healthStatus(value: unknown): HealthStatus | null {
+function healthStatus(value: unknown): HealthStatus | null {
   return typeof value === 'string' ? (STATUS_WORDS[value.trim().toLowerCase()] ?? null) : null;
 }
 

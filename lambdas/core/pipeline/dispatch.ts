@@ -40,7 +40,7 @@ export interface DispatchReport {
  * How long a claim on an outbox holds. Publishing takes seconds; a claim still there after this
  * belongs to a dispatcher that died, and the next one sends its events again (at least once).
  */
-export const PUBLISH_CLAIM_MS = 2 * 60_000;
+const PUBLISH_CLAIM_MS = 2 * 60_000;
 const DEFAULT_RETRY_AFTER_MS = 30_000;
 const CLAIM_ATTEMPTS = 3;
 const SENDS_AT_ONCE = 20;

@@ -41,8 +41,6 @@ export interface IngestOutcome {
   readonly outcome: 'decided' | 'stale' | 'superseded';
   /** Alerts held back (maintenance, silence, a parent down, flapping), with why. */
   readonly held: readonly HeldAlert[];
-  /** Events this result added to the outbox. */
-  readonly queued: readonly AlertEvent[];
   /** Set when what a person sees changed (pending and maintenance included). */
   readonly change?: { readonly from: ReportedStatus; readonly to: ReportedStatus };
 }
@@ -65,14 +63,14 @@ export async function decideOn(check: Check, result: CheckResult, deps: IngestDe
   for (let attempt = 1; ; attempt++) {
     const prev = await readState(check.id, deps.store);
     if (prev.seenResults.includes(result.startedAt)) {
-      return { checkId: check.id, outcome: 'stale', held: [], queued: [] };
+      return { checkId: check.id, outcome: 'stale', held: [] };
     }
     const held = await holds(check, deps, now);
     const decision = decide(prev, result, check, deps.alertContext, now, held.hold);
     if (await deps.store.putState(decision.next)) return afterDecision(check, result, prev, decision, held, deps, now);
     if (attempt >= DECIDE_ATTEMPTS) {
       deps.log.error('state not updated: it kept changing under this result', { checkId: check.id, attempts: attempt });
-      return { checkId: check.id, outcome: 'superseded', held: [], queued: [] };
+      return { checkId: check.id, outcome: 'superseded', held: [] };
     }
   }
 }
@@ -123,7 +121,6 @@ async function afterDecision(
     checkId: check.id,
     outcome: 'decided',
     held: decision.suppressed,
-    queued: decision.events,
     ...(change.from !== change.to ? { change } : {}),
   };
 }
