@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { monitorCommand } from '../../lambdas/cli/monitor.js';
 import { config } from '../support/checks.js';
 import { waitFor } from '../support/cli.js';
-import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
+import { type Receiver, type Running, startHealthTarget, startHttp, startReceiver } from '../support/servers.js';
 import { type SimMonitor, simMonitor } from '../support/sim-monitor.js';
 
 let target: Running;
@@ -17,12 +17,7 @@ let sim: SimMonitor | undefined;
 
 beforeEach(async () => {
   healthy = true;
-  target = await startHttp((_req, res) => {
-    const status = healthy ? 'healthy' : 'unhealthy';
-    res
-      .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ status, checks: { db: { status } } }));
-  });
+  target = await startHealthTarget(() => healthy);
   slack = await startReceiver();
   pagerduty = await startReceiver({ status: 202 });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start, vigil, waitFor } from '../support/cli.js';
-import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
+import { type Receiver, type Running, startHealthTarget, startReceiver } from '../support/servers.js';
 
 let target: Running;
 let slack: Receiver;
@@ -12,12 +12,7 @@ let healthy = true;
 let dir: string;
 
 beforeAll(async () => {
-  target = await startHttp((_req, res) => {
-    const status = healthy ? 'healthy' : 'unhealthy';
-    res
-      .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ status, checks: { db: { status } } }));
-  });
+  target = await startHealthTarget(() => healthy);
   slack = await startReceiver();
   pagerduty = await startReceiver({ status: 202 });
   dir = mkdtempSync(join(tmpdir(), 'vigil-monitor-'));

@@ -132,3 +132,13 @@ export async function startReceiver(fallback: Answer = { status: 200 }): Promise
   });
   return { ...server, received, respondWith: (...answers) => queue.push(...answers) };
 }
+
+/** A service answering health JSON: 200 healthy, or 503 unhealthy with its `db` component, as `isHealthy()` says. */
+export function startHealthTarget(isHealthy: () => boolean): Promise<Running> {
+  return startHttp((_req, res) => {
+    const status = isHealthy() ? 'healthy' : 'unhealthy';
+    res
+      .writeHead(isHealthy() ? 200 : 503, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status, checks: { db: { status } } }));
+  });
+}
