@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { missingLocalSecrets } from '../adapters/secrets.js';
 import { loadConfigFile } from '../core/config-file.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';
@@ -40,25 +41,6 @@ exit codes: 0 ok · 1 a check is down / not delivered · 2 bad config or usage`;
 /** The flags a command takes, read from its usage line. */
 function flagsOf(command: Command): Set<string> {
   return new Set([...COMMANDS[command].flags.matchAll(/--([a-z-]+)/g)].map((m) => m[1] as string));
-}
-
-/** The closest of `names` to `typed`, when it is close enough to be a typo. */
-function didYouMean(typed: string, names: readonly string[]): string | null {
-  const distance = (a: string, b: string) => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0] as number;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j] as number;
-        row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length] as number;
-  };
-  const best = [...names].sort((x, y) => distance(typed, x) - distance(typed, y))[0];
-  return best !== undefined && distance(typed, best) <= Math.max(1, Math.floor(best.length / 3)) ? best : null;
 }
 
 const OPTIONS = {

@@ -9,7 +9,6 @@ import { UserError } from '../core/errors.js';
 import { ALERT_KINDS, type AlertEvent, type AlertKind, type CheckResult, type ProbeError } from '../core/types.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
-/** An event as the state machine would make it, around an example result. */
 /** What a failing check of each type typically says, so a preview looks like the real thing. */
 const EXAMPLE_ERRORS: Record<CheckType, ProbeError> = {
   http: { kind: 'http_status', message: 'expected status 2xx, got 503 (example)' },
@@ -18,6 +17,7 @@ const EXAMPLE_ERRORS: Record<CheckType, ProbeError> = {
   dns: { kind: 'assertion', message: 'A api.example.com: response NXDOMAIN, expected NOERROR (example)' },
 };
 
+/** An event as the state machine would make it, around an example result. */
 function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Date): AlertEvent {
   const check = config.checks.find((c) => c.id === checkId);
   if (!check) throw new UserError(`unknown check "${checkId}"`);

@@ -9,8 +9,10 @@ import { CHANNEL_TYPES, type ChannelConfig, channelSchemas } from '../channels/r
 import type { CheckTypeDefinition } from '../checks/check-type.js';
 import { CHECK_TYPES, type Check, checkSchemas } from '../checks/registry.js';
 import { plainMessages } from './config-messages.js';
+import { didYouMean } from './did-you-mean.js';
 import { formatDuration } from './duration.js';
 import { ConfigError } from './errors.js';
+import { knownFieldsAt } from './known-fields.js';
 import { cronProblem } from './maintenance.js';
 import { duration, FLAPPING_DEFAULTS, HOUR_MS, interval, severity, threshold, timeout } from './schema-parts.js';
 
@@ -98,11 +100,22 @@ const configSchema = z.strictObject({
 
 type RawConfig = z.output<typeof configSchema>;
 type RawCheck = RawConfig['checks'][number];
+type Defaults = RawConfig['defaults'];
 
 export interface Config {
   readonly channels: Readonly<Record<string, ChannelConfig>>;
   readonly checks: readonly Check[];
   readonly maintenance: readonly MaintenanceWindow[];
+}
+
+/** What the cross-field rules look at: the checks and windows that parsed, at their own index. */
+interface Parts {
+  readonly checks: readonly { readonly index: number; readonly raw: RawCheck; readonly check: Check }[];
+  readonly windows: readonly { readonly index: number; readonly window: MaintenanceWindow }[];
+  readonly channelNames: readonly string[];
+  /** Each check's id and group as the document gives them, parsed or not: a broken check still owns its id. */
+  readonly ids: readonly (string | undefined)[];
+  readonly groups: ReadonlySet<string>;
 }
 
 /** Turns a zod issue path into `checks[2].expect.status[0]`. */
@@ -112,35 +125,72 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 /**
  * Validates a parsed YAML/JSON document. Collects every problem before failing, each named by
- * its field path, so a user fixes the whole file in one go.
+ * its field path, so a user fixes the whole file in one go: the rules that span fields (unique
+ * ids, known channels, timeout within interval) run on whatever parsed even when other fields did not.
  */
 export function parseConfig(document: unknown, source = 'config'): Config {
   if (document === null || document === undefined)
     throw new ConfigError(['(root): the config is empty; it needs at least `checks:`'], source);
   const parsed = configSchema.safeParse(document, { error: plainMessages });
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.flatMap(describeIssue), source);
+    const fieldProblems = parsed.error.issues.flatMap((issue) => describeIssue(issue, document));
+    throw new ConfigError([...fieldProblems, ...crossFieldProblems(partsThatParse(document))], source);
   }
   const raw = parsed.data;
-  const checks = raw.checks.map((c) => resolveCheck(c, raw));
-  const problems = crossCheckProblems(checks, raw);
+  const channelNames = Object.keys(raw.channels);
+  const checks = raw.checks.map((c, index) => ({ index, raw: c, check: resolveCheck(c, raw.defaults, channelNames) }));
+  const windows = raw.maintenance.map((window, index) => ({ index, window }));
+  const problems = crossFieldProblems({
+    checks,
+    windows,
+    channelNames,
+    ids: raw.checks.map((c) => c.id),
+    groups: new Set(raw.checks.flatMap((c) => c.group ?? [])),
+  });
   if (problems.length > 0) throw new ConfigError(problems, source);
   // No prototype: a channel named `constructor` is a channel, and an unknown name finds nothing.
   const channels: Record<string, ChannelConfig> = Object.assign(Object.create(null), raw.channels);
-  return { channels, checks, maintenance: raw.maintenance };
+  return { channels, checks: checks.map((c) => c.check), maintenance: raw.maintenance };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string[] {
+function describeIssue(issue: z.core.$ZodIssue, document: unknown): string[] {
   // One line per unknown key, at its own path: a typo is easiest to find where it is.
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field`);
+    const known = knownFieldsAt(configSchema, document, issue.path);
+    return issue.keys.map((key) => {
+      const guess = didYouMean(key, known);
+      return `${formatPath([...issue.path, key])}: unknown field${guess ? ` (did you mean ${guess}?)` : ''}`;
+    });
   }
   return [`${formatPath(issue.path) || '(root)'}: ${issue.message}`];
 }
 
+/** The parts of a document that failed as a whole which still parse one by one. */
+function partsThatParse(document: unknown): Parts {
+  const doc = (document !== null && typeof document === 'object' ? document : {}) as Record<string, unknown>;
+  const list = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []);
+  const d = defaults.safeParse(doc.defaults ?? {});
+  const channelNames = doc.channels !== null && typeof doc.channels === 'object' ? Object.keys(doc.channels) : [];
+  const checks = list(doc.checks).flatMap((value, index) => {
+    const c = check.safeParse(value);
+    return c.success
+      ? [{ index, raw: c.data, check: resolveCheck(c.data, d.success ? d.data : defaults.parse({}), channelNames) }]
+      : [];
+  });
+  const windows = list(doc.maintenance).flatMap((value, index) => {
+    const w = maintenanceWindow.safeParse(value);
+    return w.success ? [{ index, window: w.data }] : [];
+  });
+  const named = (field: string) =>
+    list(doc.checks).map((c) => {
+      const value = c !== null && typeof c === 'object' ? (c as Record<string, unknown>)[field] : undefined;
+      return typeof value === 'string' ? value : undefined;
+    });
+  return { checks, windows, channelNames, ids: named('id'), groups: new Set(named('group').filter((g) => g !== undefined)) };
+}
+
 /** A check's shared fields, falling back to `defaults`; its type's own fields stay as parsed. */
-function resolveCheck(c: RawCheck, raw: RawConfig): Check {
-  const d = raw.defaults;
+function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[]): Check {
   const intervalMs = c.interval ?? d.interval;
   return {
     ...c,
@@ -151,7 +201,7 @@ function resolveCheck(c: RawCheck, raw: RawConfig): Check {
     failureThreshold: c.failureThreshold ?? d.failureThreshold,
     successThreshold: c.successThreshold ?? d.successThreshold,
     severity: c.severity ?? d.severity,
-    channels: c.channels ?? Object.keys(raw.channels),
+    channels: c.channels ?? [...channelNames],
     runbookUrl: c.runbookUrl ?? null,
     retryDelayMs: c.retryDelay,
     degradedThreshold: c.degradedThreshold ?? c.failureThreshold ?? d.failureThreshold,
@@ -163,19 +213,21 @@ function resolveCheck(c: RawCheck, raw: RawConfig): Check {
   } as Check;
 }
 
-/** Rules that span fields: unique ids, known channels, timeout within interval. */
-function crossCheckProblems(checks: readonly Check[], raw: RawConfig): string[] {
+/** Rules that span fields: unique ids, known channels, timeout within interval, dependencies, windows. */
+function crossFieldProblems(parts: Parts): string[] {
   const problems: string[] = [];
   const firstIndex = new Map<string, number>();
-  const channelNames = Object.keys(raw.channels);
-  checks.forEach((c, i) => {
-    const at = `checks[${i}]`;
-    const seen = firstIndex.get(c.id);
-    if (seen === undefined) firstIndex.set(c.id, i);
-    else problems.push(`${at}.id: duplicate id "${c.id}" (also checks[${seen}])`);
-    raw.checks[i]?.channels?.forEach((name, j) => {
-      if (!Object.hasOwn(raw.channels, name)) {
-        const known = channelNames.length > 0 ? channelNames.join(', ') : 'none defined';
+  parts.ids.forEach((id, index) => {
+    if (id === undefined) return;
+    const seen = firstIndex.get(id);
+    if (seen === undefined) firstIndex.set(id, index);
+    else problems.push(`checks[${index}].id: duplicate id "${id}" (also checks[${seen}])`);
+  });
+  for (const { index, raw, check: c } of parts.checks) {
+    const at = `checks[${index}]`;
+    raw.channels?.forEach((name, j) => {
+      if (!parts.channelNames.includes(name)) {
+        const known = parts.channelNames.length > 0 ? parts.channelNames.join(', ') : 'none defined';
         problems.push(`${at}.channels[${j}]: unknown channel "${name}" (channels: ${known})`);
       }
     });
@@ -187,20 +239,20 @@ function crossCheckProblems(checks: readonly Check[], raw: RawConfig): string[] 
     }
     const own = (CHECK_TYPES[c.type] as CheckTypeDefinition<Check>).problems?.(c) ?? [];
     problems.push(...own.map((problem) => `${at}.${problem}`));
-  });
-  problems.push(...dependencyProblems(checks), ...maintenanceProblems(raw.maintenance, checks));
+  }
+  problems.push(...dependencyProblems(parts), ...maintenanceProblems(parts));
   return problems;
 }
 
-function dependencyProblems(checks: readonly Check[]): string[] {
-  const ids = new Set(checks.map((c) => c.id));
-  const problems = checks.flatMap((c, i) =>
+function dependencyProblems({ checks, ids: named }: Parts): string[] {
+  const ids = new Set(named);
+  const problems = checks.flatMap(({ index, check: c }) =>
     c.dependsOn.flatMap((parent, j) => {
-      if (parent === c.id) return [`checks[${i}].dependsOn[${j}]: a check cannot depend on itself`];
-      return ids.has(parent) ? [] : [`checks[${i}].dependsOn[${j}]: unknown check "${parent}"`];
+      if (parent === c.id) return [`checks[${index}].dependsOn[${j}]: a check cannot depend on itself`];
+      return ids.has(parent) ? [] : [`checks[${index}].dependsOn[${j}]: unknown check "${parent}"`];
     }),
   );
-  const parents = new Map(checks.map((c) => [c.id, c.dependsOn]));
+  const parents = new Map(checks.map(({ check: c }) => [c.id, c.dependsOn]));
   const visiting = new Set<string>();
   const done = new Set<string>();
   const cycleFrom = (id: string, path: string[]): string[] | null => {
@@ -215,21 +267,20 @@ function dependencyProblems(checks: readonly Check[]): string[] {
     done.add(id);
     return null;
   };
-  for (const c of checks) {
+  for (const { index, check: c } of checks) {
     const cycle = cycleFrom(c.id, []);
     if (cycle) {
-      problems.push(`checks[${checks.indexOf(c)}].dependsOn: dependency cycle ${cycle.join(' → ')}`);
+      problems.push(`checks[${index}].dependsOn: dependency cycle ${cycle.join(' → ')}`);
       break;
     }
   }
   return problems;
 }
 
-function maintenanceProblems(windows: readonly MaintenanceWindow[], checks: readonly Check[]): string[] {
-  const ids = new Set(checks.map((c) => c.id));
-  const groups = new Set(checks.flatMap((c) => (c.group ? [c.group] : [])));
-  return windows.flatMap((w, i) => {
-    const at = `maintenance[${i}]`;
+function maintenanceProblems({ windows, ids: named, groups }: Parts): string[] {
+  const ids = new Set(named);
+  return windows.flatMap(({ index, window: w }) => {
+    const at = `maintenance[${index}]`;
     const problems = [
       ...(w.checks ?? []).flatMap((id, j) => (ids.has(id) ? [] : [`${at}.checks[${j}]: unknown check "${id}"`])),
       ...(w.groups ?? []).flatMap((g, j) => (groups.has(g) ? [] : [`${at}.groups[${j}]: no check is in group "${g}"`])),

@@ -147,7 +147,8 @@ describe('parseConfig: errors name the field and what was expected', () => {
       'checks[0].interval: expected a duration like "500ms", "10s", "5m", got "10 seconds"',
     ],
     [{ checks: [http({ interval: '500ms' })] }, 'checks[0].interval: interval must be at least 1s, got "500ms"'],
-    [{ checks: [http({ expct: {} })] }, 'checks[0].expct: unknown field'],
+    [{ checks: [http({ expct: {} })] }, 'checks[0].expct: unknown field (did you mean expect?)'],
+    [{ checks: [http({ colour: 'red' })] }, 'checks[0].colour: unknown field'],
     [{ checks: [{ id: 'x', type: 'icmp' }] }, 'checks[0].type: expected a check with type http, tcp, tls or dns'],
     [{ checks: [{ id: 'db', type: 'tcp', host: 'db', port: 70000 }] }, 'checks[0].port: expected a port 1-65535'],
     [{ checks: [http({ severity: 'urgent' })] }, 'checks[0].severity: expected one of critical, warning, info'],
@@ -297,6 +298,51 @@ describe('parseConfig: errors name the field and what was expected', () => {
       'checks[1].id: duplicate id "api" (also checks[0])',
       'checks[1].channels[1]: unknown channel "pager" (channels: ops)',
       'checks[1].expect.degradedResponseTimeMs: 800 must be below maxResponseTimeMs 500',
+    ]);
+  });
+
+  it('suggests the field meant, from the fields valid at that place and for that check type', () => {
+    const problems = problemsOf({
+      defualts: {},
+      defaults: { Interval: '1m' },
+      channels: { s: { type: 'slack', webhookURL: 'https://hooks.example/x' } },
+      checks: [
+        http({ timout: '5s', expect: { staus: [200] } }),
+        { id: 'db', type: 'tcp', host: 'db', prot: 5432 },
+        { id: 'dns', type: 'dns', name: 'example.com', expect: { staus: [200] } },
+      ],
+      maintenance: [{ name: 'm', start: '2026-01-01T00:00:00Z', end: '2026-01-02T00:00:00Z', chekcs: [] }],
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'defualts: unknown field (did you mean defaults?)',
+        'defaults.Interval: unknown field (did you mean interval?)',
+        'channels.s.webhookURL: unknown field (did you mean webhookUrl?)',
+        'checks[0].timout: unknown field (did you mean timeout?)',
+        'checks[0].expect.staus: unknown field (did you mean status?)',
+        'checks[1].prot: unknown field (did you mean port?)',
+        'maintenance[0].chekcs: unknown field (did you mean checks?)',
+      ]),
+    );
+    // A DNS check's expect has no status: nothing close to suggest there.
+    expect(problems.find((p) => p.startsWith('checks[2].expect.staus'))).toMatch(/unknown field$/);
+  });
+
+  it('reports the rules that span fields in the same pass as the field errors', () => {
+    const problems = problemsOf({
+      channels: { ops: { type: 'slack', webhookUrl: 'https://hooks.example/x' } },
+      checks: [
+        http({ method: 'FETCH' }),
+        http({ interval: '10s', timeout: '20s', channels: ['pager'] }),
+        http({ id: 'web', dependsOn: ['api', 'gone'] }),
+      ],
+    });
+    expect(problems).toEqual([
+      'checks[0].method: expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got "FETCH"',
+      'checks[1].id: duplicate id "api" (also checks[0])',
+      'checks[1].channels[0]: unknown channel "pager" (channels: ops)',
+      'checks[1].timeout: 20s is longer than the interval 10s',
+      'checks[2].dependsOn[1]: unknown check "gone"',
     ]);
   });
 

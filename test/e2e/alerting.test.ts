@@ -48,6 +48,27 @@ describe('vigil preview', () => {
       '--kind: expected one of down, degraded, recovered, reminder, flapping, test, got "exploded"',
     );
   });
+
+  it.each([
+    ['db', 'connection refused by db.internal (example)'],
+    ['cert', 'certificate expires in 5 days'],
+    ['name', 'response NXDOMAIN, expected NOERROR (example)'],
+  ])('previews the %s check with an error its own type would give', async (id, error) => {
+    const typed = join(dir, 'typed.yaml');
+    writeFileSync(
+      typed,
+      `channels: { chat: { type: slack, webhookUrl: "${slack.url}/hook" } }
+checks:
+  - { id: db, type: tcp, host: 127.0.0.1, port: 5432 }
+  - { id: cert, type: tls, host: 127.0.0.1 }
+  - { id: name, type: dns, name: example.com }
+`,
+    );
+    const preview = await vigil(['preview', '--check', id, '--kind', 'down', '--config', typed]);
+    expect(preview).toMatchObject({ code: 0, stderr: '' });
+    expect(preview.stdout).toContain(error);
+    expect(preview.stdout).not.toContain('expected status 2xx');
+  });
 });
 
 describe('vigil silence and vigil incidents', () => {
@@ -172,6 +193,25 @@ describe('vigil report', () => {
     );
     const unwritable = await vigil(['report', '--config', configPath, '--data', data, '--html', '/nonexistent/dir/report.html']);
     expect(unwritable).toMatchObject({ code: 2, stderr: 'vigil: --html: cannot write /nonexistent/dir/report.html: ENOENT\n' });
+  });
+
+  it('shows uptime cut to two decimals, not rounded', async () => {
+    let request = 0;
+    // Down one run in three: 66.666…% up.
+    const flaky = await startHttp((_req, res) => res.writeHead(request++ % 3 === 2 ? 503 : 200).end());
+    const flakyConfig = join(dir, 'flaky.yaml');
+    writeFileSync(flakyConfig, `checks:\n  - { id: flaky, type: http, url: "${flaky.url}/", interval: 1s, timeout: 500ms }\n`);
+    const data = join(dir, 'flaky-data');
+    try {
+      const monitor = await simMonitor(loadConfigFile(flakyConfig).config, { dataDir: data });
+      await monitor.run(5_500);
+      await monitor.close();
+    } finally {
+      await flaky.close();
+    }
+    const table = await vigil(['report', '--config', flakyConfig, '--data', data]);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    expect(table.stdout).toMatch(/\nflaky\s+6\s+66\.66%\s/);
   });
 
   it('refuses a data folder filled by another config, or one nothing was recorded in, instead of answering empty', async () => {

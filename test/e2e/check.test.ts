@@ -119,6 +119,26 @@ describe('bad config and usage exit 2 with a message, never a stack trace', () =
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('validate lists every problem at once: typos with a suggestion, field errors and the rules across fields', async () => {
+    const path = writeConfig(
+      'many.yaml',
+      `checks:
+  - { id: a, type: http, url: "http://x", timout: 5s, expect: { status: [700] } }
+  - { id: a, type: tcp, host: 127.0.0.1, port: 1, interval: 5s, timeout: 10s }
+`,
+    );
+    const { code, stdout, stderr } = await vigil(['validate', '--config', path]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe(
+      `vigil: invalid ${path}:
+  - checks[0].expect.status[0]: expected an HTTP status 100-599, got 700
+  - checks[0].timout: unknown field (did you mean timeout?)
+  - checks[1].id: duplicate id "a" (also checks[0])
+  - checks[1].timeout: 10s is longer than the interval 5s
+`,
+    );
+  });
+
   it('validate says what it found in a good config', async () => {
     const path = writeConfig('good.yaml', 'checks:\n  - { id: a, type: tcp, host: 127.0.0.1, port: 1 }\n');
     const { code, stdout } = await vigil(['validate', '--config', path]);
