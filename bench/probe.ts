@@ -4,7 +4,7 @@
  * (b) throughput: 2,000 checks on 200 targets (100 ms delay) at concurrency 200, against a bare
  *     undici loop making the same requests (a fresh connection each, as Vigil does); wall and CPU time.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { promisify } from 'node:util';
@@ -12,24 +12,11 @@ import { Agent, request } from 'undici';
 import { runCheck } from '../lambdas/checks/run.js';
 import { mapLimit } from '../lambdas/core/concurrency.js';
 import { parseConfig } from '../lambdas/core/config.js';
+import { startTargets } from './processes.js';
 import { percentile, round } from './stats.js';
 
 const run = promisify(execFile);
 const context = { resolveSecret: async (ref: unknown) => String(ref), now: () => new Date() };
-
-async function startTargets(count: number, delayMs: number) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', new URL('./targets.ts', import.meta.url).pathname, String(count), String(delayMs)],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const ports = await new Promise<number[]>((resolve) =>
-    child.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()))),
-  );
-  return { urls: ports.map((port) => `http://127.0.0.1:${port}/health`), stop: () => child.stdin.end() };
-}
 
 /** Node's own client with nothing around it: the floor any Node-based probe stands on. */
 function bareNodeGet(url: string): Promise<number> {
@@ -94,7 +81,7 @@ async function timing(samples: number) {
       overNodeP99: round(percentile(vigil, 99) - percentile(node, 99)),
     });
   }
-  targets.stop();
+  await targets.stop();
   return rows;
 }
 
@@ -127,7 +114,7 @@ async function throughput(total: number, targetsCount: number, concurrency: numb
     }),
   );
   await dispatcher.close();
-  targets.stop();
+  await targets.stop();
   return {
     checks: total,
     targets: targetsCount,

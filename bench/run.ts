@@ -1,11 +1,17 @@
 /** `npm run bench -- <name>`: benchmarks, never part of `npm test`. */
 import { benchAlerts } from './alerts.js';
+import { benchLambda } from './lambda.js';
 import { benchProbe } from './probe.js';
 import { benchSoak } from './soak.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const BENCHES: Record<string, () => Promise<void>> = { probe: benchProbe, alerts: benchAlerts, soak: benchSoak };
+const BENCHES: Record<string, () => Promise<void>> = {
+  probe: benchProbe,
+  alerts: benchAlerts,
+  soak: benchSoak,
+  lambda: benchLambda,
+};
 
 const names = process.argv.slice(2);
 const unknown = names.filter((name) => !(name in BENCHES));

@@ -17,6 +17,9 @@ try {
     configDocument: loaded.document,
     configSource: configPath,
     allowPlainSecrets: String(app.node.tryGetContext('vigil:allowPlainSecrets') ?? 'false') === 'true',
+    ...(app.node.tryGetContext('vigil:probeMemoryMb')
+      ? { probeMemoryMb: Number(app.node.tryGetContext('vigil:probeMemoryMb')) }
+      : {}),
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   acknowledgeNagFindings(stack.vigil);

@@ -16,18 +16,30 @@ import { VigilFunction } from './vigil-function.js';
 export interface ProbeScheduleProps {
   readonly configDocument: unknown;
   readonly groups: readonly ScheduleGroup[];
+  readonly memoryMb: number;
   readonly secretNames: readonly string[];
   readonly table: ITableV2;
   /** Where ingest announces outboxes with something to send. */
   readonly dispatchQueue: IQueue;
   readonly stackName: string;
   readonly dashboardUrl: string;
-  /** @default 10 */
+  /** @default enough for every shard's invocations that may overlap, at least 10 */
   readonly reservedConcurrency?: number;
 }
 
 /** CloudWatch evaluates an alarm over at most a day. */
 const HEARTBEAT_MAX_MINUTES = 24 * 60;
+
+/** Invocations that may run at once: each shard's, as many as its slowest run spans schedule periods. */
+function overlappingInvocations(groups: readonly ScheduleGroup[]): number {
+  const spans = groups.map((g) =>
+    Math.ceil(Math.min(LAMBDA_MAX_MS, g.maxDurationMs + PROBE_HEADROOM_MS) / (g.rateMinutes * 60_000)),
+  );
+  return Math.max(
+    10,
+    spans.reduce((sum, n) => sum + n, 0),
+  );
+}
 
 /** The probe Lambda and one EventBridge rule per interval group, failed invocations kept in a DLQ. */
 export class ProbeSchedule extends Construct {
@@ -42,7 +54,7 @@ export class ProbeSchedule extends Construct {
   constructor(scope: Construct, id: string, props: ProbeScheduleProps) {
     super(scope, id);
     const longest = Math.max(...props.groups.map((g) => g.maxDurationMs));
-    const timeout = Duration.millis(Math.min(LAMBDA_MAX_MS, longest + PROBE_HEADROOM_MS));
+    const timeout = Duration.seconds(Math.ceil(Math.min(LAMBDA_MAX_MS, longest + PROBE_HEADROOM_MS) / 1000));
     const deadLetters = new AlarmedDeadLetterQueue(this, 'DeadLetters', {
       alarmDescription: 'A Vigil probe invocation failed; the schedule event is in the probe dead-letter queue',
     });
@@ -54,7 +66,8 @@ export class ProbeSchedule extends Construct {
       configDocument: props.configDocument,
       secretNames: props.secretNames,
       timeout,
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
+      memorySize: props.memoryMb,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? overlappingInvocations(props.groups),
       environment: {
         TABLE_NAME: props.table.tableName,
         DISPATCH_QUEUE_URL: props.dispatchQueue.queueUrl,
@@ -89,9 +102,16 @@ export class ProbeSchedule extends Construct {
       }),
     );
     this.rules = props.groups.map((group) => {
-      const event: ProbeEvent = { checkIds: group.checkIds, runs: group.runs, intervalMs: group.intervalMs };
-      const rule = new Rule(this, `Every${group.intervalMs / 1000}s`, {
-        description: `Vigil: checks every ${group.intervalMs / 1000}s`,
+      const event: ProbeEvent = {
+        checkIds: group.checkIds,
+        runs: group.runs,
+        intervalMs: group.intervalMs,
+        spreadMs: group.spreadMs,
+      };
+      // The first shard keeps the id a rule had before shards, so an update does not replace it.
+      const part = group.shard === 0 ? '' : `Shard${group.shard + 1}`;
+      const rule = new Rule(this, `Every${group.intervalMs / 1000}s${part}`, {
+        description: `Vigil: checks every ${group.intervalMs / 1000}s${part ? ` (shard ${group.shard + 1})` : ''}`,
         schedule: Schedule.rate(Duration.minutes(group.rateMinutes)),
       });
       // No retries: a late probe is worth less than the next scheduled one.

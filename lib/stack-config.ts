@@ -15,14 +15,21 @@ import { ALERT_KINDS, SEVERITIES } from '../lambdas/core/types.js';
 const MIN_STACK_INTERVAL_MS = 10_000;
 const MINUTE_MS = 60_000;
 
-/** Checks that share an interval share one EventBridge rule. */
+/**
+ * Checks that share an interval share EventBridge rules: one per shard of at most `shardSize(…)`
+ * checks, each its own invocation (docs/scaling.md has the arithmetic).
+ */
 export interface ScheduleGroup {
   readonly intervalMs: number;
   /** Rule rate in minutes (EventBridge's finest is one minute). */
   readonly rateMinutes: number;
   /** Cycles per invocation: sub-minute intervals run several times in one invocation. */
   readonly runs: number;
+  /** 0 for the first shard of an interval, then 1, 2, … */
+  readonly shard: number;
   readonly checkIds: readonly string[];
+  /** Each run's starts spread evenly over this long, so no probe waits on another's CPU. */
+  readonly spreadMs: number;
   /**
    * Longest an invocation of this group may take: every run's checks hanging until their timeouts (and
    * retries), PROBE_CONCURRENCY at a time, the runs one after another from their start times.
@@ -54,6 +61,32 @@ const MAX_FILTER_COMBINATIONS = 150;
 export interface StackOptions {
   /** Accept inline secret values (bundled into the code of the function that uses them). @default false */
   readonly allowPlainSecrets?: boolean;
+  /** The probe function's memory size, which sets its CPU share. @default PROBE_MEMORY_MB */
+  readonly probeMemoryMb?: number;
+}
+
+/** The probe's memory size: bench/results/lambda.md has the measurements it was chosen from. */
+export const PROBE_MEMORY_MB = 256;
+/** CPU one check costs the probe (probe, result and state writes, log line, metrics) on a whole vCPU, warm. */
+export const PROBE_CPU_MS_PER_CHECK = 4;
+/** Lambda gives a function a whole vCPU at this memory size, and that share of one below it. */
+export const FULL_VCPU_MB = 1769;
+/** A cycle keeps its CPU use under this share of what the function has: a probe never waits on a throttled CPU. */
+const CPU_LOAD = 0.5;
+/** A run's starts spread over at most this share of its interval; the rest is the slowest probe's time. */
+const SPREAD_SHARE = 0.5;
+
+/** How far apart a shard's checks start: the wall time one check's CPU takes at the load allowed. */
+export function startGapMs(memoryMb: number): number {
+  return PROBE_CPU_MS_PER_CHECK / (Math.min(memoryMb, FULL_VCPU_MB) / FULL_VCPU_MB) / CPU_LOAD;
+}
+
+/** However long the interval, a spread ends within this: an invocation must end within Lambda's 15 minutes. */
+const MAX_SPREAD_MS = 5 * 60_000;
+
+/** The most checks one invocation spreads over its share of the interval. */
+export function shardSize(intervalMs: number, memoryMb: number): number {
+  return Math.max(1, Math.floor(Math.min(intervalMs * SPREAD_SHARE, MAX_SPREAD_MS) / startGapMs(memoryMb)));
 }
 
 export function planStack(config: Config, source = 'config', options: StackOptions = {}): StackPlan {
@@ -72,7 +105,11 @@ export function planStack(config: Config, source = 'config', options: StackOptio
       );
     }
   }
-  const groups = groupByInterval(config.checks);
+  const memoryMb = options.probeMemoryMb ?? PROBE_MEMORY_MB;
+  if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) {
+    problems.push(`probe memory: expected a whole number of MB from 128 to 10240, got ${memoryMb}`);
+  }
+  const groups = groupByInterval(config.checks, memoryMb);
   problems.push(...groups.flatMap(durationProblems));
   if (problems.length > 0) throw new ConfigError(problems, source);
   return {
@@ -112,20 +149,29 @@ function intervalProblems(check: Check, path: string): string[] {
   return [];
 }
 
-function groupByInterval(checks: readonly Check[]): ScheduleGroup[] {
+function groupByInterval(checks: readonly Check[], memoryMb: number): ScheduleGroup[] {
   const byInterval = new Map<number, Check[]>();
   for (const check of checks) byInterval.set(check.intervalMs, [...(byInterval.get(check.intervalMs) ?? []), check]);
   return [...byInterval.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([intervalMs, members]) => {
+    .flatMap(([intervalMs, members]) => {
       const runs = intervalMs < MINUTE_MS ? MINUTE_MS / intervalMs : 1;
-      return {
-        intervalMs,
-        rateMinutes: Math.max(1, intervalMs / MINUTE_MS),
-        runs,
-        checkIds: members.map((c) => c.id),
-        maxDurationMs: invocationWorstMs(members, runs, intervalMs),
-      };
+      // Even shards: 501 checks make two of 251 and 250, not 500 and 1.
+      const count = Math.ceil(members.length / shardSize(intervalMs, memoryMb));
+      const size = Math.ceil(members.length / count);
+      return Array.from({ length: count }, (_, shard) => {
+        const part = members.slice(shard * size, (shard + 1) * size);
+        const spreadMs = Math.round(part.length * startGapMs(memoryMb));
+        return {
+          intervalMs,
+          rateMinutes: Math.max(1, intervalMs / MINUTE_MS),
+          runs,
+          shard,
+          checkIds: part.map((c) => c.id),
+          spreadMs,
+          maxDurationMs: invocationWorstMs(part, runs, intervalMs, spreadMs),
+        };
+      });
     });
 }
 
@@ -135,9 +181,9 @@ function checkWorstMs(check: Check): number {
 }
 
 /** Runs start `intervalMs` apart, or when the one before has finished if it ran longer. */
-function invocationWorstMs(members: readonly Check[], runs: number, intervalMs: number): number {
+function invocationWorstMs(members: readonly Check[], runs: number, intervalMs: number, spreadMs: number): number {
   const waves = Math.ceil(members.length / PROBE_CONCURRENCY);
-  const batchMs = waves * Math.max(...members.map(checkWorstMs));
+  const batchMs = spreadMs + waves * Math.max(...members.map(checkWorstMs));
   let end = 0;
   for (let run = 0; run < runs; run++) end = Math.max(run * intervalMs, end) + batchMs;
   return end;

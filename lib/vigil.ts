@@ -9,7 +9,7 @@ import { HealthTopic } from './health-topic.js';
 import { Notifier } from './notifier.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { ResultsTable } from './results-table.js';
-import { planStack } from './stack-config.js';
+import { PROBE_MEMORY_MB, planStack } from './stack-config.js';
 
 export interface VigilProps {
   /** The validated config (`loadConfigFile(path).config`). */
@@ -25,6 +25,11 @@ export interface VigilProps {
    * function that uses them). @default false: use `{ secret: NAME }` (Secrets Manager)
    */
   readonly allowPlainSecrets?: boolean;
+  /**
+   * The probe function's memory size, which buys its CPU share; checks are sharded and spread to fit it.
+   * @default 256 (bench/results/lambda.md)
+   */
+  readonly probeMemoryMb?: number;
   /** Emit the dashboard URL, table and topics as stack outputs. @default true */
   readonly outputs?: boolean;
 }
@@ -46,7 +51,11 @@ export class Vigil extends Construct {
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
     const name = props.name ?? Stack.of(this).stackName;
-    const plan = planStack(props.config, props.configSource, { allowPlainSecrets: props.allowPlainSecrets ?? false });
+    const probeMemoryMb = props.probeMemoryMb ?? PROBE_MEMORY_MB;
+    const plan = planStack(props.config, props.configSource, {
+      allowPlainSecrets: props.allowPlainSecrets ?? false,
+      probeMemoryMb,
+    });
     this.results = new ResultsTable(this, 'Results');
     this.alerts = new AlertTopic(this, 'Alerts');
     this.health = new HealthTopic(this, 'Health');
@@ -59,6 +68,7 @@ export class Vigil extends Construct {
     this.probes = new ProbeSchedule(this, 'Probes', {
       configDocument: probeDocument(props.configDocument),
       groups: plan.groups,
+      memoryMb: probeMemoryMb,
       secretNames: plan.probeSecrets,
       table: this.results.table,
       dispatchQueue: this.dispatcher.queue,

@@ -3,6 +3,7 @@
  * the partition `CHECK#<id>`. Only single-item conditional writes, so dynalite behaves like AWS.
  */
 import {
+  BatchGetItemCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   type CreateTableCommandInput,
@@ -11,12 +12,13 @@ import {
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CheckState, Incident } from '../core/alert-state.js';
 import { TABLE_KEYS } from '../core/contracts.js';
 import type { Silence } from '../core/maintenance.js';
-import type { IncidentRecord, NotificationEntry, ResultStore } from '../core/ports.js';
+import type { CheckSnapshot, IncidentRecord, NotificationEntry, ResultStore } from '../core/ports.js';
 import type { CheckResult } from '../core/types.js';
 
 export interface DynamoResultStoreOptions {
@@ -44,10 +46,16 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
 const DAY_MS = 86_400_000;
 /** BatchWriteItem's limit on requests per call. */
 const BATCH_WRITE_LIMIT = 25;
+/** BatchGetItem's limit on keys per call. */
+const BATCH_GET_LIMIT = 100;
 const pk = (checkId: string) => `CHECK#${checkId}`;
 /** The sort key of a check's silences item. */
 const SILENCES = 'SILENCES';
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true });
+
+/** Silences in force at `now`, the longest-lasting first. */
+const inForce = (silences: readonly Silence[], now: Date) =>
+  silences.filter((s) => Date.parse(s.until) > now.getTime()).sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
 
 export class DynamoResultStore implements ResultStore {
   private readonly retentionMs: number;
@@ -60,13 +68,44 @@ export class DynamoResultStore implements ResultStore {
   }
 
   async putResult(result: CheckResult): Promise<void> {
+    await this.client.send(new PutItemCommand({ TableName: this.options.tableName, Item: this.resultItem(result) }));
+  }
+
+  async putResults(results: readonly CheckResult[]): Promise<void> {
+    await this.batchWrite(results.map((result) => ({ PutRequest: { Item: this.resultItem(result) } })));
+  }
+
+  private resultItem(result: CheckResult) {
     const expiresAt = Math.floor((Date.parse(result.startedAt) + this.retentionMs) / 1000);
-    await this.client.send(
-      new PutItemCommand({
-        TableName: this.options.tableName,
-        Item: toItem({ pk: pk(result.checkId), sk: `RESULT#${result.startedAt}`, expiresAt, result }),
-      }),
-    );
+    return toItem({ pk: pk(result.checkId), sk: `RESULT#${result.startedAt}`, expiresAt, result });
+  }
+
+  async readSnapshots(checkIds: readonly string[], now: Date): Promise<Map<string, CheckSnapshot>> {
+    const items: Record<string, unknown>[] = [];
+    const keys = checkIds.flatMap((id) => [toItem({ pk: pk(id), sk: 'STATE' }), toItem({ pk: pk(id), sk: SILENCES })]);
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+      let pending = keys.slice(i, i + BATCH_GET_LIMIT);
+      // What a batch leaves unprocessed (throttling, the 16 MB limit) is asked for again.
+      while (pending.length > 0) {
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.options.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        items.push(...(Responses?.[this.options.tableName] ?? []).map((item) => unmarshall(item)));
+        pending = (UnprocessedKeys?.[this.options.tableName]?.Keys ?? []) as typeof pending;
+      }
+    }
+    const snapshots = new Map<string, CheckSnapshot>(checkIds.map((id) => [id, { state: null, silence: null }]));
+    for (const item of items) {
+      const id = String(item.pk).slice('CHECK#'.length);
+      const known = snapshots.get(id) ?? { state: null, silence: null };
+      snapshots.set(
+        id,
+        item.sk === 'STATE'
+          ? { ...known, state: item.state as CheckState }
+          : { ...known, silence: inForce((item.silences ?? []) as Silence[], now)[0] ?? null },
+      );
+    }
+    return snapshots;
   }
 
   async getState(checkId: string): Promise<CheckState | null> {
@@ -150,17 +189,21 @@ export class DynamoResultStore implements ResultStore {
   async pruneResults(checkId: string, before: Date): Promise<number> {
     // Keys sort by time; the last millisecond before `before`, whole, is the upper bound.
     const keys = await this.query(checkId, 'RESULT#', `RESULT#${new Date(before.getTime() - 1).toISOString()}\uffff`, 'pk, sk');
-    for (let i = 0; i < keys.length; i += BATCH_WRITE_LIMIT) {
-      let requests = keys.slice(i, i + BATCH_WRITE_LIMIT).map((key) => ({ DeleteRequest: { Key: toItem(key) } }));
+    await this.batchWrite(keys.map((key) => ({ DeleteRequest: { Key: toItem(key) } })));
+    return keys.length;
+  }
+
+  private async batchWrite(requests: readonly WriteRequest[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_LIMIT) {
+      let pending = requests.slice(i, i + BATCH_WRITE_LIMIT);
       // What a batch leaves unprocessed (throttling) goes again.
-      while (requests.length > 0) {
+      while (pending.length > 0) {
         const { UnprocessedItems } = await this.client.send(
-          new BatchWriteItemCommand({ RequestItems: { [this.options.tableName]: requests } }),
+          new BatchWriteItemCommand({ RequestItems: { [this.options.tableName]: pending } }),
         );
-        requests = (UnprocessedItems?.[this.options.tableName] ?? []) as typeof requests;
+        pending = UnprocessedItems?.[this.options.tableName] ?? [];
       }
     }
-    return keys.length;
   }
 
   /**
@@ -197,9 +240,7 @@ export class DynamoResultStore implements ResultStore {
 
   /** In force at `now`, the longest-lasting first. */
   async listSilences(checkId: string, now: Date): Promise<Silence[]> {
-    return ((await this.silenceItem(checkId))?.silences ?? [])
-      .filter((s) => Date.parse(s.until) > now.getTime())
-      .sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
+    return inForce((await this.silenceItem(checkId))?.silences ?? [], now);
   }
 
   async liftSilences(checkId: string, now: Date): Promise<number> {

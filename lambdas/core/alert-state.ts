@@ -118,6 +118,20 @@ const LETTER = { up: 'u', degraded: 'd', down: 'x' } as const;
 /** Enough to catch a retried push or a redelivered batch; a result older than these is decided on. */
 const SEEN_RESULTS = 10;
 
+/** What every result moves on: a state that differs from the last only in these need not be written. */
+const BOOKKEEPING = new Set<keyof CheckState>(['version', 'lastResultAt', 'seenResults']);
+
+/**
+ * True when the decision changed nothing that matters: a steady check (up past its thresholds, or down
+ * and already told) whose state need not be written. Replaying such a result would decide the same, so
+ * not recording it among `seenResults` loses nothing.
+ */
+export function changesNothing(prev: CheckState, decision: Decision): boolean {
+  if (decision.events.length > 0 || decision.opened || decision.closed || decision.suppressed.length > 0) return false;
+  const keys = new Set([...Object.keys(prev), ...Object.keys(decision.next)] as (keyof CheckState)[]);
+  return [...keys].every((key) => BOOKKEEPING.has(key) || JSON.stringify(prev[key]) === JSON.stringify(decision.next[key]));
+}
+
 /** Share of neighbouring results in the window that switch between down and not down. */
 function changeRate(recent: string): number {
   if (recent.length < 2) return 0;
@@ -209,12 +223,15 @@ interface Confirmation {
 /** Counts streaks and moves the confirmed status once a streak reaches its threshold. */
 function confirm(prev: CheckState, result: CheckResult, check: Check): Confirmation {
   const isDown = result.status === 'down';
+  // Streaks count no further than the check's thresholds ask, so a steady check's state stops changing.
+  const cap = Math.max(check.failureThreshold, check.successThreshold, check.degradedThreshold);
+  const streak = (n: number) => Math.min(n + 1, cap);
   const counted: CheckState = {
     ...prev,
-    failures: isDown ? prev.failures + 1 : 0,
-    successes: isDown ? 0 : prev.successes + 1,
-    degradedRuns: result.status === 'degraded' ? prev.degradedRuns + 1 : 0,
-    upRuns: result.status === 'up' ? prev.upRuns + 1 : 0,
+    failures: isDown ? streak(prev.failures) : 0,
+    successes: isDown ? 0 : streak(prev.successes),
+    degradedRuns: result.status === 'degraded' ? streak(prev.degradedRuns) : 0,
+    upRuns: result.status === 'up' ? streak(prev.upRuns) : 0,
     firstFailure: isDown ? (prev.failures === 0 ? result : prev.firstFailure) : null,
     lastResultAt: result.startedAt,
     seenResults: [...prev.seenResults, result.startedAt].slice(-SEEN_RESULTS),

@@ -26,9 +26,20 @@ export interface NotificationEntry {
   readonly undeliveredTo?: string;
 }
 
+/** What a decision reads about a check besides its result. */
+export interface CheckSnapshot {
+  readonly state: CheckState | null;
+  /** The silence that lasts longest among those in force, or null. */
+  readonly silence: Silence | null;
+}
+
 export interface ResultStore {
   putResult(result: CheckResult): Promise<void>;
+  /** Many results in as few requests as the store allows; safe to repeat (same keys). */
+  putResults(results: readonly CheckResult[]): Promise<void>;
   getState(checkId: string): Promise<CheckState | null>;
+  /** State and silence of many checks in as few requests as the store allows (a cycle's reads at once). */
+  readSnapshots(checkIds: readonly string[], now: Date): Promise<Map<string, CheckSnapshot>>;
   /** Writes `next` only if the stored version is still `next.version - 1`; false when another writer won. */
   putState(next: CheckState): Promise<boolean>;
   openIncident(incident: IncidentRecord): Promise<void>;

@@ -8,7 +8,8 @@
 import type { SecretResolver } from '../adapters/secrets.js';
 import { runCheck } from '../checks/run.js';
 import type { AlertContext } from '../core/alert-state.js';
-import type { Config } from '../core/config.js';
+import type { Check, Config } from '../core/config.js';
+import { guarded } from '../core/pipeline/outbox.js';
 import { type BatchReport, probeBatch } from '../core/pipeline/probe-batch.js';
 import type { DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
 
@@ -18,7 +19,17 @@ export interface ProbeEvent {
   /** Runs in this invocation, `intervalMs` apart. @default 1 */
   readonly runs?: number;
   readonly intervalMs?: number;
+  /** Each run's starts spread over this long (lib/stack-config.ts sizes it). @default 0 */
+  readonly spreadMs?: number;
 }
+
+/** How long a result waits to be written with others from the same run. */
+const RESULT_LINGER_MS = 1_000;
+/**
+ * Lambda meters a function's CPU share per 100 ms period: after the cycle's reads (and a sandbox's
+ * warm-up) the first probe waits a few periods, or it would be timed through a throttled one.
+ */
+const SETTLE_MS = 250;
 
 export interface ProbeAppDeps {
   readonly config: Config;
@@ -31,11 +42,16 @@ export interface ProbeAppDeps {
   readonly secretResolver: () => SecretResolver;
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
+  /** performance.now(): spreading starts must not follow a stepping wall clock. */
+  readonly monotonicMs: () => number;
   /** Probes in flight at once. @default 50 */
   readonly concurrency?: number;
+  /** Run once before a sandbox's first cycle (lambdas/probe/warm-up.ts). @default nothing */
+  readonly warmUp?: (checks: readonly Check[]) => Promise<void>;
 }
 
 export function createProbeApp(deps: ProbeAppDeps) {
+  let warmed = false;
   return async (event: ProbeEvent, invocationId: string): Promise<BatchReport[]> => {
     const wanted = new Set(event.checkIds);
     const checks = deps.config.checks.filter((c) => wanted.has(c.id));
@@ -46,7 +62,18 @@ export function createProbeApp(deps: ProbeAppDeps) {
       ...deps,
       maintenance: deps.config.maintenance,
       runCheck: (check: (typeof checks)[number]) => runCheck(check, { resolveSecret, now: deps.now }, { log: deps.log }),
+      pacing: {
+        spreadMs: event.spreadMs ?? 0,
+        settleMs: SETTLE_MS,
+        lingerMs: RESULT_LINGER_MS,
+        sleep: deps.sleep,
+        monotonicMs: deps.monotonicMs,
+      },
     };
+    if (!warmed) {
+      warmed = true;
+      await guarded(deps.log, 'warm-up failed', undefined, async () => deps.warmUp?.(checks));
+    }
     const runs = Math.max(1, event.runs ?? 1);
     const reports: BatchReport[] = [];
     const first = deps.now().getTime();

@@ -15,6 +15,7 @@ import { SqsDispatchQueue } from '../adapters/sqs.js';
 import { stackVariable } from '../adapters/stack-env.js';
 import { bundledConfig } from '../bundled-config.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
+import { warmUp } from './warm-up.js';
 
 const logger = new Logger({ serviceName: 'vigil-probe' });
 const secrets = new SecretsManagerClient({});
@@ -28,6 +29,8 @@ const app = createProbeApp({
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  monotonicMs: () => performance.now(),
+  warmUp: (checks) => warmUp(checks, () => new Date()),
 });
 
 export const handler = middy(async (event: ProbeEvent, context: Context) => {

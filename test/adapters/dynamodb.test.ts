@@ -28,6 +28,35 @@ describe('DynamoResultStore on dynalite', () => {
     expect((await store.activeSilence('quiet', new Date(at(42))))?.reason).toBe('long');
   });
 
+  it('reads a cycle’s states and silences in batches, and writes its results in batches', async () => {
+    const ids = Array.from({ length: 130 }, (_, i) => `batch-${i}`);
+    const now = new Date('2026-11-22T10:00:00.000Z');
+    // More than BatchWriteItem's 25 and BatchGetItem's 100 keys per call.
+    await store.putResults(ids.map((id) => at('2026-11-22T09:59:30.000Z', id)));
+    await store.putState({ ...initialState('batch-7'), version: 1, failures: 2 });
+    await store.putSilence({
+      checkId: 'batch-120',
+      createdAt: now.toISOString(),
+      until: '2026-11-22T11:00:00.000Z',
+      reason: 'deploy',
+    });
+    await store.putSilence({
+      checkId: 'batch-121',
+      createdAt: '2026-11-22T08:00:00.000Z',
+      until: '2026-11-22T09:00:00.000Z',
+      reason: 'over',
+    });
+    const snapshots = await store.readSnapshots(ids, now);
+    expect(snapshots.size).toBe(130);
+    expect(snapshots.get('batch-7')?.state?.failures).toBe(2);
+    expect(snapshots.get('batch-8')).toEqual({ state: null, silence: null });
+    expect(snapshots.get('batch-120')?.silence?.reason).toBe('deploy');
+    expect(snapshots.get('batch-121')?.silence).toBeNull();
+    for (const id of ['batch-0', 'batch-129']) {
+      expect(await store.listResults(id, new Date(0), now)).toEqual([at('2026-11-22T09:59:30.000Z', id)]);
+    }
+  });
+
   it('prunes the results that started before a time, and nothing else of the check', async () => {
     const start = Date.parse('2026-11-20T00:00:00.000Z');
     for (let i = 0; i < 60; i++) await store.putResult(at(new Date(start + i * 60_000).toISOString(), 'pruned'));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type CheckState, decide, initialState, type ReportedStatus, reportedStatus } from '../../lambdas/core/alert-state.js';
+import {
+  type CheckState,
+  changesNothing,
+  decide,
+  initialState,
+  type ReportedStatus,
+  reportedStatus,
+} from '../../lambdas/core/alert-state.js';
 import type { Hold } from '../../lambdas/core/maintenance.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
 import { type Check, httpCheck } from '../support/checks.js';
@@ -236,5 +243,46 @@ describe('decide: reminders, suppression and degraded settings', () => {
     state = first.next;
     const second = decide(state, result('degraded', 1), sensitive, context, new Date(T0));
     expect(second.events.map((e) => [e.kind, e.severity])).toEqual([['degraded', 'info']]);
+  });
+});
+
+describe('changesNothing: when a steady check’s state need not be written', () => {
+  /** Whether each result of the sequence (after `settle` of them) left a state worth writing. */
+  function writes(statuses: string) {
+    let state = initialState(check.id);
+    return [...statuses].map((letter, minute) => {
+      const status = ({ u: 'up', d: 'degraded', x: 'down' } as const)[letter as 'u' | 'd' | 'x'];
+      const decision = decide(state, result(status, minute), check, context, new Date(T0 + minute * 60_000 + 500));
+      const write = !changesNothing(state, decision);
+      state = { ...decision.next, outbox: [] };
+      return write ? 'w' : '-';
+    });
+  }
+
+  it('writes while streaks and the flapping window fill, then stops for as long as nothing changes', () => {
+    // Streaks stop at 3 (the largest threshold), the flapping window at 20 results.
+    const steady = writes('u'.repeat(30)).join('');
+    expect(steady).toBe(`${'w'.repeat(20)}${'-'.repeat(10)}`);
+  });
+
+  it('writes again the moment anything a decision reads changes', () => {
+    const marks = writes(`${'u'.repeat(25)}x${'u'.repeat(3)}`);
+    expect(marks.slice(20, 25)).toEqual(['-', '-', '-', '-', '-']);
+    expect(marks[25]).toBe('w');
+    expect(marks.slice(26)).toEqual(['w', 'w', 'w']);
+  });
+
+  it('stops writing during a long outage once it has been told, and writes the reminder', () => {
+    const reminding = httpCheck({ id: check.id, url: 'http://127.0.0.1/', failureThreshold: 3, repeatInterval: '10m' });
+    let state = initialState(check.id);
+    const marks: string[] = [];
+    for (let minute = 0; minute < 40; minute++) {
+      const decision = decide(state, result('down', minute), reminding, context, new Date(T0 + minute * 60_000 + 500));
+      marks.push(changesNothing(state, decision) ? '-' : decision.events.map((e) => e.kind).join('') || 'w');
+      state = { ...decision.next, outbox: [] };
+    }
+    expect(marks[2]).toBe('down');
+    expect(marks.filter((m) => m === 'reminder')).toHaveLength(3);
+    expect(marks.slice(20).filter((m) => m === 'w')).toEqual([]);
   });
 });

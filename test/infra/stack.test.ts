@@ -206,30 +206,70 @@ describe('VigilStack', () => {
     expect(rules).toEqual([
       {
         schedule: 'rate(1 minute)',
-        input: { checkIds: ['api-health', 'web'], runs: 2, intervalMs: 30_000 },
+        // Two starts 55 ms apart: what one check's CPU takes at 256 MB's share, at half load.
+        input: { checkIds: ['api-health', 'web'], runs: 2, intervalMs: 30_000, spreadMs: 111 },
         retries: 0,
         dlq: true,
       },
-      { schedule: 'rate(5 minutes)', input: { checkIds: ['db-port'], runs: 1, intervalMs: 300_000 }, retries: 0, dlq: true },
+      {
+        schedule: 'rate(5 minutes)',
+        input: { checkIds: ['db-port'], runs: 1, intervalMs: 300_000, spreadMs: 55 },
+        retries: 0,
+        dlq: true,
+      },
     ]);
   });
 
   it('gives the probe a timeout that covers its longest group', () => {
-    // 30 s group: second run starts at 30 s, its slowest timeout is 10 s (web's default) → 40 s, plus 30 s headroom.
+    // 30 s group: second run starts at 30 s, spreads over 111 ms, its slowest timeout is 10 s (web's
+    // default) → 40.1 s, plus 30 s headroom, in whole seconds.
     const probe = stack.vigil.probes.function.fn.node.defaultChild as { timeout?: number };
-    expect(probe.timeout).toBe(70);
+    expect(probe.timeout).toBe(71);
   });
 
-  it('sizes an invocation from its batch: checks beyond the probe concurrency wait for a slot', () => {
+  it('splits an interval’s checks into even shards, each spread over at most half the interval', () => {
     const many = (n: number, extra: object = {}) =>
       parseConfig({ checks: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, type: 'tcp', host: 'h', port: 1, ...extra })) });
-    // 2,000 checks hanging until their 10 s timeout, 50 at a time: 40 waves of 10 s.
-    expect(planStack(many(2000)).groups[0]?.maxDurationMs).toBe(400_000);
-    expect(planStack(many(50)).groups[0]?.maxDurationMs).toBe(10_000);
-    // Two retries a second apart make each check 32 s at worst: 40 waves no longer fit in Lambda's 15 minutes.
-    expect(() => planStack(many(2000, { retries: 2 }))).toThrow(
-      'checks every 1m: 2000 checks whose targets hang until their timeouts (retries included) need up to 1280s',
+    // At 256 MB a start every 55.3 ms fills 30 s with 542 checks: 5,000 checks make 10 shards of 500.
+    const fleet = planStack(many(5000)).groups;
+    expect(fleet.map((g) => g.checkIds.length)).toEqual(Array(10).fill(500));
+    expect(fleet.map((g) => g.shard)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(new Set(fleet.flatMap((g) => g.checkIds)).size).toBe(5000);
+    expect(fleet[0]?.spreadMs).toBe(27_641);
+    // Worst case, every target hangs until its 10 s timeout, 50 at a time: 10 waves after the spread.
+    expect(fleet[0]?.maxDurationMs).toBe(27_641 + 100_000);
+    expect(planStack(many(50)).groups.map((g) => [g.checkIds.length, g.spreadMs])).toEqual([[50, 2_764]]);
+    // Twice the memory buys twice the CPU: twice the checks per shard.
+    expect(planStack(many(5000), 'config', { probeMemoryMb: 512 }).groups).toHaveLength(5);
+    // A long interval spreads over 5 minutes at most, so a shard still ends within Lambda's 15.
+    expect(planStack(many(6000, { interval: '1h' })).groups[0]?.spreadMs).toBeLessThanOrEqual(300_000);
+  });
+
+  it('refuses a shard whose hanging targets could not finish within Lambda’s 15 minutes', () => {
+    const checks = parseConfig({
+      checks: Array.from({ length: 500 }, (_, i) => ({
+        id: `c${i}`,
+        type: 'tcp',
+        host: 'h',
+        port: 1,
+        interval: '5m',
+        timeout: '60s',
+        retries: 2,
+      })),
+    });
+    expect(() => planStack(checks)).toThrow(
+      'checks every 5m: 500 checks whose targets hang until their timeouts (retries included) need up to',
     );
+  });
+
+  it('reserves a probe concurrency for every shard that may run at once', () => {
+    const document = { checks: Array.from({ length: 5000 }, (_, i) => ({ id: `c${i}`, type: 'tcp', host: 'h', port: 1 })) };
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const big = new VigilStack(app, 'Fleet', { config: parseConfig(document), configDocument: document });
+    const probe = big.vigil.probes.function.fn.node.defaultChild as { reservedConcurrentExecutions?: number };
+    // 10 shards, each invocation (27.6 s spread + 100 s of hanging targets + 30 s headroom) spanning 3 minutes.
+    expect(probe.reservedConcurrentExecutions).toBe(30);
+    Template.fromStack(big).resourceCountIs('AWS::Events::Rule', 10);
   });
 
   it('runs a dispatcher from its own queue, with a dead-letter queue, and lets the probe only send to it', () => {

@@ -38,6 +38,7 @@ describe('probe Lambda app', () => {
           sleeps.push(ms);
           now += ms;
         },
+        monotonicMs: () => now,
       });
       const reports = await app({ checkIds: ['api', 'missing'], runs: 3, intervalMs: 20_000 }, 'req-1');
       expect(reports.map((r) => r.batchId)).toEqual(['req-1#0', 'req-1#1', 'req-1#2']);
@@ -46,7 +47,8 @@ describe('probe Lambda app', () => {
         [['api', 'up']],
         [['api', 'up']],
       ]);
-      expect(sleeps).toEqual([20_000, 20_000]);
+      // Each run pauses 250 ms after its reads, then the next starts 20 s after the one before.
+      expect(sleeps).toEqual([250, 19_750, 250, 19_750, 250]);
       expect(requested).toEqual([]); // up from the start: nothing for the dispatcher
       expect((await store.getState('api'))?.confirmed).toBe('up');
       expect(await store.getState('other')).toBeNull();
@@ -67,6 +69,56 @@ describe('probe Lambda app', () => {
         timings: reports[0]?.results[0]?.timings,
       });
       expect(resultLines[0]?.attributes.timings).toMatchObject({ dnsMs: null, tlsMs: null, connectMs: expect.any(Number) });
+    } finally {
+      await db.close();
+      await target.close();
+    }
+  });
+
+  it('spreads a run’s starts over the schedule’s window, and warms up once per sandbox', async () => {
+    const target = await startHttp((_req, res) => res.writeHead(200).end('ok'));
+    const db = await startEmbeddedDynamoDB();
+    try {
+      const ids = ['a', 'b', 'c', 'd'];
+      const config = bundledConfig(
+        JSON.stringify({ checks: ids.map((id) => ({ id, type: 'http', url: `${target.url}/${id}`, interval: '1m' })) }),
+      );
+      let clock = 0;
+      const timers: { wake: number; resolve: () => void }[] = [];
+      const starts = new Map<string, number>();
+      const warmUps: string[][] = [];
+      const app = createProbeApp({
+        config,
+        store: new DynamoResultStore(db.client, { tableName: db.tableName }),
+        metrics: { put: async () => {} },
+        dispatch: { request: async () => {} },
+        log: recordingLog(),
+        alertContext: { stackName: 'prod', dashboardUrl: null },
+        secretResolver: () => async (ref) => String(ref),
+        now: () => new Date(Date.parse('2026-11-22T10:00:00.000Z') + clock),
+        // Sleeps end in the order they are due, one per turn of the event loop, each moving the clock.
+        sleep: (ms) =>
+          new Promise<void>((resolve) => {
+            timers.push({ wake: clock + ms, resolve });
+            setImmediate(() => {
+              timers.sort((x, y) => x.wake - y.wake);
+              const next = timers.shift();
+              if (!next) return;
+              clock = Math.max(clock, next.wake);
+              next.resolve();
+            });
+          }),
+        monotonicMs: () => clock,
+        warmUp: async (checks) => void warmUps.push(checks.map((c) => c.id)),
+      });
+      const event = { checkIds: ids, runs: 1, intervalMs: 60_000, spreadMs: 4_000 };
+      const [report] = await app(event, 'req-1');
+      for (const result of report?.results ?? []) starts.set(result.checkId, Date.parse(result.startedAt));
+      const offsets = [...starts.values()].map((at) => at - Date.parse('2026-11-22T10:00:00.000Z')).sort((x, y) => x - y);
+      // After the 250 ms pause, one start every 4000 / 4 ms.
+      expect(offsets).toEqual([250, 1_250, 2_250, 3_250]);
+      await app(event, 'req-2');
+      expect(warmUps).toEqual([ids]);
     } finally {
       await db.close();
       await target.close();

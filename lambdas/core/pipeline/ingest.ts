@@ -8,6 +8,7 @@
 import {
   type AlertContext,
   type CheckState,
+  changesNothing,
   type Decision,
   decide,
   initialState,
@@ -16,7 +17,7 @@ import {
 } from '../alert-state.js';
 import type { Check, MaintenanceWindow } from '../config.js';
 import { suppressionFor } from '../maintenance.js';
-import type { DispatchQueue, Log, ResultStore } from '../ports.js';
+import type { CheckSnapshot, DispatchQueue, Log, ResultStore } from '../ports.js';
 import type { AlertEvent, CheckResult } from '../types.js';
 import { guarded, noteOnIncident } from './outbox.js';
 
@@ -56,18 +57,32 @@ export async function ingest(check: Check, result: CheckResult, deps: IngestDeps
   return decideOn(check, result, deps, now);
 }
 
-/** The decision half of ingest, for a result already recorded (the probe batch records first, then waits for parents). */
-export async function decideOn(check: Check, result: CheckResult, deps: IngestDeps, now: Date): Promise<IngestOutcome> {
+/**
+ * The decision half of ingest, for a result already recorded (the probe batch records first, then waits
+ * for parents). `known` is the check's state and silence as read ahead for a whole cycle: used for the
+ * first attempt only, since a conditional write that loses is decided again on what won.
+ */
+export async function decideOn(
+  check: Check,
+  result: CheckResult,
+  deps: IngestDeps,
+  now: Date,
+  known?: CheckSnapshot,
+): Promise<IngestOutcome> {
   // The state item is also written by the dispatcher (claims) and by concurrent producers: a write that
   // loses is decided again on what won, so no result is dropped and none is counted twice.
   for (let attempt = 1; ; attempt++) {
-    const prev = await readState(check.id, deps.store);
+    const ahead = attempt === 1 ? known : undefined;
+    const prev = ahead ? withDefaults(check.id, ahead.state) : await readState(check.id, deps.store);
     if (prev.seenResults.includes(result.startedAt)) {
       return { checkId: check.id, outcome: 'stale', held: [] };
     }
-    const held = await holds(check, deps, now);
+    const held = await holds(check, deps, now, ahead);
     const decision = decide(prev, result, check, deps.alertContext, now, held.hold);
-    if (await deps.store.putState(decision.next)) return afterDecision(check, result, prev, decision, held, deps, now);
+    // A steady check's state is not written again: most results of a healthy fleet cost one write, not two.
+    if (changesNothing(prev, decision) || (await deps.store.putState(decision.next))) {
+      return afterDecision(check, result, prev, decision, held, deps, now);
+    }
     if (attempt >= DECIDE_ATTEMPTS) {
       deps.log.error('state not updated: it kept changing under this result', { checkId: check.id, attempts: attempt });
       return { checkId: check.id, outcome: 'superseded', held: [] };
@@ -127,13 +142,20 @@ async function afterDecision(
 
 /** The stored state over the initial one, so a state stored by an older version gains the newer fields. */
 export async function readState(checkId: string, store: ResultStore): Promise<CheckState> {
-  return { ...initialState(checkId), ...(await store.getState(checkId)) };
+  return withDefaults(checkId, await store.getState(checkId));
 }
 
+const withDefaults = (checkId: string, stored: CheckState | null): CheckState => ({ ...initialState(checkId), ...stored });
+
 /** Why the check's alerts are held now (or null), and the open incidents of its parents that are down. */
-async function holds(check: Check, deps: IngestDeps, now: Date) {
+async function holds(check: Check, deps: IngestDeps, now: Date, known: CheckSnapshot | undefined) {
   const [silence, parents] = await Promise.all([
-    deps.store.activeSilence(check.id, now),
+    // A silence read at the cycle's start may have ended since.
+    known
+      ? known.silence && Date.parse(known.silence.until) > now.getTime()
+        ? known.silence
+        : null
+      : deps.store.activeSilence(check.id, now),
     Promise.all(check.dependsOn.map(async (id) => ({ id, state: await deps.store.getState(id) }))),
   ]);
   const down = parents.filter((p) => p.state?.confirmed === 'down');

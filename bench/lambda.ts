@@ -1,0 +1,212 @@
+/**
+ * `npm run bench -- lambda`: the probe as `cdk deploy` uploads it, under the CPU its memory size buys.
+ * Synthesizes the stack for N http checks on one loopback target that answers after 50 ms, loads the
+ * probe bundle from the cloud assembly in its own process (bench/lambda-host.cjs), limits that process
+ * to MemorySize/1769 of a vCPU after the module loaded, and invokes it with its schedule rule's own
+ * input: once cold, then warm. DynamoDB (dynalite), CloudWatch and SQS run in other processes.
+ * Reports, against curl's p50 on the same target: Δ p50/p99 cold and warm, invocation time, CPU ms per
+ * check and what a check-month costs at that size. BENCH_SIZES=256,512 and BENCH_CHECKS=50,500 narrow it.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DynamoResultStore } from '../lambdas/adapters/dynamodb.js';
+import { startEmbeddedDynamoDB } from '../lambdas/adapters/local/embedded-dynamodb.js';
+import { decide, initialState } from '../lambdas/core/alert-state.js';
+import { type Check, parseConfig } from '../lambdas/core/config.js';
+import type { ResultStore } from '../lambdas/core/ports.js';
+import { VigilStack } from '../lib/vigil-stack.js';
+import { startHelper, startTargets } from './processes.js';
+import { percentile, round } from './stats.js';
+
+const run = promisify(execFile);
+const TARGET_DELAY_MS = 50;
+/** A Lambda function gets a whole vCPU at this memory size, and that share of one below it. */
+const FULL_VCPU_MB = 1769;
+const WARM_INVOCATIONS = 3;
+
+interface Invocation {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly totals: number[];
+}
+
+async function curlP50(url: string, samples: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', url]);
+    times.push(Number(stdout) * 1000);
+  }
+  return percentile(times, 50);
+}
+
+/** Synthesizes the stack for `count` checks; the probe bundle's path, every rule's input, the memory size. */
+function synthesize(count: number, url: string, outRoot: string) {
+  const document = {
+    checks: Array.from({ length: count }, (_, i) => ({ id: `c${i}`, type: 'http', url: `${url}?n=${i}`, interval: '1m' })),
+  };
+  const outdir = mkdtempSync(join(outRoot, 'bench-lambda-'));
+  // The bundle is CommonJS, as Lambda runs it; the project's own "type": "module" must not apply here.
+  writeFileSync(join(outdir, 'package.json'), '{"type":"commonjs"}');
+  const app = new App({ outdir });
+  const stack = new VigilStack(app, 'BenchLambda', { config: parseConfig(document), configDocument: document });
+  const assembly = app.synth();
+  const template = Template.fromStack(stack);
+  const [, probe] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.includes('Probe')) ?? [];
+  const bundle = join(assembly.directory, `asset.${String(probe?.Properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.js');
+  const events = Object.values(template.findResources('AWS::Events::Rule')).flatMap((rule) =>
+    (rule.Properties.Targets as { Input?: string }[]).flatMap((t) => (t.Input ? [JSON.parse(t.Input)] : [])),
+  );
+  return { outdir, bundle, events, memoryMb: Number(probe?.Properties.MemorySize), checks: parseConfig(document).checks };
+}
+
+/**
+ * A healthy fleet, as production mostly is: each check's state as after a hundred up results, so the
+ * bench measures the steady cycle rather than the first twenty minutes of a new stack.
+ */
+async function seedSteadyStates(checks: readonly Check[], store: ResultStore): Promise<void> {
+  const context = { stackName: 'BenchLambda', dashboardUrl: null };
+  for (const check of checks) {
+    let state = initialState(check.id);
+    for (let i = 0; i < 100; i++) {
+      const at = new Date(Date.now() - (100 - i) * check.intervalMs);
+      const result = {
+        checkId: check.id,
+        status: 'up',
+        error: null,
+        httpStatus: 200,
+        timings: STEADY_TIMINGS,
+        startedAt: at.toISOString(),
+        detail: null,
+      } as const;
+      state = decide(state, result, check, context, at).next;
+    }
+    await store.putState({ ...state, version: 1 });
+  }
+}
+
+const STEADY_TIMINGS = { dnsMs: null, connectMs: 0.2, tlsMs: null, ttfbMs: 50, transferMs: 0.1, totalMs: 50.3 };
+
+/** One sandbox: the bundle loaded once, then invoked cold and warm under the CPU share. */
+async function sandbox(bundle: string, event: unknown, share: number, env: NodeJS.ProcessEnv): Promise<Invocation[]> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
+      fileURLToPath(new URL('./lambda-host.cjs', import.meta.url)),
+      bundle,
+      JSON.stringify(event),
+      String(1 + WARM_INVOCATIONS),
+      String(share),
+      '1000',
+    ],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const invocations: Invocation[] = [];
+  for await (const line of createInterface({ input: child.stderr })) {
+    if (!line.startsWith('{')) continue;
+    const message = JSON.parse(line);
+    if (message.warning) process.stderr.write(`lambda bench: ${message.warning}\n`);
+    if (message.invocation === undefined) continue;
+    const totals = (message.logLines as { timings: { totalMs: number } }[]).map((l) => l.timings.totalMs);
+    if (process.env.BENCH_VERBOSE) {
+      // Which results (in the order they finished) were slow: the start, the end, or a steady rhythm?
+      const slow = totals.flatMap((ms, i) => (ms > TARGET_DELAY_MS + 10 ? [`${i}:${Math.round(ms)}`] : []));
+      process.stderr.write(`invocation ${message.invocation}: ${Math.round(message.wallMs)} ms, slow ${slow.join(' ')}\n`);
+    }
+    invocations.push({ wallMs: message.wallMs, cpuMs: message.cpuMs, totals });
+  }
+  return invocations;
+}
+
+export async function benchLambda(): Promise<void> {
+  const sizes = (process.env.BENCH_SIZES ?? '256,512,1024,1769').split(',').map(Number);
+  const counts = (process.env.BENCH_CHECKS ?? '50,500').split(',').map(Number);
+  const targets = await startTargets(1, TARGET_DELAY_MS);
+  const url = targets.urls[0] as string;
+  const aws = await startHelper<number>('./aws-stub.ts');
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-lambda-'));
+  const db = await startEmbeddedDynamoDB({ dataDir, isolate: { onFault: (m) => process.stderr.write(`dynalite: ${m}\n`) } });
+  const outRoot = fileURLToPath(new URL('../cdk.out/', import.meta.url));
+  mkdirSync(outRoot, { recursive: true });
+  const env = {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    AWS_ENDPOINT_URL_CLOUDWATCH: `http://127.0.0.1:${aws.ready}`,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    TABLE_NAME: db.tableName,
+    STACK_NAME: 'BenchLambda',
+    DISPATCH_QUEUE_URL: `http://127.0.0.1:${aws.ready}/123456789012/dispatch`,
+    POWERTOOLS_SERVICE_NAME: 'vigil-probe',
+  };
+  const rows = [];
+  try {
+    const curl = await curlP50(url, 50);
+    for (const count of counts) {
+      const synth = synthesize(count, url, outRoot);
+      await seedSteadyStates(synth.checks, new DynamoResultStore(db.client, { tableName: db.tableName }));
+      try {
+        for (const memoryMb of sizes) {
+          // Every shard is its own sandbox, as Lambda runs them: side by side, each on its own share.
+          const shards = await Promise.all(
+            synth.events.map((event) => sandbox(synth.bundle, event, memoryMb / FULL_VCPU_MB, env)),
+          );
+          const cold = shards.flatMap((s) => s[0]?.totals ?? []);
+          const warm = shards.flatMap((s) => s.slice(1).flatMap((i) => i.totals));
+          const warmRuns = shards.flatMap((s) => s.slice(1));
+          const row = {
+            checks: count,
+            memoryMb,
+            configured: memoryMb === synth.memoryMb,
+            shards: synth.events.length,
+            curlP50: round(curl),
+            coldDeltaP50: round(percentile(cold, 50) - curl),
+            coldDeltaP99: round(percentile(cold, 99) - curl),
+            warmDeltaP50: round(percentile(warm, 50) - curl),
+            warmDeltaP99: round(percentile(warm, 99) - curl),
+            coldInvocationMs: round(Math.max(...shards.map((s) => s[0]?.wallMs ?? 0)), 0),
+            warmInvocationMs: round(
+              percentile(
+                warmRuns.map((i) => i.wallMs),
+                50,
+              ),
+              0,
+            ),
+            warmCpuMsPerCheck: round(warmRuns.reduce((n, i) => n + i.cpuMs, 0) / Math.max(1, warm.length)),
+            results: { cold: cold.length, warm: warm.length },
+          };
+          rows.push(row);
+          process.stdout.write(`${JSON.stringify(row)}\n`);
+        }
+      } finally {
+        rmSync(synth.outdir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await Promise.all([targets.stop(), aws.stop(), db.close()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const results = { at: new Date().toISOString(), node: process.version, targetDelayMs: TARGET_DELAY_MS, rows };
+  writeFileSync(new URL('./results/lambda.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const table = [
+    '| checks | memory | shards | Δ p50 / p99 warm (ms) | Δ p50 / p99 cold (ms) | invocation warm / cold (s) | CPU ms per check |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.checks} | ${r.memoryMb} MB${r.configured ? ' (stack)' : ''} | ${r.shards} | ${r.warmDeltaP50} / ${r.warmDeltaP99} | ${r.coldDeltaP50} / ${r.coldDeltaP99} | ${round(r.warmInvocationMs / 1000, 1)} / ${round(r.coldInvocationMs / 1000, 1)} | ${r.warmCpuMsPerCheck} |`,
+    ),
+  ].join('\n');
+  writeFileSync(
+    new URL('./results/lambda.md', import.meta.url),
+    `# Probe Lambda benchmark (${results.at}, Node ${process.version})\n\nTarget answers after ${TARGET_DELAY_MS} ms; curl p50 on it ${rows[0]?.curlP50} ms. Δ is Vigil's reported total minus curl's p50.\n\n${table}\n`,
+  );
+  process.stdout.write(`${table}\n`);
+}

@@ -1,0 +1,147 @@
+/**
+ * What a config costs a month in AWS, from the stack's own plan (shards, spreads, memory) and the
+ * price table (prices.ts); beside it what CloudWatch Synthetics and Route 53 health checks would cost
+ * for the same checks. Pure: `vigil cost` and `cdk synth` print it.
+ */
+import type { Check } from './config.js';
+import { FREE_TIER, PRICES } from './prices.js';
+
+/** AWS bills a month as 730 hours. */
+export const MONTH_MS = 730 * 3_600_000;
+
+/** What the stack plan says about one shard's invocations. */
+export interface ShardPlan {
+  readonly checkIds: readonly string[];
+  readonly intervalMs: number;
+  readonly rateMinutes: number;
+  readonly runs: number;
+  readonly spreadMs: number;
+}
+
+export interface CostInputs {
+  readonly checks: readonly Check[];
+  readonly shards: readonly ShardPlan[];
+  readonly memoryMb: number;
+  /** Alarms the stack creates besides any per check. */
+  readonly alarms: number;
+  /** How long results are kept. @default 30 days */
+  readonly retentionDays?: number;
+}
+
+export interface CostLine {
+  readonly item: string;
+  readonly usage: string;
+  readonly usd: number;
+}
+
+export interface CostEstimate {
+  readonly checks: number;
+  readonly lines: readonly CostLine[];
+  readonly totalUsd: number;
+  readonly perCheckUsd: number;
+  /** The same bill after AWS's always-free allowances, if nothing else in the account uses them. */
+  readonly withFreeTierUsd: number;
+  /** Runs a month of every check together. */
+  readonly runs: number;
+  readonly syntheticsUsd: number;
+  /** Null when some checks are of a kind Route 53 cannot do (TLS expiry, DNS answers). */
+  readonly route53Usd: number | null;
+  /** What one target that hangs until its timeout on every run adds (its invocation waits for it). */
+  readonly hangingTargetUsd: number;
+}
+
+/** Per invocation beyond the spread: the pause before the first probe, the last probe and its writes. */
+const INVOCATION_OVERHEAD_MS = 500;
+/** A stored result: its JSON with timings, a short error, keys and TTL. */
+const RESULT_ITEM_BYTES = 700;
+/** The `check result` log line of one run, in CloudWatch's JSON format. */
+const LOG_BYTES_PER_RUN = 450;
+/** START, END and REPORT lines of one invocation. */
+const LOG_BYTES_PER_INVOCATION = 600;
+/** Availability and Latency, per check (docs/architecture.md). */
+const METRICS_PER_CHECK = 2;
+const GB = 1024 ** 3;
+
+export function estimateCost(inputs: CostInputs): CostEstimate {
+  const { checks, shards, memoryMb } = inputs;
+  const memoryGb = memoryMb / 1024;
+  const runsOf = (c: Check) => MONTH_MS / c.intervalMs;
+  const runs = checks.reduce((n, c) => n + runsOf(c), 0);
+  const invocations = shards.reduce((n, s) => n + MONTH_MS / (s.rateMinutes * 60_000), 0);
+  const invocationSeconds = shards.reduce((n, s) => {
+    const perInvocation = (s.runs - 1) * s.intervalMs + s.spreadMs + INVOCATION_OVERHEAD_MS;
+    return n + (MONTH_MS / (s.rateMinutes * 60_000)) * (perInvocation / 1000);
+  }, 0);
+  const gbSeconds = invocationSeconds * memoryGb;
+  const cycles = shards.reduce((n, s) => n + (MONTH_MS / (s.rateMinutes * 60_000)) * s.runs, 0);
+  const retentionDays = inputs.retentionDays ?? 30;
+  const storedGb = (runs * (retentionDays / 30.4) * RESULT_ITEM_BYTES) / GB;
+  const logGb = (runs * LOG_BYTES_PER_RUN + invocations * LOG_BYTES_PER_INVOCATION) / GB;
+  const metrics = checks.length * METRICS_PER_CHECK;
+  const round = (n: number) => Math.round(n).toLocaleString('en-US');
+  const lines: CostLine[] = [
+    {
+      item: 'Lambda compute',
+      usage: `${round(gbSeconds)} GB-s at ${memoryMb} MB`,
+      usd: gbSeconds * PRICES.lambdaArmGbSecond.usd,
+    },
+    { item: 'Lambda requests', usage: `${round(invocations)} invocations`, usd: invocations * PRICES.lambdaRequest.usd },
+    // One result write per run; a steady check's state is not rewritten. Reads: state and silences per run.
+    { item: 'DynamoDB writes', usage: `${round(runs)} write units`, usd: runs * PRICES.dynamoWriteUnit.usd },
+    { item: 'DynamoDB reads', usage: `${round(runs * 2)} read units`, usd: runs * 2 * PRICES.dynamoReadUnit.usd },
+    {
+      item: 'DynamoDB storage',
+      usage: `${storedGb.toFixed(2)} GB (${retentionDays} days of results)`,
+      usd: storedGb * PRICES.dynamoStorageGbMonth.usd,
+    },
+    { item: 'CloudWatch metrics', usage: `${metrics} custom metrics`, usd: metrics * PRICES.customMetricMonth.usd },
+    { item: 'CloudWatch PutMetricData', usage: `${round(cycles)} requests`, usd: cycles * PRICES.putMetricDataRequest.usd },
+    {
+      item: 'CloudWatch Logs',
+      usage: `${logGb.toFixed(2)} GB ingested, kept a month`,
+      usd: logGb * (PRICES.logIngestGb.usd + PRICES.logStorageGbMonth.usd),
+    },
+    { item: 'CloudWatch alarms', usage: `${inputs.alarms} alarms`, usd: inputs.alarms * PRICES.alarmMonth.usd },
+    { item: 'CloudWatch dashboard', usage: '1 dashboard', usd: PRICES.dashboardMonth.usd },
+  ];
+  const totalUsd = lines.reduce((n, l) => n + l.usd, 0);
+  const free =
+    Math.min(gbSeconds, FREE_TIER.lambdaGbSeconds) * PRICES.lambdaArmGbSecond.usd +
+    Math.min(invocations, FREE_TIER.lambdaRequests) * PRICES.lambdaRequest.usd +
+    Math.min(metrics, FREE_TIER.customMetrics) * PRICES.customMetricMonth.usd +
+    Math.min(inputs.alarms, FREE_TIER.alarms) * PRICES.alarmMonth.usd +
+    // Free dashboards hold at most 50 metrics.
+    (metrics <= 50 ? PRICES.dashboardMonth.usd : 0) +
+    Math.min(logGb, FREE_TIER.logIngestGb) * PRICES.logIngestGb.usd;
+  const worstRunMs = Math.max(0, ...checks.map((c) => c.timeoutMs * (c.retries + 1) + c.retryDelayMs * c.retries));
+  const slowest = checks.find((c) => c.timeoutMs * (c.retries + 1) + c.retryDelayMs * c.retries === worstRunMs);
+  return {
+    checks: checks.length,
+    lines,
+    totalUsd,
+    perCheckUsd: checks.length > 0 ? totalUsd / checks.length : 0,
+    withFreeTierUsd: Math.max(0, totalUsd - free),
+    runs,
+    syntheticsUsd: runs * PRICES.syntheticsCanaryRun.usd,
+    route53Usd: route53(checks),
+    hangingTargetUsd: slowest ? (runsOf(slowest) * worstRunMs * memoryGb * PRICES.lambdaArmGbSecond.usd) / 1000 : 0,
+  };
+}
+
+/** Route 53's nearest equivalent of each check: HTTPS and body matching are paid options. */
+function route53(checks: readonly Check[]): number | null {
+  let usd = 0;
+  for (const check of checks) {
+    if (check.type !== 'http' && check.type !== 'tcp') return null;
+    let options = 0;
+    if (check.type === 'http') {
+      if (check.url.startsWith('https:')) options++;
+      const { bodyContains, bodyNotContains, bodyMatches, json } = check.expect;
+      if (bodyContains || bodyNotContains || bodyMatches || json || check.healthJson) options++;
+    }
+    // Its standard interval is 30 s; checks more often than that need the fast (10 s) option.
+    if (check.intervalMs < 30_000) options++;
+    usd += PRICES.route53HealthCheckMonth.usd + options * PRICES.route53OptionMonth.usd;
+  }
+  return usd;
+}
