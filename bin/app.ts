@@ -1,9 +1,11 @@
 /** The CDK app: reads the same vigil.yaml as the CLI; a bad config fails synth with the CLI's message. */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { costLine } from '../lambdas/cli/cost.js';
 import { loadConfigFile } from '../lambdas/core/config-file.js';
 import { UserError } from '../lambdas/core/errors.js';
 import { acknowledgeNagFindings } from '../lib/nag-suppressions.js';
+import { stackCost } from '../lib/stack-config.js';
 import { VigilStack } from '../lib/vigil-stack.js';
 
 const app = new App();
@@ -23,6 +25,7 @@ try {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   acknowledgeNagFindings(stack.vigil);
+  process.stderr.write(`vigil: ${costLine(stackCost(loaded.config, stack.vigil.probeMemoryMb))}\n`);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 } catch (error) {
   if (!(error instanceof UserError)) throw error;

@@ -5,6 +5,7 @@
  */
 import type { ChannelConfig, Check, Config, SecretRef } from '../lambdas/core/config.js';
 import { PROBE_CONCURRENCY } from '../lambdas/core/contracts.js';
+import { type CostEstimate, estimateCost } from '../lambdas/core/cost.js';
 import { formatDuration } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
 import { channelSecretRefs, checkSecretRefs } from '../lambdas/core/secret-refs.js';
@@ -147,6 +148,19 @@ function intervalProblems(check: Check, path: string): string[] {
   if (ms >= MINUTE_MS && ms % MINUTE_MS !== 0)
     return [`${path}: from a minute up the interval must be whole minutes, got ${text}`];
   return [];
+}
+
+/** Alarms the stack creates (probe, dispatcher and notifier dead letters, heartbeat, logged errors ×2). */
+export const STACK_ALARMS = 6;
+
+/** The monthly bill of the stack this config makes (lambdas/core/cost.ts), from the same shards and spreads. */
+export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): CostEstimate {
+  return estimateCost({
+    checks: config.checks,
+    shards: groupByInterval(config.checks, probeMemoryMb),
+    memoryMb: probeMemoryMb,
+    alarms: STACK_ALARMS,
+  });
 }
 
 function groupByInterval(checks: readonly Check[], memoryMb: number): ScheduleGroup[] {

@@ -47,14 +47,15 @@ export class Vigil extends Construct {
   readonly dispatcher: Dispatcher;
   readonly notifier: Notifier;
   readonly dashboard: VigilDashboard;
+  readonly probeMemoryMb: number;
 
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
     const name = props.name ?? Stack.of(this).stackName;
-    const probeMemoryMb = props.probeMemoryMb ?? PROBE_MEMORY_MB;
+    this.probeMemoryMb = props.probeMemoryMb ?? PROBE_MEMORY_MB;
     const plan = planStack(props.config, props.configSource, {
       allowPlainSecrets: props.allowPlainSecrets ?? false,
-      probeMemoryMb,
+      probeMemoryMb: this.probeMemoryMb,
     });
     this.results = new ResultsTable(this, 'Results');
     this.alerts = new AlertTopic(this, 'Alerts');
@@ -68,7 +69,7 @@ export class Vigil extends Construct {
     this.probes = new ProbeSchedule(this, 'Probes', {
       configDocument: probeDocument(props.configDocument),
       groups: plan.groups,
-      memoryMb: probeMemoryMb,
+      memoryMb: this.probeMemoryMb,
       secretNames: plan.probeSecrets,
       table: this.results.table,
       dispatchQueue: this.dispatcher.queue,

@@ -88,7 +88,8 @@ export class DynamoResultStore implements ResultStore {
       // What a batch leaves unprocessed (throttling, the 16 MB limit) is asked for again.
       while (pending.length > 0) {
         const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.options.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          // Eventually consistent, at half the read units: a stale state only costs its conditional write a retry.
+          new BatchGetItemCommand({ RequestItems: { [this.options.tableName]: { Keys: pending } } }),
         );
         items.push(...(Responses?.[this.options.tableName] ?? []).map((item) => unmarshall(item)));
         pending = (UnprocessedKeys?.[this.options.tableName]?.Keys ?? []) as typeof pending;

@@ -26,6 +26,7 @@ const COMMANDS = {
     does: 'uptime, latency, incidents',
     flags: '[--config F] [--period 24h|7d|30d] [--json | --markdown | --html FILE] [--data DIR | --table NAME]',
   },
+  cost: { does: 'monthly AWS bill of the config', flags: '[--config F] [--memory MB] [--json]' },
 } as const;
 type Command = keyof typeof COMMANDS;
 
@@ -61,6 +62,7 @@ const OPTIONS = {
   period: { type: 'string', default: '24h' },
   markdown: { type: 'boolean', default: false },
   html: { type: 'string' },
+  memory: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -194,6 +196,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
         lift: values.lift,
       };
       return silenceCommand(load(), options, io);
+    }
+    case 'cost': {
+      const memory = values.memory === undefined ? undefined : Number(values.memory);
+      if (memory !== undefined && !(Number.isInteger(memory) && memory >= 128 && memory <= 10_240)) {
+        throw new UserError(`--memory: expected a whole number of MB from 128 to 10240, got "${values.memory}"`);
+      }
+      const { costCommand } = await import('./cost.js');
+      return costCommand(load(), { source: values.config, memoryMb: memory, json: values.json }, io);
     }
     case 'report': {
       const formats = [values.json && 'json', values.markdown && 'markdown', values.html !== undefined && 'html'].filter(Boolean);

@@ -54,8 +54,8 @@ export interface CostEstimate {
 const INVOCATION_OVERHEAD_MS = 500;
 /** A stored result: its JSON with timings, a short error, keys and TTL. */
 const RESULT_ITEM_BYTES = 700;
-/** The `check result` log line of one run, in CloudWatch's JSON format. */
-const LOG_BYTES_PER_RUN = 450;
+/** The `check result` log line of one run (Powertools JSON with the cycle id, timings and a short error). */
+const LOG_BYTES_PER_RUN = 350;
 /** START, END and REPORT lines of one invocation. */
 const LOG_BYTES_PER_INVOCATION = 600;
 /** Availability and Latency, per check (docs/architecture.md). */
@@ -86,9 +86,10 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
       usd: gbSeconds * PRICES.lambdaArmGbSecond.usd,
     },
     { item: 'Lambda requests', usage: `${round(invocations)} invocations`, usd: invocations * PRICES.lambdaRequest.usd },
-    // One result write per run; a steady check's state is not rewritten. Reads: state and silences per run.
+    // One result write per run; a steady check's state is not rewritten. Reads: state and silences per
+    // run, eventually consistent (half a unit each).
     { item: 'DynamoDB writes', usage: `${round(runs)} write units`, usd: runs * PRICES.dynamoWriteUnit.usd },
-    { item: 'DynamoDB reads', usage: `${round(runs * 2)} read units`, usd: runs * 2 * PRICES.dynamoReadUnit.usd },
+    { item: 'DynamoDB reads', usage: `${round(runs)} read units`, usd: runs * PRICES.dynamoReadUnit.usd },
     {
       item: 'DynamoDB storage',
       usage: `${storedGb.toFixed(2)} GB (${retentionDays} days of results)`,

@@ -110,6 +110,7 @@ describe('bad config and usage exit 2 with a message, never a stack trace', () =
     [['repot'], 'vigil: unknown command "repot" (did you mean report?)'],
     [['test-alert', '--config', 'OK'], 'test-alert needs --channel NAME'],
     [['check', '--config', 'OK', '--only', 'nope'], '--only names unknown check "nope"'],
+    [['cost', '--config', 'OK', '--memory', '100'], '--memory: expected a whole number of MB from 128 to 10240, got "100"'],
   ])('vigil %j', async (args, message) => {
     const bad = writeConfig('bad.yaml', 'checks:\n  - { id: a, type: http, url: "http://x", expect: { status: [700] } }\n');
     const ok = writeConfig('valid.yaml', 'checks:\n  - { id: a, type: tcp, host: 127.0.0.1, port: 1 }\n');
@@ -137,6 +138,23 @@ describe('bad config and usage exit 2 with a message, never a stack trace', () =
   - checks[1].timeout: 10s is longer than the interval 5s
 `,
     );
+  });
+
+  it('cost prices the config’s stack, beside CloudWatch Synthetics and Route 53', async () => {
+    const path = writeConfig(
+      'priced.yaml',
+      `checks:\n${Array.from({ length: 100 }, (_, i) => `  - { id: c${i}, type: http, url: "https://a${i}.example.com/" }`).join('\n')}\n`,
+    );
+    const table = await vigil(['cost', '--config', path]);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    expect(table.stdout).toContain(`Estimated AWS bill of ${path}: 100 checks, 4,380,000 runs a month`);
+    expect(table.stdout).toMatch(/CloudWatch metrics\s+200 custom metrics\s+\$60\.00/);
+    expect(table.stdout).toMatch(/per check-month: \$0\.(6\d|70)\n/);
+    expect(table.stdout).toContain('CloudWatch Synthetics (one canary run per check run): $5,256 a month ($52.56 per check)');
+    const json = await vigil(['cost', '--config', path, '--json', '--memory', '512']);
+    const estimate = JSON.parse(json.stdout);
+    expect(estimate.checks).toBe(100);
+    expect(estimate.lines.find((l: { item: string }) => l.item === 'Lambda compute').usage).toContain('at 512 MB');
   });
 
   it('validate says what it found in a good config', async () => {

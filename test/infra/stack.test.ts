@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.js';
 import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
-import { planStack } from '../../lib/stack-config.js';
+import { planStack, STACK_ALARMS } from '../../lib/stack-config.js';
 import { VigilStack } from '../../lib/vigil-stack.js';
 
 const document = {
@@ -260,6 +260,10 @@ describe('VigilStack', () => {
     expect(() => planStack(checks)).toThrow(
       'checks every 5m: 500 checks whose targets hang until their timeouts (retries included) need up to',
     );
+  });
+
+  it('creates the alarms `vigil cost` prices', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', STACK_ALARMS);
   });
 
   it('reserves a probe concurrency for every shard that may run at once', () => {

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/core/config.js';
+import { estimateCost, MONTH_MS } from '../../lambdas/core/cost.js';
+import { PRICES } from '../../lambdas/core/prices.js';
+import { stackCost } from '../../lib/stack-config.js';
+
+const fleet = (count: number, fields: Record<string, unknown> = {}) =>
+  parseConfig({
+    checks: Array.from({ length: count }, (_, i) => ({
+      id: `c${i}`,
+      type: 'http',
+      url: `https://a${i}.example.com/`,
+      ...fields,
+    })),
+  });
+
+const item = (estimate: ReturnType<typeof estimateCost>, name: string) => estimate.lines.find((l) => l.item === name)?.usd;
+
+describe('estimateCost', () => {
+  it('prices each part from the plan: runs, invocations, GB-s of the spread, metrics, alarms, dashboard', () => {
+    const { checks } = fleet(2);
+    const estimate = estimateCost({
+      checks,
+      shards: [{ checkIds: ['c0', 'c1'], intervalMs: 60_000, rateMinutes: 1, runs: 1, spreadMs: 1_500 }],
+      memoryMb: 512,
+      alarms: 6,
+    });
+    const invocations = MONTH_MS / 60_000; // 43,800
+    expect(estimate.runs).toBe(2 * invocations);
+    // 1.5 s of spread and 0.5 s around it, at half a GB.
+    expect(item(estimate, 'Lambda compute')).toBeCloseTo(invocations * 2 * 0.5 * PRICES.lambdaArmGbSecond.usd, 6);
+    expect(item(estimate, 'Lambda requests')).toBeCloseTo(invocations * PRICES.lambdaRequest.usd, 6);
+    expect(item(estimate, 'DynamoDB writes')).toBeCloseTo(2 * invocations * PRICES.dynamoWriteUnit.usd, 6);
+    expect(item(estimate, 'CloudWatch metrics')).toBe(4 * 0.3);
+    expect(item(estimate, 'CloudWatch alarms')).toBeCloseTo(0.6, 6);
+    expect(item(estimate, 'CloudWatch dashboard')).toBe(3);
+    expect(estimate.totalUsd).toBeCloseTo(
+      estimate.lines.reduce((n, l) => n + l.usd, 0),
+      9,
+    );
+    expect(estimate.perCheckUsd).toBeCloseTo(estimate.totalUsd / 2, 9);
+    // Synthetics bills every canary run.
+    expect(estimate.syntheticsUsd).toBeCloseTo(2 * invocations * 0.0012, 6);
+    // HTTPS is a paid option on Route 53.
+    expect(estimate.route53Usd).toBe(2 * (0.75 + 2));
+  });
+
+  it('prices what a target that hangs until its timeout adds: the invocation waits for it every run', () => {
+    const { checks } = fleet(1, { timeout: '10s', retries: 1, retryDelay: '2s' });
+    const estimate = estimateCost({
+      checks,
+      shards: [{ checkIds: ['c0'], intervalMs: 60_000, rateMinutes: 1, runs: 1, spreadMs: 0 }],
+      memoryMb: 1024,
+      alarms: 6,
+    });
+    // 10 s, 2 s, 10 s at 1 GB, 43,800 times.
+    expect(estimate.hangingTargetUsd).toBeCloseTo(43_800 * 22 * PRICES.lambdaArmGbSecond.usd, 6);
+  });
+
+  it('says Route 53 cannot do what TLS and DNS checks do', () => {
+    const checks = parseConfig({ checks: [{ id: 'cert', type: 'tls', host: 'example.com' }] }).checks;
+    expect(estimateCost({ checks, shards: [], memoryMb: 256, alarms: 6 }).route53Usd).toBeNull();
+  });
+
+  it.each([
+    [100, 0.7],
+    [1_000, 0.7],
+  ])('keeps %i checks every minute at most $%f per check-month at list price', (count, most) => {
+    expect(stackCost(fleet(count, { interval: '1m' })).perCheckUsd).toBeLessThanOrEqual(most);
+  });
+
+  it('puts 10 checks under $0.70 per check-month once the always-free tier takes the fixed costs', () => {
+    const estimate = stackCost(fleet(10, { interval: '1m' }));
+    expect(estimate.perCheckUsd).toBeGreaterThan(0.7);
+    expect(estimate.withFreeTierUsd / 10).toBeLessThanOrEqual(0.7);
+  });
+});
