@@ -1,5 +1,6 @@
 /** `npm run bench -- <name>`: benchmarks, never part of `npm test`. */
 import { benchAlerts } from './alerts.js';
+import { benchCli } from './cli.js';
 import { benchLambda } from './lambda.js';
 import { benchProbe } from './probe.js';
 import { benchSoak } from './soak.js';
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   alerts: benchAlerts,
   soak: benchSoak,
   lambda: benchLambda,
+  cli: benchCli,
 };
 
 const names = process.argv.slice(2);

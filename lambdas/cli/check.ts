@@ -1,9 +1,12 @@
 /** `vigil check`: probe every check once, print a table or the ★ JSON document. */
 import { localSecretResolver } from '../adapters/secrets.js';
 import { runCheck } from '../checks/run.js';
+import { warmUp } from '../checks/warm-up.js';
 import { mapLimit } from '../core/concurrency.js';
 import type { Config } from '../core/config.js';
+import { spreadStarts } from '../core/spread.js';
 import { exitCodeFor, summarize } from '../core/summary.js';
+import type { CheckResult } from '../core/types.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { renderCheckReport } from './table.js';
@@ -12,6 +15,15 @@ export interface CheckOptions {
   readonly json: boolean;
   readonly only: readonly string[];
 }
+
+/** Probes in flight at once: a burst of checks waits on its targets, not on Vigil. */
+const CONCURRENCY = 200;
+/**
+ * Starts a millisecond apart, so responses arrive one by one instead of queueing on the event loop;
+ * a large run spreads its first wave over at most this long and is then paced by its concurrency.
+ */
+const START_GAP_MS = 1;
+const MAX_SPREAD_MS = 50;
 
 export async function checkCommand(config: Config, options: CheckOptions, io: CliIo): Promise<ExitCode> {
   const unknown = options.only.filter((id) => !config.checks.some((c) => c.id === id));
@@ -22,8 +34,17 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
   const checks = options.only.length > 0 ? config.checks.filter((c) => options.only.includes(c.id)) : config.checks;
   const context = { resolveSecret: localSecretResolver(io.env), now: () => new Date() };
   const log = consoleLog(io.stderr);
-  const results = await mapLimit(checks, 50, (check) => runCheck(check, context, { log }));
-  const report = summarize(results);
+  await warmUp(checks, context.now);
+  const started = performance.now();
+  const slots = spreadStarts(checks, Math.min(checks.length * START_GAP_MS, MAX_SPREAD_MS));
+  const results = await mapLimit(slots, CONCURRENCY, async ({ check, offsetMs }) => {
+    const wait = started + offsetMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return runCheck(check, context, { log });
+  });
+  const byId = new Map(results.map((r) => [r.checkId, r]));
+  // In the config's order, whatever order they ran in.
+  const report = summarize(checks.map((c) => byId.get(c.id) as CheckResult));
   io.stdout(options.json ? JSON.stringify(report, null, 2) : renderCheckReport(report));
   return exitCodeFor(report) === 0 ? EXIT.ok : EXIT.failed;
 }

@@ -82,7 +82,9 @@ export function dependencyLevels(checks: readonly Check[]): Check[][] {
   const levels: Check[][] = [];
   for (const check of checks) {
     const at = depth(check, new Set());
-    levels[at] = [...(levels[at] ?? []), check];
+    const level = levels[at] ?? [];
+    level.push(check);
+    levels[at] = level;
   }
   return levels.filter((l) => l !== undefined);
 }

@@ -12,8 +12,8 @@ import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { SqsDispatchQueue } from '../adapters/sqs.js';
 import { stackVariable } from '../adapters/stack-env.js';
 import { bundledConfig } from '../bundled-config.js';
+import { warmUp } from '../checks/warm-up.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
-import { warmUp } from './warm-up.js';
 
 const logger = new Logger({ serviceName: 'vigil-probe' });
 const secrets = new SecretsManagerClient({});

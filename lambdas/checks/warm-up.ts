@@ -1,13 +1,14 @@
 /**
- * A sandbox's first cycle would probe on code the JIT has never run, and on a fraction of a vCPU the
- * compiling stalls the first probes by a scheduler period or more (bench/results/lambda.md). So before
- * its first cycle the probe runs each configured http and tcp check once against a target inside this
- * process, with placeholder secrets, and throws the results away: the real probes then start warm.
+ * A process's first probes would run on code the JIT has never seen: compiling it as responses arrive
+ * adds tens of milliseconds to their timings (and on a Lambda's fraction of a vCPU, a throttled
+ * scheduler period; bench/results/lambda.md). So before the first real probe each configured http and
+ * tcp check runs once against a target inside this process, with placeholder secrets, and its result
+ * is thrown away.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runCheck } from '../checks/run.js';
 import type { Check } from '../core/config.js';
+import { runCheck } from './run.js';
 
 const PLACEHOLDER_SECRET = async () => 'warm-up';
 

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench -- cli`: `vigil check` as a user runs it, process start included, through bin/vigil.mjs.
+ * (a) one burst of 40 checks on a target that answers after 50 ms: each check's total against curl's
+ *     p50 on the same target, over several runs (every run a cold process).
+ * (b) 2,000 checks over 200 targets that answer after 100 ms: wall time against a bare Node loop at
+ *     concurrency 200 in its own process (bench/bare-loop.mjs).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startTargets } from './processes.js';
+import { percentile, round } from './stats.js';
+
+const run = promisify(execFile);
+const VIGIL = fileURLToPath(new URL('../bin/vigil.mjs', import.meta.url));
+const BARE = fileURLToPath(new URL('./bare-loop.mjs', import.meta.url));
+
+function configFile(dir: string, name: string, urls: readonly string[]): string {
+  const path = join(dir, name);
+  const checks = urls.map((url, i) => `  - { id: c${i}, type: http, url: "${url}?n=${i}", timeout: 5s }`);
+  writeFileSync(path, `checks:\n${checks.join('\n')}\n`);
+  return path;
+}
+
+async function timed(file: string, args: readonly string[]) {
+  const started = performance.now();
+  const { stdout } = await run(process.execPath, [file, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  return { wallMs: performance.now() - started, stdout };
+}
+
+async function burst(dir: string, runs: number) {
+  const targets = await startTargets(1, 50);
+  const url = targets.urls[0] as string;
+  const curl: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', url]);
+    curl.push(Number(stdout) * 1000);
+  }
+  const config = configFile(dir, 'burst.yaml', Array(40).fill(url));
+  await timed(VIGIL, ['check', '--json', '--config', config]); // builds the CLI once, as a first run would
+  const totals: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { stdout } = await timed(VIGIL, ['check', '--json', '--config', config]);
+    totals.push(...JSON.parse(stdout).results.map((r: { timings: { totalMs: number } }) => r.timings.totalMs));
+  }
+  await targets.stop();
+  const curlP50 = percentile(curl, 50);
+  return {
+    checks: 40,
+    runs,
+    curlP50: round(curlP50),
+    deltaP50: round(percentile(totals, 50) - curlP50),
+    deltaP99: round(percentile(totals, 99) - curlP50),
+    deltaMax: round(Math.max(...totals) - curlP50),
+  };
+}
+
+async function fleet(dir: string, runs: number) {
+  const targets = await startTargets(200, 100);
+  const urls = Array.from({ length: 2_000 }, (_, i) => targets.urls[i % 200] as string);
+  const config = configFile(dir, 'fleet.yaml', urls);
+  const list = join(dir, 'urls.json');
+  writeFileSync(list, JSON.stringify(urls));
+  const vigil: number[] = [];
+  const bare: number[] = [];
+  let up = 0;
+  for (let i = 0; i < runs; i++) {
+    const checked = await timed(VIGIL, ['check', '--json', '--config', config]);
+    vigil.push(checked.wallMs);
+    up = JSON.parse(checked.stdout).summary.up;
+    bare.push((await timed(BARE, [list, '200'])).wallMs);
+  }
+  await targets.stop();
+  const vigilMs = percentile(vigil, 50);
+  const bareMs = percentile(bare, 50);
+  return {
+    checks: 2_000,
+    targets: 200,
+    up,
+    vigilWallMs: round(vigilMs, 0),
+    bareWallMs: round(bareMs, 0),
+    ratio: round(vigilMs / bareMs),
+  };
+}
+
+export async function benchCli(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-cli-'));
+  const startMs = round(
+    percentile(await Promise.all([0, 1, 2].map(async () => (await timed(VIGIL, ['--version'])).wallMs)), 50),
+    0,
+  );
+  const results = {
+    at: new Date().toISOString(),
+    node: process.version,
+    versionStartMs: startMs,
+    burst: await burst(dir, 5),
+    fleet: await fleet(dir, 3),
+  };
+  writeFileSync(new URL('./results/cli.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const { burst: b, fleet: f } = results;
+  const text = [
+    `\`vigil --version\`: ${startMs} ms (process start to exit).`,
+    '',
+    '| 40 checks in one burst, 50 ms target | curl p50 | Δ p50 | Δ p99 | Δ max |',
+    '|---|---|---|---|---|',
+    `| ${b.runs} runs of \`vigil check --json\` | ${b.curlP50} | ${b.deltaP50} | ${b.deltaP99} | ${b.deltaMax} |`,
+    '',
+    '| 2,000 checks, 200 targets, 100 ms | vigil check (wall, process included) | bare Node loop at 200 | ratio |',
+    '|---|---|---|---|',
+    `| ${f.up} up | ${f.vigilWallMs} ms | ${f.bareWallMs} ms | ${f.ratio} |`,
+  ].join('\n');
+  writeFileSync(
+    new URL('./results/cli.md', import.meta.url),
+    `# CLI benchmark (${results.at}, Node ${process.version})\n\n${text}\n`,
+  );
+  process.stdout.write(`${text}\n`);
+}
