@@ -5,7 +5,8 @@
  * to MemorySize/1769 of a vCPU after the module loaded, and invokes it with its schedule rule's own
  * input: once cold, then warm. DynamoDB (dynalite), CloudWatch and SQS run in other processes.
  * Reports, against curl's p50 on the same target: Δ p50/p99 cold and warm, invocation time, CPU ms per
- * check and what a check-month costs at that size. BENCH_SIZES=256,512 and BENCH_CHECKS=50,500 narrow it.
+ * check and what a check-month costs at that size. BENCH_SIZES=256,512 and BENCH_CHECKS=50,500 narrow it;
+ * BENCH_NAME names the results files.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,15 +21,16 @@ import { DynamoResultStore } from '../lambdas/adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../lambdas/adapters/local/embedded-dynamodb.js';
 import { decide, initialState } from '../lambdas/core/alert-state.js';
 import { type Check, parseConfig } from '../lambdas/core/config.js';
+import { MONTH_MS } from '../lambdas/core/cost.js';
 import type { ResultStore } from '../lambdas/core/ports.js';
+import { PRICES } from '../lambdas/core/prices.js';
+import { FULL_VCPU_MB, PROBE_MEMORY_MB, stackCost } from '../lib/stack-config.js';
 import { VigilStack } from '../lib/vigil-stack.js';
 import { startHelper, startTargets } from './processes.js';
 import { percentile, round } from './stats.js';
 
 const run = promisify(execFile);
 const TARGET_DELAY_MS = 50;
-/** A Lambda function gets a whole vCPU at this memory size, and that share of one below it. */
-const FULL_VCPU_MB = 1769;
 const WARM_INVOCATIONS = 3;
 
 interface Invocation {
@@ -46,8 +48,11 @@ async function curlP50(url: string, samples: number): Promise<number> {
   return percentile(times, 50);
 }
 
-/** Synthesizes the stack for `count` checks; the probe bundle's path, every rule's input, the memory size. */
-function synthesize(count: number, url: string, outRoot: string) {
+/**
+ * Synthesizes the stack for `count` checks with the probe at `memoryMb`: the probe bundle's path and
+ * every rule's input (its shards and spreads are planned for that memory size).
+ */
+function synthesize(count: number, memoryMb: number, url: string, outRoot: string) {
   const document = {
     checks: Array.from({ length: count }, (_, i) => ({ id: `c${i}`, type: 'http', url: `${url}?n=${i}`, interval: '1m' })),
   };
@@ -55,7 +60,8 @@ function synthesize(count: number, url: string, outRoot: string) {
   // The bundle is CommonJS, as Lambda runs it; the project's own "type": "module" must not apply here.
   writeFileSync(join(outdir, 'package.json'), '{"type":"commonjs"}');
   const app = new App({ outdir });
-  const stack = new VigilStack(app, 'BenchLambda', { config: parseConfig(document), configDocument: document });
+  const config = parseConfig(document);
+  const stack = new VigilStack(app, 'BenchLambda', { config, configDocument: document, probeMemoryMb: memoryMb });
   const assembly = app.synth();
   const template = Template.fromStack(stack);
   const [, probe] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.includes('Probe')) ?? [];
@@ -63,7 +69,7 @@ function synthesize(count: number, url: string, outRoot: string) {
   const events = Object.values(template.findResources('AWS::Events::Rule')).flatMap((rule) =>
     (rule.Properties.Targets as { Input?: string }[]).flatMap((t) => (t.Input ? [JSON.parse(t.Input)] : [])),
   );
-  return { outdir, bundle, events, memoryMb: Number(probe?.Properties.MemorySize), checks: parseConfig(document).checks };
+  return { outdir, bundle, events, config };
 }
 
 /**
@@ -151,10 +157,10 @@ export async function benchLambda(): Promise<void> {
   try {
     const curl = await curlP50(url, 50);
     for (const count of counts) {
-      const synth = synthesize(count, url, outRoot);
-      await seedSteadyStates(synth.checks, new DynamoResultStore(db.client, { tableName: db.tableName }));
-      try {
-        for (const memoryMb of sizes) {
+      for (const memoryMb of sizes) {
+        const synth = synthesize(count, memoryMb, url, outRoot);
+        await seedSteadyStates(synth.config.checks, new DynamoResultStore(db.client, { tableName: db.tableName }));
+        try {
           // Every shard is its own sandbox, as Lambda runs them: side by side, each on its own share.
           const shards = await Promise.all(
             synth.events.map((event) => sandbox(synth.bundle, event, memoryMb / FULL_VCPU_MB, env)),
@@ -165,7 +171,7 @@ export async function benchLambda(): Promise<void> {
           const row = {
             checks: count,
             memoryMb,
-            configured: memoryMb === synth.memoryMb,
+            configured: memoryMb === PROBE_MEMORY_MB,
             shards: synth.events.length,
             curlP50: round(curl),
             coldDeltaP50: round(percentile(cold, 50) - curl),
@@ -181,13 +187,28 @@ export async function benchLambda(): Promise<void> {
               0,
             ),
             warmCpuMsPerCheck: round(warmRuns.reduce((n, i) => n + i.cpuMs, 0) / Math.max(1, warm.length)),
+            // The probe's compute as measured, a run a minute; and the whole bill as `vigil cost` prices it.
+            lambdaUsdPerCheckMonth: round(
+              (shards.length *
+                (percentile(
+                  warmRuns.map((i) => i.wallMs),
+                  50,
+                ) /
+                  1000) *
+                (memoryMb / 1024) *
+                (MONTH_MS / 60_000) *
+                PRICES.lambdaArmGbSecond.usd) /
+                count,
+              4,
+            ),
+            totalUsdPerCheckMonth: round(stackCost(synth.config, memoryMb).perCheckUsd, 3),
             results: { cold: cold.length, warm: warm.length },
           };
           rows.push(row);
           process.stdout.write(`${JSON.stringify(row)}\n`);
+        } finally {
+          rmSync(synth.outdir, { recursive: true, force: true });
         }
-      } finally {
-        rmSync(synth.outdir, { recursive: true, force: true });
       }
     }
   } finally {
@@ -195,17 +216,19 @@ export async function benchLambda(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   const results = { at: new Date().toISOString(), node: process.version, targetDelayMs: TARGET_DELAY_MS, rows };
-  writeFileSync(new URL('./results/lambda.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  // A narrowed run (BENCH_NAME=lambda-5000) keeps the full table's results.
+  const name = process.env.BENCH_NAME ?? 'lambda';
+  writeFileSync(new URL(`./results/${name}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   const table = [
-    '| checks | memory | shards | Δ p50 / p99 warm (ms) | Δ p50 / p99 cold (ms) | invocation warm / cold (s) | CPU ms per check |',
-    '|---|---|---|---|---|---|---|',
+    '| checks | memory | shards | Δ p50 / p99 warm (ms) | Δ p50 / p99 cold (ms) | invocation warm / cold (s) | CPU ms per check | probe $ per check-month | total $ per check-month |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.checks} | ${r.memoryMb} MB${r.configured ? ' (stack)' : ''} | ${r.shards} | ${r.warmDeltaP50} / ${r.warmDeltaP99} | ${r.coldDeltaP50} / ${r.coldDeltaP99} | ${round(r.warmInvocationMs / 1000, 1)} / ${round(r.coldInvocationMs / 1000, 1)} | ${r.warmCpuMsPerCheck} |`,
+        `| ${r.checks} | ${r.memoryMb} MB${r.configured ? ' (stack)' : ''} | ${r.shards} | ${r.warmDeltaP50} / ${r.warmDeltaP99} | ${r.coldDeltaP50} / ${r.coldDeltaP99} | ${round(r.warmInvocationMs / 1000, 1)} / ${round(r.coldInvocationMs / 1000, 1)} | ${r.warmCpuMsPerCheck} | ${r.lambdaUsdPerCheckMonth} | ${r.totalUsdPerCheckMonth} |`,
     ),
   ].join('\n');
   writeFileSync(
-    new URL('./results/lambda.md', import.meta.url),
+    new URL(`./results/${name}.md`, import.meta.url),
     `# Probe Lambda benchmark (${results.at}, Node ${process.version})\n\nTarget answers after ${TARGET_DELAY_MS} ms; curl p50 on it ${rows[0]?.curlP50} ms. Δ is Vigil's reported total minus curl's p50.\n\n${table}\n`,
   );
   process.stdout.write(`${table}\n`);

@@ -67,7 +67,7 @@ export interface StackOptions {
 }
 
 /** The probe's memory size: bench/results/lambda.md has the measurements it was chosen from. */
-export const PROBE_MEMORY_MB = 256;
+export const PROBE_MEMORY_MB = 512;
 /** CPU one check costs the probe (probe, result and state writes, log line, metrics) on a whole vCPU, warm. */
 export const PROBE_CPU_MS_PER_CHECK = 4;
 /** Lambda gives a function a whole vCPU at this memory size, and that share of one below it. */
@@ -170,11 +170,7 @@ function groupByInterval(checks: readonly Check[], memoryMb: number): ScheduleGr
     .sort(([a], [b]) => a - b)
     .flatMap(([intervalMs, members]) => {
       const runs = intervalMs < MINUTE_MS ? MINUTE_MS / intervalMs : 1;
-      // Even shards: 501 checks make two of 251 and 250, not 500 and 1.
-      const count = Math.ceil(members.length / shardSize(intervalMs, memoryMb));
-      const size = Math.ceil(members.length / count);
-      return Array.from({ length: count }, (_, shard) => {
-        const part = members.slice(shard * size, (shard + 1) * size);
+      return evenShards(members, shardSize(intervalMs, memoryMb)).map((part, shard) => {
         const spreadMs = Math.round(part.length * startGapMs(memoryMb));
         return {
           intervalMs,
@@ -187,6 +183,25 @@ function groupByInterval(checks: readonly Check[], memoryMb: number): ScheduleGr
         };
       });
     });
+}
+
+/** EventBridge passes a rule's target at most this much input: the shard's event lists its check ids. */
+const MAX_RULE_INPUT_CHARS = 8_192;
+/** The event's other fields (runs, interval, spread) and the list's own brackets. */
+const EVENT_OVERHEAD_CHARS = 100;
+
+/**
+ * The fewest shards of at most `most` checks whose ids fit a rule's input, as even as can be: 501
+ * checks make two of 251 and 250, not 500 and 1.
+ */
+function evenShards(members: readonly Check[], most: number): Check[][] {
+  for (let count = Math.ceil(members.length / most); ; count++) {
+    const size = Math.ceil(members.length / count);
+    const parts = Array.from({ length: count }, (_, i) => members.slice(i * size, (i + 1) * size));
+    const fits = (part: readonly Check[]) =>
+      JSON.stringify(part.map((c) => c.id)).length + EVENT_OVERHEAD_CHARS <= MAX_RULE_INPUT_CHARS;
+    if (parts.every(fits)) return parts;
+  }
 }
 
 /** What one check costs at worst: each attempt runs to its timeout, with the pauses between retries. */

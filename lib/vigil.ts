@@ -27,7 +27,7 @@ export interface VigilProps {
   readonly allowPlainSecrets?: boolean;
   /**
    * The probe function's memory size, which buys its CPU share; checks are sharded and spread to fit it.
-   * @default 256 (bench/results/lambda.md)
+   * @default 512 (bench/results/lambda.md)
    */
   readonly probeMemoryMb?: number;
   /** Emit the dashboard URL, table and topics as stack outputs. @default true */

@@ -12,7 +12,13 @@ import { runCheck } from './run.js';
 
 const PLACEHOLDER_SECRET = async () => 'warm-up';
 
-export async function warmUp(checks: readonly Check[], now: () => Date): Promise<void> {
+/** How hard to warm up: rounds of probes run `width` at a time. */
+export interface WarmUpEffort {
+  readonly rounds: number;
+  readonly width: number;
+}
+
+export async function warmUp(checks: readonly Check[], now: () => Date, effort: WarmUpEffort): Promise<void> {
   const http = checks.find((c) => c.type === 'http');
   const tcp = checks.find((c) => c.type === 'tcp');
   if (!http && !tcp) return;
@@ -23,11 +29,9 @@ export async function warmUp(checks: readonly Check[], now: () => Date): Promise
   const { port } = server.address() as AddressInfo;
   const context = { resolveSecret: PLACEHOLDER_SECRET, now };
   try {
-    if (http) {
-      await runCheck(
-        { ...http, url: `http://127.0.0.1:${port}/`, retries: 0, followRedirects: false, timeoutMs: 1_000 },
-        context,
-      );
+    const target = http && { ...http, url: `http://127.0.0.1:${port}/`, retries: 0, followRedirects: false, timeoutMs: 1_000 };
+    for (let round = 0; target && round < effort.rounds; round++) {
+      await Promise.all(Array.from({ length: effort.width }, () => runCheck(target, context)));
     }
     if (tcp) await runCheck({ ...tcp, host: '127.0.0.1', port, retries: 0, timeoutMs: 1_000 }, context);
   } finally {

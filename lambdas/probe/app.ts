@@ -26,10 +26,12 @@ export interface ProbeEvent {
 /** How long a result waits to be written with others from the same run. */
 const RESULT_LINGER_MS = 1_000;
 /**
- * Lambda meters a function's CPU share per 100 ms period: after the cycle's reads (and a sandbox's
- * warm-up) the first probe waits a few periods, or it would be timed through a throttled one.
+ * Lambda meters a function's CPU share per 100 ms period: after the cycle's reads the first probe
+ * waits a few periods, or it would be timed through a throttled one. A sandbox's first cycle waits
+ * longer: its warm-up and first AWS calls leave the JIT compiling in the background.
  */
 const SETTLE_MS = 250;
+const COLD_SETTLE_MS = 1_000;
 
 export interface ProbeAppDeps {
   readonly config: Config;
@@ -46,7 +48,7 @@ export interface ProbeAppDeps {
   readonly monotonicMs: () => number;
   /** Probes in flight at once. @default 50 */
   readonly concurrency?: number;
-  /** Run once before a sandbox's first cycle (lambdas/probe/warm-up.ts). @default nothing */
+  /** Run once before a sandbox's first cycle (lambdas/checks/warm-up.ts). @default nothing */
   readonly warmUp?: (checks: readonly Check[]) => Promise<void>;
 }
 
@@ -58,29 +60,30 @@ export function createProbeApp(deps: ProbeAppDeps) {
     const missing = event.checkIds.filter((id) => !checks.some((c) => c.id === id));
     if (missing.length > 0) deps.log.warn('schedule names checks the bundled config does not have', { missing });
     const resolveSecret = deps.secretResolver();
+    const cold = !warmed;
+    if (cold) {
+      warmed = true;
+      await guarded(deps.log, 'warm-up failed', undefined, async () => deps.warmUp?.(checks));
+    }
     const batchDeps = {
       ...deps,
       maintenance: deps.config.maintenance,
       runCheck: (check: (typeof checks)[number]) => runCheck(check, { resolveSecret, now: deps.now }, { log: deps.log }),
-      pacing: {
-        spreadMs: event.spreadMs ?? 0,
-        settleMs: SETTLE_MS,
-        lingerMs: RESULT_LINGER_MS,
-        sleep: deps.sleep,
-        monotonicMs: deps.monotonicMs,
-      },
     };
-    if (!warmed) {
-      warmed = true;
-      await guarded(deps.log, 'warm-up failed', undefined, async () => deps.warmUp?.(checks));
-    }
     const runs = Math.max(1, event.runs ?? 1);
     const reports: BatchReport[] = [];
     const first = deps.now().getTime();
     for (let run = 0; run < runs; run++) {
       const wait = first + run * (event.intervalMs ?? 0) - deps.now().getTime();
       if (wait > 0) await deps.sleep(wait);
-      reports.push(await probeBatch(checks, batchDeps, `${invocationId}#${run}`));
+      const pacing = {
+        spreadMs: event.spreadMs ?? 0,
+        settleMs: cold && run === 0 ? COLD_SETTLE_MS : SETTLE_MS,
+        lingerMs: RESULT_LINGER_MS,
+        sleep: deps.sleep,
+        monotonicMs: deps.monotonicMs,
+      };
+      reports.push(await probeBatch(checks, { ...batchDeps, pacing }, `${invocationId}#${run}`));
     }
     return reports;
   };

@@ -28,7 +28,9 @@ const app = createProbeApp({
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   monotonicMs: () => performance.now(),
-  warmUp: (checks) => warmUp(checks, () => new Date()),
+  // One probe: more makes the JIT compile on background threads during the first cycle, which a
+  // fraction of a vCPU pays for in throttled periods (bench/results/lambda.md).
+  warmUp: (checks) => warmUp(checks, () => new Date(), { rounds: 1, width: 1 }),
 });
 
 // Not Powertools' injectLambdaContext: its function name, ARN and memory size would be half of every

@@ -206,14 +206,14 @@ describe('VigilStack', () => {
     expect(rules).toEqual([
       {
         schedule: 'rate(1 minute)',
-        // Two starts 55 ms apart: what one check's CPU takes at 256 MB's share, at half load.
-        input: { checkIds: ['api-health', 'web'], runs: 2, intervalMs: 30_000, spreadMs: 111 },
+        // Two starts 27.6 ms apart: what one check's CPU takes at 512 MB's share, at half load.
+        input: { checkIds: ['api-health', 'web'], runs: 2, intervalMs: 30_000, spreadMs: 55 },
         retries: 0,
         dlq: true,
       },
       {
         schedule: 'rate(5 minutes)',
-        input: { checkIds: ['db-port'], runs: 1, intervalMs: 300_000, spreadMs: 55 },
+        input: { checkIds: ['db-port'], runs: 1, intervalMs: 300_000, spreadMs: 28 },
         retries: 0,
         dlq: true,
       },
@@ -221,7 +221,7 @@ describe('VigilStack', () => {
   });
 
   it('gives the probe a timeout that covers its longest group', () => {
-    // 30 s group: second run starts at 30 s, spreads over 111 ms, its slowest timeout is 10 s (web's
+    // 30 s group: second run starts at 30 s, spreads over 55 ms, its slowest timeout is 10 s (web's
     // default) → 40.1 s, plus 30 s headroom, in whole seconds.
     const probe = stack.vigil.probes.function.fn.node.defaultChild as { timeout?: number };
     expect(probe.timeout).toBe(71);
@@ -230,17 +230,24 @@ describe('VigilStack', () => {
   it('splits an interval’s checks into even shards, each spread over at most half the interval', () => {
     const many = (n: number, extra: object = {}) =>
       parseConfig({ checks: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, type: 'tcp', host: 'h', port: 1, ...extra })) });
-    // At 256 MB a start every 55.3 ms fills 30 s with 542 checks: 5,000 checks make 10 shards of 500.
+    // At 512 MB a start every 27.6 ms fills 30 s with 1,085 checks: 5,000 checks make 5 shards of 1,000.
     const fleet = planStack(many(5000)).groups;
-    expect(fleet.map((g) => g.checkIds.length)).toEqual(Array(10).fill(500));
-    expect(fleet.map((g) => g.shard)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(fleet.map((g) => g.checkIds.length)).toEqual(Array(5).fill(1000));
+    expect(fleet.map((g) => g.shard)).toEqual([0, 1, 2, 3, 4]);
     expect(new Set(fleet.flatMap((g) => g.checkIds)).size).toBe(5000);
     expect(fleet[0]?.spreadMs).toBe(27_641);
-    // Worst case, every target hangs until its 10 s timeout, 50 at a time: 10 waves after the spread.
-    expect(fleet[0]?.maxDurationMs).toBe(27_641 + 100_000);
-    expect(planStack(many(50)).groups.map((g) => [g.checkIds.length, g.spreadMs])).toEqual([[50, 2_764]]);
-    // Twice the memory buys twice the CPU: twice the checks per shard.
-    expect(planStack(many(5000), 'config', { probeMemoryMb: 512 }).groups).toHaveLength(5);
+    // Worst case, every target hangs until its 10 s timeout, 50 at a time: 20 waves after the spread.
+    expect(fleet[0]?.maxDurationMs).toBe(27_641 + 200_000);
+    expect(planStack(many(50)).groups.map((g) => [g.checkIds.length, g.spreadMs])).toEqual([[50, 1_382]]);
+    // Half the memory buys half the CPU: half the checks per shard.
+    expect(planStack(many(5000), 'config', { probeMemoryMb: 256 }).groups).toHaveLength(10);
+    // Long ids: a shard's event must fit EventBridge's 8,192 characters of target input.
+    const longIds = parseConfig({
+      checks: Array.from({ length: 500 }, (_, i) => ({ id: `${'service-'.repeat(6)}${i}`, type: 'tcp', host: 'h', port: 1 })),
+    });
+    const shards = planStack(longIds).groups;
+    expect(shards.length).toBeGreaterThan(1);
+    for (const shard of shards) expect(JSON.stringify(shard.checkIds).length).toBeLessThanOrEqual(8_092);
     // A long interval spreads over 5 minutes at most, so a shard still ends within Lambda's 15.
     expect(planStack(many(6000, { interval: '1h' })).groups[0]?.spreadMs).toBeLessThanOrEqual(300_000);
   });
@@ -267,13 +274,13 @@ describe('VigilStack', () => {
   });
 
   it('reserves a probe concurrency for every shard that may run at once', () => {
-    const document = { checks: Array.from({ length: 2000 }, (_, i) => ({ id: `c${i}`, type: 'tcp', host: 'h', port: 1 })) };
+    const document = { checks: Array.from({ length: 3000 }, (_, i) => ({ id: `c${i}`, type: 'tcp', host: 'h', port: 1 })) };
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const big = new VigilStack(app, 'Fleet', { config: parseConfig(document), configDocument: document });
     const probe = big.vigil.probes.function.fn.node.defaultChild as { reservedConcurrentExecutions?: number };
-    // 4 shards, each invocation (27.6 s spread + 100 s of hanging targets + 30 s headroom) spanning 3 minutes.
-    expect(probe.reservedConcurrentExecutions).toBe(12);
-    Template.fromStack(big).resourceCountIs('AWS::Events::Rule', 4);
+    // 3 shards, each invocation (27.6 s spread + 200 s of hanging targets + 30 s headroom) spanning 5 minutes.
+    expect(probe.reservedConcurrentExecutions).toBe(15);
+    Template.fromStack(big).resourceCountIs('AWS::Events::Rule', 3);
   });
 
   it('runs a dispatcher from its own queue, with a dead-letter queue, and lets the probe only send to it', () => {

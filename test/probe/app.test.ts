@@ -47,8 +47,9 @@ describe('probe Lambda app', () => {
         [['api', 'up']],
         [['api', 'up']],
       ]);
-      // Each run pauses 250 ms after its reads, then the next starts 20 s after the one before.
-      expect(sleeps).toEqual([250, 19_750, 250, 19_750, 250]);
+      // Each run pauses after its reads (a second on a sandbox's first, 250 ms later), and the next
+      // starts 20 s after the one before.
+      expect(sleeps).toEqual([1_000, 19_000, 250, 19_750, 250]);
       expect(requested).toEqual([]); // up from the start: nothing for the dispatcher
       expect((await store.getState('api'))?.confirmed).toBe('up');
       expect(await store.getState('other')).toBeNull();
@@ -115,8 +116,8 @@ describe('probe Lambda app', () => {
       const [report] = await app(event, 'req-1');
       for (const result of report?.results ?? []) starts.set(result.checkId, Date.parse(result.startedAt));
       const offsets = [...starts.values()].map((at) => at - Date.parse('2026-11-22T10:00:00.000Z')).sort((x, y) => x - y);
-      // After the 250 ms pause, one start every 4000 / 4 ms.
-      expect(offsets).toEqual([250, 1_250, 2_250, 3_250]);
+      // After the first cycle's pause of a second, one start every 4000 / 4 ms.
+      expect(offsets).toEqual([1_000, 2_000, 3_000, 4_000]);
       await app(event, 'req-2');
       expect(warmUps).toEqual([ids]);
     } finally {
