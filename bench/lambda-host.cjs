@@ -10,7 +10,8 @@
 const { mkdirSync, writeFileSync, rmdirSync } = require('node:fs');
 
 const [bundle, eventJson, invocations, share, gapMs] = process.argv.slice(2);
-const out = (line) => process.stderr.write(`${JSON.stringify(line)}\n`);
+// Resolves once written: a pipe takes large lines in pieces, and exiting before the last one is lost.
+const out = (line) => new Promise((resolve) => process.stderr.write(`${JSON.stringify(line)}\n`, resolve));
 
 // Lambda's log pipe, kept in memory: the handler's lines are what the bench reads.
 let captured = [];
@@ -60,7 +61,7 @@ out({ initMs, limited, quotaUs });
       .flatMap((text) => text.split('\n'))
       .filter((line) => line.includes('"check result"'))
       .map((line) => JSON.parse(line));
-    out({ invocation: i, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, logLines });
+    await out({ invocation: i, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, logLines });
   }
   if (limited) {
     writeFileSync('/sys/fs/cgroup/cpu/cgroup.procs', String(process.pid));

@@ -1,4 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Duration, Stage } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -6,6 +10,7 @@ import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-li
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { BUNDLED_CONFIG_FILE } from '../lambdas/bundled-config.js';
 import { METRIC_NAMESPACE } from '../lambdas/core/contracts.js';
 
 export interface VigilFunctionProps
@@ -13,15 +18,28 @@ export interface VigilFunctionProps
     NodejsFunctionProps,
     'entry' | 'timeout' | 'memorySize' | 'environment' | 'reservedConcurrentExecutions' | 'description'
   > {
-  /** The validated config document, inlined into the bundle (never the template). */
+  /** The validated config document, put beside the bundle (never in the template). */
   readonly configDocument: unknown;
   /** Secrets Manager names this function may read. */
   readonly secretNames: readonly string[];
 }
 
+/** Writes the document into the cloud assembly, named by its hash; the path to copy it from. */
+function configFile(scope: Construct, document: unknown): string {
+  const text = JSON.stringify(document);
+  const dir = join(Stage.of(scope)?.outdir ?? tmpdir(), 'vigil-configs');
+  const path = join(dir, `${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A path as one shell word, whatever it holds. */
+const shellQuote = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
+
 /**
  * A Vigil Lambda: nodejs24.x on arm64, bundled by the local esbuild (no Docker), JSON logs kept
- * a month, the config bundled in, read access to exactly the secrets it names.
+ * a month, its config beside the bundle, read access to exactly the secrets it names.
  */
 export class VigilFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -46,7 +64,15 @@ export class VigilFunction extends Construct {
         target: 'node24',
         // esbuild's per-bundle "Done in …" lines are noise at synth; its warnings and errors still show.
         logLevel: LogLevel.WARNING,
-        define: { 'process.env.VIGIL_CONFIG': JSON.stringify(JSON.stringify(configDocument)) },
+        // A file beside the bundle, not an esbuild `define`: a define is a command-line argument, and
+        // the config of a few thousand checks is more than one argument may hold (E2BIG).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [
+            `cp ${shellQuote(configFile(this, configDocument))} ${shellQuote(join(outputDir, BUNDLED_CONFIG_FILE))}`,
+          ],
+        },
       },
       environment: { NODE_OPTIONS: '--enable-source-maps', ...rest.environment },
     });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -40,6 +40,9 @@ beforeAll(async () => {
         failureThreshold: 1,
         headers: { 'x-api-key': 'probe-only-api-key' },
       },
+      // A fleet's worth more: the config outgrows what a command-line argument may hold (128 KB), so
+      // it must reach the bundle some other way than an esbuild define.
+      ...Array.from({ length: 3_000 }, (_, i) => ({ id: `filler-check-${i}`, type: 'tcp', host: '127.0.0.1', port: 1 })),
     ],
   };
   app = new App({ outdir });
@@ -79,7 +82,9 @@ function bundledHandler(name: string) {
 
 describe('what each bundle carries', () => {
   it('puts an inline secret only in the code of the function that uses it', () => {
-    const code = (name: string) => readFileSync(bundlePath(name), 'utf8');
+    // What is uploaded for a function: its code and the config beside it.
+    const code = (name: string) =>
+      ['index.js', 'vigil-config.json'].map((file) => readFileSync(join(dirname(bundlePath(name)), file), 'utf8')).join('\n');
     const hook = `${slack.url}/hook`;
     expect(code('Probe')).toContain('probe-only-api-key');
     expect(code('Probe')).not.toContain(hook);

@@ -127,7 +127,7 @@ describe('probe Lambda app', () => {
   });
 
   it('refuses to start without a bundled config, and validates the one it has', () => {
-    expect(() => bundledConfig(undefined)).toThrow('VIGIL_CONFIG is not bundled: deploy through the Vigil stack');
+    expect(() => bundledConfig(undefined)).toThrow('vigil-config.json is not beside the bundle: deploy through the Vigil stack');
     expect(() => bundledConfig('{"checks":[{"id":"x","type":"tcp","host":"h","port":0}]}')).toThrow('checks[0].port');
   });
 });
