@@ -59,9 +59,10 @@ async function built() {
   } catch {
     rmSync(staging, { recursive: true, force: true }); // another run got there first
   }
+  // Builds of older sources (and what crashed builds left) go; another run's build of these stays.
+  const key = dir.slice(cache.length + 1);
   for (const old of readdirSync(cache)) {
-    if (!old.startsWith(dir.slice(cache.length + 1)) && !old.includes('.'))
-      rmSync(join(cache, old), { recursive: true, force: true });
+    if (!old.startsWith(key)) rmSync(join(cache, old), { recursive: true, force: true });
   }
   return entry;
 }

@@ -32,8 +32,8 @@ export interface ScheduleGroup {
   /** Each run's starts spread evenly over this long, so no probe waits on another's CPU. */
   readonly spreadMs: number;
   /**
-   * Longest an invocation of this group may take: every run's checks hanging until their timeouts (and
-   * retries), PROBE_CONCURRENCY at a time, the runs one after another from their start times.
+   * Longest an invocation of this shard may take: every run's spread, then its checks hanging until their
+   * timeouts (and retries), PROBE_CONCURRENCY at a time, the runs one after another from their start times.
    */
   readonly maxDurationMs: number;
 }
@@ -165,7 +165,11 @@ export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): Cost
 
 function groupByInterval(checks: readonly Check[], memoryMb: number): ScheduleGroup[] {
   const byInterval = new Map<number, Check[]>();
-  for (const check of checks) byInterval.set(check.intervalMs, [...(byInterval.get(check.intervalMs) ?? []), check]);
+  for (const check of checks) {
+    const members = byInterval.get(check.intervalMs) ?? [];
+    members.push(check);
+    byInterval.set(check.intervalMs, members);
+  }
   return [...byInterval.entries()]
     .sort(([a], [b]) => a - b)
     .flatMap(([intervalMs, members]) => {
@@ -197,7 +201,9 @@ const EVENT_OVERHEAD_CHARS = 100;
 function evenShards(members: readonly Check[], most: number): Check[][] {
   for (let count = Math.ceil(members.length / most); ; count++) {
     const size = Math.ceil(members.length / count);
-    const parts = Array.from({ length: count }, (_, i) => members.slice(i * size, (i + 1) * size));
+    const parts = Array.from({ length: count }, (_, i) => members.slice(i * size, (i + 1) * size)).filter(
+      (part) => part.length > 0,
+    );
     const fits = (part: readonly Check[]) =>
       JSON.stringify(part.map((c) => c.id)).length + EVENT_OVERHEAD_CHARS <= MAX_RULE_INPUT_CHARS;
     if (parts.every(fits)) return parts;
