@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import { humanDuration } from '../core/format.js';
+import { humanDuration, plural } from '../core/format.js';
+import { type ObjectiveReport, objectiveReport } from '../core/objectives.js';
 import { type CheckReportRow, REPORT_PERIODS, type ReportPeriod, reportRow } from '../core/report.js';
 import { forHtml } from '../core/untrusted.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
@@ -35,42 +36,47 @@ function cells(row: CheckReportRow): string[] {
 
 export async function reportCommand(config: Config, options: ReportOptions, io: CliIo, now = new Date()): Promise<ExitCode> {
   if (!(options.period in REPORT_PERIODS)) throw new UserError(`--period: expected 24h, 7d or 30d, got "${options.period}"`);
-  const since = new Date(now.getTime() - REPORT_PERIODS[options.period as ReportPeriod]);
+  const periodMs = REPORT_PERIODS[options.period as ReportPeriod];
+  const since = new Date(now.getTime() - periodMs);
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
   const rows = await Promise.all(
-    config.checks.map(async (check) =>
-      reportRow(check, await store.listResults(check.id, since, now), await store.listIncidents(check.id), since, now),
-    ),
+    config.checks.map(async (check) => {
+      // Objectives look back over their own windows, which may be longer than the period.
+      const lookBack = Math.max(periodMs, ...check.objectives.map((o) => o.window));
+      const results = await store.listResults(check.id, new Date(now.getTime() - lookBack), now);
+      const inPeriod = results.filter((r) => Date.parse(r.startedAt) >= since.getTime());
+      return {
+        ...reportRow(check, inPeriod, await store.listIncidents(check.id), since, now),
+        objectives: check.objectives.map((o) => objectiveReport(o, check.intervalMs, results, now)),
+      };
+    }),
   ).finally(close);
   const title = `Vigil report: ${options.period} to ${now.toISOString()}`;
+  const objectiveRows = rows.flatMap((r) => r.objectives.map((o) => objectiveCells(r.checkId, o)));
   switch (options.format) {
     case 'json':
       io.stdout(
         JSON.stringify({ period: options.period, since: since.toISOString(), until: now.toISOString(), checks: rows }, null, 2),
       );
       break;
-    case 'markdown':
-      io.stdout(
-        [
-          `# ${title}`,
-          '',
-          `| ${HEADINGS.join(' | ')} |`,
-          `|${HEADINGS.map(() => '---').join('|')}|`,
-          ...rows.map((r) => `| ${cells(r).join(' | ')} |`),
-        ].join('\n'),
-      );
+    case 'markdown': {
+      const table = (headings: readonly string[], body: readonly string[][]) => [
+        `| ${headings.join(' | ')} |`,
+        `|${headings.map(() => '---').join('|')}|`,
+        ...body.map((cellsOfRow) => `| ${cellsOfRow.join(' | ')} |`),
+      ];
+      const objectivesPart =
+        objectiveRows.length > 0 ? ['', '## Objectives', '', ...table(OBJECTIVE_HEADINGS, objectiveRows)] : [];
+      io.stdout([`# ${title}`, '', ...table(HEADINGS, rows.map(cells)), ...objectivesPart].join('\n'));
       break;
+    }
     case 'html': {
-      const head = HEADINGS.map((h) => `<th>${h}</th>`).join('');
-      const body = rows
-        .map(
-          (r) =>
-            `<tr>${cells(r)
-              .map((c) => `<td>${forHtml(c)}</td>`)
-              .join('')}</tr>`,
-        )
-        .join('\n');
-      const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${forHtml(title)}</title></head>\n<body><h1>${forHtml(title)}</h1>\n<table border="1" cellpadding="4"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></body></html>\n`;
+      const table = (headings: readonly string[], body: readonly string[][]) =>
+        `<table border="1" cellpadding="4"><thead><tr>${headings.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>\n${body
+          .map((cellsOfRow) => `<tr>${cellsOfRow.map((c) => `<td>${forHtml(c)}</td>`).join('')}</tr>`)
+          .join('\n')}\n</tbody></table>`;
+      const objectivesPart = objectiveRows.length > 0 ? `\n<h2>Objectives</h2>\n${table(OBJECTIVE_HEADINGS, objectiveRows)}` : '';
+      const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${forHtml(title)}</title></head>\n<body><h1>${forHtml(title)}</h1>\n${table(HEADINGS, rows.map(cells))}${objectivesPart}</body></html>\n`;
       try {
         writeFileSync(options.htmlFile as string, html);
       } catch (error) {
@@ -81,10 +87,28 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
       io.stdout(`report written to ${options.htmlFile}`);
       break;
     }
-    case 'table':
-      io.stdout(`${title}\n\n${renderTable([HEADINGS.map((h) => h.toUpperCase()), ...rows.map(cells)])}`);
+    case 'table': {
+      const objectivesPart =
+        objectiveRows.length > 0 ? `\n\n${renderTable([OBJECTIVE_HEADINGS.map((h) => h.toUpperCase()), ...objectiveRows])}` : '';
+      io.stdout(`${title}\n\n${renderTable([HEADINGS.map((h) => h.toUpperCase()), ...rows.map(cells)])}${objectivesPart}`);
+    }
   }
   return EXIT.ok;
+}
+
+const OBJECTIVE_HEADINGS = ['check', 'objective', 'attained', 'budget left', 'burn 5m / 1h / 6h / 3d', 'runs out'];
+
+/** One objective's line: "99.95%", "52% (21 more failed runs)", "0 / 1.2 / 0.4 / 0.1", the time it runs out. */
+function objectiveCells(checkId: string, o: ObjectiveReport): string[] {
+  const rate = (n: number | null) => (n === null ? '-' : String(n));
+  return [
+    checkId,
+    o.objective,
+    o.attainmentPercent === null ? '-' : `${percent(o.attainmentPercent)}%`,
+    `${o.budgetRemainingPercent}% (${plural(o.failedRunsLeft, 'more failed run')})`,
+    (['5m', '1h', '6h', '3d'] as const).map((w) => rate(o.burnRates[w])).join(' / '),
+    o.exhaustedAt ?? (o.budgetRemainingPercent <= 0 ? 'spent' : '-'),
+  ];
 }
 
 /** 100 → "100", 66.667 → "66.67", 99.95 → "99.95": two decimals at most, never rounded up to 100. */

@@ -14,7 +14,7 @@ import { formatDuration } from './duration.js';
 import { ConfigError } from './errors.js';
 import { knownFieldsAt } from './known-fields.js';
 import { cronProblem } from './maintenance.js';
-import { duration, FLAPPING_DEFAULTS, HOUR_MS, interval, severity, threshold, timeout } from './schema-parts.js';
+import { duration, FLAPPING_DEFAULTS, HOUR_MS, interval, objective, severity, threshold, timeout } from './schema-parts.js';
 
 export type { ChannelConfig, ChannelType } from '../channels/registry.js';
 export type { DnsCheck } from '../checks/dns/schema.js';
@@ -87,6 +87,8 @@ const defaults = z.strictObject({
   severity: severity.default('critical'),
   /** Outages in one `group` that start within this long go out as one notification. @default 30s */
   groupWait: duration(0, HOUR_MS, 'groupWait').default(30_000),
+  /** Objectives of every check that does not list its own. @default none */
+  objectives: z.array(objective).default([]),
 });
 
 const configSchema = z.strictObject({
@@ -210,6 +212,7 @@ function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[])
     group: c.group ?? null,
     dependsOn: c.dependsOn ?? [],
     groupWaitMs: d.groupWait,
+    objectives: c.objectives ?? d.objectives,
   } as Check;
 }
 

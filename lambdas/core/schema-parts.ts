@@ -87,6 +87,27 @@ const flappingWindow = z.strictObject({
 export const FLAPPING_DEFAULTS = flappingWindow.parse({});
 
 /** Fields every check type shares; those without a default here fall back to `defaults`. */
+const DAY_MS = 24 * HOUR_MS;
+/** Over what an objective is measured. @default 30d */
+const objectiveWindow = duration(HOUR_MS, 90 * DAY_MS, 'window').default(30 * DAY_MS);
+const percentTarget = z
+  .number({ error: 'expected a percentage above 0 and below 100, like 99.9' })
+  .gt(0, { error: 'expected a percentage above 0 and below 100, like 99.9' })
+  .lt(100, { error: 'expected a percentage above 0 and below 100, like 99.9' });
+
+/** A service level objective: the share of runs that are not down, or that answer under a time. */
+export const objective = z.union(
+  [
+    z.strictObject({ availability: percentTarget, window: objectiveWindow }),
+    z.strictObject({
+      latency: z.strictObject({ percent: percentTarget, under: duration(1, 10 * 60_000, 'under') }),
+      window: objectiveWindow,
+    }),
+  ],
+  { error: 'expected { availability: 99.9 } or { latency: { percent: 95, under: 2s } }, each with an optional window' },
+);
+export type ObjectiveConfig = z.output<typeof objective>;
+
 export const commonCheck = {
   id: checkId,
   name: z.string().min(1).optional(),
@@ -114,6 +135,8 @@ export const commonCheck = {
   dependsOn: z.array(z.string()).optional(),
   /** `false` turns flapping detection off. @default { window: 20, high: 0.25, low: 0.1 } */
   flapping: z.union([z.literal(false), flappingWindow]).optional(),
+  /** Service level objectives, reported by `vigil report` (lambdas/core/objectives.ts). @default defaults.objectives */
+  objectives: z.array(objective).optional(),
 };
 
 /** A check type's schema: the shared fields, its `type`, and its own fields. */
@@ -142,6 +165,7 @@ export interface ResolvedFields {
   readonly dependsOn: readonly string[];
   /** How long the first outage in the check's group waits for others to join it. */
   readonly groupWaitMs: number;
+  readonly objectives: readonly ObjectiveConfig[];
 }
 
 /** A check as parsed, with every default applied (distributes over a union of check types). */

@@ -225,11 +225,11 @@ describe('parseConfig: errors name the field and what was expected', () => {
       'checks[0].id: expected an id of 1-64 characters a-z, 0-9 and -, got "A"',
     ],
     // Durations a timer can hold, and a monitor will run.
-    [{ checks: [http({ interval: '99999999999h' })] }, 'checks[0].interval: interval must be at most 24h, got "99999999999h"'],
-    [{ defaults: { interval: '2d' }, checks: [http()] }, 'defaults.interval: interval must be at most 24h, got "2d"'],
+    [{ checks: [http({ interval: '99999999999h' })] }, 'checks[0].interval: interval must be at most 1d, got "99999999999h"'],
+    [{ defaults: { interval: '2d' }, checks: [http()] }, 'defaults.interval: interval must be at most 1d, got "2d"'],
     [{ checks: [http({ retryDelay: '2h' })] }, 'checks[0].retryDelay: retryDelay must be at most 1m, got "2h"'],
-    [{ checks: [http({ repeatInterval: '30d' })] }, 'checks[0].repeatInterval: repeatInterval must be at most 168h, got "30d"'],
-    [{ checks: [http({ repeatInterval: '200h' })] }, 'checks[0].repeatInterval: repeatInterval must be at most 168h, got "200h"'],
+    [{ checks: [http({ repeatInterval: '30d' })] }, 'checks[0].repeatInterval: repeatInterval must be at most 7d, got "30d"'],
+    [{ checks: [http({ repeatInterval: '200h' })] }, 'checks[0].repeatInterval: repeatInterval must be at most 7d, got "200h"'],
   ])('%j', (document, problem) => {
     expect(problemsOf(document)).toContain(problem);
   });

@@ -165,6 +165,29 @@ describe('vigil silence and vigil incidents', () => {
   });
 });
 
+/**
+ * Records what `vigil monitor` would, on simulated time, for one check every second on a target that
+ * fails every `failEvery`-th request; the config's path and the data folder.
+ */
+async function recordFlaky(id: string, failEvery: number, ms: number, extraFields: string) {
+  let request = 0;
+  const flaky = await startHttp((_req, res) => res.writeHead(++request % failEvery === 0 ? 503 : 200).end());
+  const path = join(dir, `${id}.yaml`);
+  writeFileSync(
+    path,
+    `checks:\n  - { id: ${id}, type: http, url: "${flaky.url}/", interval: 1s, timeout: 500ms${extraFields} }\n`,
+  );
+  const data = join(dir, `${id}-data`);
+  try {
+    const monitor = await simMonitor(loadConfigFile(path).config, { dataDir: data });
+    await monitor.run(ms);
+    await monitor.close();
+  } finally {
+    await flaky.close();
+  }
+  return { path, data };
+}
+
 describe('vigil report', () => {
   it('reports uptime, latency and incidents from what monitor recorded, as JSON, Markdown and HTML', async () => {
     const data = join(dir, 'report-data');
@@ -196,22 +219,50 @@ describe('vigil report', () => {
   });
 
   it('shows uptime cut to two decimals, not rounded', async () => {
-    let request = 0;
     // Down one run in three: 66.666…% up.
-    const flaky = await startHttp((_req, res) => res.writeHead(request++ % 3 === 2 ? 503 : 200).end());
-    const flakyConfig = join(dir, 'flaky.yaml');
-    writeFileSync(flakyConfig, `checks:\n  - { id: flaky, type: http, url: "${flaky.url}/", interval: 1s, timeout: 500ms }\n`);
-    const data = join(dir, 'flaky-data');
-    try {
-      const monitor = await simMonitor(loadConfigFile(flakyConfig).config, { dataDir: data });
-      await monitor.run(5_500);
-      await monitor.close();
-    } finally {
-      await flaky.close();
-    }
+    const { path: flakyConfig, data } = await recordFlaky('flaky', 3, 5_500, '');
     const table = await vigil(['report', '--config', flakyConfig, '--data', data]);
     expect(table).toMatchObject({ code: 0, stderr: '' });
     expect(table.stdout).toMatch(/\nflaky\s+6\s+66\.66%\s/);
+  });
+
+  it('reports each objective: attainment, budget left, burn rates and when the budget runs out', async () => {
+    // Down one run in four, every second: a 25% failure rate against a 1% budget burns at 25×.
+    const objectives = ', objectives: [{ availability: 99, window: 1h }, { latency: { percent: 90, under: 5s } }]';
+    const { path, data } = await recordFlaky('slo', 4, 7_500, objectives);
+    const json = await vigil(['report', '--config', path, '--data', data, '--json']);
+    expect(json).toMatchObject({ code: 0, stderr: '' });
+    const [availability, latency] = JSON.parse(json.stdout).checks[0].objectives;
+    // 8 runs, 2 down; an hour at 1 s allows 36 failures.
+    expect(availability).toMatchObject({
+      objective: 'availability 99% over 1h',
+      runs: 8,
+      failedRuns: 2,
+      attainmentPercent: 75,
+      failedRunsLeft: 34,
+      budgetRemainingPercent: 94.4,
+    });
+    expect(availability.burnRates).toMatchObject({ '5m': 25, '1h': 25 });
+    expect(Date.parse(availability.exhaustedAt)).toBeGreaterThan(Date.now());
+    expect(latency).toMatchObject({ objective: '90% under 5s over 30d', failedRuns: 2, burnRates: { '1h': 2.5 } });
+
+    const table = await vigil(['report', '--config', path, '--data', data]);
+    expect(table.stdout).toMatch(/\nCHECK\s+OBJECTIVE\s+ATTAINED\s+BUDGET LEFT\s+BURN 5M \/ 1H \/ 6H \/ 3D\s+RUNS OUT\n/);
+    expect(table.stdout).toMatch(
+      /\nslo\s+availability 99% over 1h\s+75%\s+94\.4% \(34 more failed runs\)\s+25 \/ 25 \/ 25 \/ 25\s+20\d\d-/,
+    );
+
+    const validated = await vigil(['validate', '--config', path]);
+    expect(validated.code).toBe(0);
+    expect(validated.stderr).toBe('');
+    const tight = join(dir, 'tight.yaml');
+    writeFileSync(
+      tight,
+      `checks:\n  - { id: rare, type: tcp, host: 127.0.0.1, port: 1, interval: 1h, objectives: [{ availability: 99.9 }] }\n`,
+    );
+    expect((await vigil(['validate', '--config', tight])).stderr).toBe(
+      'warning: rare: availability 99.9% over 30d allows 0.7 failed runs at one run every 1h: a single failure spends 100% of the budget; run the check more often, lengthen the window or lower the target\n',
+    );
   });
 
   it('refuses a data folder filled by another config, or one nothing was recorded in, instead of answering empty', async () => {
