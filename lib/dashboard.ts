@@ -11,6 +11,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Check } from '../lambdas/core/config.js';
 import { CHECK_RESULT_LOG, METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/contracts.js';
+import { objectiveLabel } from '../lambdas/core/objectives.js';
 
 export interface VigilDashboardProps {
   readonly dashboardName: string;
@@ -19,7 +20,10 @@ export interface VigilDashboardProps {
 
 const PERIOD = Duration.minutes(5);
 
-/** Availability and latency percentiles per check, from the `Vigil` metrics, and timing phases from the probe's logs. */
+/**
+ * Availability and latency percentiles per check, from the `Vigil` metrics, with each objective drawn as
+ * a line on its graph, and timing phases from the probe's logs.
+ */
 export class VigilDashboard extends Construct {
   readonly dashboard: Dashboard;
   readonly url: string;
@@ -47,16 +51,26 @@ export class VigilDashboard extends Construct {
       }),
     );
     for (const check of props.checks) {
+      // Objectives are lines on the graphs they are about: no metric of their own to pay for.
+      const availabilityTargets = check.objectives.flatMap((o) => ('availability' in o ? [o] : []));
+      const latencyTargets = check.objectives.flatMap((o) => ('latency' in o ? [o] : []));
+      const percentiles = [...new Set(['p50', 'p95', 'p99', ...latencyTargets.map((o) => `p${o.latency.percent}`)])];
       this.dashboard.addWidgets(
         new GraphWidget({
           title: `${check.name}: availability`,
           left: [metric(check, METRICS.availability, 'Average', 'availability')],
           leftYAxis: { min: 0, max: 1 },
+          leftAnnotations: availabilityTargets.map((o) => ({
+            // 99.9 / 100 is 0.9990000000000001 in floating point.
+            value: Number((o.availability / 100).toPrecision(12)),
+            label: `objective: ${objectiveLabel(o)}`,
+          })),
           width: 12,
         }),
         new GraphWidget({
           title: `${check.name}: latency (ms)`,
-          left: ['p50', 'p95', 'p99'].map((p) => metric(check, METRICS.latency, p, p)),
+          left: percentiles.map((p) => metric(check, METRICS.latency, p, p)),
+          leftAnnotations: latencyTargets.map((o) => ({ value: o.latency.under, label: `objective: ${objectiveLabel(o)}` })),
           width: 12,
         }),
       );

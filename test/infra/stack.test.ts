@@ -27,6 +27,7 @@ const document = {
       interval: '30s',
       timeout: '5s',
       headers: { authorization: { secret: 'vigil/api-token' } },
+      objectives: [{ availability: 99.9 }, { latency: { percent: 90, under: '2s' } }],
     },
     {
       id: 'web',
@@ -345,8 +346,19 @@ describe('VigilStack', () => {
         ['Latency', id, 'p50'],
         ['Latency', id, 'p95'],
         ['Latency', id, 'p99'],
+        // An objective's own percentile is drawn too.
+        ...(id === 'api-health' ? [['Latency', id, 'p90']] : []),
       ]),
     );
+    // Objectives are lines on their graphs, not metrics.
+    const lines = body.widgets.flatMap(
+      (w: { properties: { annotations?: { horizontal?: { value: number; label: string }[] } } }) =>
+        w.properties.annotations?.horizontal ?? [],
+    );
+    expect(lines).toEqual([
+      { value: 0.999, label: 'objective: availability 99.9% over 30d', yAxis: 'left' },
+      { value: 2000, label: 'objective: 90% under 2s over 30d', yAxis: 'left' },
+    ]);
   });
 
   it('shows the timing phases per check from the probe’s logs, at no metric cost', () => {
