@@ -6,7 +6,7 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';
-import { objectiveWarnings } from '../core/objectives.js';
+import { burnThresholds, objectiveWarnings } from '../core/objectives.js';
 import { allSecretRefs } from '../core/secret-refs.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { VERSION } from './version.js';
@@ -171,6 +171,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
       io.stdout(
         `${values.config}: valid (${plural(config.checks.length, 'check')}, ${plural(Object.keys(config.channels).length, 'channel')})`,
       );
+      // What it takes to fire each burn alert: synthetic checks run rarely, so never one failed run.
+      for (const line of config.checks.flatMap(burnThresholds)) io.stdout(`  ${line}`);
       return EXIT.ok;
     }
     case 'test-alert':

@@ -3,9 +3,10 @@
 import type { Channel } from '../channels/channel.js';
 import { channelsFor } from '../channels/notify.js';
 import { CHANNEL_TYPES } from '../channels/registry.js';
-import { dedupKey } from '../core/alert-state.js';
-import type { ChannelConfig, CheckType, Config } from '../core/config.js';
+import { burnDedupKey, dedupKey } from '../core/alert-state.js';
+import type { ChannelConfig, Check, CheckType, Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
+import { BURN_ALERTS, objectiveLabel } from '../core/objectives.js';
 import { ALERT_KINDS, type AlertEvent, type AlertKind, type CheckResult, type ProbeError } from '../core/types.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
@@ -16,6 +17,31 @@ const EXAMPLE_ERRORS: Record<CheckType, ProbeError> = {
   tls: { kind: 'assertion', message: 'certificate expires in 5 days (2026-11-28), below 7 (example)' },
   dns: { kind: 'assertion', message: 'A api.example.com: response NXDOMAIN, expected NOERROR (example)' },
 };
+
+/** A fast burn of the check's first objective, as the state machine would send it. */
+function burnPreview(check: Check, now: Date, result: CheckResult): AlertEvent {
+  const [objective] = check.objectives;
+  if (!objective) throw new UserError(`check "${check.id}" has no objectives: a burn alert needs one`);
+  const label = objectiveLabel(objective);
+  const [alert] = BURN_ALERTS;
+  return {
+    version: 1,
+    kind: 'burn',
+    checkId: check.id,
+    checkName: check.name,
+    severity: alert.severity,
+    dedupKey: burnDedupKey('preview', check.id, 0, alert.long),
+    incidentId: null,
+    incidentStartedAt: null,
+    from: null,
+    burn: { objective: 0, window: alert.long, label, rate: 20, threshold: alert.rate },
+    note: `${label}: budget burning 20× over ${alert.long} (alerts at ${alert.rate}×; example)`,
+    at: now.toISOString(),
+    result,
+    dashboardUrl: null,
+    runbookUrl: check.runbookUrl,
+  };
+}
 
 /** An event as the state machine would make it, around an example result. */
 function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Date): AlertEvent {
@@ -40,6 +66,7 @@ function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Dat
     detail: kind === 'degraded' ? 'response time 950 ms above 800 ms (example)' : null,
   };
   const severity = kind === 'degraded' || kind === 'flapping' ? check.degradedSeverity : check.severity;
+  if (kind === 'burn') return burnPreview(check, now, result);
   return {
     version: 1,
     kind,

@@ -10,6 +10,7 @@
  */
 import type { Check } from './config.js';
 import type { Hold } from './maintenance.js';
+import { BURN_ALERTS, burning, keepBadRuns, objectiveLabel } from './objectives.js';
 import type { AlertEvent, AlertKind, CheckResult, Severity } from './types.js';
 
 /** What has been confirmed. `unknown` until the first result. */
@@ -60,6 +61,10 @@ export interface CheckState {
   readonly held: Hold['kind'] | null;
   /** The cycle publishing the outbox, if any: no other cycle publishes from it until `until`. */
   readonly publishing: { readonly by: string; readonly until: string } | null;
+  /** Per objective (in the check's order), when its bad runs of the last 3 days started (epoch ms). */
+  readonly badRuns: readonly (readonly number[])[];
+  /** The burn alerts firing, as "<objective index>/<long window>". */
+  readonly burning: readonly string[];
 }
 
 /** Deployment facts an event carries besides the check itself. */
@@ -101,6 +106,8 @@ export function initialState(checkId: string): CheckState {
     outbox: [],
     held: null,
     publishing: null,
+    badRuns: [],
+    burning: [],
   };
 }
 
@@ -112,6 +119,11 @@ export function reportedStatus(state: CheckState): ReportedStatus {
 
 export function dedupKey(stackName: string, checkId: string): string {
   return `vigil/${stackName}/${checkId}`;
+}
+
+/** One key per objective and alert: each burn is its own incident in PagerDuty, resolved on its own. */
+export function burnDedupKey(stackName: string, checkId: string, objective: number, window: string): string {
+  return `${dedupKey(stackName, checkId)}/burn/${objective}/${window}`;
 }
 
 const LETTER = { up: 'u', degraded: 'd', down: 'x' } as const;
@@ -202,9 +214,12 @@ export function decide(
     events.push(make('reminder', check.severity, { note: `still down since ${state.incident?.startedAt ?? 'the last alert'}` }));
     state = { ...state, lastNotifiedAt: now.toISOString() };
   }
-  // A flapping notice is itself a notice, suppressed only from outside (maintenance, a parent down).
-  const published = heldBy ? [] : [...notices, ...events];
-  if (heldBy) for (const notice of notices) suppressed.push({ event: notice, reason: heldBy.reason });
+  const burns = burnAlerts(prev, result, check, now, make, context);
+  state = { ...state, badRuns: burns.badRuns, burning: burns.burning };
+  // A flapping notice is itself a notice, suppressed only from outside (maintenance, a parent down); so
+  // are burn alerts, which count runs, not the blips flapping is about.
+  const published = heldBy ? [] : [...notices, ...events, ...burns.events];
+  if (heldBy) for (const notice of [...notices, ...burns.events]) suppressed.push({ event: notice, reason: heldBy.reason });
   return {
     next: { ...state, outbox: [...prev.outbox, ...published] },
     events: published,
@@ -212,6 +227,55 @@ export function decide(
     opened: confirmed.opened,
     closed: confirmed.closed,
   };
+}
+
+/**
+ * Each objective's bad runs, and which of its burn alerts (lambdas/core/objectives.ts) start or stop
+ * with this result: a `burn` when one starts, a `recovered` from `burn` when it stops.
+ */
+function burnAlerts(
+  prev: CheckState,
+  result: CheckResult,
+  check: Check,
+  now: Date,
+  make: (kind: AlertKind, severity: Severity, fields?: Partial<AlertEvent>) => AlertEvent,
+  context: AlertContext,
+) {
+  const events: AlertEvent[] = [];
+  const burningNow: string[] = [];
+  const badRuns = check.objectives.map((objective, index) => {
+    const kept = keepBadRuns(objective, prev.badRuns[index] ?? [], result, now);
+    for (const alert of BURN_ALERTS) {
+      const key = `${index}/${alert.long}`;
+      const { burning: isBurning, rate } = burning(objective, check.intervalMs, kept, alert, now);
+      const was = prev.burning.includes(key);
+      if (isBurning) burningNow.push(key);
+      if (isBurning === was) continue;
+      const label = objectiveLabel(objective);
+      const shown = Math.round(rate * 10) / 10;
+      const burn = { objective: index, window: alert.long, label, rate: shown, threshold: alert.rate };
+      const fields = {
+        burn,
+        incidentId: null,
+        incidentStartedAt: null,
+        dedupKey: burnDedupKey(context.stackName, check.id, index, alert.long),
+      };
+      events.push(
+        isBurning
+          ? make('burn', alert.severity, {
+              ...fields,
+              note: `${label}: budget burning ${shown}× over ${alert.long} (alerts at ${alert.rate}×)`,
+            })
+          : make('recovered', alert.severity, {
+              ...fields,
+              from: 'burn',
+              note: `${label}: budget no longer burning ${alert.rate}× over ${alert.long}`,
+            }),
+      );
+    }
+    return kept;
+  });
+  return { badRuns, burning: burningNow, events };
 }
 
 interface Confirmation {

@@ -8,6 +8,7 @@ const KIND_LABEL: Record<AlertEvent['kind'], string> = {
   reminder: 'STILL DOWN',
   flapping: 'FLAPPING',
   test: 'TEST',
+  burn: 'BURNING',
 };
 
 export function kindLabel(event: AlertEvent): string {

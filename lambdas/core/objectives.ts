@@ -51,12 +51,14 @@ export function expectedRuns(objective: ObjectiveConfig, intervalMs: number): nu
 }
 
 /**
- * The burn rate over the last `windowMs`: the bad share of its runs over the budget share. 1 spends the
- * budget exactly over the objective's window; 14.4 spends 2% of a 30-day budget in an hour. Null with no
- * runs in the window.
+ * The burn rate over the last `windowMs`: the bad share of the window's runs over the budget share. 1
+ * spends the budget exactly over the objective's window; 14.4 spends 2% of a 30-day budget in an hour.
+ * Runs are counted as the schedule makes them (window ÷ interval), as the budget is, so a report and an
+ * alert read the same number off the same history. Null with no runs in the window.
  */
 export function burnRate(
   objective: ObjectiveConfig,
+  intervalMs: number,
   results: readonly CheckResult[],
   windowMs: number,
   now: Date,
@@ -65,7 +67,12 @@ export function burnRate(
   const inWindow = results.filter((r) => Date.parse(r.startedAt) > since);
   if (inWindow.length === 0) return null;
   const bad = inWindow.filter((r) => !isGood(objective, r)).length;
-  return bad / inWindow.length / budgetShare(objective);
+  return rateOf(objective, intervalMs, bad, windowMs);
+}
+
+/** `bad` runs in a window of `windowMs`, as a burn rate. */
+function rateOf(objective: ObjectiveConfig, intervalMs: number, bad: number, windowMs: number): number {
+  return bad / Math.max(1, windowMs / intervalMs) / budgetShare(objective);
 }
 
 /** The share of the objective's budget a burn rate spends in a window: 14.4 for an hour of 30 days is 2%. */
@@ -101,9 +108,9 @@ export function objectiveReport(
   const failedRuns = inWindow.filter((r) => !isGood(objective, r)).length;
   const allowed = budgetShare(objective) * expectedRuns(objective, intervalMs);
   const burnRates = Object.fromEntries(
-    Object.entries(BURN_WINDOWS).map(([name, ms]) => [name, round(burnRate(objective, results, ms, now), 2)]),
+    Object.entries(BURN_WINDOWS).map(([name, ms]) => [name, round(burnRate(objective, intervalMs, results, ms, now), 2)]),
   ) as Record<BurnWindow, number | null>;
-  const lastHour = burnRate(objective, results, HOUR_MS, now) ?? 0;
+  const lastHour = burnRate(objective, intervalMs, results, HOUR_MS, now) ?? 0;
   const left = allowed - failedRuns;
   // At burn rate B the budget's failed runs come at B × budget per run.
   const msPerFailure = intervalMs / (lastHour * budgetShare(objective));
@@ -136,6 +143,67 @@ export function objectiveWarnings(
       ];
     }),
   );
+}
+
+/**
+ * The workbook's multiwindow alerts: the long window says the budget really burns, the short one that it
+ * still does (so an alert ends minutes after the burn does). Fast burns page, the slow one is a ticket.
+ */
+export const BURN_ALERTS = [
+  { long: '1h', short: '5m', rate: 14.4, severity: 'critical' },
+  { long: '6h', short: '30m', rate: 6, severity: 'critical' },
+  { long: '3d', short: '6h', rate: 1, severity: 'warning' },
+] as const satisfies readonly { long: BurnWindow; short: BurnWindow; rate: number; severity: 'critical' | 'warning' }[];
+export type BurnAlert = (typeof BURN_ALERTS)[number];
+
+/**
+ * Synthetic checks run rarely: at one run a minute a single failure is 1.7% of an hour, over 14.4× a
+ * 99.9% budget on its own. So a long window must also hold at least this many failed runs.
+ */
+const MIN_FAILED_RUNS = 3;
+/** The longest window a burn alert looks at. */
+export const BURN_HORIZON_MS = BURN_WINDOWS['3d'];
+/** Bad runs kept per objective: past this many every alert's long window is long since burning. */
+const MAX_BAD_RUNS = 500;
+
+/** Failed runs the long window must hold before the alert fires: the rate's share, and never one blip. */
+export function minFailedRuns(objective: ObjectiveConfig, intervalMs: number, alert: BurnAlert): number {
+  const expected = Math.max(1, BURN_WINDOWS[alert.long] / intervalMs);
+  return Math.max(MIN_FAILED_RUNS, Math.ceil(alert.rate * budgetShare(objective) * expected - 1e-9));
+}
+
+/** The bad runs (epoch ms) to keep after `result`: within the horizon, newest last, bounded. */
+export function keepBadRuns(objective: ObjectiveConfig, kept: readonly number[], result: CheckResult, now: Date): number[] {
+  const since = now.getTime() - BURN_HORIZON_MS;
+  const at = Date.parse(result.startedAt);
+  const runs = isGood(objective, result) ? kept : [...kept, at];
+  return runs.filter((t) => t > since).slice(-MAX_BAD_RUNS);
+}
+
+/** Whether an alert's windows both burn at its rate, with enough failed runs; and the long window's rate. */
+export function burning(
+  objective: ObjectiveConfig,
+  intervalMs: number,
+  badRuns: readonly number[],
+  alert: BurnAlert,
+  now: Date,
+): { readonly burning: boolean; readonly rate: number } {
+  const count = (window: BurnWindow) => badRuns.filter((t) => t > now.getTime() - BURN_WINDOWS[window]).length;
+  const long = count(alert.long);
+  const rate = rateOf(objective, intervalMs, long, BURN_WINDOWS[alert.long]);
+  const shortRate = rateOf(objective, intervalMs, count(alert.short), BURN_WINDOWS[alert.short]);
+  return { burning: long >= minFailedRuns(objective, intervalMs, alert) && shortRate >= alert.rate, rate };
+}
+
+/** For `vigil validate`: what it takes to fire each alert of each objective. */
+export function burnThresholds(check: { id: string; intervalMs: number; objectives: readonly ObjectiveConfig[] }): string[] {
+  return check.objectives.map((objective) => {
+    const parts = BURN_ALERTS.map(
+      (alert) =>
+        `${alert.severity === 'critical' ? 'pages' : 'warns'} at ${minFailedRuns(objective, check.intervalMs, alert)} failed runs in ${alert.long}`,
+    );
+    return `${check.id}: ${objectiveLabel(objective)}: ${parts.join(', ')}`;
+  });
 }
 
 function round(n: number | null, digits: number): number | null {

@@ -3,8 +3,9 @@
  * or links (dedup keys, names, runbook and dashboard links) is rebuilt from the notifier's own config,
  * so a forged message cannot resolve another key or carry a `javascript:` link. Pure.
  */
-import { dedupKey } from './alert-state.js';
+import { burnDedupKey, dedupKey } from './alert-state.js';
 import type { Config } from './config.js';
+import { objectiveLabel } from './objectives.js';
 import { TEST_CHECK_ID } from './test-event.js';
 import type { AlertEvent } from './types.js';
 
@@ -26,10 +27,17 @@ export function trustedEvent(event: AlertEvent, config: Config, context: Trusted
     const member = byId.get(m.checkId);
     return member ? [{ ...m, checkName: member.name, dedupKey: key(member.id) }] : [];
   });
+  // A burn names one of the check's own objectives, or it is not one this notifier knows.
+  const objective = event.burn ? check.objectives[event.burn.objective] : undefined;
+  if (event.burn && !objective) return null;
   return {
     ...event,
     checkName: check.name,
-    dedupKey: key(check.id),
+    dedupKey:
+      event.burn && objective
+        ? burnDedupKey(context.stackName, check.id, event.burn.objective, event.burn.window)
+        : key(check.id),
+    burn: event.burn && objective ? { ...event.burn, label: objectiveLabel(objective) } : event.burn,
     dashboardUrl: context.dashboardUrl,
     runbookUrl: check.runbookUrl,
     group: event.group && members ? { name: event.group.name, members } : null,

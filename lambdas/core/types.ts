@@ -29,7 +29,7 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const ALERT_KINDS = ['down', 'degraded', 'recovered', 'reminder', 'flapping', 'test'] as const;
+export const ALERT_KINDS = ['down', 'degraded', 'recovered', 'reminder', 'flapping', 'test', 'burn'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const CHECK_STATUSES = ['up', 'degraded', 'down'] as const;
@@ -92,8 +92,20 @@ export const alertEventSchema = z
     incidentId: z.string().nullable(),
     /** When the incident began (first failing result); lets a resolve say how long it lasted. */
     incidentStartedAt: z.string().nullable().default(null),
-    /** For `recovered`: the confirmed status that ended (`down` or `degraded`). */
-    from: z.enum(['down', 'degraded']).nullable().default(null),
+    /** For `recovered`: what ended (`down`, `degraded`, or a `burn` of an objective's budget). */
+    from: z.enum(['down', 'degraded', 'burn']).nullable().default(null),
+    /** For `burn` and its `recovered`: which objective (its index in the check's list) and alert (long window). */
+    burn: z
+      .object({
+        objective: z.number().int().min(0),
+        window: z.enum(['1h', '6h', '3d']),
+        /** The objective as words, and the long window's burn rate against the alert's. */
+        label: z.string(),
+        rate: z.number(),
+        threshold: z.number(),
+      })
+      .readonly()
+      .nullish(),
     /** A human summary for kinds that need one (flapping, reminder). */
     note: z.string().nullable().default(null),
     /** Set on a grouped `down`: every check of the group whose outage it reports, this one first. */

@@ -45,7 +45,7 @@ describe('vigil preview', () => {
     expect(degraded.stdout).not.toContain('pager');
     expect(slack.received).toEqual([]);
     expect((await vigil(['preview', '--check', 'api', '--kind', 'exploded', '--config', configPath])).stderr).toContain(
-      '--kind: expected one of down, degraded, recovered, reminder, flapping, test, got "exploded"',
+      '--kind: expected one of down, degraded, recovered, reminder, flapping, test, burn, got "exploded"',
     );
   });
 
@@ -242,19 +242,24 @@ describe('vigil report', () => {
       failedRunsLeft: 34,
       budgetRemainingPercent: 94.4,
     });
-    expect(availability.burnRates).toMatchObject({ '5m': 25, '1h': 25 });
+    // Burn rates count the runs the schedule makes in each window: 8 seconds of runs are 2 failures in
+    // 300 runs over 5 minutes (0.67× a 1 % budget), in 3,600 over the hour.
+    expect(availability.burnRates).toMatchObject({ '5m': 0.67, '1h': 0.06 });
     expect(Date.parse(availability.exhaustedAt)).toBeGreaterThan(Date.now());
-    expect(latency).toMatchObject({ objective: '90% under 5s over 30d', failedRuns: 2, burnRates: { '1h': 2.5 } });
+    expect(latency).toMatchObject({ objective: '90% under 5s over 30d', failedRuns: 2, burnRates: { '5m': 0.07 } });
 
     const table = await vigil(['report', '--config', path, '--data', data]);
     expect(table.stdout).toMatch(/\nCHECK\s+OBJECTIVE\s+ATTAINED\s+BUDGET LEFT\s+BURN 5M \/ 1H \/ 6H \/ 3D\s+RUNS OUT\n/);
     expect(table.stdout).toMatch(
-      /\nslo\s+availability 99% over 1h\s+75%\s+94\.4% \(34 more failed runs\)\s+25 \/ 25 \/ 25 \/ 25\s+20\d\d-/,
+      /\nslo\s+availability 99% over 1h\s+75%\s+94\.4% \(34 more failed runs\)\s+0\.67 \/ 0\.06 \/ 0\.01 \/ 0\s+20\d\d-/,
     );
 
     const validated = await vigil(['validate', '--config', path]);
-    expect(validated.code).toBe(0);
-    expect(validated.stderr).toBe('');
+    expect(validated).toMatchObject({ code: 0, stderr: '' });
+    // What each burn alert takes, at one run a second.
+    expect(validated.stdout).toContain(
+      '  slo: availability 99% over 1h: pages at 519 failed runs in 1h, pages at 1296 failed runs in 6h, warns at 2592 failed runs in 3d',
+    );
     const tight = join(dir, 'tight.yaml');
     writeFileSync(
       tight,

@@ -1,6 +1,7 @@
 /**
  * PagerDuty Events API v2: `trigger` on down, `resolve` on recovery from down, one `dedup_key`
- * per check for the whole incident. Degradation is not a page and is left to chat channels.
+ * per check for the whole incident; an objective's burn triggers and resolves under a key of its own.
+ * Degradation is not a page and is left to chat channels.
  */
 import type { z } from 'zod';
 import { headline } from '../../core/format.js';
@@ -33,8 +34,11 @@ export function buildPagerDutyEvents(event: AlertEvent): object[] {
         });
       }
       return [trigger(event, event.dedupKey)];
+    // A fast burn of an objective's budget pages under its own key (the slow one is a warning, left to chat).
+    case 'burn':
+      return [trigger(event, event.dedupKey)];
     case 'recovered':
-      return event.from === 'down' ? [{ event_action: 'resolve', dedup_key: event.dedupKey }] : [];
+      return event.from === 'down' || event.from === 'burn' ? [{ event_action: 'resolve', dedup_key: event.dedupKey }] : [];
     case 'test': {
       // A test must not leave an open incident behind: trigger and resolve its own key.
       const key = `${event.dedupKey}/test/${event.at}`;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { buildPagerDutyEvents } from '../../lambdas/channels/pagerduty/index.js';
+import { parseConfig } from '../../lambdas/core/config.js';
+import { trustedEvent } from '../../lambdas/core/trusted-event.js';
+import { alertEvent } from '../support/events.js';
+
+const config = parseConfig({
+  checks: [{ id: 'api', type: 'http', url: 'https://api.example.com/', objectives: [{ availability: 99.9 }] }],
+});
+const context = { stackName: 'prod', dashboardUrl: null };
+const burn = { objective: 0, window: '1h' as const, label: 'forged label', rate: 20, threshold: 14.4 };
+
+describe('burn alerts as the notifier trusts them', () => {
+  it('rebuilds the dedup key and label of a burn from the notifier’s own config', () => {
+    const event = trustedEvent(
+      { ...alertEvent({ checkId: 'api' }), kind: 'burn', dedupKey: 'vigil/prod/other', burn },
+      config,
+      context,
+    );
+    expect(event?.dedupKey).toBe('vigil/prod/api/burn/0/1h');
+    expect(event?.burn?.label).toBe('availability 99.9% over 30d');
+    // A burn pages under its own key; its end resolves that key, not the check's.
+    expect(buildPagerDutyEvents(event as never)).toMatchObject([
+      { event_action: 'trigger', dedup_key: 'vigil/prod/api/burn/0/1h' },
+    ]);
+    const ended = trustedEvent({ ...alertEvent({ checkId: 'api' }), kind: 'recovered', from: 'burn', burn }, config, context);
+    expect(buildPagerDutyEvents(ended as never)).toEqual([{ event_action: 'resolve', dedup_key: 'vigil/prod/api/burn/0/1h' }]);
+  });
+
+  it('refuses a burn of an objective the check does not have', () => {
+    const event = { ...alertEvent({ checkId: 'api' }), kind: 'burn' as const, burn: { ...burn, objective: 3 } };
+    expect(trustedEvent(event, config, context)).toBeNull();
+  });
+});
