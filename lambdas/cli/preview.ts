@@ -6,7 +6,7 @@ import { CHANNEL_TYPES } from '../channels/registry.js';
 import { burnDedupKey, dedupKey } from '../core/alert-state.js';
 import type { ChannelConfig, Check, CheckType, Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import { BURN_ALERTS, objectiveLabel } from '../core/objectives.js';
+import { BURN_ALERTS, burnThresholds, objectiveLabel } from '../core/objectives.js';
 import { ALERT_KINDS, type AlertEvent, type AlertKind, type CheckResult, type ProbeError } from '../core/types.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
@@ -91,6 +91,11 @@ export function previewCommand(config: Config, checkId: string | undefined, kind
   if (!(ALERT_KINDS as readonly string[]).includes(kind))
     throw new UserError(`--kind: expected one of ${ALERT_KINDS.join(', ')}, got "${kind}"`);
   const event = previewEvent(config, checkId, kind as AlertKind, new Date());
+  if (kind === 'burn') {
+    // What it takes, at this check's interval, before such an alert goes out.
+    const check = config.checks.find((c) => c.id === checkId);
+    if (check) for (const line of burnThresholds(check)) io.stdout(line);
+  }
   const routed = channelsFor(event, config);
   if (routed.length === 0) io.stdout(`no channel takes a ${event.severity} ${kind} alert for ${checkId}`);
   for (const name of routed) {

@@ -260,6 +260,10 @@ describe('vigil report', () => {
     expect(validated.stdout).toContain(
       '  slo: availability 99% over 1h: pages at 519 failed runs in 1h, pages at 1296 failed runs in 6h, warns at 2592 failed runs in 3d',
     );
+    const preview = await vigil(['preview', '--check', 'slo', '--kind', 'burn', '--config', path]);
+    expect(preview).toMatchObject({ code: 0, stderr: '' });
+    expect(preview.stdout).toMatch(/^slo: availability 99% over 1h: pages at 519 failed runs in 1h, /);
+    expect(preview.stdout).toContain('no channel takes a critical burn alert for slo');
     const tight = join(dir, 'tight.yaml');
     writeFileSync(
       tight,
