@@ -4,14 +4,16 @@ import {
   GraphWidget,
   LogQueryVisualizationType,
   LogQueryWidget,
+  MathExpression,
   Metric,
+  SingleValueWidget,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Check } from '../lambdas/core/config.js';
 import { CHECK_RESULT_LOG, METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/contracts.js';
-import { objectiveLabel } from '../lambdas/core/objectives.js';
+import { budgetShare, objectiveLabel } from '../lambdas/core/objectives.js';
 
 export interface VigilDashboardProps {
   readonly dashboardName: string;
@@ -19,6 +21,39 @@ export interface VigilDashboardProps {
 }
 
 const PERIOD = Duration.minutes(5);
+
+type MetricOf = (check: Check, metricName: string, statistic: string, label: string) => Metric;
+
+/**
+ * Per objective: attained over its window, budget left and the last hour's burn rate, by metric math on
+ * the check's two metrics (Availability's average is the share of runs up; Latency's `PR(:under)` the
+ * share answered under the time), without a metric of its own. `vigil report` is exact where this is
+ * not: it also counts a down run that failed fast as bad for a latency objective.
+ */
+function objectivesWidget(check: Check, metric: MetricOf): SingleValueWidget {
+  const values = check.objectives.flatMap((objective, i) => {
+    const budget = budgetShare(objective);
+    // The share of runs that met the objective, as an expression over metric `id`.
+    const good =
+      'availability' in objective
+        ? { metric: metric(check, METRICS.availability, 'Average', 'runs up'), share: (id: string) => id }
+        : {
+            metric: metric(check, METRICS.latency, `PR(:${objective.latency.under})`, 'runs under'),
+            share: (id: string) => `${id} / 100`,
+          };
+    const label = objectiveLabel(objective);
+    // An expression's period applies to the metrics it uses: the window, or the last hour.
+    const over = (period: Duration, id: string, expression: (share: string) => string, what: string) =>
+      new MathExpression({ expression: expression(good.share(id)), usingMetrics: { [id]: good.metric }, period, label: what });
+    const window = Duration.millis(objective.window);
+    return [
+      over(window, `w${i}`, (share) => `100 * ${share}`, `${label}: attained %`),
+      over(window, `w${i}`, (share) => `100 * (1 - (1 - ${share}) / ${budget})`, 'budget left %'),
+      over(Duration.hours(1), `h${i}`, (share) => `(1 - ${share}) / ${budget}`, 'burn rate, last hour'),
+    ];
+  });
+  return new SingleValueWidget({ title: `${check.name}: objectives`, metrics: values, width: 24, height: 3 });
+}
 
 /**
  * Availability and latency percentiles per check, from the `Vigil` metrics, with each objective drawn as
@@ -74,6 +109,7 @@ export class VigilDashboard extends Construct {
           width: 12,
         }),
       );
+      if (check.objectives.length > 0) this.dashboard.addWidgets(objectivesWidget(check, metric));
     }
   }
 

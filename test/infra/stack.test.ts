@@ -338,7 +338,8 @@ describe('VigilStack', () => {
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     const parts: unknown[] = dashboard?.Properties.DashboardBody['Fn::Join'][1];
     const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REGION')).join(''));
-    const metrics = body.widgets.flatMap((w: { properties: { metrics?: unknown[][] } }) => w.properties.metrics ?? []);
+    const graphs = body.widgets.filter((w: { properties: { view?: string } }) => w.properties.view === 'timeSeries');
+    const metrics = graphs.flatMap((w: { properties: { metrics?: unknown[][] } }) => w.properties.metrics ?? []);
     const series = metrics.map((m: unknown[]) => [m[1], m[3], (m[4] as { stat?: string }).stat ?? 'Average']);
     expect(series).toEqual(
       ['api-health', 'web', 'db-port'].flatMap((id) => [
@@ -358,6 +359,33 @@ describe('VigilStack', () => {
     expect(lines).toEqual([
       { value: 0.999, label: 'objective: availability 99.9% over 30d', yAxis: 'left' },
       { value: 2000, label: 'objective: 90% under 2s over 30d', yAxis: 'left' },
+    ]);
+  });
+
+  it('shows each objective’s attainment, budget left and last hour’s burn by metric math, at no metric cost', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const parts: unknown[] = dashboard?.Properties.DashboardBody['Fn::Join'][1];
+    const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REGION')).join(''));
+    const single = body.widgets.filter((w: { properties: { view?: string } }) => w.properties.view === 'singleValue');
+    expect(single.map((w: { properties: { title: string } }) => w.properties.title)).toEqual(['Public API: objectives']);
+    const expressions = (single[0].properties.metrics as unknown[][])
+      .map((m) => m[0])
+      .filter((m): m is { expression: string; period: number } => typeof m === 'object');
+    expect(expressions.map((e) => [e.expression, e.period])).toEqual([
+      ['100 * w0', 2_592_000],
+      ['100 * (1 - (1 - w0) / 0.001)', 2_592_000],
+      ['(1 - h0) / 0.001', 3_600],
+      ['100 * w1 / 100', 2_592_000],
+      ['100 * (1 - (1 - w1 / 100) / 0.1)', 2_592_000],
+      ['(1 - h1 / 100) / 0.1', 3_600],
+    ]);
+    // The share under 2 s is Latency's percentile rank: the check's own metric, read another way.
+    const used = (single[0].properties.metrics as unknown[][]).filter((m) => m[0] === 'Vigil');
+    expect(used.map((m) => [m[1], (m[4] as { stat?: string }).stat ?? 'Average'])).toEqual([
+      ['Availability', 'Average'],
+      ['Availability', 'Average'],
+      ['Latency', 'PR(:2000)'],
+      ['Latency', 'PR(:2000)'],
     ]);
   });
 
