@@ -34,8 +34,9 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
   const checks = options.only.length > 0 ? config.checks.filter((c) => options.only.includes(c.id)) : config.checks;
   const context = { resolveSecret: localSecretResolver(io.env), now: () => new Date() };
   const log = consoleLog(io.stderr);
-  // Fifty probes, ten at a time: enough for the JIT to compile what a burst runs before it runs.
-  await warmUp(checks, context.now, { rounds: 5, width: 10 });
+  // Fifty probes, ten at a time: enough for the JIT to compile what a burst runs before it runs. A run
+  // larger than one burst is paced by its concurrency instead, and warms up as it goes.
+  if (checks.length <= CONCURRENCY) await warmUp(checks, context.now, { rounds: 5, width: 10 });
   const started = performance.now();
   const slots = spreadStarts(checks, Math.min(checks.length * START_GAP_MS, MAX_SPREAD_MS));
   const results = await mapLimit(slots, CONCURRENCY, async ({ check, offsetMs }) => {
