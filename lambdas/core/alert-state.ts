@@ -244,7 +244,7 @@ function burnAlerts(
   const events: AlertEvent[] = [];
   const burningNow: string[] = [];
   const badRuns = check.objectives.map((objective, index) => {
-    const kept = keepBadRuns(objective, prev.badRuns[index] ?? [], result, now);
+    const kept = keepBadRuns(objective, check.intervalMs, prev.badRuns[index] ?? [], result, now);
     for (const alert of BURN_ALERTS) {
       const key = `${index}/${alert.long}`;
       const { burning: isBurning, rate } = burning(objective, check.intervalMs, kept, alert, now);

@@ -163,8 +163,6 @@ export type BurnAlert = (typeof BURN_ALERTS)[number];
 const MIN_FAILED_RUNS = 3;
 /** The longest window a burn alert looks at. */
 export const BURN_HORIZON_MS = BURN_WINDOWS['3d'];
-/** Bad runs kept per objective: past this many every alert's long window is long since burning. */
-const MAX_BAD_RUNS = 500;
 
 /** Failed runs the long window must hold before the alert fires: the rate's share, and never one blip. */
 export function minFailedRuns(objective: ObjectiveConfig, intervalMs: number, alert: BurnAlert): number {
@@ -172,12 +170,21 @@ export function minFailedRuns(objective: ObjectiveConfig, intervalMs: number, al
   return Math.max(MIN_FAILED_RUNS, Math.ceil(alert.rate * budgetShare(objective) * expected - 1e-9));
 }
 
-/** The bad runs (epoch ms) to keep after `result`: within the horizon, newest last, bounded. */
-export function keepBadRuns(objective: ObjectiveConfig, kept: readonly number[], result: CheckResult, now: Date): number[] {
+/**
+ * The bad runs (epoch ms) to keep after `result`: within the horizon, newest last, and no more than the
+ * most any alert's long window asks for (beyond that, the count changes no decision).
+ */
+export function keepBadRuns(
+  objective: ObjectiveConfig,
+  intervalMs: number,
+  kept: readonly number[],
+  result: CheckResult,
+  now: Date,
+): number[] {
   const since = now.getTime() - BURN_HORIZON_MS;
-  const at = Date.parse(result.startedAt);
-  const runs = isGood(objective, result) ? kept : [...kept, at];
-  return runs.filter((t) => t > since).slice(-MAX_BAD_RUNS);
+  const runs = isGood(objective, result) ? kept : [...kept, Date.parse(result.startedAt)];
+  const most = Math.max(...BURN_ALERTS.map((alert) => minFailedRuns(objective, intervalMs, alert)));
+  return runs.filter((t) => t > since).slice(-most);
 }
 
 /** Whether an alert's windows both burn at its rate, with enough failed runs; and the long window's rate. */

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.js';
-import { budgetSpent, burnRate, objectiveLabel, objectiveReport, objectiveWarnings } from '../../lambdas/core/objectives.js';
+import {
+  BURN_ALERTS,
+  budgetSpent,
+  burning,
+  burnRate,
+  keepBadRuns,
+  objectiveLabel,
+  objectiveReport,
+  objectiveWarnings,
+} from '../../lambdas/core/objectives.js';
 import type { CheckResult } from '../../lambdas/core/types.js';
 
 const DAY = 86_400_000;
@@ -86,6 +95,32 @@ describe('objectives: the SRE workbook’s burn-rate table over 30 days of histo
     expect(quiet).toMatchObject({ runs: 0, attainmentPercent: null, budgetRemainingPercent: 100, exhaustedAt: null });
     expect(quiet.burnRates['5m']).toBeNull();
     expect(objectiveReport(availability(99.9), 60_000, [run(0, false)], NOW).exhaustedAt).toBeNull();
+  });
+});
+
+describe('burn alerts from the bad runs a state keeps', () => {
+  it('keeps enough bad runs for every alert, even a loose objective checked often', () => {
+    // 90 % every 10 s: the 6-hour alert needs 1,296 failed runs in its window.
+    const objective = { availability: 90, window: 30 * DAY };
+    const interval = 10_000;
+    let kept: number[] = [];
+    const start = NOW.getTime() - 6 * HOUR;
+    for (let at = start + interval; at <= NOW.getTime(); at += interval) {
+      kept = keepBadRuns(objective, interval, kept, run(NOW.getTime() - at, true), new Date(at));
+    }
+    expect(kept.length).toBe(2_160);
+    const [, sixHours] = BURN_ALERTS;
+    expect(burning(objective, interval, kept, sixHours, NOW)).toEqual({ burning: true, rate: 10 });
+  });
+
+  it('drops bad runs older than the longest window, and forgets nothing a good run does not replace', () => {
+    const objective = availability(99.9);
+    const old = keepBadRuns(objective, 60_000, [NOW.getTime() - 4 * DAY], run(0, false), NOW);
+    expect(old).toEqual([]);
+    expect(keepBadRuns(objective, 60_000, [NOW.getTime() - HOUR], run(0, true), NOW)).toEqual([
+      NOW.getTime() - HOUR,
+      NOW.getTime(),
+    ]);
   });
 });
 
