@@ -73,7 +73,11 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
     return n + (MONTH_MS / (s.rateMinutes * 60_000)) * (perInvocation / 1000);
   }, 0);
   const gbSeconds = invocationSeconds * memoryGb;
-  const cycles = shards.reduce((n, s) => n + (MONTH_MS / (s.rateMinutes * 60_000)) * s.runs, 0);
+  // One PutMetricData per cycle and shard for every 1,000 values (two per check).
+  const metricCalls = shards.reduce(
+    (n, s) => n + (MONTH_MS / (s.rateMinutes * 60_000)) * s.runs * Math.ceil((s.checkIds.length * METRICS_PER_CHECK) / 1000),
+    0,
+  );
   const retentionDays = inputs.retentionDays ?? 30;
   const storedGb = (runs * (retentionDays / 30.4) * RESULT_ITEM_BYTES) / GB;
   const logGb = (runs * LOG_BYTES_PER_RUN + invocations * LOG_BYTES_PER_INVOCATION) / GB;
@@ -96,7 +100,11 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
       usd: storedGb * PRICES.dynamoStorageGbMonth.usd,
     },
     { item: 'CloudWatch metrics', usage: `${metrics} custom metrics`, usd: metrics * PRICES.customMetricMonth.usd },
-    { item: 'CloudWatch PutMetricData', usage: `${round(cycles)} requests`, usd: cycles * PRICES.putMetricDataRequest.usd },
+    {
+      item: 'CloudWatch PutMetricData',
+      usage: `${round(metricCalls)} requests`,
+      usd: metricCalls * PRICES.putMetricDataRequest.usd,
+    },
     {
       item: 'CloudWatch Logs',
       usage: `${logGb.toFixed(2)} GB ingested, kept a month`,
