@@ -44,9 +44,8 @@ function burnPreview(check: Check, now: Date, result: CheckResult): AlertEvent {
 }
 
 /** An event as the state machine would make it, around an example result. */
-function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Date): AlertEvent {
-  const check = config.checks.find((c) => c.id === checkId);
-  if (!check) throw new UserError(`unknown check "${checkId}"`);
+function previewEvent(check: Check, kind: AlertKind, now: Date): AlertEvent {
+  const checkId = check.id;
   const failing = kind === 'down' || kind === 'reminder' || kind === 'flapping';
   const startedAt = new Date(now.getTime() - 5 * 60_000).toISOString();
   const result: CheckResult = {
@@ -65,8 +64,8 @@ function previewEvent(config: Config, checkId: string, kind: AlertKind, now: Dat
     startedAt: now.toISOString(),
     detail: kind === 'degraded' ? 'response time 950 ms above 800 ms (example)' : null,
   };
-  const severity = kind === 'degraded' || kind === 'flapping' ? check.degradedSeverity : check.severity;
   if (kind === 'burn') return burnPreview(check, now, result);
+  const severity = kind === 'degraded' || kind === 'flapping' ? check.degradedSeverity : check.severity;
   return {
     version: 1,
     kind,
@@ -90,12 +89,11 @@ export function previewCommand(config: Config, checkId: string | undefined, kind
   if (!checkId || !kind) throw new UserError('preview needs --check ID --kind KIND');
   if (!(ALERT_KINDS as readonly string[]).includes(kind))
     throw new UserError(`--kind: expected one of ${ALERT_KINDS.join(', ')}, got "${kind}"`);
-  const event = previewEvent(config, checkId, kind as AlertKind, new Date());
-  if (kind === 'burn') {
-    // What it takes, at this check's interval, before such an alert goes out.
-    const check = config.checks.find((c) => c.id === checkId);
-    if (check) for (const line of burnThresholds(check)) io.stdout(line);
-  }
+  const check = config.checks.find((c) => c.id === checkId);
+  if (!check) throw new UserError(`unknown check "${checkId}"`);
+  const event = previewEvent(check, kind as AlertKind, new Date());
+  // What it takes, at this check's interval, before such an alert goes out.
+  if (kind === 'burn') for (const line of burnThresholds(check)) io.stdout(line);
   const routed = channelsFor(event, config);
   if (routed.length === 0) io.stdout(`no channel takes a ${event.severity} ${kind} alert for ${checkId}`);
   for (const name of routed) {

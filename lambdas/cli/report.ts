@@ -20,8 +20,10 @@ export interface ReportOptions {
 
 const HEADINGS = ['check', 'runs', 'uptime', 'p50 ms', 'p95 ms', 'p99 ms', 'incidents', 'downtime'];
 
+/** A number as shown in a table, `-` when there is none. */
+const show = (n: number | null) => (n === null ? '-' : String(n));
+
 function cells(row: CheckReportRow): string[] {
-  const show = (n: number | null) => (n === null ? '-' : String(n));
   return [
     row.checkId,
     String(row.runs),
@@ -100,13 +102,12 @@ const OBJECTIVE_HEADINGS = ['check', 'objective', 'attained', 'budget left', 'bu
 
 /** One objective's line: "99.95%", "52% (21 more failed runs)", "0 / 1.2 / 0.4 / 0.1", the time it runs out. */
 function objectiveCells(checkId: string, o: ObjectiveReport): string[] {
-  const rate = (n: number | null) => (n === null ? '-' : String(n));
   return [
     checkId,
     o.objective,
     o.attainmentPercent === null ? '-' : `${percent(o.attainmentPercent)}%`,
     `${o.budgetRemainingPercent}% (${plural(o.failedRunsLeft, 'more failed run')})`,
-    (['5m', '1h', '6h', '3d'] as const).map((w) => rate(o.burnRates[w])).join(' / '),
+    (['5m', '1h', '6h', '3d'] as const).map((w) => show(o.burnRates[w])).join(' / '),
     o.exhaustedAt ?? (o.budgetRemainingPercent <= 0 ? 'spent' : '-'),
   ];
 }

@@ -171,13 +171,12 @@ function describeIssue(issue: z.core.$ZodIssue, document: unknown): string[] {
 function partsThatParse(document: unknown): Parts {
   const doc = (document !== null && typeof document === 'object' ? document : {}) as Record<string, unknown>;
   const list = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []);
-  const d = defaults.safeParse(doc.defaults ?? {});
+  const given = defaults.safeParse(doc.defaults ?? {});
+  const d = given.success ? given.data : defaults.parse({});
   const channelNames = doc.channels !== null && typeof doc.channels === 'object' ? Object.keys(doc.channels) : [];
   const checks = list(doc.checks).flatMap((value, index) => {
     const c = check.safeParse(value);
-    return c.success
-      ? [{ index, raw: c.data, check: resolveCheck(c.data, d.success ? d.data : defaults.parse({}), channelNames) }]
-      : [];
+    return c.success ? [{ index, raw: c.data, check: resolveCheck(c.data, d, channelNames) }] : [];
   });
   const windows = list(doc.maintenance).flatMap((value, index) => {
     const w = maintenanceWindow.safeParse(value);

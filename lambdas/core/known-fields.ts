@@ -10,7 +10,6 @@ interface Def {
   readonly type: string;
   readonly innerType?: Schema;
   readonly in?: Schema;
-  readonly out?: Schema;
   readonly shape?: Readonly<Record<string, Schema>>;
   readonly element?: Schema;
   readonly valueType?: Schema;

@@ -2,7 +2,8 @@
  * Service level objectives over a check's runs, as the Google SRE workbook sets them out ("Alerting on
  * SLOs"): the error budget is the share of runs an objective allows to be bad; a burn rate is how fast a
  * window spends it (1 = exactly the budget over the objective's window). One implementation for
- * `vigil report` and, later, burn-rate alerts, so both agree on the same history. Pure.
+ * `vigil report`, the dashboard's expressions and the burn-rate alerts, so all agree on the same
+ * history. Pure.
  */
 import { formatDuration } from './duration.js';
 import type { ObjectiveConfig } from './schema-parts.js';
@@ -107,10 +108,14 @@ export function objectiveReport(
   const inWindow = results.filter((r) => Date.parse(r.startedAt) > since);
   const failedRuns = inWindow.filter((r) => !isGood(objective, r)).length;
   const allowed = budgetShare(objective) * expectedRuns(objective, intervalMs);
-  const burnRates = Object.fromEntries(
-    Object.entries(BURN_WINDOWS).map(([name, ms]) => [name, round(burnRate(objective, intervalMs, results, ms, now), 2)]),
+  const rates = Object.fromEntries(
+    Object.entries(BURN_WINDOWS).map(([name, ms]) => [name, burnRate(objective, intervalMs, results, ms, now)]),
   ) as Record<BurnWindow, number | null>;
-  const lastHour = burnRate(objective, intervalMs, results, HOUR_MS, now) ?? 0;
+  const burnRates = Object.fromEntries(Object.entries(rates).map(([name, rate]) => [name, round(rate, 2)])) as Record<
+    BurnWindow,
+    number | null
+  >;
+  const lastHour = rates['1h'] ?? 0;
   const left = allowed - failedRuns;
   // At burn rate B the budget's failed runs come at B × budget per run.
   const msPerFailure = intervalMs / (lastHour * budgetShare(objective));
@@ -162,7 +167,7 @@ export type BurnAlert = (typeof BURN_ALERTS)[number];
  */
 const MIN_FAILED_RUNS = 3;
 /** The longest window a burn alert looks at. */
-export const BURN_HORIZON_MS = BURN_WINDOWS['3d'];
+const BURN_HORIZON_MS = BURN_WINDOWS['3d'];
 
 /** Failed runs the long window must hold before the alert fires: the rate's share, and never one blip. */
 export function minFailedRuns(objective: ObjectiveConfig, intervalMs: number, alert: BurnAlert): number {

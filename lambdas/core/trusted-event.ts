@@ -27,17 +27,20 @@ export function trustedEvent(event: AlertEvent, config: Config, context: Trusted
     const member = byId.get(m.checkId);
     return member ? [{ ...m, checkName: member.name, dedupKey: key(member.id) }] : [];
   });
-  // A burn names one of the check's own objectives, or it is not one this notifier knows.
-  const objective = event.burn ? check.objectives[event.burn.objective] : undefined;
-  if (event.burn && !objective) return null;
+  let own = { dedupKey: key(check.id), burn: event.burn };
+  if (event.burn) {
+    // A burn names one of the check's own objectives, or it is not one this notifier knows.
+    const objective = check.objectives[event.burn.objective];
+    if (!objective) return null;
+    own = {
+      dedupKey: burnDedupKey(context.stackName, check.id, event.burn.objective, event.burn.window),
+      burn: { ...event.burn, label: objectiveLabel(objective) },
+    };
+  }
   return {
     ...event,
+    ...own,
     checkName: check.name,
-    dedupKey:
-      event.burn && objective
-        ? burnDedupKey(context.stackName, check.id, event.burn.objective, event.burn.window)
-        : key(check.id),
-    burn: event.burn && objective ? { ...event.burn, label: objectiveLabel(objective) } : event.burn,
     dashboardUrl: context.dashboardUrl,
     runbookUrl: check.runbookUrl,
     group: event.group && members ? { name: event.group.name, members } : null,

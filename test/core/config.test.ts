@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.js';
 import { loadConfigFile, parseText } from '../../lambdas/core/config-file.js';
 import { ConfigError } from '../../lambdas/core/errors.js';
+import { httpEntry } from '../support/checks.js';
 
 function problemsOf(document: unknown): readonly string[] {
   try {
@@ -16,12 +17,7 @@ function problemsOf(document: unknown): readonly string[] {
   throw new Error('expected the config to be rejected');
 }
 
-const http = (fields: Record<string, unknown> = {}) => ({
-  id: 'api',
-  type: 'http',
-  url: 'https://api.example.com/health',
-  ...fields,
-});
+const http = httpEntry;
 
 describe('parseConfig: defaults', () => {
   it('fills every check field from the documented defaults', () => {

@@ -11,6 +11,7 @@ import {
   objectiveWarnings,
 } from '../../lambdas/core/objectives.js';
 import type { CheckResult } from '../../lambdas/core/types.js';
+import { httpEntry } from '../support/checks.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -125,12 +126,7 @@ describe('burn alerts from the bad runs a state keeps', () => {
 });
 
 describe('objectives in the config', () => {
-  const check = (fields: Record<string, unknown> = {}) => ({
-    id: 'api',
-    type: 'http',
-    url: 'https://api.example.com/',
-    ...fields,
-  });
+  const check = httpEntry;
 
   it('takes each check’s own objectives, or the defaults’, with a 30-day window unless told', () => {
     const config = parseConfig({

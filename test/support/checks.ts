@@ -5,6 +5,14 @@ export function config(document: Record<string, unknown>): Config {
   return parseConfig(document);
 }
 
+/** An http check as written in a config document (before validation), with `fields` over the usual ones. */
+export const httpEntry = (fields: Record<string, unknown> = {}) => ({
+  id: 'api',
+  type: 'http',
+  url: 'https://api.example.com/health',
+  ...fields,
+});
+
 export function httpCheck(fields: Record<string, unknown>): HttpCheck {
   return parseConfig({ checks: [{ id: 'test-check', type: 'http', ...fields }] }).checks[0] as HttpCheck;
 }
