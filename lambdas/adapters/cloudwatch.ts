@@ -1,6 +1,7 @@
 /** MetricsSink on CloudWatch: namespace `Vigil`, dimension `CheckId` only (each value is a billed metric). */
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../core/contracts.js';
+import type { Run } from '../core/heartbeat.js';
 import type { MetricsSink } from '../core/ports.js';
 import type { CheckResult } from '../core/types.js';
 
@@ -11,14 +12,17 @@ export function toMetricData(results: readonly CheckResult[]): MetricDatum[] {
   return results.flatMap((result) => {
     const dimensions = [{ Name: METRIC_DIMENSION, Value: result.checkId }];
     const timestamp = new Date(result.startedAt);
+    const availability: MetricDatum = {
+      MetricName: METRICS.availability,
+      Dimensions: dimensions,
+      Timestamp: timestamp,
+      Unit: 'None',
+      Value: result.status === 'down' ? 0 : 1,
+    };
+    // A heartbeat's result times nothing: its runs' durations are their own metric (toRunMetricData).
+    if (result.heartbeat) return [availability];
     return [
-      {
-        MetricName: METRICS.availability,
-        Dimensions: dimensions,
-        Timestamp: timestamp,
-        Unit: 'None',
-        Value: result.status === 'down' ? 0 : 1,
-      },
+      availability,
       {
         MetricName: METRICS.latency,
         Dimensions: dimensions,
@@ -26,15 +30,46 @@ export function toMetricData(results: readonly CheckResult[]): MetricDatum[] {
         Unit: 'Milliseconds',
         Value: result.timings.totalMs,
       },
-    ] satisfies MetricDatum[];
+    ];
   });
+}
+
+/** A heartbeat's finished run: success as 1 or 0, and its duration when its start was reported. */
+export function toRunMetricData(checkId: string, run: Run): MetricDatum[] {
+  const dimensions = [{ Name: METRIC_DIMENSION, Value: checkId }];
+  const timestamp = new Date(run.endedAt);
+  const success: MetricDatum = {
+    MetricName: METRICS.runSuccess,
+    Dimensions: dimensions,
+    Timestamp: timestamp,
+    Unit: 'None',
+    Value: run.ok ? 1 : 0,
+  };
+  if (run.durationMs === null) return [success];
+  return [
+    success,
+    {
+      MetricName: METRICS.runDuration,
+      Dimensions: dimensions,
+      Timestamp: timestamp,
+      Unit: 'Milliseconds',
+      Value: run.durationMs,
+    },
+  ];
 }
 
 export class CloudWatchMetricsSink implements MetricsSink {
   constructor(private readonly client: CloudWatchClient) {}
 
   async put(results: readonly CheckResult[]): Promise<void> {
-    const data = toMetricData(results);
+    await this.send(toMetricData(results));
+  }
+
+  async putRun(checkId: string, run: Run): Promise<void> {
+    await this.send(toRunMetricData(checkId, run));
+  }
+
+  private async send(data: readonly MetricDatum[]): Promise<void> {
     for (let i = 0; i < data.length; i += MAX_DATUMS_PER_CALL) {
       await this.client.send(
         new PutMetricDataCommand({ Namespace: METRIC_NAMESPACE, MetricData: data.slice(i, i + MAX_DATUMS_PER_CALL) }),

@@ -1,6 +1,6 @@
 /**
- * ResultStore on one DynamoDB table (docs/architecture.md, "The table"): results, the state item and incidents share
- * the partition `CHECK#<id>`. Only single-item conditional writes, so dynalite behaves like AWS.
+ * ResultStore and HeartbeatStore on one DynamoDB table (docs/architecture.md, "The table"): results, the state
+ * item, incidents, silences and a heartbeat's runs share the partition `CHECK#<id>`. Only single-item conditional writes, so dynalite behaves like AWS.
  */
 import {
   BatchGetItemCommand,
@@ -17,8 +17,9 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CheckState, Incident } from '../core/alert-state.js';
 import { TABLE_KEYS } from '../core/contracts.js';
+import { type HeartbeatState, initialHeartbeat, type Run } from '../core/heartbeat.js';
 import type { Silence } from '../core/maintenance.js';
-import type { CheckSnapshot, IncidentRecord, NotificationEntry, ResultStore } from '../core/ports.js';
+import type { CheckSnapshot, HeartbeatStore, IncidentRecord, NotificationEntry, ResultStore } from '../core/ports.js';
 import type { CheckResult } from '../core/types.js';
 
 export interface DynamoResultStoreOptions {
@@ -51,13 +52,15 @@ const BATCH_GET_LIMIT = 100;
 const pk = (checkId: string) => `CHECK#${checkId}`;
 /** The sort key of a check's silences item. */
 const SILENCES = 'SILENCES';
+/** The sort key of a heartbeat check's reported runs so far (lambdas/core/heartbeat.ts). */
+const HEARTBEAT = 'HEARTBEAT';
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true });
 
 /** Silences in force at `now`, the longest-lasting first. */
 const inForce = (silences: readonly Silence[], now: Date) =>
   silences.filter((s) => Date.parse(s.until) > now.getTime()).sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
 
-export class DynamoResultStore implements ResultStore {
+export class DynamoResultStore implements ResultStore, HeartbeatStore {
   private readonly retentionMs: number;
 
   constructor(
@@ -121,12 +124,52 @@ export class DynamoResultStore implements ResultStore {
   }
 
   async putState(next: CheckState): Promise<boolean> {
-    const expected = next.version - 1;
+    return this.putVersioned(next.checkId, 'STATE', next.version, { state: next });
+  }
+
+  async readHeartbeat(checkId: string, now: Date): Promise<HeartbeatState> {
+    // Created on first look: a job that never reports is late counted from when Vigil first looked.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { Item } = await this.client.send(
+        new GetItemCommand({
+          TableName: this.options.tableName,
+          Key: toItem({ pk: pk(checkId), sk: HEARTBEAT }),
+          ConsistentRead: true,
+        }),
+      );
+      if (Item) return unmarshall(Item).heartbeat as HeartbeatState;
+      const first = { ...initialHeartbeat(checkId, now), version: 1 };
+      if (await this.putHeartbeat(first)) return first;
+    }
+    throw new Error(`heartbeat state of ${checkId} neither read nor created`);
+  }
+
+  async putHeartbeat(next: HeartbeatState): Promise<boolean> {
+    return this.putVersioned(next.checkId, HEARTBEAT, next.version, { heartbeat: next });
+  }
+
+  async putRun(checkId: string, run: Run): Promise<void> {
+    const expiresAt = Math.floor((Date.parse(run.endedAt) + this.retentionMs) / 1000);
+    const sk = `RUN#${run.endedAt}#${run.rid ?? ''}`;
+    await this.client.send(
+      new PutItemCommand({ TableName: this.options.tableName, Item: toItem({ pk: pk(checkId), sk, expiresAt, run }) }),
+    );
+  }
+
+  async listRuns(checkId: string, since: Date, now: Date): Promise<Run[]> {
+    const items = await this.query(checkId, `RUN#${since.toISOString()}`, 'RUN#\uffff');
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    return items.filter((item) => Number(item.expiresAt) > nowSeconds).map((item) => item.run as Run);
+  }
+
+  /** Writes an item of `version` only if the stored one is still `version - 1`; false when another writer won. */
+  private async putVersioned(checkId: string, sk: string, version: number, attributes: object): Promise<boolean> {
+    const expected = version - 1;
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.options.tableName,
-          Item: toItem({ pk: pk(next.checkId), sk: 'STATE', version: next.version, state: next }),
+          Item: toItem({ pk: pk(checkId), sk, version, ...attributes }),
           ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
           ...(expected === 0 ? {} : { ExpressionAttributeValues: toItem({ ':expected': expected }) }),
         }),
@@ -188,8 +231,12 @@ export class DynamoResultStore implements ResultStore {
   }
 
   async pruneResults(checkId: string, before: Date): Promise<number> {
-    // Keys sort by time; the last millisecond before `before`, whole, is the upper bound.
-    const keys = await this.query(checkId, 'RESULT#', `RESULT#${new Date(before.getTime() - 1).toISOString()}\uffff`, 'pk, sk');
+    // Keys sort by time; the last millisecond before `before`, whole, is the upper bound. A heartbeat's runs go too.
+    const upTo = `${new Date(before.getTime() - 1).toISOString()}\uffff`;
+    const keys = [
+      ...(await this.query(checkId, 'RESULT#', `RESULT#${upTo}`, 'pk, sk')),
+      ...(await this.query(checkId, 'RUN#', `RUN#${upTo}`, 'pk, sk')),
+    ];
     await this.batchWrite(keys.map((key) => ({ DeleteRequest: { Key: toItem(key) } })));
     return keys.length;
   }

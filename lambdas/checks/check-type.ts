@@ -20,6 +20,8 @@ export interface CheckTypeDefinition<C> {
   readonly secretRefs?: (check: C) => readonly (readonly [field: string, ref: SecretRef])[];
   /** Problems across this type's fields once defaults are applied, as "field: message". */
   readonly problems?: (check: C) => readonly string[];
+  /** Thresholds of this type that win over the config's `defaults` (a check's own still win over these). */
+  readonly thresholds?: { readonly failure: number; readonly success: number };
   /** Inlines files the raw check names (a CA file), so the document stands alone when bundled. */
   readonly inlineFiles?: (raw: Record<string, unknown>, read: ConfigFileReader) => Record<string, unknown>;
 }

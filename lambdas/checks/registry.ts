@@ -6,11 +6,12 @@
 import type { z } from 'zod';
 import type { ResolvedCheck } from '../core/schema-parts.js';
 import { dns } from './dns/index.js';
+import { heartbeat } from './heartbeat/index.js';
 import { http } from './http/index.js';
 import { tcp } from './tcp/index.js';
 import { tls } from './tls/index.js';
 
-export const CHECK_TYPES = { http, tcp, tls, dns } as const;
+export const CHECK_TYPES = { http, tcp, tls, dns, heartbeat } as const;
 
 type Schema = (typeof CHECK_TYPES)[keyof typeof CHECK_TYPES]['schema'];
 /** Each type's schema, as the config's discriminated union takes them. */

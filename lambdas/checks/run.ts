@@ -5,6 +5,7 @@ import { bounded } from '../core/untrusted.js';
 import type { CheckTypeDefinition } from './check-type.js';
 import { CHECK_TYPES, type Check } from './registry.js';
 import { noTimings, observation, type ProbeContext } from './shared/probe.js';
+import type { Verdict } from './shared/verdict.js';
 
 export type { ProbeContext } from './shared/probe.js';
 
@@ -37,7 +38,9 @@ export async function runCheck(check: Check, context: ProbeContext, options: Run
  * JSON value cannot grow the stored state past DynamoDB's item limit or an alert past a provider's.
  */
 export function evaluateCheck(check: Check, seen: Observation, now: Date): CheckResult {
-  const verdict = seen.error ? { error: seen.error, degraded: false, detail: null } : definitionOf(check).judge(check, seen, now);
+  const verdict: Verdict = seen.error
+    ? { error: seen.error, degraded: false, detail: null }
+    : definitionOf(check).judge(check, seen, now);
   const status: CheckStatus = verdict.error ? 'down' : verdict.degraded ? 'degraded' : 'up';
   return {
     checkId: check.id,
@@ -47,6 +50,7 @@ export function evaluateCheck(check: Check, seen: Observation, now: Date): Check
     timings: seen.timings,
     startedAt: seen.startedAt,
     detail: verdict.detail === null ? null : bounded(verdict.detail),
+    ...(verdict.heartbeat ? { heartbeat: verdict.heartbeat } : {}),
   };
 }
 

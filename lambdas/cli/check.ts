@@ -3,17 +3,21 @@ import { localSecretResolver } from '../adapters/secrets.js';
 import { runCheck } from '../checks/run.js';
 import { warmUp } from '../checks/warm-up.js';
 import { mapLimit } from '../core/concurrency.js';
-import type { Config } from '../core/config.js';
+import type { Check, Config } from '../core/config.js';
 import { spreadStarts } from '../core/spread.js';
 import { exitCodeFor, summarize } from '../core/summary.js';
 import type { CheckResult } from '../core/types.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
+import type { OpenStore } from './store.js';
 import { renderCheckReport } from './table.js';
 
 export interface CheckOptions {
   readonly json: boolean;
   readonly only: readonly string[];
+  /** Where heartbeat checks' runs are read: a monitor's data folder, or the deployed table. */
+  readonly dataDir: string;
+  readonly table: string | undefined;
 }
 
 /** Probes in flight at once: a burst of checks waits on its targets, not on Vigil. */
@@ -32,7 +36,12 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
     return EXIT.usage;
   }
   const checks = options.only.length > 0 ? config.checks.filter((c) => options.only.includes(c.id)) : config.checks;
-  const context = { resolveSecret: localSecretResolver(io.env), now: () => new Date() };
+  const runs = await heartbeatRuns(config, checks, options);
+  const context = {
+    resolveSecret: localSecretResolver(io.env),
+    now: () => new Date(),
+    ...(runs ? { heartbeats: runs.store } : {}),
+  };
   const log = consoleLog(io.stderr);
   // Fifty probes, ten at a time: enough for the JIT to compile what a burst runs before it runs. A run
   // larger than one burst is paced by its concurrency instead, and warms up as it goes.
@@ -43,10 +52,24 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
     const wait = started + offsetMs - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     return runCheck(check, context, { log });
-  });
+  }).finally(() => runs?.close());
+  if (!runs && checks.some((c) => c.type === 'heartbeat')) {
+    io.stderr(
+      `note: no runs in ${options.dataDir}: heartbeat checks are judged as never reported (--data DIR or --table NAME reads them)`,
+    );
+  }
   const byId = new Map(results.map((r) => [r.checkId, r]));
   // In the config's order, whatever order they ran in.
   const report = summarize(checks.map((c) => byId.get(c.id) as CheckResult));
   io.stdout(options.json ? JSON.stringify(report, null, 2) : renderCheckReport(report));
   return exitCodeFor(report) === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/** The store heartbeat checks read their runs from, if there are any and there is one to read. */
+async function heartbeatRuns(config: Config, checks: readonly Check[], options: CheckOptions): Promise<OpenStore | null> {
+  if (!checks.some((c) => c.type === 'heartbeat')) return null;
+  // Loaded only here: a config without heartbeats does not pay for the SDK and dynalite.
+  const { holdsData, openStore } = await import('./store.js');
+  if (!options.table && !holdsData(options.dataDir)) return null;
+  return openStore({ dataDir: options.dataDir, table: options.table, config });
 }

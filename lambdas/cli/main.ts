@@ -1,6 +1,7 @@
 /** The `vigil` command line: parse arguments, load config, run one command, return its exit code. */
 import { parseArgs } from 'node:util';
 import { missingLocalSecrets } from '../adapters/secrets.js';
+import type { Config } from '../core/config.js';
 import { loadConfigFile } from '../core/config-file.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { parseDuration } from '../core/duration.js';
@@ -8,13 +9,17 @@ import { UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';
 import { burnThresholds, objectiveWarnings } from '../core/objectives.js';
 import { allSecretRefs } from '../core/secret-refs.js';
-import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { type CliIo, EXIT } from './io.js';
 import { VERSION } from './version.js';
 
 /** Every command, what it does and the flags it takes: the usage, `--help` and flag checks all read this. */
 const COMMANDS = {
-  check: { does: 'probe every check once', flags: '[--config F] [--json] [--only ID[,ID…]]' },
-  monitor: { does: 'run continuously, alerting', flags: '[--config F] [--data DIR] [--retention 30d] [--allow-missing-secrets]' },
+  check: { does: 'probe every check once', flags: '[--config F] [--json] [--only ID[,ID…]] [--data DIR | --table NAME]' },
+  monitor: {
+    does: 'run continuously, alerting',
+    flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--allow-missing-secrets]',
+  },
+  run: { does: 'run a job, reporting it to its heartbeat', flags: '--check ID [--config F] [--url BASE] -- CMD…' },
   validate: { does: 'validate the config only', flags: '[--config F]' },
   'test-alert': { does: 'send a test notification', flags: '--channel NAME [--config F]' },
   preview: { does: "print each channel's payload", flags: '--check ID --kind KIND [--config F]' },
@@ -64,11 +69,13 @@ const OPTIONS = {
   markdown: { type: 'boolean', default: false },
   html: { type: 'string' },
   memory: { type: 'string' },
+  listen: { type: 'string' },
+  url: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (error) {
@@ -100,6 +107,14 @@ function retentionOption(text: string | undefined): { retentionMs?: number } {
   return { retentionMs: ms };
 }
 
+/** `--listen 127.0.0.1:8787`, `[::1]:8787` or `:8787` (loopback): where the heartbeat API listens. */
+function listenOption(text: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65_535) throw new UserError(`--listen: expected HOST:PORT like 127.0.0.1:8787, got "${text}"`);
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+}
+
 /** Parses the arguments, or says in plain words which one is wrong (never Node's parser text). */
 function parse(argv: readonly string[]) {
   try {
@@ -118,8 +133,12 @@ function parse(argv: readonly string[]) {
   }
 }
 
-async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parse(argv);
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  // `vigil run … -- CMD…`: what follows `--` is the job's, flags included.
+  const cut = argv.indexOf('--');
+  const own = cut === -1 ? argv : argv.slice(0, cut);
+  const job = cut === -1 ? [] : argv.slice(cut + 1);
+  const { values, positionals } = parse(own);
   const [command, ...extra] = positionals;
   if (values.version) {
     io.stdout(`vigil ${VERSION}`);
@@ -142,17 +161,18 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     io.stdout(`usage: vigil ${known} ${COMMANDS[known].flags}\n\n${COMMANDS[known].does}`);
     return EXIT.ok;
   }
-  const given = argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0] as string);
+  const given = own.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0] as string);
   const foreign = given.find((flag) => flag !== 'help' && flag !== 'version' && !flagsOf(known).has(flag));
   if (foreign) throw new UserError(`${known} does not take --${foreign}; it takes ${COMMANDS[known].flags}`);
   const only = [...values.only, ...(known === 'check' ? extra : [])].flatMap((ids) => ids.split(',')).filter(Boolean);
   if (known !== 'check' && extra.length > 0) throw new UserError(`unexpected argument "${extra[0]}" for ${known}`);
+  if (known !== 'run' && job.length > 0) throw new UserError(`unexpected argument "${job[0]}" for ${known}`);
   const load = () => loadConfigFile(values.config).config;
   switch (known) {
     // Commands load their modules on demand: `vigil check` should not pay for dynalite and the SDK.
     case 'check': {
       const { checkCommand } = await import('./check.js');
-      return checkCommand(load(), { json: values.json, only }, io);
+      return checkCommand(load(), { json: values.json, only, dataDir: values.data, table: values.table }, io);
     }
     case 'monitor': {
       const { monitorCommand } = await import('./monitor.js');
@@ -160,8 +180,25 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitCode> {
         dataDir: values.data,
         allowMissingSecrets: values['allow-missing-secrets'],
         ...retentionOption(values.retention),
+        ...(values.listen === undefined ? {} : { listen: listenOption(values.listen) }),
       };
       return monitorCommand(load(), options, io);
+    }
+    case 'run': {
+      if (!values.check) throw new UserError('run needs --check ID');
+      if (job.length === 0) throw new UserError('run needs the job after --: vigil run --check ID -- ./job.sh');
+      if (values.url !== undefined && !/^https?:\/\/[^\s]+$/.test(values.url)) {
+        throw new UserError(`--url: expected an http(s) URL like http://127.0.0.1:8787, got "${values.url}"`);
+      }
+      let config: Config | Error;
+      try {
+        config = load();
+      } catch (error) {
+        // The job still runs: a broken config must not stop last night's backup.
+        config = error as Error;
+      }
+      const { runCommand } = await import('./run.js');
+      return runCommand(config, { checkId: values.check, url: values.url, command: job }, io);
     }
     case 'validate': {
       const config = load();

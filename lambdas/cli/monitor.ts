@@ -17,11 +17,14 @@ import { runCheck } from '../checks/run.js';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { headline, plural } from '../core/format.js';
+import type { IngestOutcome } from '../core/pipeline/ingest.js';
+import { receivePing } from '../core/pipeline/ping.js';
 import type { Clock, Log, ResultStore } from '../core/ports.js';
 import { allSecretRefs } from '../core/secret-refs.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
+import { startPingServer } from '../local/ping-server.js';
 import { type Chore, LocalRunner } from '../local/runner.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
@@ -42,12 +45,16 @@ export interface MonitorOptions {
   readonly deliveryGraceMs?: number;
   /** Waits between delivery retries. @default real time */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Also serve the heartbeat API here (port 0: any free one). */
+  readonly listen?: { readonly host: string; readonly port: number };
 }
 
 export interface Monitor {
   readonly runner: LocalRunner;
   /** What the monitor records into. */
   readonly store: ResultStore;
+  /** Where the heartbeat API listens, when asked to. */
+  readonly pingUrl: string | null;
   /** Alerts that could not be delivered yet and wait for another try. */
   pendingDeliveries(): number;
   /** Cuts deliveries in flight short; they stay queued for the next start. */
@@ -117,10 +124,16 @@ export async function createMonitor(
       }
     },
   });
+  const metrics = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'));
+  // What people see change (pending and maintenance included), and what was held back and why.
+  const onDecided = ({ checkId, change, held }: IngestOutcome) => {
+    if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
+    for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
+  };
   const runner = new LocalRunner({
     config,
     store,
-    metrics: new FileMetricsSink(join(options.dataDir, 'metrics.jsonl')),
+    metrics,
     // Publishing hands the event to each routed channel's queue, as SNS hands it to each notifier.
     publisher: {
       publish: async (event) => {
@@ -130,27 +143,56 @@ export async function createMonitor(
       },
     },
     runCheck: async (check) => {
-      const result = await runCheck(check, { resolveSecret, now: () => clock.now() }, { log, sleep: pause });
+      const result = await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
       io.stdout(resultLine(result));
       return result;
     },
     log,
     clock,
-    alertContext: { stackName: 'local', dashboardUrl: null },
-    // What people see change (pending and maintenance included), and what was held back and why.
-    onDecided: ({ checkId, change, held }) => {
-      if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
-      for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
-    },
+    alertContext: LOCAL_CONTEXT,
+    onDecided,
     chores: [...Object.keys(config.channels).map(channelWorker), retention(config, store, clock, log, options.retentionMs)],
     ...(options.onDue ? { onDue: options.onDue } : {}),
   });
+  const pings = options.listen
+    ? await startPingServer(
+        options.listen.host,
+        options.listen.port,
+        async (request) => {
+          const answer = await receivePing(request, {
+            store,
+            heartbeats: store,
+            metrics,
+            log,
+            alertContext: LOCAL_CONTEXT,
+            dispatch: runner.queue,
+            maintenance: config.maintenance,
+            checks: config.checks,
+            resolveSecret,
+            now: () => clock.now(),
+            onDecided,
+          });
+          io.stdout(`REPORT ${request.method} ${forTerminal(request.path.slice(0, 100))} → ${answer.status}`);
+          return answer;
+        },
+        log,
+      ).catch(async (error) => {
+        await db.close();
+        throw new UserError(
+          `--listen ${options.listen?.host}:${options.listen?.port}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        );
+      })
+    : null;
   return {
     runner,
     store,
+    pingUrl: pings?.url ?? null,
     pendingDeliveries: () => deliveries.size,
     stopDeliveries: () => stopping.abort(),
-    close: () => db.close(),
+    close: async () => {
+      await pings?.close();
+      await db.close();
+    },
   };
 }
 
@@ -170,6 +212,7 @@ export async function monitorCommand(
   const monitor = await createMonitor(config, { ...options, onDue: () => wake() }, io);
   const log = consoleLog(io.stderr);
   io.stdout(`vigil monitor: ${plural(config.checks.length, 'check')}, data in ${options.dataDir}; Ctrl-C to stop`);
+  if (monitor.pingUrl) io.stdout(`heartbeat API on ${monitor.pingUrl} (POST /ping/<check-id>[/start|/fail|/<exit code>])`);
   const { runner } = monitor;
   while (!io.signal.aborted) {
     runner.startDue();
@@ -223,6 +266,7 @@ function retention(config: Config, store: ResultStore, clock: Clock, log: Log, r
   };
 }
 
+const LOCAL_CONTEXT = { stackName: 'local', dashboardUrl: null };
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -238,5 +282,6 @@ function resultLine(result: CheckResult): string {
   const time = result.startedAt.slice(11, 19);
   const http = result.httpStatus === null ? '' : ` ${result.httpStatus}`;
   const reason = reasonOf(result);
-  return `${time} ${result.checkId} ${result.status}${http} ${formatMs(result.timings.totalMs)}${reason ? ` (${forTerminal(reason)})` : ''}`;
+  const took = result.heartbeat ? '' : ` ${formatMs(result.timings.totalMs)}`;
+  return `${time} ${result.checkId} ${result.status}${http}${took}${reason ? ` (${forTerminal(reason)})` : ''}`;
 }

@@ -16,6 +16,7 @@ const EXAMPLE_ERRORS: Record<CheckType, ProbeError> = {
   tcp: { kind: 'connect_refused', message: 'connection refused by db.internal (example)' },
   tls: { kind: 'assertion', message: 'certificate expires in 5 days (2026-11-28), below 7 (example)' },
   dns: { kind: 'assertion', message: 'A api.example.com: response NXDOMAIN, expected NOERROR (example)' },
+  heartbeat: { kind: 'job_failed', message: 'run 7f3a failed with exit code 3 after 4m 12s: upload refused (example)' },
 };
 
 /** A fast burn of the check's first objective, as the state machine would send it. */

@@ -39,6 +39,11 @@ export async function openStore(options: StoreOptions): Promise<OpenStore> {
 /** What a monitor leaves in its data folder: the checks it recorded. */
 const markerFile = (dataDir: string) => join(dataDir, 'checks.json');
 
+/** Whether a monitor has recorded into the folder. */
+export function holdsData(dataDir: string): boolean {
+  return existsSync(markerFile(dataDir));
+}
+
 export function markDataFolder(dataDir: string, config: Config): void {
   const file = markerFile(dataDir);
   writeFileSync(`${file}.tmp`, JSON.stringify({ checkIds: config.checks.map((c) => c.id) }));

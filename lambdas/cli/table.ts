@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal. Cells may quote a target, so control characters are made visible. */
+import { describeHeartbeat } from '../core/heartbeat.js';
 import type { CheckReport } from '../core/summary.js';
 import type { CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
@@ -20,9 +21,11 @@ export function formatMs(ms: number | null): string {
   return ms === null ? '-' : `${ms.toFixed(1)} ms`;
 }
 
+/** Why a result is not up, and for a heartbeat what its runs look like. */
 export function reasonOf(result: CheckResult): string {
-  if (result.error) return `${result.error.kind}: ${result.error.message}`;
-  return result.detail ?? '';
+  const why = result.error ? `${result.error.kind}: ${result.error.message}` : (result.detail ?? '');
+  if (!result.heartbeat) return why;
+  return why ? `${why} · ${describeHeartbeat(result.heartbeat)}` : describeHeartbeat(result.heartbeat);
 }
 
 export function renderCheckReport(report: CheckReport): string {
@@ -32,7 +35,7 @@ export function renderCheckReport(report: CheckReport): string {
       r.checkId,
       r.status,
       r.httpStatus === null ? '-' : String(r.httpStatus),
-      formatMs(r.timings.totalMs),
+      r.heartbeat ? '-' : formatMs(r.timings.totalMs),
       reasonOf(r),
     ]),
   ];

@@ -14,10 +14,22 @@ import { formatDuration } from './duration.js';
 import { ConfigError } from './errors.js';
 import { knownFieldsAt } from './known-fields.js';
 import { cronProblem } from './maintenance.js';
-import { duration, FLAPPING_DEFAULTS, HOUR_MS, interval, objective, severity, threshold, timeout } from './schema-parts.js';
+import {
+  duration,
+  FLAPPING_DEFAULTS,
+  HOUR_MS,
+  httpUrl,
+  interval,
+  objective,
+  severity,
+  threshold,
+  timeout,
+  timeZone,
+} from './schema-parts.js';
 
 export type { ChannelConfig, ChannelType } from '../channels/registry.js';
 export type { DnsCheck } from '../checks/dns/schema.js';
+export type { HeartbeatCheck } from '../checks/heartbeat/schema.js';
 export type { HeaderAssertion, HttpCheck, JsonAssertion, StatusPattern } from '../checks/http/schema.js';
 export type { Check, CheckType } from '../checks/registry.js';
 export type { TcpCheck } from '../checks/tcp/schema.js';
@@ -35,18 +47,6 @@ const channel = z.discriminatedUnion('type', channelSchemas, {
 });
 
 const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time like 2026-11-22T02:00:00Z' });
-
-const timeZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: (issue) => `expected an IANA time zone like Europe/Berlin, got ${JSON.stringify(issue.input)}` },
-);
 
 /** When alerts are held: once (start/end) or recurring (cron + duration, in a time zone). */
 const maintenanceWindow = z.union(
@@ -98,6 +98,8 @@ const configSchema = z.strictObject({
   channels: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), channel).default({}),
   checks: z.array(check).min(1, { error: 'expected at least one check' }),
   maintenance: z.array(maintenanceWindow).default([]),
+  /** Where `vigil run` reports heartbeats: the stack's HeartbeatUrl output, or a `vigil monitor --listen` address. */
+  heartbeatUrl: httpUrl.optional(),
 });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -108,6 +110,7 @@ export interface Config {
   readonly channels: Readonly<Record<string, ChannelConfig>>;
   readonly checks: readonly Check[];
   readonly maintenance: readonly MaintenanceWindow[];
+  readonly heartbeatUrl?: string;
 }
 
 /** What the cross-field rules look at: the checks and windows that parsed, at their own index. */
@@ -152,7 +155,12 @@ export function parseConfig(document: unknown, source = 'config'): Config {
   if (problems.length > 0) throw new ConfigError(problems, source);
   // No prototype: a channel named `constructor` is a channel, and an unknown name finds nothing.
   const channels: Record<string, ChannelConfig> = Object.assign(Object.create(null), raw.channels);
-  return { channels, checks: checks.map((c) => c.check), maintenance: raw.maintenance };
+  return {
+    channels,
+    checks: checks.map((c) => c.check),
+    maintenance: raw.maintenance,
+    ...(raw.heartbeatUrl ? { heartbeatUrl: raw.heartbeatUrl } : {}),
+  };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, document: unknown): string[] {
@@ -193,19 +201,21 @@ function partsThatParse(document: unknown): Parts {
 /** A check's shared fields, falling back to `defaults`; its type's own fields stay as parsed. */
 function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[]): Check {
   const intervalMs = c.interval ?? d.interval;
+  const own = (CHECK_TYPES[c.type] as CheckTypeDefinition<Check>).thresholds;
+  const failureThreshold = c.failureThreshold ?? own?.failure ?? d.failureThreshold;
   return {
     ...c,
     name: c.name ?? c.id,
     intervalMs,
     // A short interval shortens the default timeout with it; an explicit timeout is checked instead.
     timeoutMs: c.timeout ?? Math.min(d.timeout, intervalMs),
-    failureThreshold: c.failureThreshold ?? d.failureThreshold,
-    successThreshold: c.successThreshold ?? d.successThreshold,
+    failureThreshold,
+    successThreshold: c.successThreshold ?? own?.success ?? d.successThreshold,
     severity: c.severity ?? d.severity,
     channels: c.channels ?? [...channelNames],
     runbookUrl: c.runbookUrl ?? null,
     retryDelayMs: c.retryDelay,
-    degradedThreshold: c.degradedThreshold ?? c.failureThreshold ?? d.failureThreshold,
+    degradedThreshold: c.degradedThreshold ?? failureThreshold,
     repeatIntervalMs: c.repeatInterval ?? null,
     flapping: c.flapping === false ? null : (c.flapping ?? FLAPPING_DEFAULTS),
     group: c.group ?? null,

@@ -10,6 +10,10 @@ export const METRICS = {
   availability: 'Availability',
   /** Milliseconds per run: the dashboard draws its percentiles. */
   latency: 'Latency',
+  /** Heartbeat checks, 1 or 0 per finished run: the average is the success rate. */
+  runSuccess: 'RunSuccess',
+  /** Heartbeat checks, milliseconds from a run's start report to its end report. */
+  runDuration: 'RunDuration',
 } as const;
 export const METRIC_DIMENSION = 'CheckId';
 

@@ -1,5 +1,7 @@
 /** The edges of the pipeline (docs/architecture.md). AWS and local adapters implement these; the core never sees an SDK. */
+import type { HeartbeatReader } from '../checks/shared/probe.js';
 import type { CheckState, Incident } from './alert-state.js';
+import type { HeartbeatState, Run } from './heartbeat.js';
 import type { Silence } from './maintenance.js';
 import type { AlertEvent, CheckResult, ProbeError } from './types.js';
 
@@ -48,7 +50,7 @@ export interface ResultStore {
   /** Results at or after `since`, oldest first, skipping expired ones (dynalite has no TTL expiry). */
   listResults(checkId: string, since: Date, now: Date): Promise<CheckResult[]>;
   listIncidents(checkId: string): Promise<IncidentRecord[]>;
-  /** Deletes results that started before `before`; returns how many. DynamoDB's TTL does this in AWS; dynalite has none. */
+  /** Deletes results (and a heartbeat's runs) from before `before`; returns how many. DynamoDB's TTL does this in AWS; dynalite has none. */
   pruneResults(checkId: string, before: Date): Promise<number>;
   putSilence(silence: Silence): Promise<void>;
   /** The silence that lasts longest among those still in force, or null. */
@@ -59,8 +61,20 @@ export interface ResultStore {
   liftSilences(checkId: string, now: Date): Promise<number>;
 }
 
+/** Where a heartbeat check's reported runs are kept (lambdas/core/heartbeat.ts). */
+export interface HeartbeatStore extends HeartbeatReader {
+  /** Writes `next` only if the stored version is still `next.version - 1`; false when another report won. */
+  putHeartbeat(next: HeartbeatState): Promise<boolean>;
+  /** A finished run, for reports; kept as long as results. */
+  putRun(checkId: string, run: Run): Promise<void>;
+  /** Runs that ended at or after `since`, oldest first. */
+  listRuns(checkId: string, since: Date, now: Date): Promise<Run[]>;
+}
+
 export interface MetricsSink {
   put(results: readonly CheckResult[]): Promise<void>;
+  /** A heartbeat's finished run: whether it succeeded and how long it took. */
+  putRun(checkId: string, run: Run): Promise<void>;
 }
 
 /**

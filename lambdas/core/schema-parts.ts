@@ -29,6 +29,19 @@ export const duration = (min: number, max: number, what: string) =>
 export const interval = duration(1_000, 24 * HOUR_MS, 'interval');
 export const timeout = duration(100, 24 * HOUR_MS, 'timeout');
 
+/** An IANA time zone name. */
+export const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `expected an IANA time zone like Europe/Berlin, got ${JSON.stringify(issue.input)}` },
+);
+
 export const threshold = z
   .number({ error: 'expected a whole number from 1 to 100' })
   .int({ error: 'expected a whole number from 1 to 100' })

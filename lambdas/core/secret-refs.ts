@@ -20,10 +20,16 @@ export function checkSecretRefs(check: Check, at: string): SecretField[] {
   return (definition.secretRefs?.(check) ?? []).map(([field, ref]) => [`${at}.${field}`, ref] as const);
 }
 
-/** Every reference in the config: the checks' then the channels'. */
+/** The heartbeat checks' tokens: what the heartbeat endpoint (not the probe) resolves. */
+export function heartbeatTokenRefs(config: Config): SecretField[] {
+  return config.checks.flatMap((check, i) => (check.type === 'heartbeat' ? [[`checks[${i}].token`, check.token] as const] : []));
+}
+
+/** Every reference in the config: the checks', the heartbeat tokens, then the channels'. */
 export function allSecretRefs(config: Config): SecretField[] {
   return [
     ...config.checks.flatMap((check, i) => checkSecretRefs(check, `checks[${i}]`)),
+    ...heartbeatTokenRefs(config),
     ...Object.entries(config.channels).flatMap(([name, channel]) => channelSecretRefs(channel, `channels.${name}`)),
   ];
 }

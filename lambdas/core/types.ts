@@ -5,6 +5,7 @@
  * events back with the same schema, so a field added here is neither forgotten nor dropped.
  */
 import { z } from 'zod';
+import type { HeartbeatState } from './heartbeat.js';
 
 /** ★ Error kinds: a down result always carries exactly one. Never rename these. */
 export const ERROR_KINDS = [
@@ -22,6 +23,12 @@ export const ERROR_KINDS = [
   'redirect_limit',
   'unhealthy',
   'internal',
+  // Heartbeat checks (lambdas/core/heartbeat.ts): no success within schedule + grace, a run reported
+  // failed, a run over its maxRuntime, too few successful runs.
+  'late',
+  'job_failed',
+  'max_runtime',
+  'success_rate',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
@@ -52,6 +59,25 @@ const timings = z
   .readonly();
 export type Timings = z.output<typeof timings>;
 
+const heartbeatSummary = z
+  .object({
+    lastRun: z
+      .object({
+        rid: z.string().nullable(),
+        startedAt: z.string().nullable(),
+        endedAt: z.string(),
+        ok: z.boolean(),
+        exitCode: z.number().nullable(),
+        durationMs: z.number().nullable(),
+      })
+      .readonly()
+      .nullable(),
+    running: z.object({ rid: z.string().nullable(), startedAt: z.string() }).readonly().nullable(),
+    nextExpectedAt: z.string(),
+    successRatePercent: z.number().nullable(),
+  })
+  .readonly();
+
 /** ★ One judged probe run, as printed by `vigil check --json` and stored in DynamoDB. */
 export const checkResultSchema = z
   .object({
@@ -63,6 +89,8 @@ export const checkResultSchema = z
     startedAt: z.string(),
     /** Why a result is degraded (slow, health JSON says degraded); null otherwise. */
     detail: z.string().nullable().default(null),
+    /** Heartbeat checks only: the last run, the one in progress, when the next is due, the success rate. */
+    heartbeat: heartbeatSummary.nullish(),
   })
   .readonly();
 export type CheckResult = z.output<typeof checkResultSchema>;
@@ -146,4 +174,6 @@ export interface Observation {
   readonly body: Buffer | null;
   readonly certificate: PeerCertificate | null;
   readonly dns: DnsAnswer | null;
+  /** Heartbeat checks: the runs reported so far. */
+  readonly heartbeat: HeartbeatState | null;
 }

@@ -41,7 +41,7 @@ const checks = config({
 function deps(overrides: Partial<CycleDeps> = {}): CycleDeps {
   return {
     store,
-    metrics: { put: async (results) => void metricBatches.push([...results]) },
+    metrics: { put: async (results) => void metricBatches.push([...results]), putRun: async () => {} },
     publisher: { publish: async (event) => void published.push(event) },
     dispatch: queue,
     now: () => new Date(clock),

@@ -17,6 +17,7 @@ function observed(fields: Partial<Omit<Observation, 'body'>> & { body?: string; 
     body: Buffer.from(body),
     certificate: null,
     dns: null,
+    heartbeat: null,
     ...rest,
   };
 }

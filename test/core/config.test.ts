@@ -145,7 +145,7 @@ describe('parseConfig: errors name the field and what was expected', () => {
     [{ checks: [http({ interval: '500ms' })] }, 'checks[0].interval: interval must be at least 1s, got "500ms"'],
     [{ checks: [http({ expct: {} })] }, 'checks[0].expct: unknown field (did you mean expect?)'],
     [{ checks: [http({ colour: 'red' })] }, 'checks[0].colour: unknown field'],
-    [{ checks: [{ id: 'x', type: 'icmp' }] }, 'checks[0].type: expected a check with type http, tcp, tls or dns'],
+    [{ checks: [{ id: 'x', type: 'icmp' }] }, 'checks[0].type: expected a check with type http, tcp, tls, dns or heartbeat'],
     [{ checks: [{ id: 'db', type: 'tcp', host: 'db', port: 70000 }] }, 'checks[0].port: expected a port 1-65535'],
     [{ checks: [http({ severity: 'urgent' })] }, 'checks[0].severity: expected one of critical, warning, info'],
     [{ checks: [] }, 'checks: expected at least one check'],

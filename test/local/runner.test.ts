@@ -28,7 +28,7 @@ function runnerFor(cfg: Config): LocalRunner {
   return new LocalRunner({
     config: cfg,
     store: new DynamoResultStore(db.client, { tableName: db.tableName }),
-    metrics: { put: async () => {} },
+    metrics: { put: async () => {}, putRun: async () => {} },
     publisher: { publish: async (event) => void sent.push({ event, at: clock.now().getTime() }) },
     runCheck: async (check: Check): Promise<CheckResult> => {
       probed.push({ checkId: check.id, at: clock.monotonicMs() });

@@ -28,7 +28,7 @@ describe('probe Lambda app', () => {
       const app = createProbeApp({
         config,
         store,
-        metrics: { put: async () => {} },
+        metrics: { put: async () => {}, putRun: async () => {} },
         dispatch: { request: async (ids) => void requested.push([...ids]) },
         log,
         alertContext: { stackName: 'prod', dashboardUrl: null },
@@ -91,7 +91,7 @@ describe('probe Lambda app', () => {
       const app = createProbeApp({
         config,
         store: new DynamoResultStore(db.client, { tableName: db.tableName }),
-        metrics: { put: async () => {} },
+        metrics: { put: async () => {}, putRun: async () => {} },
         dispatch: { request: async () => {} },
         log: recordingLog(),
         alertContext: { stackName: 'prod', dashboardUrl: null },

@@ -1,5 +1,12 @@
 /** Build validated checks the way users write them, so tests exercise the real schema and defaults. */
-import { type Check, type Config, type HttpCheck, parseConfig, type TcpCheck } from '../../lambdas/core/config.js';
+import {
+  type Check,
+  type Config,
+  type HeartbeatCheck,
+  type HttpCheck,
+  parseConfig,
+  type TcpCheck,
+} from '../../lambdas/core/config.js';
 
 export function config(document: Record<string, unknown>): Config {
   return parseConfig(document);
@@ -30,3 +37,11 @@ export const plainContext = {
 };
 
 export type { Check };
+
+/** A token long enough for the schema: what heartbeat tests send as their Bearer token. */
+export const HEARTBEAT_TOKEN = 'test-token-0123456789';
+
+export function heartbeatCheck(fields: Record<string, unknown>): HeartbeatCheck {
+  return parseConfig({ checks: [{ id: 'nightly', type: 'heartbeat', token: HEARTBEAT_TOKEN, ...fields }] })
+    .checks[0] as HeartbeatCheck;
+}

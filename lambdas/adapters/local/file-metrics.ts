@@ -3,10 +3,12 @@
  * is bounded: past `maxBytes` it becomes `<file>.1` (replacing the one before) and a new one starts.
  */
 import { appendFile, rename, stat } from 'node:fs/promises';
+import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { METRIC_NAMESPACE } from '../../core/contracts.js';
+import type { Run } from '../../core/heartbeat.js';
 import type { MetricsSink } from '../../core/ports.js';
 import type { CheckResult } from '../../core/types.js';
-import { toMetricData } from '../cloudwatch.js';
+import { toMetricData, toRunMetricData } from '../cloudwatch.js';
 
 export class FileMetricsSink implements MetricsSink {
   constructor(
@@ -16,7 +18,15 @@ export class FileMetricsSink implements MetricsSink {
   ) {}
 
   async put(results: readonly CheckResult[]): Promise<void> {
-    const lines = toMetricData(results).map((datum) =>
+    await this.append(toMetricData(results));
+  }
+
+  async putRun(checkId: string, run: Run): Promise<void> {
+    await this.append(toRunMetricData(checkId, run));
+  }
+
+  private async append(data: readonly MetricDatum[]): Promise<void> {
+    const lines = data.map((datum) =>
       JSON.stringify({
         namespace: METRIC_NAMESPACE,
         metric: datum.MetricName,

@@ -29,7 +29,7 @@ export interface Exchange {
   readonly timeoutMs: number;
 }
 
-export interface ExchangeResult extends Omit<Observation, 'startedAt' | 'dns'> {
+export interface ExchangeResult extends Omit<Observation, 'startedAt' | 'dns' | 'heartbeat'> {
   /** performance.now() when the request was handed to the socket layer: where its timings start. */
   readonly started: number;
 }

@@ -1,3 +1,4 @@
+import type { HeartbeatState } from '../../core/heartbeat.js';
 import type { SecretRef } from '../../core/schema-parts.js';
 import type { Observation, ProbeError, Timings } from '../../core/types.js';
 
@@ -5,6 +6,12 @@ import type { Observation, ProbeError, Timings } from '../../core/types.js';
 export interface ProbeContext {
   readonly resolveSecret: (ref: SecretRef) => Promise<string>;
   readonly now: () => Date;
+  /** Where heartbeat checks' reported runs are read; without it a heartbeat is judged as never reported. */
+  readonly heartbeats?: HeartbeatReader;
+}
+
+export interface HeartbeatReader {
+  readHeartbeat(checkId: string, now: Date): Promise<HeartbeatState>;
 }
 
 /** One per check type: performs the I/O and reports what it saw. Must never throw for target behaviour. */
@@ -29,7 +36,17 @@ export function observation(
   startedAt: string,
   fields: Partial<Omit<Observation, 'startedAt'>> & { timings: Timings },
 ): Observation {
-  return { error: null, httpStatus: null, headers: {}, body: null, certificate: null, dns: null, ...fields, startedAt };
+  return {
+    error: null,
+    httpStatus: null,
+    headers: {},
+    body: null,
+    certificate: null,
+    dns: null,
+    heartbeat: null,
+    ...fields,
+    startedAt,
+  };
 }
 
 export function failedObservation(startedAt: string, timings: Timings, error: ProbeError): Observation {

@@ -1,0 +1,122 @@
+/**
+ * The heartbeat API (★ DESIGN "Heartbeat checks and their API"), behind any HTTP front: the stack's
+ * Function URL (lambdas/heartbeat) and `vigil monitor --listen` (lambdas/local/ping-server.ts) both
+ * turn a request into a `PingRequest` and send back the `PingResponse`.
+ *
+ * POST /ping/<id>[/start|/fail|/<exit code>][?rid=<run id>] with `Authorization: Bearer <token>`.
+ * Every refusal is decided before anything is written, so a 4xx records nothing. A recorded report
+ * becomes a result and goes through `ingest`, like a probed one: a failure is down at once.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { evaluateCheck } from '../../checks/run.js';
+import { noTimings, observation } from '../../checks/shared/probe.js';
+import type { Check, HeartbeatCheck, SecretRef } from '../config.js';
+import { actionName, applyPing, MAX_PING_BODY_BYTES, type PingAction, RUN_ID } from '../heartbeat.js';
+import type { HeartbeatStore, MetricsSink } from '../ports.js';
+import { type IngestDeps, type IngestOutcome, ingest } from './ingest.js';
+import { guarded } from './outbox.js';
+
+export interface PingRequest {
+  readonly method: string;
+  /** The path without the query: `/ping/nightly-upload/start`. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly authorization: string | undefined;
+  /** The body as received, or `tooLarge` when the front stopped reading past MAX_PING_BODY_BYTES. */
+  readonly body: Buffer | 'tooLarge';
+}
+
+export interface PingResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export interface PingDeps extends IngestDeps {
+  readonly checks: readonly Check[];
+  readonly heartbeats: HeartbeatStore;
+  readonly metrics: MetricsSink;
+  readonly resolveSecret: (ref: SecretRef) => Promise<string>;
+  readonly now: () => Date;
+  /** Told of each recorded report's decision (the monitor prints state changes). */
+  readonly onDecided?: (outcome: IngestOutcome) => void;
+}
+
+/** Writes lost to another report of the same check before this one gives up (503). */
+const WRITE_ATTEMPTS = 5;
+const PATH = /^\/ping\/([a-z0-9-]{1,64})(?:\/([^/]*))?\/?$/;
+
+const refuse = (status: number, error: string, headers?: Record<string, string>): PingResponse => ({
+  status,
+  body: { ok: false, error },
+  ...(headers ? { headers } : {}),
+});
+
+export async function receivePing(request: PingRequest, deps: PingDeps): Promise<PingResponse> {
+  const match = PATH.exec(request.path);
+  if (!match) return refuse(404, 'not found: POST /ping/<check-id>[/start|/fail|/<exit code>]');
+  const [, checkId, actionText = ''] = match as unknown as [string, string, string | undefined];
+  if (request.method !== 'POST') return refuse(405, 'use POST', { allow: 'POST' });
+  const check = deps.checks.find((c): c is Check & HeartbeatCheck => c.id === checkId && c.type === 'heartbeat');
+  if (!check) return refuse(404, `no heartbeat check "${checkId}"`);
+  const action = parseAction(actionText);
+  if (!action) return refuse(404, `unknown report "${actionText.slice(0, 40)}": use start, fail or an exit code 0-255`);
+
+  const presented = /^Bearer (\S+)$/i.exec(request.authorization?.trim() ?? '')?.[1];
+  if (!presented)
+    return refuse(401, 'missing bearer token: send Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
+  let token: string;
+  try {
+    token = await deps.resolveSecret(check.token);
+  } catch (error) {
+    deps.log.error('heartbeat token could not be resolved', { checkId, error: (error as Error).message });
+    return refuse(503, 'the check token is not available; try again later', { 'retry-after': '30' });
+  }
+  if (!sameSecret(presented, token)) return refuse(403, 'wrong token for this check');
+
+  const rid = request.query.get('rid');
+  if (rid !== null && !RUN_ID.test(rid)) return refuse(400, 'rid: expected 1-64 characters A-Z a-z 0-9 . _ : -');
+  if (request.body === 'tooLarge' || request.body.length > MAX_PING_BODY_BYTES) {
+    return refuse(413, `body over ${MAX_PING_BODY_BYTES} bytes: send the tail of the output`);
+  }
+  const ping = { action, rid, body: request.body.toString('utf8') };
+
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+    const now = deps.now();
+    const prev = await deps.heartbeats.readHeartbeat(check.id, now);
+    const outcome = applyPing(prev, ping, now);
+    if (outcome.kind === 'duplicate') return { status: 200, body: { ok: true, duplicate: true } };
+    if (outcome.kind === 'limited') {
+      return refuse(429, 'too many reports for this check: at most 60 a minute', { 'retry-after': String(outcome.retryAfterS) });
+    }
+    if (!(await deps.heartbeats.putHeartbeat(outcome.next))) continue;
+    const { run } = outcome;
+    if (run) {
+      await guarded(deps.log, 'run not stored', check.id, () => deps.heartbeats.putRun(check.id, run));
+      await guarded(deps.log, 'run metrics not sent', check.id, () => deps.metrics.putRun(check.id, run));
+    }
+    // Recorded: what it means is decided now, and by every probe cycle after, so a failure here is not the job's.
+    const result = evaluateCheck(check, observation(now.toISOString(), { timings: noTimings(0), heartbeat: outcome.next }), now);
+    const decided = await guarded(deps.log, 'report not decided on', check.id, () => ingest(check, result, deps, now));
+    if (decided) deps.onDecided?.(decided);
+    await guarded(deps.log, 'metrics not sent', check.id, () => deps.metrics.put([result]));
+    return { status: 200, body: { ok: true, check: check.id, recorded: actionName(action), rid, status: result.status } };
+  }
+  deps.log.warn('heartbeat report not recorded: the state kept changing', { checkId });
+  return refuse(503, 'too many reports at once for this check; try again', { 'retry-after': '1' });
+}
+
+/** "" success · "start" · "fail" · "0"-"255" an exit code (0 is success). */
+function parseAction(text: string): PingAction | null {
+  if (text === '') return { kind: 'end', ok: true, exitCode: null };
+  if (text === 'start') return { kind: 'start' };
+  if (text === 'fail') return { kind: 'end', ok: false, exitCode: null };
+  if (!/^\d{1,3}$/.test(text) || Number(text) > 255) return null;
+  return { kind: 'end', ok: Number(text) === 0, exitCode: Number(text) };
+}
+
+/** Compares digests, so neither the length nor the first differing byte shows in the time taken. */
+function sameSecret(presented: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(presented), digest(expected));
+}
