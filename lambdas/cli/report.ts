@@ -3,8 +3,16 @@ import { writeFileSync } from 'node:fs';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration, plural } from '../core/format.js';
+import { heartbeatVerdict, runTime } from '../core/heartbeat.js';
 import { type ObjectiveReport, objectiveReport } from '../core/objectives.js';
-import { type CheckReportRow, REPORT_PERIODS, type ReportPeriod, reportRow } from '../core/report.js';
+import {
+  type CheckReportRow,
+  type HeartbeatReport,
+  heartbeatReport,
+  REPORT_PERIODS,
+  type ReportPeriod,
+  reportRow,
+} from '../core/report.js';
 import { forHtml } from '../core/untrusted.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
@@ -50,11 +58,24 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
       return {
         ...reportRow(check, inPeriod, await store.listIncidents(check.id), since, now),
         objectives: check.objectives.map((o) => objectiveReport(o, check.intervalMs, results, now)),
+        ...(check.type === 'heartbeat'
+          ? {
+              heartbeat: heartbeatReport(
+                await store.listRuns(check.id, since, now),
+                heartbeatVerdict(check, await store.readHeartbeat(check.id, now), now).summary,
+              ),
+            }
+          : {}),
       };
     }),
   ).finally(close);
   const title = `Vigil report: ${options.period} to ${now.toISOString()}`;
   const objectiveRows = rows.flatMap((r) => r.objectives.map((o) => objectiveCells(r.checkId, o)));
+  const heartbeatRows = rows.flatMap((r) => (r.heartbeat ? [heartbeatCells(r.checkId, r.heartbeat)] : []));
+  const sections = [
+    { title: 'Objectives', headings: OBJECTIVE_HEADINGS, body: objectiveRows },
+    { title: 'Heartbeats', headings: HEARTBEAT_HEADINGS, body: heartbeatRows },
+  ].filter((section) => section.body.length > 0);
   switch (options.format) {
     case 'json':
       io.stdout(
@@ -67,9 +88,8 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
         `|${headings.map(() => '---').join('|')}|`,
         ...body.map((cellsOfRow) => `| ${cellsOfRow.join(' | ')} |`),
       ];
-      const objectivesPart =
-        objectiveRows.length > 0 ? ['', '## Objectives', '', ...table(OBJECTIVE_HEADINGS, objectiveRows)] : [];
-      io.stdout([`# ${title}`, '', ...table(HEADINGS, rows.map(cells)), ...objectivesPart].join('\n'));
+      const more = sections.flatMap((section) => ['', `## ${section.title}`, '', ...table(section.headings, section.body)]);
+      io.stdout([`# ${title}`, '', ...table(HEADINGS, rows.map(cells)), ...more].join('\n'));
       break;
     }
     case 'html': {
@@ -77,8 +97,8 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
         `<table border="1" cellpadding="4"><thead><tr>${headings.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>\n${body
           .map((cellsOfRow) => `<tr>${cellsOfRow.map((c) => `<td>${forHtml(c)}</td>`).join('')}</tr>`)
           .join('\n')}\n</tbody></table>`;
-      const objectivesPart = objectiveRows.length > 0 ? `\n<h2>Objectives</h2>\n${table(OBJECTIVE_HEADINGS, objectiveRows)}` : '';
-      const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${forHtml(title)}</title></head>\n<body><h1>${forHtml(title)}</h1>\n${table(HEADINGS, rows.map(cells))}${objectivesPart}</body></html>\n`;
+      const more = sections.map((section) => `\n<h2>${section.title}</h2>\n${table(section.headings, section.body)}`).join('');
+      const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${forHtml(title)}</title></head>\n<body><h1>${forHtml(title)}</h1>\n${table(HEADINGS, rows.map(cells))}${more}</body></html>\n`;
       try {
         writeFileSync(options.htmlFile as string, html);
       } catch (error) {
@@ -90,9 +110,10 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
       break;
     }
     case 'table': {
-      const objectivesPart =
-        objectiveRows.length > 0 ? `\n\n${renderTable([OBJECTIVE_HEADINGS.map((h) => h.toUpperCase()), ...objectiveRows])}` : '';
-      io.stdout(`${title}\n\n${renderTable([HEADINGS.map((h) => h.toUpperCase()), ...rows.map(cells)])}${objectivesPart}`);
+      const more = sections.map(
+        (section) => `\n\n${renderTable([section.headings.map((h) => h.toUpperCase()), ...section.body])}`,
+      );
+      io.stdout(`${title}\n\n${renderTable([HEADINGS.map((h) => h.toUpperCase()), ...rows.map(cells)])}${more.join('')}`);
     }
   }
   return EXIT.ok;
@@ -109,6 +130,24 @@ function objectiveCells(checkId: string, o: ObjectiveReport): string[] {
     `${o.budgetRemainingPercent}% (${plural(o.failedRunsLeft, 'more failed run')})`,
     (['5m', '1h', '6h', '3d'] as const).map((w) => show(o.burnRates[w])).join(' / '),
     o.exhaustedAt ?? (o.budgetRemainingPercent <= 0 ? 'spent' : '-'),
+  ];
+}
+
+const HEARTBEAT_HEADINGS = ['check', 'runs', 'succeeded', 'run p50 / p95 / max', 'last run', 'next expected by'];
+
+/** A heartbeat's line: "12 (1 failed)", "91.6%", "4m 2s / 5m 40s / 6m", "failed (exit 3) 2026-…", the next due time. */
+function heartbeatCells(checkId: string, h: HeartbeatReport): string[] {
+  const took = (ms: number | null) => (ms === null ? '-' : runTime(ms));
+  const last = h.lastRun;
+  return [
+    checkId,
+    `${h.runs}${h.failed > 0 ? ` (${h.failed} failed)` : ''}`,
+    h.successPercent === null ? '-' : `${percent(h.successPercent)}%`,
+    [h.durationMs.p50, h.durationMs.p95, h.durationMs.max].map(took).join(' / '),
+    last
+      ? `${last.ok ? 'ok' : 'failed'}${last.exitCode === null ? '' : ` (exit ${last.exitCode})`} ${last.endedAt}`
+      : 'none reported',
+    h.running ? `${h.nextExpectedAt} (running since ${h.running.startedAt})` : h.nextExpectedAt,
   ];
 }
 

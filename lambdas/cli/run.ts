@@ -28,10 +28,11 @@ export interface RunStreams {
 
 /** Tries per report, the wait before each retry, and how long one try may take. */
 const REPORT_TRIES = 3;
-const RETRY_WAIT_MS = 1_000;
+const RETRY_WAIT_MS = 500;
 const TRY_TIMEOUT_MS = 5_000;
-/** What a shell answers for a command it cannot find. */
+/** What a shell answers for a command it cannot find, or cannot execute. */
 const NOT_FOUND_EXIT = 127;
+const NOT_EXECUTABLE_EXIT = 126;
 
 /** Where the reports go, and with what token; or why they cannot be sent. */
 type Target = { readonly base: string; readonly token: string } | { readonly problem: string };
@@ -54,6 +55,7 @@ export async function runCommand(
     const [file, ...args] = options.command as [string, ...string[]];
     const child = spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'] });
     const stop = () => child.kill('SIGTERM');
+    let notStarted: number | null = null;
     io.signal.addEventListener('abort', stop);
     child.stdout.on('data', (chunk: Buffer) => {
       streams.stdout.write(chunk);
@@ -64,6 +66,7 @@ export async function runCommand(
       tail.add(chunk);
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
+      notStarted = error.code === 'ENOENT' ? NOT_FOUND_EXIT : NOT_EXECUTABLE_EXIT;
       const line = `vigil run: cannot run ${file}: ${error.code ?? error.message}\n`;
       streams.stderr.write(line);
       tail.add(Buffer.from(line));
@@ -71,7 +74,7 @@ export async function runCommand(
     child.once('close', (code, signal) => {
       io.signal.removeEventListener('abort', stop);
       // Killed by a signal: the shell's convention, 128 + its number.
-      resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : NOT_FOUND_EXIT));
+      resolve(notStarted ?? code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
     });
   });
   await started;

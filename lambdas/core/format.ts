@@ -37,7 +37,9 @@ export function explain(event: AlertEvent): string | null {
   if (event.note) return event.note;
   if (event.kind === 'recovered') {
     const lasted = event.incidentStartedAt ? humanDuration(Date.parse(event.at) - Date.parse(event.incidentStartedAt)) : null;
-    return lasted ? `back ${event.result?.status ?? 'up'} after ${lasted}` : `back ${event.result?.status ?? 'up'}`;
+    const back = lasted ? `back ${event.result?.status ?? 'up'} after ${lasted}` : `back ${event.result?.status ?? 'up'}`;
+    // Back, but not well: say why, or the message reads as good news.
+    return event.result?.status === 'degraded' && event.result.detail ? `${back}: ${event.result.detail}` : back;
   }
   return event.result?.error?.message ?? event.result?.detail ?? null;
 }

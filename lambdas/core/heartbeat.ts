@@ -230,15 +230,18 @@ const runName = (rid: string | null) => (rid === null ? '(no run id)' : rid);
 /** "run r-1 failed with exit code 3 after 12s: …the output's last lines" */
 function failureMessage(run: Run): string {
   const how = run.exitCode === null ? 'failed' : `failed with exit code ${run.exitCode}`;
-  const took = run.durationMs === null ? '' : ` after ${humanDuration(run.durationMs)}`;
+  const took = run.durationMs === null ? '' : ` after ${runTime(run.durationMs)}`;
   const tail = run.output.trim();
   const quoted = tail.length > OUTPUT_IN_ALERT_CHARS ? `…${tail.slice(-OUTPUT_IN_ALERT_CHARS)}` : tail;
   return `run ${runName(run.rid)} ${how}${took}${quoted ? `: ${quoted}` : ''}`;
 }
 
+/** "350 ms", "4m 12s": runs are often shorter than a second. */
+export const runTime = (ms: number) => (ms < 1000 ? `${ms} ms` : humanDuration(ms));
+
 /** "last run failed (exit 3) in 4m 12s at 2026-11-23T02:04:12Z · running since … · next by … · 95% of 20 runs ok" */
 export function describeHeartbeat(summary: HeartbeatSummary): string {
-  const took = (ms: number | null) => (ms === null ? '' : ` in ${ms < 1000 ? `${ms} ms` : humanDuration(ms)}`);
+  const took = (ms: number | null) => (ms === null ? '' : ` in ${runTime(ms)}`);
   const run = summary.lastRun;
   const parts = [
     run

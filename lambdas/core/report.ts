@@ -1,4 +1,5 @@
 /** SLO math for `vigil report`, pure: uptime, latency percentiles and incidents per check over a period. */
+import type { HeartbeatSummary, Run } from './heartbeat.js';
 import type { IncidentRecord } from './ports.js';
 import type { CheckResult } from './types.js';
 
@@ -32,7 +33,8 @@ export function reportRow(
   now: Date,
 ): CheckReportRow {
   const available = results.filter((r) => r.status !== 'down').length;
-  const latencies = results.filter((r) => r.status !== 'down').map((r) => r.timings.totalMs);
+  // A heartbeat's results time nothing; its runs' durations are in heartbeatReport.
+  const latencies = results.filter((r) => r.status !== 'down' && !r.heartbeat).map((r) => r.timings.totalMs);
   const overlapping = incidents.filter((i) => (i.endedAt ? Date.parse(i.endedAt) : now.getTime()) > since.getTime());
   const downtimeMs = overlapping.reduce((sum, i) => {
     const start = Math.max(Date.parse(i.startedAt), since.getTime());
@@ -52,5 +54,32 @@ export function reportRow(
     },
     incidents: overlapping.length,
     downtimeMs,
+  };
+}
+
+/** A heartbeat check's runs over the period, and where it stands now. */
+export interface HeartbeatReport {
+  /** Runs that ended in the period, and how many of them failed. */
+  readonly runs: number;
+  readonly failed: number;
+  readonly successPercent: number | null;
+  /** Of the runs whose start was reported. */
+  readonly durationMs: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
+  readonly lastRun: HeartbeatSummary['lastRun'];
+  readonly running: HeartbeatSummary['running'];
+  readonly nextExpectedAt: string;
+}
+
+export function heartbeatReport(runs: readonly Run[], now: HeartbeatSummary): HeartbeatReport {
+  const failed = runs.filter((r) => !r.ok).length;
+  const durations = runs.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs]));
+  return {
+    runs: runs.length,
+    failed,
+    successPercent: runs.length === 0 ? null : Math.round(((runs.length - failed) / runs.length) * 1000) / 10,
+    durationMs: { p50: percentile(durations, 50), p95: percentile(durations, 95), max: percentile(durations, 100) },
+    lastRun: now.lastRun,
+    running: now.running,
+    nextExpectedAt: now.nextExpectedAt,
   };
 }

@@ -20,7 +20,14 @@ export interface SimMonitor {
 
 export async function simMonitor(
   config: Config,
-  options: { dataDir?: string; env?: NodeJS.ProcessEnv; redeliverAfterMs?: number; retentionMs?: number } = {},
+  options: {
+    dataDir?: string;
+    env?: NodeJS.ProcessEnv;
+    redeliverAfterMs?: number;
+    retentionMs?: number;
+    /** Serve the heartbeat API on a free loopback port (its address: `monitor.pingUrl`). */
+    listen?: boolean;
+  } = {},
 ): Promise<SimMonitor> {
   const out: string[] = [];
   const err: string[] = [];
@@ -36,6 +43,7 @@ export async function simMonitor(
       sleep: async () => {},
       ...(options.redeliverAfterMs === undefined ? {} : { redeliverAfterMs: options.redeliverAfterMs }),
       ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
+      ...(options.listen ? { listen: { host: '127.0.0.1', port: 0 } } : {}),
     },
     {
       stdout: (text) => out.push(text),

@@ -71,6 +71,7 @@ function trigger(event: AlertEvent, dedupKey: string): object {
         error: event.result?.error ?? null,
         httpStatus: event.result?.httpStatus ?? null,
         timings: event.result?.timings ?? null,
+        ...(event.result?.heartbeat ? { heartbeat: event.result.heartbeat } : {}),
       },
     },
     client: 'Vigil',
