@@ -55,8 +55,30 @@ function objectivesWidget(check: Check, metric: MetricOf): SingleValueWidget {
   return new SingleValueWidget({ title: `${check.name}: objectives`, metrics: values, width: 24, height: 3 });
 }
 
+/** A heartbeat's runs, hourly: how long they took (from their start reports) and the share that succeeded. */
+function runsWidget(check: Check, metric: MetricOf): GraphWidget {
+  const hourly = (m: Metric) => m.with({ period: Duration.hours(1) });
+  return new GraphWidget({
+    title: `${check.name}: runs`,
+    left: [
+      hourly(metric(check, METRICS.runDuration, 'Average', 'run time (ms), average')),
+      hourly(metric(check, METRICS.runDuration, 'Maximum', 'run time (ms), longest')),
+    ],
+    right: [
+      new MathExpression({
+        expression: '100 * ok',
+        usingMetrics: { ok: hourly(metric(check, METRICS.runSuccess, 'Average', 'runs ok')) },
+        period: Duration.hours(1),
+        label: 'runs succeeded %',
+      }),
+    ],
+    rightYAxis: { min: 0, max: 100 },
+    width: 12,
+  });
+}
+
 /**
- * Availability and latency percentiles per check, from the `Vigil` metrics, with each objective drawn as
+ * Availability and latency percentiles per check (a heartbeat's runs instead of latency), from the `Vigil` metrics, with each objective drawn as
  * a line on its graph, and timing phases from the probe's logs.
  */
 export class VigilDashboard extends Construct {
@@ -102,12 +124,14 @@ export class VigilDashboard extends Construct {
           })),
           width: 12,
         }),
-        new GraphWidget({
-          title: `${check.name}: latency (ms)`,
-          left: percentiles.map((p) => metric(check, METRICS.latency, p, p)),
-          leftAnnotations: latencyTargets.map((o) => ({ value: o.latency.under, label: `objective: ${objectiveLabel(o)}` })),
-          width: 12,
-        }),
+        check.type === 'heartbeat'
+          ? runsWidget(check, metric)
+          : new GraphWidget({
+              title: `${check.name}: latency (ms)`,
+              left: percentiles.map((p) => metric(check, METRICS.latency, p, p)),
+              leftAnnotations: latencyTargets.map((o) => ({ value: o.latency.under, label: `objective: ${objectiveLabel(o)}` })),
+              width: 12,
+            }),
       );
       if (check.objectives.length > 0) this.dashboard.addWidgets(objectivesWidget(check, metric));
     }

@@ -9,10 +9,12 @@ export function acknowledgeNagFindings(vigil: Vigil): void {
     reason: 'AWSLambdaBasicExecutionRole only lets the functions write their own CloudWatch Logs.',
   });
   all.acknowledge({ id: 'AwsSolutions-SQS3', reason: 'These queues are the dead-letter queues.' });
-  Validations.of(vigil.probes.function.fn).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the Vigil namespace.',
-  });
+  for (const fn of [vigil.probes.function.fn, ...(vigil.heartbeats ? [vigil.heartbeats.function.fn] : [])]) {
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the Vigil namespace.',
+    });
+  }
   Validations.of(vigil.dispatcher.function.fn).acknowledge({
     id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
     reason: 'Publishing to the KMS-encrypted alert topic needs data keys from its own key only (resource is that key).',

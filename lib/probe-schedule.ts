@@ -1,28 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE } from '../lambdas/core/contracts.js';
 import type { ProbeEvent } from '../lambdas/probe/app.js';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import { LAMBDA_MAX_MS, PROBE_HEADROOM_MS, type ScheduleGroup } from './stack-config.js';
-import { VigilFunction } from './vigil-function.js';
+import { type IngestTargets, VigilFunction } from './vigil-function.js';
 
-export interface ProbeScheduleProps {
+export interface ProbeScheduleProps extends IngestTargets {
   readonly configDocument: unknown;
   readonly groups: readonly ScheduleGroup[];
   readonly memoryMb: number;
   readonly secretNames: readonly string[];
-  readonly table: ITableV2;
-  /** Where ingest announces outboxes with something to send. */
-  readonly dispatchQueue: IQueue;
-  readonly stackName: string;
-  readonly dashboardUrl: string;
   /** @default enough for every shard's invocations that may overlap, at least 10 */
   readonly reservedConcurrency?: number;
 }
@@ -68,13 +60,7 @@ export class ProbeSchedule extends Construct {
       timeout,
       memorySize: props.memoryMb,
       reservedConcurrentExecutions: props.reservedConcurrency ?? overlappingInvocations(props.groups),
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        DISPATCH_QUEUE_URL: props.dispatchQueue.queueUrl,
-        STACK_NAME: props.stackName,
-        DASHBOARD_URL: props.dashboardUrl,
-        POWERTOOLS_SERVICE_NAME: 'vigil-probe',
-      },
+      environment: { POWERTOOLS_SERVICE_NAME: 'vigil-probe' },
     });
     const fn = this.function.fn;
     // A run that throws goes to the queue at once: a late probe is worth less than the next scheduled one.
@@ -91,16 +77,7 @@ export class ProbeSchedule extends Construct {
       // No invocations means no data points: that is exactly what this alarm is for.
       treatMissingData: TreatMissingData.BREACHING,
     });
-    props.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
-    props.dispatchQueue.grantSendMessages(fn);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['cloudwatch:PutMetricData'],
-        // PutMetricData has no resource-level permissions; the namespace condition is the scope.
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
-      }),
-    );
+    this.function.feedsIngest(props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']);
     this.rules = props.groups.map((group) => {
       const event: ProbeEvent = {
         checkIds: group.checkIds,

@@ -8,7 +8,7 @@ import { PROBE_CONCURRENCY } from '../lambdas/core/contracts.js';
 import { type CostEstimate, estimateCost } from '../lambdas/core/cost.js';
 import { formatDuration } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
-import { channelSecretRefs, checkSecretRefs } from '../lambdas/core/secret-refs.js';
+import { channelSecretRefs, checkSecretRefs, heartbeatTokenRefs } from '../lambdas/core/secret-refs.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
 import { ALERT_KINDS, SEVERITIES } from '../lambdas/core/types.js';
 
@@ -42,6 +42,9 @@ export interface StackPlan {
   readonly groups: readonly ScheduleGroup[];
   /** Secrets Manager names the probe reads (check headers). */
   readonly probeSecrets: readonly string[];
+  /** Secrets Manager names the heartbeat endpoint reads (heartbeat tokens); no endpoint without heartbeat checks. */
+  readonly heartbeatSecrets: readonly string[];
+  readonly hasHeartbeats: boolean;
   /** Per channel: Secrets Manager names its notifier reads, and the SNS filter policy of its subscription. */
   readonly channels: readonly ChannelPlan[];
 }
@@ -96,7 +99,8 @@ export function planStack(config: Config, source = 'config', options: StackOptio
   const notifierRefs = Object.entries(config.channels).flatMap(([name, channel]) =>
     channelSecretRefs(channel, `channels.${name}`),
   );
-  for (const [path, ref] of [...probeRefs, ...notifierRefs]) {
+  const tokenRefs = heartbeatTokenRefs(config);
+  for (const [path, ref] of [...probeRefs, ...tokenRefs, ...notifierRefs]) {
     if (typeof ref === 'object' && 'env' in ref) {
       problems.push(`${path}: { env: ${ref.env} } is for local runs; in the AWS stack use { secret: NAME } (Secrets Manager)`);
     }
@@ -116,6 +120,8 @@ export function planStack(config: Config, source = 'config', options: StackOptio
   return {
     groups,
     probeSecrets: secretNames(probeRefs.map(([, ref]) => ref)),
+    heartbeatSecrets: secretNames(tokenRefs.map(([, ref]) => ref)),
+    hasHeartbeats: tokenRefs.length > 0,
     channels: Object.entries(config.channels).map(([name, channel]) => ({
       name,
       channel,
@@ -150,8 +156,13 @@ function intervalProblems(check: Check, path: string): string[] {
   return [];
 }
 
-/** Alarms the stack creates (probe, dispatcher and notifier dead letters, heartbeat, logged errors ×2). */
-export const STACK_ALARMS = 6;
+/**
+ * Alarms the stack creates: probe, dispatcher and notifier dead letters, probes stopped, logged errors of
+ * the probe and the dispatcher; and the heartbeat endpoint's logged errors when there is one.
+ */
+export function stackAlarms(config: Config): number {
+  return 6 + (config.checks.some((c) => c.type === 'heartbeat') ? 1 : 0);
+}
 
 /** The monthly bill of the stack this config makes (lambdas/core/cost.ts), from the same shards and spreads. */
 export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): CostEstimate {
@@ -159,7 +170,7 @@ export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): Cost
     checks: config.checks,
     shards: groupByInterval(config.checks, probeMemoryMb),
     memoryMb: probeMemoryMb,
-    alarms: STACK_ALARMS,
+    alarms: stackAlarms(config),
   });
 }
 

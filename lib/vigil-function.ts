@@ -4,14 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, Stage } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUNDLED_CONFIG_FILE } from '../lambdas/bundled-config.js';
 import { METRIC_NAMESPACE } from '../lambdas/core/contracts.js';
+
+/** Where a producer's results go (lambdas/adapters/stack-ingest.ts reads them from the environment). */
+export interface IngestTargets {
+  readonly table: ITableV2;
+  /** Where ingest announces outboxes with something to send. */
+  readonly dispatchQueue: IQueue;
+  readonly stackName: string;
+  readonly dashboardUrl: string;
+}
 
 export interface VigilFunctionProps
   extends Pick<
@@ -81,6 +93,27 @@ export class VigilFunction extends Construct {
       secret.grantRead(this.fn);
       return secret;
     });
+  }
+
+  /**
+   * Lets the function feed ingest: the table's `tableActions`, the dispatch queue, metrics in the Vigil
+   * namespace, and the environment that says where they are.
+   */
+  feedsIngest(targets: IngestTargets, tableActions: readonly string[]): void {
+    this.fn.addEnvironment('TABLE_NAME', targets.table.tableName);
+    this.fn.addEnvironment('DISPATCH_QUEUE_URL', targets.dispatchQueue.queueUrl);
+    this.fn.addEnvironment('STACK_NAME', targets.stackName);
+    this.fn.addEnvironment('DASHBOARD_URL', targets.dashboardUrl);
+    targets.table.grant(this.fn, ...tableActions);
+    targets.dispatchQueue.grantSendMessages(this.fn);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        // PutMetricData has no resource-level permissions; the namespace condition is the scope.
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
+      }),
+    );
   }
 
   /**

@@ -4,8 +4,9 @@ import type { Config } from '../lambdas/core/config.js';
 import { AlertTopic } from './alert-topic.js';
 import { VigilDashboard } from './dashboard.js';
 import { Dispatcher } from './dispatcher.js';
-import { dispatcherDocument, notifierDocument, probeDocument } from './function-documents.js';
+import { dispatcherDocument, heartbeatDocument, notifierDocument, probeDocument } from './function-documents.js';
 import { HealthTopic } from './health-topic.js';
+import { HeartbeatEndpoint } from './heartbeat-endpoint.js';
 import { Notifier } from './notifier.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { ResultsTable } from './results-table.js';
@@ -47,6 +48,8 @@ export class Vigil extends Construct {
   readonly dispatcher: Dispatcher;
   readonly notifier: Notifier;
   readonly dashboard: VigilDashboard;
+  /** The heartbeat API; only when the config has heartbeat checks. */
+  readonly heartbeats: HeartbeatEndpoint | undefined;
   readonly probeMemoryMb: number;
 
   constructor(scope: Construct, id: string, props: VigilProps) {
@@ -76,6 +79,16 @@ export class Vigil extends Construct {
       stackName: name,
       dashboardUrl: this.dashboard.url,
     });
+    this.heartbeats = plan.hasHeartbeats
+      ? new HeartbeatEndpoint(this, 'Heartbeats', {
+          configDocument: heartbeatDocument(props.configDocument),
+          secretNames: plan.heartbeatSecrets,
+          table: this.results.table,
+          dispatchQueue: this.dispatcher.queue,
+          stackName: name,
+          dashboardUrl: this.dashboard.url,
+        })
+      : undefined;
     this.notifier = new Notifier(this, 'Notifier', {
       documentFor: (channel) => notifierDocument(props.configDocument, channel),
       channels: plan.channels,
@@ -97,6 +110,14 @@ export class Vigil extends Construct {
         'Vigil could not send decided alerts (see the dispatcher logs); they are kept and retried',
       ),
       this.notifier.failedDeliveries,
+      ...(this.heartbeats
+        ? [
+            this.heartbeats.function.alarmOnLoggedErrors(
+              'HeartbeatErrors',
+              'Vigil could not record or decide on heartbeat reports (see the heartbeat logs)',
+            ),
+          ]
+        : []),
     );
     this.dashboard.showTimingPhases(this.probes.function.logGroup);
     if (props.outputs ?? true) {
@@ -104,6 +125,8 @@ export class Vigil extends Construct {
       new CfnOutput(this, 'TableName', { value: this.results.table.tableName });
       new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
       new CfnOutput(this, 'HealthTopicArn', { value: this.health.topic.topicArn });
+      // `vigil run` reads it from `cdk deploy --outputs-file cdk-outputs.json`.
+      if (this.heartbeats) new CfnOutput(this, 'HeartbeatUrl', { value: this.heartbeats.url.url });
     }
   }
 }

@@ -7,6 +7,7 @@
 
 import type { SecretResolver } from '../adapters/secrets.js';
 import { runCheck } from '../checks/run.js';
+import type { HeartbeatReader } from '../checks/shared/probe.js';
 import type { AlertContext } from '../core/alert-state.js';
 import type { Check, Config } from '../core/config.js';
 import { guarded } from '../core/pipeline/outbox.js';
@@ -48,6 +49,8 @@ export interface ProbeAppDeps {
   readonly monotonicMs: () => number;
   /** Probes in flight at once. @default 50 */
   readonly concurrency?: number;
+  /** Where heartbeat checks' reported runs are read. @default none: they are judged as never reported */
+  readonly heartbeats?: HeartbeatReader;
   /** Run once before a sandbox's first cycle (lambdas/checks/warm-up.ts). @default nothing */
   readonly warmUp?: (checks: readonly Check[]) => Promise<void>;
 }
@@ -68,7 +71,12 @@ export function createProbeApp(deps: ProbeAppDeps) {
     const batchDeps = {
       ...deps,
       maintenance: deps.config.maintenance,
-      runCheck: (check: (typeof checks)[number]) => runCheck(check, { resolveSecret, now: deps.now }, { log: deps.log }),
+      runCheck: (check: (typeof checks)[number]) =>
+        runCheck(
+          check,
+          { resolveSecret, now: deps.now, ...(deps.heartbeats ? { heartbeats: deps.heartbeats } : {}) },
+          { log: deps.log },
+        ),
     };
     const runs = Math.max(1, event.runs ?? 1);
     const reports: BatchReport[] = [];

@@ -1,16 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { CloudWatchMetricsSink } from '../adapters/cloudwatch.js';
-import { DynamoResultStore } from '../adapters/dynamodb.js';
-import { powertoolsLog } from '../adapters/powertools-log.js';
 import { createSecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
-import { SqsDispatchQueue } from '../adapters/sqs.js';
-import { stackVariable } from '../adapters/stack-env.js';
+import { stackIngest } from '../adapters/stack-ingest.js';
 import { bundledConfig } from '../bundled-config.js';
 import { warmUp } from '../checks/warm-up.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
@@ -18,12 +11,8 @@ import { createProbeApp, type ProbeEvent } from './app.js';
 const logger = new Logger({ serviceName: 'vigil-probe' });
 const secrets = new SecretsManagerClient({});
 const app = createProbeApp({
+  ...stackIngest(logger),
   config: bundledConfig(),
-  store: new DynamoResultStore(new DynamoDBClient({}), { tableName: stackVariable('TABLE_NAME') }),
-  metrics: new CloudWatchMetricsSink(new CloudWatchClient({})),
-  dispatch: new SqsDispatchQueue(new SQSClient({}), stackVariable('DISPATCH_QUEUE_URL')),
-  log: powertoolsLog(logger),
-  alertContext: { stackName: stackVariable('STACK_NAME'), dashboardUrl: process.env.DASHBOARD_URL || null },
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

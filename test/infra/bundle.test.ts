@@ -40,6 +40,7 @@ beforeAll(async () => {
         failureThreshold: 1,
         headers: { 'x-api-key': 'probe-only-api-key' },
       },
+      { id: 'nightly', type: 'heartbeat', every: '1h', token: 'bundle-test-heartbeat-token' },
       // A fleet's worth more: the config outgrows what a command-line argument may hold (128 KB), so
       // it must reach the bundle some other way than an esbuild define.
       ...Array.from({ length: 3_000 }, (_, i) => ({ id: `filler-check-${i}`, type: 'tcp', host: '127.0.0.1', port: 1 })),
@@ -92,6 +93,10 @@ describe('what each bundle carries', () => {
     expect(code('Dispatch')).not.toContain(hook);
     expect(code('Notifier')).toContain(hook);
     expect(code('Notifier')).not.toContain('probe-only-api-key');
+    expect(code('Heartbeat')).toContain('bundle-test-heartbeat-token');
+    expect(code('Heartbeat')).not.toContain('probe-only-api-key');
+    expect(code('Heartbeat')).not.toContain(hook);
+    for (const other of ['Probe', 'Dispatch', 'Notifier']) expect(code(other)).not.toContain('bundle-test-heartbeat-token');
   });
 });
 
@@ -135,25 +140,7 @@ describe('the bundled probe Lambda', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it('probes the checks its schedule names, records the results in DynamoDB and hands an outage to the dispatcher', async () => {
-    const metrics = await startReceiver();
-    // SQS answers with the MD5 of the body it took, and the client checks it.
-    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-    const queue = await startReceiver({
-      status: 200,
-      body: (request) => JSON.stringify({ MessageId: 'm-1', MD5OfMessageBody: md5(JSON.parse(request).MessageBody) }),
-    });
-    const db = await startEmbeddedDynamoDB();
-    try {
-      // What Lambda's environment and the stack would set, pointed at local stand-ins.
-      vi.stubEnv('AWS_REGION', 'eu-west-1');
-      vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-      vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
-      vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH', metrics.url);
-      vi.stubEnv('TABLE_NAME', db.tableName);
-      vi.stubEnv('STACK_NAME', 'BundleTest');
-      // The SQS client sends to the queue URL's host, as it does in AWS.
-      vi.stubEnv('DISPATCH_QUEUE_URL', `${queue.url}/123456789012/dispatch`);
+    await withLocalAws(async ({ db, metrics, queue }) => {
       const handler = bundledHandler('Probe');
       const context = {
         functionName: 'probe',
@@ -171,8 +158,75 @@ describe('the bundled probe Lambda', () => {
       expect(queue.received.map((r) => r.body)).toEqual([
         expect.objectContaining({ MessageBody: '{"checkIds":["api"]}', DelaySeconds: 0 }),
       ]);
-    } finally {
-      await Promise.all([metrics.close(), queue.close(), db.close()]);
-    }
+    });
   });
 });
+
+describe('the bundled heartbeat Lambda', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('answers Function URL requests: refuses a wrong token, records a failed run and hands the outage to the dispatcher', async () => {
+    await withLocalAws(async ({ db, metrics, queue }) => {
+      const handler = bundledHandler('Heartbeat');
+      const context = { functionName: 'heartbeat', awsRequestId: 'req-9' } as Context;
+      const request = (path: string, token: string, body: string) => ({
+        rawPath: path,
+        rawQueryString: 'rid=nightly-42',
+        headers: { authorization: `Bearer ${token}` },
+        requestContext: { http: { method: 'POST' } },
+        body: Buffer.from(body).toString('base64'),
+        isBase64Encoded: true,
+      });
+      expect(await handler(request('/ping/nightly/3', 'guessed-token-xxxxxx', ''), context)).toMatchObject({ statusCode: 403 });
+      const store = new DynamoResultStore(db.client, { tableName: db.tableName });
+      expect(await store.listRuns('nightly', new Date(0), new Date())).toEqual([]);
+      const answer = (await handler(request('/ping/nightly/3', 'bundle-test-heartbeat-token', 'disk full'), context)) as {
+        statusCode: number;
+        body: string;
+      };
+      expect(answer.statusCode).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ ok: true, check: 'nightly', recorded: '3', rid: 'nightly-42', status: 'down' });
+      expect(await store.listRuns('nightly', new Date(0), new Date())).toEqual([
+        expect.objectContaining({ rid: 'nightly-42', ok: false, exitCode: 3, output: 'disk full' }),
+      ]);
+      expect((await store.getState('nightly'))?.outbox.map((e) => e.kind)).toEqual(['down']);
+      expect(queue.received.map((r) => r.body)).toEqual([expect.objectContaining({ MessageBody: '{"checkIds":["nightly"]}' })]);
+      // RunSuccess and Availability went to CloudWatch.
+      expect(metrics.received.map((r) => r.raw).join('\n')).toContain('RunSuccess');
+
+      // The probe schedule's next look at the same check reads the run from the table.
+      const probe = bundledHandler('Probe');
+      expect(await probe({ checkIds: ['nightly'], runs: 1, intervalMs: 60_000 }, context)).toEqual({ batches: 1, results: 1 });
+      const results = await store.listResults('nightly', new Date(0), new Date(Date.now() + 60_000));
+      expect(results.at(-1)).toMatchObject({ status: 'down', error: { kind: 'job_failed' } });
+    });
+  });
+});
+
+/** DynamoDB (dynalite), CloudWatch and SQS stand-ins, and the environment Lambda and the stack would set, pointed at them. */
+async function withLocalAws(
+  test: (aws: { db: Awaited<ReturnType<typeof startEmbeddedDynamoDB>>; metrics: Receiver; queue: Receiver }) => Promise<void>,
+) {
+  const metrics = await startReceiver();
+  // SQS answers with the MD5 of the body it took, and the client checks it.
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+  const queue = await startReceiver({
+    status: 200,
+    body: (request) => JSON.stringify({ MessageId: 'm-1', MD5OfMessageBody: md5(JSON.parse(request).MessageBody) }),
+  });
+  const db = await startEmbeddedDynamoDB();
+  try {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH', metrics.url);
+    vi.stubEnv('TABLE_NAME', db.tableName);
+    vi.stubEnv('STACK_NAME', 'BundleTest');
+    // The SQS client sends to the queue URL's host, as it does in AWS.
+    vi.stubEnv('DISPATCH_QUEUE_URL', `${queue.url}/123456789012/dispatch`);
+    await test({ db, metrics, queue });
+  } finally {
+    await Promise.all([metrics.close(), queue.close(), db.close()]);
+  }
+}

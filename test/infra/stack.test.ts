@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.js';
 import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
-import { planStack, STACK_ALARMS } from '../../lib/stack-config.js';
+import { planStack, stackAlarms } from '../../lib/stack-config.js';
 import { VigilStack } from '../../lib/vigil-stack.js';
 
 const document = {
@@ -271,7 +271,7 @@ describe('VigilStack', () => {
   });
 
   it('creates the alarms `vigil cost` prices', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', STACK_ALARMS);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', stackAlarms(parseConfig(document)));
   });
 
   it('reserves a probe concurrency for every shard that may run at once', () => {
@@ -445,6 +445,65 @@ describe('VigilStack rejects what it cannot deploy, with config paths', () => {
       'channels.pd.routingKey: an inline value would be bundled into Lambda code',
     ],
   ])('%j', (doc, problem) => {
+    expect(() => synth(doc)).toThrow(problem);
+  });
+});
+
+describe('VigilStack with heartbeat checks', () => {
+  const withHeartbeats = {
+    channels: { 'ops-slack': { type: 'slack', webhookUrl: { secret: 'vigil/ops-slack' } } },
+    checks: [
+      { id: 'api', type: 'http', url: 'https://api.example.com/health', headers: { 'x-key': { secret: 'vigil/api-key' } } },
+      { id: 'nightly-upload', type: 'heartbeat', cron: '0 2 * * *', grace: '30m', token: { secret: 'vigil/nightly-token' } },
+    ],
+  };
+  let beats: ReturnType<typeof synth>;
+  beforeAll(() => {
+    beats = synth(withHeartbeats);
+  });
+
+  it('serves the heartbeat API from a Function URL whose function checks the tokens, and outputs its address', () => {
+    beats.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', InvokeMode: 'BUFFERED' });
+    const fn = beats.stack.vigil.heartbeats?.function.fn.node.defaultChild as { reservedConcurrentExecutions?: number };
+    // Past 5 reports at once the URL itself answers 429: what a flood can cost is bounded.
+    expect(fn.reservedConcurrentExecutions).toBe(5);
+    const outputs = Object.entries(beats.template.findOutputs('*'));
+    const url = outputs.find(([name]) => name.includes('HeartbeatUrl'))?.[1];
+    expect(url?.Value).toEqual({ 'Fn::GetAtt': [expect.stringContaining('Heartbeat'), 'FunctionUrl'] });
+    beats.template.resourceCountIs('AWS::CloudWatch::Alarm', stackAlarms(parseConfig(withHeartbeats)));
+  });
+
+  it('gives the endpoint only the item actions a report takes and only the tokens, and the probe no token', () => {
+    const policies = Object.values(beats.template.findResources('AWS::IAM::Policy')).map((p) =>
+      JSON.stringify(p.Properties.PolicyDocument),
+    );
+    const endpoint = policies.filter((p) => p.includes('vigil/nightly-token'));
+    expect(endpoint).toHaveLength(1);
+    expect(endpoint[0]).toContain('"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem"]');
+    expect(endpoint[0]).not.toContain('dynamodb:Query');
+    expect(endpoint[0]).not.toContain('vigil/api-key');
+    expect(endpoint[0]).not.toContain('sns:Publish');
+    expect(endpoint[0]).toContain('{"StringEquals":{"cloudwatch:namespace":"Vigil"}}');
+    const probe = policies.find((p) => p.includes('vigil/api-key')) ?? '';
+    expect(probe).not.toContain('vigil/nightly-token');
+  });
+
+  it('passes the AWS Solutions cdk-nag pack with only the acknowledged findings', () => {
+    acknowledgeNagFindings(beats.stack.vigil);
+    const report = new AwsSolutionsChecks(beats.app).validateScope(beats.stack);
+    expect(
+      report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [
+      { env: 'NIGHTLY_TOKEN' },
+      'checks[1].token: { env: NIGHTLY_TOKEN } is for local runs; in the AWS stack use { secret: NAME }',
+    ],
+    ['an-inline-token-of-some-length', 'checks[1].token: an inline value would be bundled into Lambda code'],
+  ])('refuses a token %j it would have to bundle', (token, problem) => {
+    const doc = { ...withHeartbeats, checks: [withHeartbeats.checks[0], { ...withHeartbeats.checks[1], token }] };
     expect(() => synth(doc)).toThrow(problem);
   });
 });

@@ -1,0 +1,23 @@
+/** What a producer in AWS (the probe, the heartbeat endpoint) hands ingest: the stack's table, metrics and dispatch queue. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { CloudWatchMetricsSink } from './cloudwatch.js';
+import { DynamoResultStore } from './dynamodb.js';
+import { powertoolsLog } from './powertools-log.js';
+import { SqsDispatchQueue } from './sqs.js';
+import { stackVariable } from './stack-env.js';
+
+/** Reads the environment lib/vigil-function.ts `feedsIngest` sets. */
+export function stackIngest(logger: Logger) {
+  const store = new DynamoResultStore(new DynamoDBClient({}), { tableName: stackVariable('TABLE_NAME') });
+  return {
+    store,
+    heartbeats: store,
+    metrics: new CloudWatchMetricsSink(new CloudWatchClient({})),
+    dispatch: new SqsDispatchQueue(new SQSClient({}), stackVariable('DISPATCH_QUEUE_URL')),
+    log: powertoolsLog(logger),
+    alertContext: { stackName: stackVariable('STACK_NAME'), dashboardUrl: process.env.DASHBOARD_URL || null },
+  };
+}

@@ -1,0 +1,32 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import middy from '@middy/core';
+import { createSecretResolver, type SecretResolver } from '../adapters/secrets.js';
+import { secretsManagerSource } from '../adapters/secrets-manager.js';
+import { stackIngest } from '../adapters/stack-ingest.js';
+import { bundledConfig } from '../bundled-config.js';
+import { createHeartbeatApp, type FunctionUrlEvent } from './app.js';
+
+/** Tokens are read again after this long, so a rotated secret is taken within minutes. */
+const TOKEN_CACHE_MS = 5 * 60_000;
+
+const logger = new Logger({ serviceName: 'vigil-heartbeat' });
+const config = bundledConfig();
+const secrets = new SecretsManagerClient({});
+const common = {
+  ...stackIngest(logger),
+  checks: config.checks,
+  maintenance: config.maintenance,
+  now: () => new Date(),
+};
+let resolver: { resolve: SecretResolver; until: number } | undefined;
+
+const app = createHeartbeatApp(() => {
+  if (!resolver || resolver.until < Date.now()) {
+    resolver = { resolve: createSecretResolver(secretsManagerSource(secrets)), until: Date.now() + TOKEN_CACHE_MS };
+  }
+  return { ...common, resolveSecret: resolver.resolve };
+});
+
+export const handler = middy(async (event: FunctionUrlEvent) => app(event)).use(injectLambdaContext(logger, { resetKeys: true }));
