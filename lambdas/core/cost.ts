@@ -4,6 +4,7 @@
  * for the same checks. Pure: `vigil cost` and `cdk synth` print it.
  */
 import type { Check } from './config.js';
+import { nextExpected } from './heartbeat.js';
 import { FREE_TIER, PRICES } from './prices.js';
 
 /** AWS bills a month as 730 hours. */
@@ -58,8 +59,12 @@ const RESULT_ITEM_BYTES = 700;
 const LOG_BYTES_PER_RUN = 350;
 /** START, END and REPORT lines of one invocation. */
 const LOG_BYTES_PER_INVOCATION = 600;
-/** Availability and Latency, per check (docs/architecture.md). */
-const METRICS_PER_CHECK = 2;
+/** Availability and Latency per check; a heartbeat has Availability, RunSuccess and RunDuration (docs/architecture.md). */
+const metricsOf = (check: Check) => (check.type === 'heartbeat' ? 3 : 2);
+/** One heartbeat report: an invocation of about this long at the endpoint's 256 MB, and its writes (item, run, result). */
+const REPORT_MS = 100;
+const REPORT_GB = 0.25;
+const WRITES_PER_REPORT = 3;
 const GB = 1024 ** 3;
 
 export function estimateCost(inputs: CostInputs): CostEstimate {
@@ -75,13 +80,15 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
   const gbSeconds = invocationSeconds * memoryGb;
   // One PutMetricData per cycle and shard for every 1,000 values (two per check).
   const metricCalls = shards.reduce(
-    (n, s) => n + (MONTH_MS / (s.rateMinutes * 60_000)) * s.runs * Math.ceil((s.checkIds.length * METRICS_PER_CHECK) / 1000),
+    (n, s) => n + (MONTH_MS / (s.rateMinutes * 60_000)) * s.runs * Math.ceil((s.checkIds.length * 2) / 1000),
     0,
   );
+  // A run reports its start and its end.
+  const reports = checks.reduce((n, c) => n + (c.type === 'heartbeat' ? 2 * (MONTH_MS / heartbeatPeriodMs(c)) : 0), 0);
   const retentionDays = inputs.retentionDays ?? 30;
   const storedGb = (runs * (retentionDays / 30.4) * RESULT_ITEM_BYTES) / GB;
   const logGb = (runs * LOG_BYTES_PER_RUN + invocations * LOG_BYTES_PER_INVOCATION) / GB;
-  const metrics = checks.length * METRICS_PER_CHECK;
+  const metrics = checks.reduce((n, c) => n + metricsOf(c), 0);
   const round = (n: number) => Math.round(n).toLocaleString('en-US');
   const lines: CostLine[] = [
     {
@@ -110,6 +117,20 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
       usage: `${logGb.toFixed(2)} GB ingested, kept a month`,
       usd: logGb * (PRICES.logIngestGb.usd + PRICES.logStorageGbMonth.usd),
     },
+    ...(reports > 0
+      ? [
+          {
+            item: 'Heartbeat reports',
+            usage: `${round(reports)} reports`,
+            usd:
+              reports *
+              (PRICES.lambdaRequest.usd +
+                (REPORT_MS / 1000) * REPORT_GB * PRICES.lambdaArmGbSecond.usd +
+                WRITES_PER_REPORT * PRICES.dynamoWriteUnit.usd +
+                PRICES.putMetricDataRequest.usd),
+          },
+        ]
+      : []),
     { item: 'CloudWatch alarms', usage: `${inputs.alarms} alarms`, usd: inputs.alarms * PRICES.alarmMonth.usd },
     { item: 'CloudWatch dashboard', usage: '1 dashboard', usd: PRICES.dashboardMonth.usd },
   ];
@@ -122,8 +143,10 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
     // Free dashboards hold at most 50 metrics.
     (metrics <= 50 ? PRICES.dashboardMonth.usd : 0) +
     Math.min(logGb, FREE_TIER.logIngestGb) * PRICES.logIngestGb.usd;
-  const worstRunMs = Math.max(0, ...checks.map((c) => c.timeoutMs * (c.retries + 1) + c.retryDelayMs * c.retries));
-  const slowest = checks.find((c) => c.timeoutMs * (c.retries + 1) + c.retryDelayMs * c.retries === worstRunMs);
+  // A heartbeat's look reads the table and waits on no target.
+  const probed = checks.filter((c) => c.type !== 'heartbeat');
+  const worstRunMs = Math.max(0, ...probed.map((c) => c.timeoutMs * (c.retries + 1) + c.retryDelayMs * c.retries));
+  const slowest = probed.find((c) => c.timeoutMs * (c.retries + 1) + c.retryDelayMs * c.retries === worstRunMs);
   return {
     checks: checks.length,
     lines,
@@ -135,6 +158,13 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
     route53Usd: route53(checks),
     hangingTargetUsd: slowest ? (runsOf(slowest) * worstRunMs * memoryGb * PRICES.lambdaArmGbSecond.usd) / 1000 : 0,
   };
+}
+
+/** How often a heartbeat's job runs: `every`, or the gap between its cron's next two times. */
+function heartbeatPeriodMs(check: Check & { type: 'heartbeat' }): number {
+  if (check.every !== undefined) return check.every;
+  const first = nextExpected(check, new Date(0));
+  return nextExpected(check, first).getTime() - first.getTime();
 }
 
 /** Route 53's nearest equivalent of each check: HTTPS and body matching are paid options. */

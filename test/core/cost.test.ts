@@ -74,4 +74,28 @@ describe('estimateCost', () => {
     expect(estimate.perCheckUsd).toBeGreaterThan(0.7);
     expect(estimate.withFreeTierUsd / 10).toBeLessThanOrEqual(0.7);
   });
+
+  it('prices a heartbeat: its three metrics and two reports a run at the endpoint, and no hanging target', () => {
+    const { checks } = parseConfig({
+      checks: [
+        { id: 'hourly', type: 'heartbeat', every: '1h', token: 'a-token-long-enough' },
+        { id: 'nightly', type: 'heartbeat', cron: '0 2 * * *', token: 'a-token-long-enough' },
+      ],
+    });
+    const estimate = estimateCost({
+      checks,
+      shards: [{ checkIds: ['hourly', 'nightly'], intervalMs: 60_000, rateMinutes: 1, runs: 1, spreadMs: 20 }],
+      memoryMb: 512,
+      alarms: 7,
+    });
+    expect(item(estimate, 'CloudWatch metrics')).toBeCloseTo(6 * 0.3, 6);
+    const reports = estimate.lines.find((l) => l.item === 'Heartbeat reports');
+    // 730 hourly runs and 30.4 nightly ones, two reports each.
+    expect(reports?.usage).toBe('1,521 reports');
+    expect(reports?.usd).toBeGreaterThan(0);
+    // Two cents a month, most of it the metrics each report sends.
+    expect(reports?.usd).toBeLessThan(0.02);
+    expect(estimate.hangingTargetUsd).toBe(0);
+    expect(estimate.route53Usd).toBeNull();
+  });
 });
