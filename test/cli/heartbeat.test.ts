@@ -201,6 +201,20 @@ describe('heartbeat checks', () => {
     expect((await store.readHeartbeat('nightly', new Date())).version).toBe(before.version + PINGS_PER_MINUTE);
   });
 
+  it('treats a job\'s output as hostile: no mention, link or terminal escape gets through', async () => {
+    const { sim, url } = await monitorWith({ every: '1h' });
+    const output = 'fatal <!channel> see <https://evil.example|the fix>\u001b[2J\u001b[31m gone';
+    expect((await ping(url, '/ping/nightly/fail', { body: output })).status).toBe(200);
+    await sim.run(MINUTE);
+    const [text] = texts();
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<https://evil.example|');
+    const alert = sim.out.find((line) => line.startsWith('ALERT ')) ?? '';
+    expect(alert).toContain('\\x1b[2J');
+    expect(alert).not.toContain('\u001b');
+  });
+
   it('acknowledges a retried report once, by its run id', async () => {
     const { sim, url } = await monitorWith({ every: '1h' });
     expect((await ping(url, '/ping/nightly/start?rid=r1')).body).toMatchObject({ ok: true, recorded: 'start' });
