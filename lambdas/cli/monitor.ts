@@ -20,7 +20,7 @@ import { headline, plural } from '../core/format.js';
 import type { IngestOutcome } from '../core/pipeline/ingest.js';
 import { receivePing } from '../core/pipeline/ping.js';
 import type { Clock, Log, ResultStore } from '../core/ports.js';
-import { allSecretRefs } from '../core/secret-refs.js';
+import { allSecretRefs, heartbeatTokenRefs } from '../core/secret-refs.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
@@ -202,7 +202,10 @@ export async function monitorCommand(
   io: CliIo,
 ): Promise<ExitCode> {
   // A secret found missing only at the first outage is a page that never came: refuse to start instead.
-  const missing = missingLocalSecrets(allSecretRefs(config), io.env);
+  // Heartbeat tokens are only read to answer reports: without --listen they are not needed.
+  const tokens = new Set(heartbeatTokenRefs(config).map(([path]) => path));
+  const needed = allSecretRefs(config).filter(([path]) => options.listen !== undefined || !tokens.has(path));
+  const missing = missingLocalSecrets(needed, io.env);
   if (missing.length > 0 && !options.allowMissingSecrets) {
     throw new UserError(
       `secrets the config needs are not set:\n${missing.map((m) => `  - ${m}`).join('\n')}\n(--allow-missing-secrets starts anyway)`,

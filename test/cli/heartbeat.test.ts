@@ -201,7 +201,7 @@ describe('heartbeat checks', () => {
     expect((await store.readHeartbeat('nightly', new Date())).version).toBe(before.version + PINGS_PER_MINUTE);
   });
 
-  it('treats a job\'s output as hostile: no mention, link or terminal escape gets through', async () => {
+  it("treats a job's output as hostile: no mention, link or terminal escape gets through", async () => {
     const { sim, url } = await monitorWith({ every: '1h' });
     const output = 'fatal <!channel> see <https://evil.example|the fix>\u001b[2J\u001b[31m gone';
     expect((await ping(url, '/ping/nightly/fail', { body: output })).status).toBe(200);

@@ -89,6 +89,19 @@ describe('vigil run against vigil monitor --listen', () => {
     expect(table.stdout).toMatch(/nightly-upload\s+2 \(1 failed\)\s+50%/);
   });
 
+  it('refuses to serve the API without the tokens it checks', async () => {
+    const refused = await vigil(['monitor', '--config', config, '--data', join(dir, 'other'), '--listen', '127.0.0.1:0']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('checks[0].token: environment variable NIGHTLY_TOKEN is not set');
+    const taken = await vigil(
+      ['monitor', '--config', config, '--data', join(dir, 'other'), '--listen', url.slice('http://'.length)],
+      {
+        NIGHTLY_TOKEN: HEARTBEAT_TOKEN,
+      },
+    );
+    expect(taken).toMatchObject({ code: 2, stderr: expect.stringContaining('EADDRINUSE') });
+  });
+
   it('runs the job and keeps its exit code when the report cannot be sent', async () => {
     const nowhere = `http://127.0.0.1:${await refusedPort()}`;
     const done = await run(job(7, 'still ran\n'), nowhere);

@@ -488,6 +488,20 @@ describe('VigilStack with heartbeat checks', () => {
     expect(probe).not.toContain('vigil/nightly-token');
   });
 
+  it('draws a heartbeat’s run time and success rate where a probed check has latency', () => {
+    const [dashboard] = Object.values(beats.template.findResources('AWS::CloudWatch::Dashboard'));
+    const parts: unknown[] = dashboard?.Properties.DashboardBody['Fn::Join'][1];
+    const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REGION')).join(''));
+    const titles = body.widgets.map((w: { properties: { title?: string } }) => w.properties.title);
+    expect(titles).toEqual(expect.arrayContaining(['nightly-upload: availability', 'nightly-upload: runs', 'api: latency (ms)']));
+    expect(titles).not.toContain('nightly-upload: latency (ms)');
+    const runs = JSON.stringify(
+      body.widgets.find((w: { properties: { title?: string } }) => w.properties.title === 'nightly-upload: runs'),
+    );
+    expect(runs).toContain('"RunDuration","CheckId","nightly-upload"');
+    expect(runs).toContain('100 * ok');
+  });
+
   it('passes the AWS Solutions cdk-nag pack with only the acknowledged findings', () => {
     acknowledgeNagFindings(beats.stack.vigil);
     const report = new AwsSolutionsChecks(beats.app).validateScope(beats.stack);
