@@ -178,9 +178,9 @@ export async function createMonitor(
         log,
       ).catch(async (error) => {
         await db.close();
-        throw new UserError(
-          `--listen ${options.listen?.host}:${options.listen?.port}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-        );
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        const why = LISTEN_ERRORS[code] ?? String(error);
+        throw new UserError(`--listen ${options.listen?.host}:${options.listen?.port}: ${why}${code ? ` (${code})` : ''}`);
       })
     : null;
   return {
@@ -268,6 +268,14 @@ function retention(config: Config, store: ResultStore, clock: Clock, log: Log, r
     },
   };
 }
+
+/** Why a port could not be listened on, in words. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the address is in use (another vigil monitor?)',
+  EACCES: 'not allowed to listen there (ports under 1024 need privileges)',
+  EADDRNOTAVAIL: 'not an address of this machine',
+  ENOTFOUND: 'no such host',
+};
 
 const LOCAL_CONTEXT = { stackName: 'local', dashboardUrl: null };
 const HOUR_MS = 3_600_000;

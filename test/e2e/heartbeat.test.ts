@@ -99,7 +99,10 @@ describe('vigil run against vigil monitor --listen', () => {
         NIGHTLY_TOKEN: HEARTBEAT_TOKEN,
       },
     );
-    expect(taken).toMatchObject({ code: 2, stderr: expect.stringContaining('EADDRINUSE') });
+    expect(taken).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('the address is in use (another vigil monitor?) (EADDRINUSE)'),
+    });
   });
 
   it('runs the job and keeps its exit code when the report cannot be sent', async () => {
