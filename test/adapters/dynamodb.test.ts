@@ -16,6 +16,44 @@ afterAll(() => db.close());
 const at = (iso: string, checkId = 'results-check') => ({ ...failingResult, checkId, startedAt: iso });
 
 describe('DynamoResultStore on dynalite', () => {
+  it('creates a heartbeat on first look exactly once, even when two look at once, and writes it conditionally', async () => {
+    const first = new Date('2026-11-22T10:00:00.000Z');
+    const [a, b] = await Promise.all([
+      store.readHeartbeat('beat', first),
+      store.readHeartbeat('beat', new Date(first.getTime() + 5)),
+    ]);
+    expect(a).toEqual(b);
+    expect(a.version).toBe(1);
+    const later = await store.readHeartbeat('beat', new Date('2026-11-23T10:00:00.000Z'));
+    expect(later.since).toBe(a.since);
+    expect(await store.putHeartbeat({ ...later, version: 2, lastSuccessAt: first.toISOString() })).toBe(true);
+    // A writer that read version 1 too lost: it must read again.
+    expect(await store.putHeartbeat({ ...later, version: 2 })).toBe(false);
+    expect((await store.readHeartbeat('beat', first)).lastSuccessAt).toBe(first.toISOString());
+  });
+
+  it('keeps a heartbeat’s finished runs in time order, and prunes them with the results', async () => {
+    const store = new DynamoResultStore(db.client, { tableName: db.tableName });
+    const run = (endedAt: string, rid: string | null) => ({
+      rid,
+      startedAt: null,
+      endedAt,
+      ok: true,
+      exitCode: 0,
+      durationMs: null,
+      output: '',
+    });
+    await store.putRun('runs', run('2026-11-22T10:02:00.000Z', 'b'));
+    await store.putRun('runs', run('2026-11-22T10:01:00.000Z', null));
+    await store.putRun('runs', run('2026-11-22T10:03:00.000Z', 'c'));
+    const now = new Date('2026-11-22T10:03:30.000Z');
+    const rids = async (since: string) => (await store.listRuns('runs', new Date(since), now)).map((r) => r.rid);
+    expect(await rids('2026-11-22T10:00:00.000Z')).toEqual([null, 'b', 'c']);
+    expect(await rids('2026-11-22T10:02:00.000Z')).toEqual(['b', 'c']);
+    expect(await store.pruneResults('runs', new Date('2026-11-22T10:02:30.000Z'))).toBe(2);
+    expect(await rids('2026-11-22T10:00:00.000Z')).toEqual(['c']);
+  });
+
   it('keeps a check’s silences in one item: the longest in force wins, ended ones fall away', async () => {
     const at = (minutes: number) => new Date(Date.parse('2026-11-22T10:00:00.000Z') + minutes * 60_000).toISOString();
     await store.putSilence({ checkId: 'quiet', createdAt: at(0), until: at(30), reason: 'short' });
