@@ -101,8 +101,8 @@ describe('heartbeat checks', () => {
     expect(alert).toMatch(/^DOWN: Nightly upload: run [0-9a-f-]{36} failed with exit code 3 after \d+ ms: /);
     expect(alert).toContain('uploaded 41 of 42');
     expect(alert).toContain('Error: shop refused listing 42');
-    const details = (pagerduty?.received[0]?.body as { payload: { custom_details: Record<string, unknown> } }).payload
-      .custom_details;
+    const page = pagerduty?.received[0]?.body as { payload: { custom_details: Record<string, unknown> } } | undefined;
+    const details = page?.payload.custom_details ?? {};
     expect(details.error).toMatchObject({ kind: 'job_failed', message: expect.stringContaining('exit code 3') });
     expect(details.heartbeat).toMatchObject({ lastRun: { ok: false, exitCode: 3 }, running: null });
 
