@@ -1,6 +1,7 @@
 /**
- * ResultStore and HeartbeatStore on one DynamoDB table (docs/architecture.md, "The table"): results, the state
- * item, incidents, silences and a heartbeat's runs share the partition `CHECK#<id>`. Only single-item conditional writes, so dynalite behaves like AWS.
+ * ResultStore and HeartbeatStore on one DynamoDB table (docs/architecture.md, "The table"): results, the
+ * state item, incidents, silences and a heartbeat's runs share the partition `CHECK#<id>`. Only
+ * single-item conditional writes, so dynalite behaves like AWS.
  */
 import {
   BatchGetItemCommand,

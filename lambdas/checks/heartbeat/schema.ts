@@ -23,8 +23,15 @@ export const heartbeatSchema = checkSchema('heartbeat', {
   /** Over the last `window` finished runs, at least `min` percent must succeed, else `status`. */
   successRate: z
     .strictObject({
-      window: z.number().int().min(2).max(100, { error: 'expected a window of 2 to 100 runs' }),
-      min: z.number().gt(0).max(100, { error: 'expected a percentage above 0, at most 100' }),
+      window: z
+        .number({ error: 'expected a window of 2 to 100 runs' })
+        .int({ error: 'expected a window of 2 to 100 runs' })
+        .min(2, { error: 'expected a window of 2 to 100 runs' })
+        .max(100, { error: 'expected a window of 2 to 100 runs' }),
+      min: z
+        .number({ error: 'expected a percentage above 0, at most 100' })
+        .gt(0, { error: 'expected a percentage above 0, at most 100' })
+        .max(100, { error: 'expected a percentage above 0, at most 100' }),
       /** @default degraded */
       status: z.enum(['degraded', 'down']).default('degraded'),
     })
