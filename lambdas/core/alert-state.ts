@@ -65,6 +65,8 @@ export interface CheckState {
   readonly badRuns: readonly (readonly number[])[];
   /** The burn alerts firing, as "<objective index>/<long window>". */
   readonly burning: readonly string[];
+  /** Heartbeat checks: the newest judgement decided on, as reports recorded since the check's first look. */
+  readonly heartbeat: { readonly since: string; readonly reports: number } | null;
 }
 
 /** Deployment facts an event carries besides the check itself. */
@@ -108,6 +110,7 @@ export function initialState(checkId: string): CheckState {
     publishing: null,
     badRuns: [],
     burning: [],
+    heartbeat: null,
   };
 }
 
@@ -129,6 +132,16 @@ export function burnDedupKey(stackName: string, checkId: string, objective: numb
 const LETTER = { up: 'u', degraded: 'd', down: 'x' } as const;
 /** Enough to catch a retried push or a redelivered batch; a result older than these is decided on. */
 const SEEN_RESULTS = 10;
+
+/**
+ * A heartbeat's report and its scheduled look race: the look may have judged the runs just before a
+ * report that has been decided on since. Its judgement is older, whatever its timestamp says.
+ */
+export function outdatedJudgement(prev: CheckState, result: CheckResult): boolean {
+  const seen = prev.heartbeat;
+  const judged = result.heartbeat;
+  return !!seen && !!judged && judged.since === seen.since && judged.reports < seen.reports;
+}
 
 /** What every result moves on: a state that differs from the last only in these need not be written. */
 const BOOKKEEPING = new Set<keyof CheckState>(['version', 'lastResultAt', 'seenResults']);
@@ -299,6 +312,7 @@ function confirm(prev: CheckState, result: CheckResult, check: Check): Confirmat
     firstFailure: isDown ? (prev.failures === 0 ? result : prev.firstFailure) : null,
     lastResultAt: result.startedAt,
     seenResults: [...prev.seenResults, result.startedAt].slice(-SEEN_RESULTS),
+    heartbeat: result.heartbeat ? { since: result.heartbeat.since, reports: result.heartbeat.reports } : prev.heartbeat,
   };
   if (prev.confirmed === 'down') {
     if (counted.successes < check.successThreshold) return { state: counted, opened: null, closed: null };

@@ -43,6 +43,8 @@ export interface HeartbeatState {
   readonly outcomes: string;
   /** `<rid> <action>` of the last reports that carried a run id: a retry of one is acknowledged, not recorded. */
   readonly seen: readonly string[];
+  /** Reports recorded so far: a judgement says how many it saw, so one made before a later report is known stale. */
+  readonly reports: number;
   /** Reports recorded in the minute that began at `minuteStart`. */
   readonly minuteStart: string;
   readonly minuteCount: number;
@@ -84,6 +86,7 @@ export function initialHeartbeat(checkId: string, now: Date): HeartbeatState {
     open: [],
     outcomes: '',
     seen: [],
+    reports: 0,
     minuteStart: at,
     minuteCount: 0,
   };
@@ -111,6 +114,7 @@ export function applyPing(prev: HeartbeatState, ping: Ping, now: Date): PingOutc
   const common = {
     ...prev,
     version: prev.version + 1,
+    reports: prev.reports + 1,
     seen: key === null ? prev.seen : [...prev.seen, key].slice(-MAX_SEEN),
     minuteStart,
     minuteCount: minuteCount + 1,
@@ -165,6 +169,9 @@ export interface HeartbeatSummary {
   readonly nextExpectedAt: string;
   /** Successful share of the finished runs in the success-rate window (the last 20 without one); null before any. */
   readonly successRatePercent: number | null;
+  /** When Vigil first looked at the check, and how many reports it had recorded when this was judged. */
+  readonly since: string;
+  readonly reports: number;
 }
 
 export interface HeartbeatVerdict {
@@ -194,6 +201,8 @@ export function heartbeatVerdict(check: HeartbeatCheck, state: HeartbeatState, n
     running,
     nextExpectedAt: due.toISOString(),
     successRatePercent: rate,
+    since: state.since,
+    reports: state.reports,
   };
   const down = (kind: NonNullable<HeartbeatVerdict['error']>['kind'], message: string): HeartbeatVerdict => ({
     status: 'down',

@@ -75,6 +75,9 @@ const heartbeatSummary = z
     running: z.object({ rid: z.string().nullable(), startedAt: z.string() }).readonly().nullable(),
     nextExpectedAt: z.string(),
     successRatePercent: z.number().nullable(),
+    /** When Vigil first looked at the check, and the reports recorded when this was judged. */
+    since: z.string(),
+    reports: z.number(),
   })
   .readonly();
 

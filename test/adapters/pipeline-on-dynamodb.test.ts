@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
+import { evaluateCheck } from '../../lambdas/checks/run.js';
+import { noTimings, observation } from '../../lambdas/checks/shared/probe.js';
 import type { CheckState } from '../../lambdas/core/alert-state.js';
 import type { Check } from '../../lambdas/core/config.js';
+import { applyPing, type HeartbeatState } from '../../lambdas/core/heartbeat.js';
 import { dispatch } from '../../lambdas/core/pipeline/dispatch.js';
 import { ingest } from '../../lambdas/core/pipeline/ingest.js';
 import { type BatchDeps, probeBatch } from '../../lambdas/core/pipeline/probe-batch.js';
@@ -473,5 +476,45 @@ describe('pipeline: grouped notifications', () => {
     expect(published).toEqual([]);
     await tick(25);
     expect(published.map((e) => `${e.kind}:${e.checkId}`)).toEqual(['down:web-a', 'recovered:web-a']);
+  });
+});
+
+describe('a heartbeat report racing its scheduled look', () => {
+  const [nightly] = config({
+    checks: [{ id: 'nightly', type: 'heartbeat', every: '1h', grace: '0s', token: 'a-token-long-enough' }],
+  }).checks as [Check];
+  const T0 = Date.parse('2026-11-23T01:00:00.000Z');
+  const judge = (state: HeartbeatState, at: number) =>
+    evaluateCheck(nightly, observation(new Date(at).toISOString(), { timings: noTimings(0), heartbeat: state }), new Date(at));
+
+  it('drops a look that judged the runs before a report already decided on, so a success just in time pages nobody', async () => {
+    const first = await store.readHeartbeat('nightly', new Date(T0));
+    // The look reads the runs a second past the deadline: late.
+    const look = judge(first, T0 + 3_600_001);
+    expect(look.error?.kind).toBe('late');
+    // The job's success lands before the look is decided on.
+    const recorded = applyPing(
+      first,
+      { action: { kind: 'end', ok: true, exitCode: 0 }, rid: null, body: '' },
+      new Date(T0 + 3_600_002),
+    );
+    if (recorded.kind !== 'recorded') throw new Error('not recorded');
+    expect(await store.putHeartbeat(recorded.next)).toBe(true);
+    const report = judge(recorded.next, T0 + 3_600_002);
+    expect((await ingest(nightly, report, deps(), new Date(T0 + 3_600_002))).outcome).toBe('decided');
+    expect((await ingest(nightly, look, deps(), new Date(T0 + 3_600_003))).outcome).toBe('stale');
+    const state = await store.getState('nightly');
+    expect(state?.confirmed).toBe('up');
+    expect(state?.outbox).toEqual([]);
+    // The next look judges the success: up, and decided on.
+    const next = judge(recorded.next, T0 + 3_660_000);
+    expect((await ingest(nightly, next, deps(), new Date(T0 + 3_660_000))).outcome).toBe('decided');
+  });
+
+  it('still decides on a look that judged runs nobody has reported since, however late it arrives', async () => {
+    const first = await store.readHeartbeat('nightly', new Date(T0));
+    const look = judge(first, T0 + 3_600_001);
+    expect((await ingest(nightly, look, deps(), new Date(T0 + 3_600_500))).outcome).toBe('decided');
+    expect((await store.getState('nightly'))?.outbox.map((e) => e.kind)).toEqual(['down']);
   });
 });

@@ -3,7 +3,8 @@
  * record → confirm and decide → state and outbox in one conditional write → incidents → ask the
  * dispatcher to send. Idempotent per result: a result already decided on (its `startedAt` among the
  * state's last ones) is stored again at the same key and changes nothing else. Order is not used to
- * judge that, so a wall clock stepped back does not freeze decisions.
+ * judge that, so a wall clock stepped back does not freeze decisions; a heartbeat's judgement carries
+ * how many reports it saw, and one older than a report already decided on is stale.
  */
 import {
   type AlertContext,
@@ -12,6 +13,7 @@ import {
   type Decision,
   decide,
   initialState,
+  outdatedJudgement,
   type ReportedStatus,
   reportedStatus,
 } from '../alert-state.js';
@@ -74,7 +76,7 @@ export async function decideOn(
   for (let attempt = 1; ; attempt++) {
     const ahead = attempt === 1 ? known : undefined;
     const prev = ahead ? withDefaults(check.id, ahead.state) : await readState(check.id, deps.store);
-    if (prev.seenResults.includes(result.startedAt)) {
+    if (prev.seenResults.includes(result.startedAt) || outdatedJudgement(prev, result)) {
       return { checkId: check.id, outcome: 'stale', held: [] };
     }
     const held = await holds(check, deps, now, ahead);
