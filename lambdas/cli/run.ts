@@ -46,10 +46,11 @@ export async function runCommand(
   const target = await reportTarget(config, options, io);
   if ('problem' in target) io.stderr(`vigil run: ${target.problem}; running the job without reporting it`);
   const rid = randomUUID();
-  const send = (action: string, body?: Buffer) =>
-    'problem' in target ? Promise.resolve() : report(target, options.checkId, action, rid, body, io);
+  const send = (action: string, query: string, body?: Buffer) =>
+    'problem' in target ? Promise.resolve() : report(target, `/ping/${options.checkId}/${action}?rid=${rid}${query}`, body, io);
 
-  const started = send('start');
+  const began = performance.now();
+  const started = send('start', '');
   const tail = new OutputTail(MAX_PING_BODY_BYTES);
   const exitCode = await new Promise<number>((resolve) => {
     const [file, ...args] = options.command as [string, ...string[]];
@@ -78,7 +79,8 @@ export async function runCommand(
     });
   });
   await started;
-  await send(String(exitCode), tail.bytes());
+  // The job's own measure of its run, for when its start could not be recorded.
+  await send(String(exitCode), `&duration=${Math.round(performance.now() - began)}`, tail.bytes());
   return exitCode;
 }
 
@@ -138,13 +140,11 @@ function deployedUrl(): string | undefined {
 
 async function report(
   target: { readonly base: string; readonly token: string },
-  checkId: string,
-  action: string,
-  rid: string,
+  path: string,
   body: Buffer | undefined,
   io: CliIo,
 ): Promise<void> {
-  const url = `${target.base}/ping/${checkId}/${action}?rid=${rid}`;
+  const url = `${target.base}${path}`;
   let last = '';
   for (let attempt = 1; attempt <= REPORT_TRIES; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, RETRY_WAIT_MS * (attempt - 1)));
@@ -164,7 +164,5 @@ async function report(
       last = (error as Error).name === 'TimeoutError' ? `no answer within ${TRY_TIMEOUT_MS / 1000}s` : String(error);
     }
   }
-  io.stderr(
-    `vigil run: ${action === 'start' ? 'start' : `exit code ${action}`} of ${checkId} not reported: ${forTerminal(last)}`,
-  );
+  io.stderr(`vigil run: ${path.split('?')[0]} not reported: ${forTerminal(last)}`);
 }

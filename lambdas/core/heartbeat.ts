@@ -59,12 +59,16 @@ export interface Ping {
   readonly action: PingAction;
   readonly rid: string | null;
   readonly body: string;
+  /** How long the run took, as the job measured it: used for an end whose start was not recorded. */
+  readonly durationMs?: number | null;
 }
 
 /** The largest body a report may carry (DESIGN: ≤ 10 KB). */
 export const MAX_PING_BODY_BYTES = 10 * 1024;
 /** Reports one check may record per minute; more get 429 and are not recorded. */
 export const PINGS_PER_MINUTE = 60;
+/** The longest run a job may say it took (`?duration=` in milliseconds): 30 days. */
+export const MAX_REPORTED_DURATION_MS = 30 * 86_400_000;
 /** A run id: what a job may send as `?rid=`. */
 export const RUN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const MAX_OPEN_RUNS = 10;
@@ -133,7 +137,7 @@ export function applyPing(prev: HeartbeatState, ping: Ping, now: Date): PingOutc
     endedAt: at,
     ok,
     exitCode,
-    durationMs: started ? now.getTime() - Date.parse(started.startedAt) : null,
+    durationMs: started ? now.getTime() - Date.parse(started.startedAt) : (ping.durationMs ?? null),
     output: ping.body,
   };
   // A success also ends runs that began before this one and never reported: the job is past them.

@@ -112,6 +112,25 @@ describe('heartbeat checks', () => {
     expect(pages()).toEqual(['trigger', 'resolve']);
   });
 
+  it('holds a late job\'s page in a maintenance window, like a probed check\'s, and records why', async () => {
+    slack = await startReceiver();
+    pagerduty = await startReceiver({ status: 202 });
+    const start = new Date(Date.now() + 50 * MINUTE).toISOString();
+    const end = new Date(Date.now() + 5 * 60 * MINUTE).toISOString();
+    sim = await simMonitor(
+      config({
+        channels: { pager: { type: 'pagerduty', routingKey: 'key', eventsUrl: `${pagerduty.url}/v2/enqueue` } },
+        checks: [{ id: 'nightly', type: 'heartbeat', every: '1h', grace: '0s', interval: '1m', token: HEARTBEAT_TOKEN }],
+        maintenance: [{ name: 'migration', checks: ['nightly'], start, end }],
+      }),
+    );
+    await sim.run(2 * 60 * MINUTE);
+    expect(pages()).toEqual([]);
+    expect(sim.out).toContain('HELD down of nightly: maintenance window "migration"');
+    const [incident] = await sim.monitor.store.listIncidents('nightly');
+    expect(incident?.cause?.kind).toBe('late');
+  });
+
   it('pages when a run goes past maxRuntime, naming the run', async () => {
     const { sim, url } = await monitorWith({ every: '1d', maxRuntime: '30m' });
     expect((await ping(url, '/ping/nightly/start?rid=run-1123')).status).toBe(200);
@@ -223,5 +242,14 @@ describe('heartbeat checks', () => {
     const store = sim.monitor.store as DynamoResultStore;
     const runs = await store.listRuns('nightly', new Date(0), new Date(Date.now() + 86_400_000));
     expect(runs).toEqual([expect.objectContaining({ rid: 'r1', ok: true, exitCode: 0, output: 'done' })]);
+    // An end whose start never arrived takes the duration the job measured; a bad one is refused.
+    expect((await ping(url, '/ping/nightly/0?rid=r2&duration=1500')).status).toBe(200);
+    expect((await ping(url, '/ping/nightly/0?rid=r3&duration=-5')).status).toBe(400);
+    expect((await ping(url, '/ping/nightly/0?rid=r3&duration=99999999999')).status).toBe(400);
+    const later = await store.listRuns('nightly', new Date(0), new Date(Date.now() + 86_400_000));
+    expect(later.map((r) => [r.rid, r.durationMs])).toEqual([
+      ['r1', expect.any(Number)],
+      ['r2', 1500],
+    ]);
   });
 });

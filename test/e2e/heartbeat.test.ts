@@ -111,7 +111,7 @@ describe('vigil run against vigil monitor --listen', () => {
     expect(done.code).toBe(7);
     expect(done.stdout).toBe('still ran\n');
     expect(done.stderr).toMatch(
-      /^vigil run: start of nightly-upload not reported: .*\nvigil run: exit code 7 of nightly-upload not reported: /,
+      /^vigil run: \/ping\/nightly-upload\/start not reported: .*\nvigil run: \/ping\/nightly-upload\/7 not reported: /,
     );
   });
 

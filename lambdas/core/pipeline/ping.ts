@@ -3,7 +3,7 @@
  * Function URL (lambdas/heartbeat) and `vigil monitor --listen` (lambdas/local/ping-server.ts) both
  * turn a request into a `PingRequest` and send back the `PingResponse`.
  *
- * POST /ping/<id>[/start|/fail|/<exit code>][?rid=<run id>] with `Authorization: Bearer <token>`.
+ * POST /ping/<id>[/start|/fail|/<exit code>][?rid=<run id>][&duration=<ms>] with `Authorization: Bearer <token>`.
  * Every refusal is decided before anything is written, so a 4xx records nothing. A recorded report
  * becomes a result and goes through `ingest`, like a probed one: a failure is down at once.
  */
@@ -11,7 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { evaluateCheck } from '../../checks/run.js';
 import { noTimings, observation } from '../../checks/shared/probe.js';
 import type { Check, HeartbeatCheck, SecretRef } from '../config.js';
-import { actionName, applyPing, MAX_PING_BODY_BYTES, type PingAction, RUN_ID } from '../heartbeat.js';
+import { actionName, applyPing, MAX_PING_BODY_BYTES, MAX_REPORTED_DURATION_MS, type PingAction, RUN_ID } from '../heartbeat.js';
 import type { HeartbeatStore, MetricsSink } from '../ports.js';
 import { type IngestDeps, type IngestOutcome, ingest } from './ingest.js';
 import { guarded } from './outbox.js';
@@ -79,7 +79,12 @@ export async function receivePing(request: PingRequest, deps: PingDeps): Promise
   if (request.body === 'tooLarge' || request.body.length > MAX_PING_BODY_BYTES) {
     return refuse(413, `body over ${MAX_PING_BODY_BYTES} bytes: send the tail of the output`);
   }
-  const ping = { action, rid, body: request.body.toString('utf8') };
+  const duration = request.query.get('duration');
+  const durationMs = duration === null ? null : Number(duration);
+  if (durationMs !== null && !(/^\d{1,10}$/.test(duration ?? '') && durationMs <= MAX_REPORTED_DURATION_MS)) {
+    return refuse(400, 'duration: expected whole milliseconds, at most 30 days');
+  }
+  const ping = { action, rid, body: request.body.toString('utf8'), durationMs };
 
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
     const now = deps.now();
