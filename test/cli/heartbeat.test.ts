@@ -112,7 +112,7 @@ describe('heartbeat checks', () => {
     expect(pages()).toEqual(['trigger', 'resolve']);
   });
 
-  it('holds a late job\'s page in a maintenance window, like a probed check\'s, and records why', async () => {
+  it("holds a late job's page in a maintenance window, like a probed check's, and records why", async () => {
     slack = await startReceiver();
     pagerduty = await startReceiver({ status: 202 });
     const start = new Date(Date.now() + 50 * MINUTE).toISOString();
