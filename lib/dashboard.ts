@@ -150,7 +150,8 @@ export class VigilDashboard extends Construct {
         view: LogQueryVisualizationType.TABLE,
         queryLines: [
           `filter message = "${CHECK_RESULT_LOG}"`,
-          `stats ${phases.map((p) => `avg(timings.${p}) as ${p.replace(/Ms$/, '')}`).join(', ')}, count(*) as runs by checkId`,
+          // The loop lag says how far a timing can be trusted: Vigil's own event loop, not the target.
+          `stats ${phases.map((p) => `avg(timings.${p}) as ${p.replace(/Ms$/, '')}`).join(', ')}, max(loopLagMs) as worstLoopLag, count(*) as runs by checkId`,
           'sort checkId',
         ],
         width: 24,

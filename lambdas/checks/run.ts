@@ -4,6 +4,7 @@ import type { CheckResult, CheckStatus, Observation } from '../core/types.js';
 import { bounded } from '../core/untrusted.js';
 import type { CheckTypeDefinition } from './check-type.js';
 import { CHECK_TYPES, type Check } from './registry.js';
+import { LoopLag } from './shared/loop-lag.js';
 import { noTimings, observation, type ProbeContext } from './shared/probe.js';
 import type { Verdict } from './shared/verdict.js';
 
@@ -54,11 +55,22 @@ export function evaluateCheck(check: Check, seen: Observation, now: Date): Check
   };
 }
 
+/** The process's one event-loop watch: every probe in flight shares it. */
+const loopLag = new LoopLag();
+
 async function probeOnce(check: Check, context: ProbeContext, log: Log | undefined): Promise<CheckResult> {
   const startedAt = context.now();
   try {
-    const seen = await definitionOf(check).probe(check, context);
-    return evaluateCheck(check, seen, context.now());
+    // A heartbeat times nothing: its "probe" reads the store.
+    if (check.type === 'heartbeat') return evaluateCheck(check, await definitionOf(check).probe(check, context), context.now());
+    let loopLagMs = 0;
+    const began = loopLag.begin();
+    const seen = await definitionOf(check)
+      .probe(check, context)
+      .finally(() => {
+        loopLagMs = loopLag.end(began);
+      });
+    return { ...evaluateCheck(check, seen, context.now()), loopLagMs };
   } catch (error) {
     // A bug in Vigil must not take the batch down: it becomes this check's `internal` result.
     log?.error('probe failed with an internal error', {

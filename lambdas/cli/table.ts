@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal. Cells may quote a target, so control characters are made visible. */
+import { HEAVY_LAG_MS } from '../checks/shared/loop-lag.js';
 import { describeHeartbeat } from '../core/heartbeat.js';
 import type { CheckReport } from '../core/summary.js';
 import type { CheckResult } from '../core/types.js';
@@ -21,11 +22,14 @@ export function formatMs(ms: number | null): string {
   return ms === null ? '-' : `${ms.toFixed(1)} ms`;
 }
 
-/** Why a result is not up, and for a heartbeat what its runs look like. */
+/** Why a result is not up; for a heartbeat what its runs look like; timings taken while Vigil itself was slow. */
 export function reasonOf(result: CheckResult): string {
-  const why = result.error ? `${result.error.kind}: ${result.error.message}` : (result.detail ?? '');
-  if (!result.heartbeat) return why;
-  return why ? `${why} · ${describeHeartbeat(result.heartbeat)}` : describeHeartbeat(result.heartbeat);
+  const notes = [
+    result.error ? `${result.error.kind}: ${result.error.message}` : (result.detail ?? ''),
+    result.heartbeat ? describeHeartbeat(result.heartbeat) : '',
+    (result.loopLagMs ?? 0) >= HEAVY_LAG_MS ? `timed under ${result.loopLagMs} ms of event-loop lag` : '',
+  ];
+  return notes.filter(Boolean).join(' · ');
 }
 
 export function renderCheckReport(report: CheckReport): string {

@@ -92,6 +92,11 @@ export const checkResultSchema = z
     startedAt: z.string(),
     /** Why a result is degraded (slow, health JSON says degraded); null otherwise. */
     detail: z.string().nullable().default(null),
+    /**
+     * The most this process's event loop ran late while the probe was in flight (ms): its timings may be
+     * this much too long. Absent where nothing was timed (heartbeats) and in older results.
+     */
+    loopLagMs: z.number().optional(),
     /** Heartbeat checks only: the last run, the one in progress, when the next is due, the success rate. */
     heartbeat: heartbeatSummary.nullish(),
   })

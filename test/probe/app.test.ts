@@ -68,7 +68,9 @@ describe('probe Lambda app', () => {
         status: 'up',
         error: null,
         timings: reports[0]?.results[0]?.timings,
+        loopLagMs: reports[0]?.results[0]?.loopLagMs,
       });
+      expect(resultLines[0]?.attributes.loopLagMs).toEqual(expect.any(Number));
       expect(resultLines[0]?.attributes.timings).toMatchObject({ dnsMs: null, tlsMs: null, connectMs: expect.any(Number) });
     } finally {
       await db.close();

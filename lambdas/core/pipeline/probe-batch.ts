@@ -75,6 +75,7 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
       status: result.status,
       error: result.error,
       timings: result.timings,
+      loopLagMs: result.loopLagMs,
     });
     const stored = guarded(deps.log, 'result not stored', check.id, () => writer.add(result));
     if (--unfinished === 0) writer.flush();
