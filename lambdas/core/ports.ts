@@ -1,5 +1,4 @@
 /** The edges of the pipeline (docs/architecture.md). AWS and local adapters implement these; the core never sees an SDK. */
-import type { HeartbeatReader } from '../checks/shared/probe.js';
 import type { CheckState, Incident } from './alert-state.js';
 import type { HeartbeatState, Run } from './heartbeat.js';
 import type { Silence } from './maintenance.js';
@@ -59,6 +58,11 @@ export interface ResultStore {
   listSilences(checkId: string, now: Date): Promise<Silence[]>;
   /** Ends every silence of the check; returns how many were in force. */
   liftSilences(checkId: string, now: Date): Promise<number>;
+}
+
+/** What a heartbeat check's scheduled look reads: its runs so far, created on the first look. */
+export interface HeartbeatReader {
+  readHeartbeat(checkId: string, now: Date): Promise<HeartbeatState>;
 }
 
 /** Where a heartbeat check's reported runs are kept (lambdas/core/heartbeat.ts). */

@@ -7,12 +7,11 @@
 
 import type { SecretResolver } from '../adapters/secrets.js';
 import { runCheck } from '../checks/run.js';
-import type { HeartbeatReader } from '../checks/shared/probe.js';
 import type { AlertContext } from '../core/alert-state.js';
 import type { Check, Config } from '../core/config.js';
 import { guarded } from '../core/pipeline/outbox.js';
 import { type BatchReport, probeBatch } from '../core/pipeline/probe-batch.js';
-import type { DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
+import type { DispatchQueue, HeartbeatReader, Log, MetricsSink, ResultStore } from '../core/ports.js';
 
 /** What each EventBridge rule sends (see lib/probe-schedule.ts). */
 export interface ProbeEvent {

@@ -1,4 +1,4 @@
-import type { HeartbeatState } from '../../core/heartbeat.js';
+import type { HeartbeatReader } from '../../core/ports.js';
 import type { SecretRef } from '../../core/schema-parts.js';
 import type { Observation, ProbeError, Timings } from '../../core/types.js';
 
@@ -8,10 +8,6 @@ export interface ProbeContext {
   readonly now: () => Date;
   /** Where heartbeat checks' reported runs are read; without it a heartbeat is judged as never reported. */
   readonly heartbeats?: HeartbeatReader;
-}
-
-export interface HeartbeatReader {
-  readHeartbeat(checkId: string, now: Date): Promise<HeartbeatState>;
 }
 
 /** One per check type: performs the I/O and reports what it saw. Must never throw for target behaviour. */
