@@ -19,7 +19,7 @@ const COMMANDS = {
     does: 'run continuously, alerting',
     flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--allow-missing-secrets]',
   },
-  run: { does: 'run a job, reporting it to its heartbeat', flags: '--check ID [--config F] [--url BASE] -- CMD…' },
+  run: { does: 'run a job and report it', flags: '--check ID [--config F] [--url BASE] -- CMD…' },
   validate: { does: 'validate the config only', flags: '[--config F]' },
   'test-alert': { does: 'send a test notification', flags: '--channel NAME [--config F]' },
   preview: { does: "print each channel's payload", flags: '--check ID --kind KIND [--config F]' },
