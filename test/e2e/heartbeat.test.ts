@@ -3,7 +3,7 @@
  * with `vigil check` and `vigil report`. Lateness, maxRuntime and rates on simulated time are in
  * test/cli/heartbeat.test.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,23 @@ describe('vigil run against vigil monitor --listen', () => {
       code: 2,
       stderr: expect.stringContaining('the address is in use (another vigil monitor?) (EADDRINUSE)'),
     });
+  });
+
+  it('finds the deployed URL in cdk-outputs.json when neither --url nor the config gives one', async () => {
+    const deployed = join(dir, 'deployed');
+    mkdirSync(deployed);
+    writeFileSync(join(deployed, 'cdk-outputs.json'), JSON.stringify({ Vigil: { TableName: 't', HeartbeatUrl: `${url}/` } }));
+    const before = (monitor.stdout().match(/REPORT POST \/ping\/nightly-upload\/0 → 200/g) ?? []).length;
+    const done = await vigil(
+      ['run', '--check', 'nightly-upload', '--config', config, '--', ...job(0, 'ok\n')],
+      { NIGHTLY_TOKEN: HEARTBEAT_TOKEN },
+      deployed,
+    );
+    expect(done).toEqual({ code: 0, stdout: 'ok\n', stderr: '' });
+    await waitFor(
+      'the report',
+      () => (monitor.stdout().match(/REPORT POST \/ping\/nightly-upload\/0 → 200/g) ?? []).length > before,
+    );
   });
 
   it('runs the job and keeps its exit code when the report cannot be sent', async () => {

@@ -18,8 +18,12 @@ export interface Started {
   finished: Promise<Finished>;
 }
 
-export function start(args: readonly string[], env: NodeJS.ProcessEnv = {}): Started {
-  const child = spawn(process.execPath, [VIGIL, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Started {
+  const child = spawn(process.execPath, [VIGIL, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -32,8 +36,8 @@ export function start(args: readonly string[], env: NodeJS.ProcessEnv = {}): Sta
   return { child, stdout: () => stdout, stderr: () => stderr, finished };
 }
 
-export function vigil(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Finished> {
-  return start(args, env).finished;
+export function vigil(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<Finished> {
+  return start(args, env, cwd).finished;
 }
 
 /** Polls until `condition` holds, failing with `what` after `timeoutMs`. */
