@@ -7,6 +7,7 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';
+import { heartbeatWarnings } from '../core/heartbeat.js';
 import { burnThresholds, objectiveWarnings } from '../core/objectives.js';
 import { allSecretRefs } from '../core/secret-refs.js';
 import { type CliIo, EXIT } from './io.js';
@@ -205,6 +206,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       // Locally at least: in AWS they come from Secrets Manager, so this is a warning, not a failure.
       for (const missing of missingLocalSecrets(allSecretRefs(config), io.env)) io.stderr(`warning: ${missing}`);
       for (const tight of objectiveWarnings(config.checks)) io.stderr(`warning: ${tight}`);
+      for (const slow of heartbeatWarnings(config.checks)) io.stderr(`warning: ${slow}`);
       io.stdout(
         `${values.config}: valid (${plural(config.checks.length, 'check')}, ${plural(Object.keys(config.channels).length, 'channel')})`,
       );

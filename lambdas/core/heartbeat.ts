@@ -8,6 +8,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import type { HeartbeatCheck } from '../checks/heartbeat/schema.js';
+import { formatDuration } from './duration.js';
 import { humanDuration } from './format.js';
 import { bounded } from './untrusted.js';
 
@@ -265,4 +266,16 @@ export function describeHeartbeat(summary: HeartbeatSummary): string {
     ...(summary.successRatePercent === null ? [] : [`${summary.successRatePercent}% ok`]),
   ];
   return parts.join(' · ');
+}
+
+/** Lateness is only seen when the check is looked at: an interval longer than the grace lets a job be late unnoticed. */
+export function heartbeatWarnings(checks: readonly { id: string; type: string; intervalMs: number; grace?: number }[]): string[] {
+  return checks.flatMap((check) => {
+    if (check.type !== 'heartbeat' || check.grace === undefined) return [];
+    const allowed = Math.max(check.grace, 60_000);
+    if (check.intervalMs <= allowed) return [];
+    return [
+      `${check.id}: looked at every ${formatDuration(check.intervalMs)}, so a late run is noticed up to that long after its grace of ${formatDuration(check.grace)}; set interval to ${formatDuration(allowed)} or less`,
+    ];
+  });
 }

@@ -4,6 +4,7 @@ import {
   applyPing,
   type HeartbeatState,
   heartbeatVerdict,
+  heartbeatWarnings,
   initialHeartbeat,
   nextExpected,
   PINGS_PER_MINUTE,
@@ -63,6 +64,19 @@ describe('heartbeat config', () => {
     expect([check.failureThreshold, check.successThreshold, check.grace]).toEqual([1, 1, 5 * MIN]);
     const own = heartbeatCheck({ every: '1h', failureThreshold: 2 });
     expect(own.failureThreshold).toBe(2);
+  });
+});
+
+describe('heartbeatWarnings', () => {
+  it('warns when lateness is looked at less often than the grace allows', () => {
+    const checks = [
+      heartbeatCheck({ every: '1d', grace: '10m', interval: '1h' }),
+      heartbeatCheck({ every: '1d', grace: '0s', interval: '1m' }),
+      heartbeatCheck({ every: '1d' }),
+    ];
+    expect(heartbeatWarnings(checks)).toEqual([
+      'nightly: looked at every 1h, so a late run is noticed up to that long after its grace of 10m; set interval to 10m or less',
+    ]);
   });
 });
 
