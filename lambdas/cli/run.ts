@@ -58,14 +58,11 @@ export async function runCommand(
     const stop = () => child.kill('SIGTERM');
     let notStarted: number | null = null;
     io.signal.addEventListener('abort', stop);
-    child.stdout.on('data', (chunk: Buffer) => {
-      streams.stdout.write(chunk);
-      tail.add(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      streams.stderr.write(chunk);
-      tail.add(chunk);
-    });
+    // Piped, so a slow reader of our output slows the job's writes instead of filling memory.
+    child.stdout.pipe(streams.stdout, { end: false });
+    child.stderr.pipe(streams.stderr, { end: false });
+    child.stdout.on('data', (chunk: Buffer) => tail.add(chunk));
+    child.stderr.on('data', (chunk: Buffer) => tail.add(chunk));
     child.once('error', (error: NodeJS.ErrnoException) => {
       notStarted = error.code === 'ENOENT' ? NOT_FOUND_EXIT : NOT_EXECUTABLE_EXIT;
       const line = `vigil run: cannot run ${file}: ${error.code ?? error.message}\n`;
