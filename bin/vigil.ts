@@ -5,10 +5,11 @@ import { runCli } from '../lambdas/cli/main.js';
 // here (the Lambdas run on nodejs24.x).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// `vigil … | head` closes the pipe early; that ends the output, not in a crash.
+// `vigil … | head` closes the pipe early; that ends the output, not in a crash. `vigil run` goes on
+// without its echo: the job and its report matter more.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  if (error.code !== 'EPIPE') throw error;
+  if (process.argv[2] !== 'run') process.exit(process.exitCode ?? 0);
 });
 
 const controller = new AbortController();

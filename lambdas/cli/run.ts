@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { localSecretResolver } from '../adapters/secrets.js';
 import type { Config } from '../core/config.js';
 import { MAX_PING_BODY_BYTES } from '../core/heartbeat.js';
@@ -58,11 +58,8 @@ export async function runCommand(
     const stop = () => child.kill('SIGTERM');
     let notStarted: number | null = null;
     io.signal.addEventListener('abort', stop);
-    // Piped, so a slow reader of our output slows the job's writes instead of filling memory.
-    child.stdout.pipe(streams.stdout, { end: false });
-    child.stderr.pipe(streams.stderr, { end: false });
-    child.stdout.on('data', (chunk: Buffer) => tail.add(chunk));
-    child.stderr.on('data', (chunk: Buffer) => tail.add(chunk));
+    forward(child.stdout, streams.stdout, tail);
+    forward(child.stderr, streams.stderr, tail);
     child.once('error', (error: NodeJS.ErrnoException) => {
       notStarted = error.code === 'ENOENT' ? NOT_FOUND_EXIT : NOT_EXECUTABLE_EXIT;
       const line = `vigil run: cannot run ${file}: ${error.code ?? error.message}\n`;
@@ -79,6 +76,25 @@ export async function runCommand(
   // The job's own measure of its run, for when its start could not be recorded.
   await send(String(exitCode), `&duration=${Math.round(performance.now() - began)}`, tail.bytes());
   return exitCode;
+}
+
+/**
+ * The job's output to ours, kept in the tail as it goes. A slow reader of ours slows the job instead of
+ * filling memory; a reader that went away (`vigil run … | head`) stops the echo, not the job.
+ */
+function forward(from: Readable, to: Writable, tail: OutputTail): void {
+  let open = true;
+  to.once('error', () => {
+    open = false;
+    from.resume();
+  });
+  from.on('data', (chunk: Buffer) => {
+    tail.add(chunk);
+    if (open && !to.write(chunk)) {
+      from.pause();
+      to.once('drain', () => from.resume());
+    }
+  });
 }
 
 /** Keeps the last `max` bytes of what went through it. */

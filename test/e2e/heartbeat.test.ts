@@ -3,12 +3,13 @@
  * with `vigil check` and `vigil report`. Lateness, maxRuntime and rates on simulated time are in
  * test/cli/heartbeat.test.ts.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEARTBEAT_TOKEN } from '../support/checks.js';
-import { type Started, start, vigil, waitFor } from '../support/cli.js';
+import { type Started, start, VIGIL, vigil, waitFor } from '../support/cli.js';
 import { refusedPort } from '../support/servers.js';
 
 let dir: string;
@@ -119,6 +120,23 @@ describe('vigil run against vigil monitor --listen', () => {
     await waitFor(
       'the report',
       () => (monitor.stdout().match(/REPORT POST \/ping\/nightly-upload\/0 → 200/g) ?? []).length > before,
+    );
+  });
+
+  it('keeps running and reports when whoever reads its output stops early (`vigil run … | head`)', async () => {
+    const before = (monitor.stdout().match(/REPORT POST \/ping\/nightly-upload\/5 → 200/g) ?? []).length;
+    const chatty = 'for (let i = 0; i < 20000; i++) console.log("line " + i); process.exitCode = 5';
+    const args = ['run', '--check', 'nightly-upload', '--config', config, '--url', url, '--', process.execPath, '-e', chatty];
+    const child = spawn(process.execPath, [VIGIL, ...args], {
+      env: { ...process.env, NIGHTLY_TOKEN: HEARTBEAT_TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(5);
+    await waitFor(
+      'the report',
+      () => (monitor.stdout().match(/REPORT POST \/ping\/nightly-upload\/5 → 200/g) ?? []).length > before,
     );
   });
 
