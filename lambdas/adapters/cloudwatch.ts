@@ -8,54 +8,31 @@ import type { CheckResult } from '../core/types.js';
 /** PutMetricData's limit on datums per call. */
 const MAX_DATUMS_PER_CALL = 1000;
 
+/** One value of one check's metric at a time. */
+function datum(checkId: string, metricName: string, at: string, unit: 'None' | 'Milliseconds', value: number): MetricDatum {
+  return {
+    MetricName: metricName,
+    Dimensions: [{ Name: METRIC_DIMENSION, Value: checkId }],
+    Timestamp: new Date(at),
+    Unit: unit,
+    Value: value,
+  };
+}
+
 export function toMetricData(results: readonly CheckResult[]): MetricDatum[] {
   return results.flatMap((result) => {
-    const dimensions = [{ Name: METRIC_DIMENSION, Value: result.checkId }];
-    const timestamp = new Date(result.startedAt);
-    const availability: MetricDatum = {
-      MetricName: METRICS.availability,
-      Dimensions: dimensions,
-      Timestamp: timestamp,
-      Unit: 'None',
-      Value: result.status === 'down' ? 0 : 1,
-    };
+    const availability = datum(result.checkId, METRICS.availability, result.startedAt, 'None', result.status === 'down' ? 0 : 1);
     // A heartbeat's result times nothing: its runs' durations are their own metric (toRunMetricData).
     if (result.heartbeat) return [availability];
-    return [
-      availability,
-      {
-        MetricName: METRICS.latency,
-        Dimensions: dimensions,
-        Timestamp: timestamp,
-        Unit: 'Milliseconds',
-        Value: result.timings.totalMs,
-      },
-    ];
+    return [availability, datum(result.checkId, METRICS.latency, result.startedAt, 'Milliseconds', result.timings.totalMs)];
   });
 }
 
 /** A heartbeat's finished run: success as 1 or 0, and its duration when its start was reported. */
 export function toRunMetricData(checkId: string, run: Run): MetricDatum[] {
-  const dimensions = [{ Name: METRIC_DIMENSION, Value: checkId }];
-  const timestamp = new Date(run.endedAt);
-  const success: MetricDatum = {
-    MetricName: METRICS.runSuccess,
-    Dimensions: dimensions,
-    Timestamp: timestamp,
-    Unit: 'None',
-    Value: run.ok ? 1 : 0,
-  };
+  const success = datum(checkId, METRICS.runSuccess, run.endedAt, 'None', run.ok ? 1 : 0);
   if (run.durationMs === null) return [success];
-  return [
-    success,
-    {
-      MetricName: METRICS.runDuration,
-      Dimensions: dimensions,
-      Timestamp: timestamp,
-      Unit: 'Milliseconds',
-      Value: run.durationMs,
-    },
-  ];
+  return [success, datum(checkId, METRICS.runDuration, run.endedAt, 'Milliseconds', run.durationMs)];
 }
 
 export class CloudWatchMetricsSink implements MetricsSink {
