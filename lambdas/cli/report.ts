@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration, plural } from '../core/format.js';
-import { heartbeatVerdict, runTime } from '../core/heartbeat.js';
+import { heartbeatVerdict, runOutcome, runTime } from '../core/heartbeat.js';
 import { type ObjectiveReport, objectiveReport } from '../core/objectives.js';
 import {
   type CheckReportRow,
@@ -144,9 +144,7 @@ function heartbeatCells(checkId: string, h: HeartbeatReport): string[] {
     `${h.runs}${h.failed > 0 ? ` (${h.failed} failed)` : ''}`,
     h.successPercent === null ? '-' : `${percent(h.successPercent)}%`,
     [h.durationMs.p50, h.durationMs.p95, h.durationMs.max].map(took).join(' / '),
-    last
-      ? `${last.ok ? 'ok' : 'failed'}${last.exitCode === null ? '' : ` (exit ${last.exitCode})`} ${last.endedAt}`
-      : 'none reported',
+    last ? `${runOutcome(last)} ${last.endedAt}` : 'none reported',
     h.running ? `${h.nextExpectedAt} (running since ${h.running.startedAt})` : h.nextExpectedAt,
   ];
 }

@@ -200,9 +200,8 @@ export function heartbeatVerdict(check: HeartbeatCheck, state: HeartbeatState, n
   const window = check.successRate?.window ?? 20;
   const recent = state.outcomes.slice(-window);
   const rate = recent.length === 0 ? null : Math.round(([...recent].filter((o) => o === 's').length / recent.length) * 1000) / 10;
-  const { output: _output, ...lastRun } = state.lastRun ?? { output: '' };
   const summary: HeartbeatSummary = {
-    lastRun: state.lastRun ? (lastRun as Omit<Run, 'output'>) : null,
+    lastRun: state.lastRun && withoutOutput(state.lastRun),
     running,
     nextExpectedAt: due.toISOString(),
     successRatePercent: rate,
@@ -250,6 +249,13 @@ function failureMessage(run: Run): string {
   return `run ${runName(run.rid)} ${how}${took}${quoted ? `: ${quoted}` : ''}`;
 }
 
+/** A run as results show it: its output stays with the stored run. */
+const withoutOutput = ({ output: _output, ...run }: Run): Omit<Run, 'output'> => run;
+
+/** "ok", "failed", "failed (exit 3)": how a run ended. */
+export const runOutcome = (run: Pick<Run, 'ok' | 'exitCode'>): string =>
+  `${run.ok ? 'ok' : 'failed'}${run.exitCode === null ? '' : ` (exit ${run.exitCode})`}`;
+
 /** "350 ms", "4m 12s": runs are often shorter than a second. */
 export const runTime = (ms: number) => (ms < 1000 ? `${ms} ms` : humanDuration(ms));
 
@@ -258,9 +264,7 @@ export function describeHeartbeat(summary: HeartbeatSummary): string {
   const took = (ms: number | null) => (ms === null ? '' : ` in ${runTime(ms)}`);
   const run = summary.lastRun;
   const parts = [
-    run
-      ? `last run ${run.ok ? 'ok' : 'failed'}${run.exitCode === null ? '' : ` (exit ${run.exitCode})`}${took(run.durationMs)} at ${run.endedAt}`
-      : 'no run reported yet',
+    run ? `last run ${runOutcome(run)}${took(run.durationMs)} at ${run.endedAt}` : 'no run reported yet',
     ...(summary.running ? [`running since ${summary.running.startedAt}`] : []),
     `next by ${summary.nextExpectedAt}`,
     ...(summary.successRatePercent === null ? [] : [`${summary.successRatePercent}% ok`]),

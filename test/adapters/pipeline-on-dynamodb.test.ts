@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
+import { observeHeartbeat } from '../../lambdas/checks/heartbeat/probe.js';
 import { evaluateCheck } from '../../lambdas/checks/run.js';
-import { noTimings, observation } from '../../lambdas/checks/shared/probe.js';
 import type { CheckState } from '../../lambdas/core/alert-state.js';
 import type { Check } from '../../lambdas/core/config.js';
 import { applyPing, type HeartbeatState } from '../../lambdas/core/heartbeat.js';
@@ -485,7 +485,7 @@ describe('a heartbeat report racing its scheduled look', () => {
   }).checks as [Check];
   const T0 = Date.parse('2026-11-23T01:00:00.000Z');
   const judge = (state: HeartbeatState, at: number) =>
-    evaluateCheck(nightly, observation(new Date(at).toISOString(), { timings: noTimings(0), heartbeat: state }), new Date(at));
+    evaluateCheck(nightly, observeHeartbeat(state, new Date(at)), new Date(at));
 
   it('drops a look that judged the runs before a report already decided on, so a success just in time pages nobody', async () => {
     const first = await store.readHeartbeat('nightly', new Date(T0));

@@ -1,10 +1,16 @@
 /** A heartbeat has nothing to connect to: its "probe" reads the runs the job reported. */
-import { initialHeartbeat } from '../../core/heartbeat.js';
+import { type HeartbeatState, initialHeartbeat } from '../../core/heartbeat.js';
+import type { Observation } from '../../core/types.js';
 import { noTimings, observation, type Probe } from '../shared/probe.js';
 import type { HeartbeatCheck } from './schema.js';
 
 export const probeHeartbeat: Probe<HeartbeatCheck> = async (check, context) => {
   const now = context.now();
   const state = context.heartbeats ? await context.heartbeats.readHeartbeat(check.id, now) : initialHeartbeat(check.id, now);
-  return observation(now.toISOString(), { timings: noTimings(0), heartbeat: state });
+  return observeHeartbeat(state, now);
 };
+
+/** The runs recorded so far, as an observation the judge reads: a scheduled look's, or a report's as it lands. */
+export function observeHeartbeat(state: HeartbeatState, now: Date): Observation {
+  return observation(now.toISOString(), { timings: noTimings(0), heartbeat: state });
+}

@@ -8,10 +8,18 @@
  * becomes a result and goes through `ingest`, like a probed one: a failure is down at once.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { observeHeartbeat } from '../../checks/heartbeat/probe.js';
 import { evaluateCheck } from '../../checks/run.js';
-import { noTimings, observation } from '../../checks/shared/probe.js';
 import type { Check, HeartbeatCheck, SecretRef } from '../config.js';
-import { actionName, applyPing, MAX_PING_BODY_BYTES, MAX_REPORTED_DURATION_MS, type PingAction, RUN_ID } from '../heartbeat.js';
+import {
+  actionName,
+  applyPing,
+  MAX_PING_BODY_BYTES,
+  MAX_REPORTED_DURATION_MS,
+  PINGS_PER_MINUTE,
+  type PingAction,
+  RUN_ID,
+} from '../heartbeat.js';
 import type { HeartbeatStore, MetricsSink } from '../ports.js';
 import { type IngestDeps, type IngestOutcome, ingest } from './ingest.js';
 import { guarded } from './outbox.js';
@@ -92,7 +100,9 @@ export async function receivePing(request: PingRequest, deps: PingDeps): Promise
     const outcome = applyPing(prev, ping, now);
     if (outcome.kind === 'duplicate') return { status: 200, body: { ok: true, duplicate: true } };
     if (outcome.kind === 'limited') {
-      return refuse(429, 'too many reports for this check: at most 60 a minute', { 'retry-after': String(outcome.retryAfterS) });
+      return refuse(429, `too many reports for this check: at most ${PINGS_PER_MINUTE} a minute`, {
+        'retry-after': String(outcome.retryAfterS),
+      });
     }
     if (!(await deps.heartbeats.putHeartbeat(outcome.next))) continue;
     const { run } = outcome;
@@ -101,7 +111,7 @@ export async function receivePing(request: PingRequest, deps: PingDeps): Promise
       await guarded(deps.log, 'run metrics not sent', check.id, () => deps.metrics.putRun(check.id, run));
     }
     // Recorded: what it means is decided now, and by every probe cycle after, so a failure here is not the job's.
-    const result = evaluateCheck(check, observation(now.toISOString(), { timings: noTimings(0), heartbeat: outcome.next }), now);
+    const result = evaluateCheck(check, observeHeartbeat(outcome.next, now), now);
     const decided = await guarded(deps.log, 'report not decided on', check.id, () => ingest(check, result, deps, now));
     if (decided) deps.onDecided?.(decided);
     await guarded(deps.log, 'metrics not sent', check.id, () => deps.metrics.put([result]));
