@@ -154,24 +154,26 @@ export async function createMonitor(
     chores: [...Object.keys(config.channels).map(channelWorker), retention(config, store, clock, log, options.retentionMs)],
     ...(options.onDue ? { onDue: options.onDue } : {}),
   });
+  // What a heartbeat report goes through: the same store, dispatcher and clock as the probes.
+  const pingDeps = {
+    store,
+    heartbeats: store,
+    metrics,
+    log,
+    alertContext: LOCAL_CONTEXT,
+    dispatch: runner.queue,
+    maintenance: config.maintenance,
+    checks: config.checks,
+    resolveSecret,
+    now: () => clock.now(),
+    onDecided,
+  };
   const pings = options.listen
     ? await startPingServer(
         options.listen.host,
         options.listen.port,
         async (request) => {
-          const answer = await receivePing(request, {
-            store,
-            heartbeats: store,
-            metrics,
-            log,
-            alertContext: LOCAL_CONTEXT,
-            dispatch: runner.queue,
-            maintenance: config.maintenance,
-            checks: config.checks,
-            resolveSecret,
-            now: () => clock.now(),
-            onDecided,
-          });
+          const answer = await receivePing(request, pingDeps);
           io.stdout(`REPORT ${request.method} ${forTerminal(request.path.slice(0, 100))} → ${answer.status}`);
           return answer;
         },
