@@ -22,7 +22,12 @@ export interface Slot {
 
 /** The checks in start order, each `overMs / N` after the one before (all at 0 when `overMs` is 0). */
 export function spreadStarts(checks: readonly Check[], overMs: number): Slot[] {
-  const ordered = dependencyLevels(checks).flatMap((level) => [...level].sort((a, b) => hash(a.id) - hash(b.id)));
+  const ordered = dependencyLevels(checks).flatMap((level) =>
+    level
+      .map((check) => ({ check, key: hash(check.id) }))
+      .sort((a, b) => a.key - b.key)
+      .map(({ check }) => check),
+  );
   const step = ordered.length > 0 ? overMs / ordered.length : 0;
   return ordered.map((check, i) => ({ check, offsetMs: Math.round(i * step) }));
 }

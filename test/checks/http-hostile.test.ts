@@ -145,6 +145,22 @@ describe('redirects', () => {
     expect(second?.headers['user-agent']).toMatch(/^Vigil/);
   });
 
+  it('sends the same default headers with and without configured ones', async () => {
+    requests.length = 0;
+    await probe('/ok');
+    await probe('/ok', { headers: { 'x-api-key': 'key-1' } });
+    const defaults = {
+      'user-agent': 'Vigil/0.1 (+synthetic monitoring)',
+      'accept-encoding': 'gzip, deflate, br',
+      connection: 'keep-alive',
+    };
+    expect(requests.map((r) => r.headers)).toEqual([
+      expect.objectContaining(defaults),
+      expect.objectContaining({ ...defaults, 'x-api-key': 'key-1' }),
+    ]);
+    expect(requests[0]?.headers['x-api-key']).toBeUndefined();
+  });
+
   it('keeps configured headers on a redirect within the same origin', async () => {
     requests.length = 0;
     await probe('/redirect', { headers: { 'x-api-key': 'key-1' } });

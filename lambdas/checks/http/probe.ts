@@ -17,7 +17,7 @@ export const probeHttp: Probe<HttpCheck> = async (check, context) => {
   const t0 = performance.now();
   let headers: Record<string, string>;
   try {
-    headers = await requestHeaders(check, context);
+    headers = needsSecrets(check) ? await requestHeaders(check, context) : BASE_HEADERS;
   } catch (error) {
     return failedObservation(startedAt, noTimings(since(t0)), probeError('internal', (error as Error).message));
   }
@@ -33,8 +33,6 @@ export const probeHttp: Probe<HttpCheck> = async (check, context) => {
     timeoutMs: check.timeoutMs,
   };
   const visited = [hop.url.href];
-  // Any header the config sets may carry a secret (an API key, a cookie), and so may `auth`.
-  const configured = new Set([...Object.keys(check.headers).map((name) => name.toLowerCase()), 'authorization']);
   let firstHopStarted: number | undefined;
   for (;;) {
     const { started, ...seen } = await exchange(hop);
@@ -45,27 +43,30 @@ export const probeHttp: Probe<HttpCheck> = async (check, context) => {
     if (seen.error || !check.followRedirects || !REDIRECTS.has(seen.httpStatus ?? 0) || !location) {
       return observation(startedAt, { ...seen, timings });
     }
-    const next = nextHop(hop, seen.httpStatus ?? 0, location, visited, check, configured);
+    const next = nextHop(hop, seen.httpStatus ?? 0, location, visited, check);
     if ('kind' in next) return observation(startedAt, { ...seen, timings, error: next });
     hop = next;
     visited.push(hop.url.href);
   }
 };
 
+const BASE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'user-agent': 'Vigil/0.1 (+synthetic monitoring)',
+  'accept-encoding': 'gzip, deflate, br',
+  // The server then frames the body (length or chunks) and the probe ends at its last byte; with
+  // `close` a server may instead mark the end by closing, and the probe would time its FIN too.
+  connection: 'keep-alive',
+});
+
+/** Most checks set no header and no auth: they skip the lookups, and the promises they would cost. */
+const needsSecrets = (check: HttpCheck) => check.auth !== undefined || Object.keys(check.headers).length > 0;
+
 async function requestHeaders(check: HttpCheck, context: ProbeContext): Promise<Record<string, string>> {
   const entries = await Promise.all(
     Object.entries(check.headers).map(async ([name, ref]) => [name.toLowerCase(), await context.resolveSecret(ref)] as const),
   );
   const auth: Record<string, string> = check.auth ? { authorization: await authorization(check.auth, context) } : {};
-  return {
-    'user-agent': 'Vigil/0.1 (+synthetic monitoring)',
-    'accept-encoding': 'gzip, deflate, br',
-    // The server then frames the body (length or chunks) and the probe ends at its last byte; with
-    // `close` a server may instead mark the end by closing, and the probe would time its FIN too.
-    connection: 'keep-alive',
-    ...auth,
-    ...Object.fromEntries(entries),
-  };
+  return { ...BASE_HEADERS, ...auth, ...Object.fromEntries(entries) };
 }
 
 async function authorization(auth: NonNullable<HttpCheck['auth']>, context: ProbeContext): Promise<string> {
@@ -81,7 +82,6 @@ function nextHop(
   location: string,
   visited: readonly string[],
   check: HttpCheck,
-  configured: ReadonlySet<string>,
 ): Exchange | ProbeError {
   let url: URL;
   try {
@@ -105,6 +105,8 @@ function nextHop(
   const asGet = status === 303 || ((status === 301 || status === 302) && hop.method === 'POST');
   // Configured headers and credentials stay with the origin (scheme, host and port) they were meant for.
   const sameOrigin = url.origin === hop.url.origin;
+  // Any header the config sets may carry a secret (an API key, a cookie), and so may `auth`.
+  const configured = new Set([...Object.keys(check.headers).map((name) => name.toLowerCase()), 'authorization']);
   const headers = sameOrigin
     ? hop.headers
     : Object.fromEntries(Object.entries(hop.headers).filter(([name]) => !configured.has(name)));
