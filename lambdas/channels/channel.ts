@@ -3,7 +3,7 @@
  * tests see), the request with its secrets added at the last moment, its rate limit and which answers
  * are worth retrying. Each provider is a folder under lambdas/channels/ exporting one of these.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { SecretResolver } from '../adapters/secrets.js';
 import type { SecretRef } from '../core/schema-parts.js';
 import type { AlertEvent } from '../core/types.js';

@@ -2,7 +2,7 @@
  * Every channel provider Vigil knows. Adding one touches its folder, one line here and the README's
  * channel table; the config schema, delivery, routing and the stack's secret grants read it from here.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { email } from './email/index.js';
 import { pagerduty } from './pagerduty/index.js';
 import { slack } from './slack/index.js';

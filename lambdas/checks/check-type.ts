@@ -3,7 +3,7 @@
  * of Vigil must know about it (the secrets its probe resolves, rules across its fields, files the
  * loader inlines). Each type is a folder under lambdas/checks/ exporting one of these.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { SecretRef } from '../core/schema-parts.js';
 import type { Probe } from './shared/probe.js';
 import type { Judge } from './shared/verdict.js';

@@ -3,7 +3,7 @@
  * here and the README's check table; the config schema, probing, judging, secret planning and file
  * inlining all read it from here.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ResolvedCheck } from '../core/schema-parts.js';
 import { dns } from './dns/index.js';
 import { heartbeat } from './heartbeat/index.js';

@@ -1,5 +1,5 @@
 /** Reads an ★ alert event back from an SNS message body, refusing anything that is not one. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AlertEvent, alertEventSchema } from './types.js';
 
 /** `message` is the SNS body already read as JSON. */

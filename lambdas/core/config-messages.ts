@@ -2,7 +2,7 @@
  * Plain words for zod's own checks (a missing field, a wrong type, a number out of range). Fields
  * whose schema says more keep their own message: zod prefers it to these.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 const EXPECTED: Readonly<Record<string, string>> = {
   string: 'a string',

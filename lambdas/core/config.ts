@@ -4,7 +4,7 @@
  * (lambdas/checks, lambdas/channels); this file puts them together and checks what spans them.
  * Everything here is pure: reading files and resolving secrets happen at the edges.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNEL_TYPES, type ChannelConfig, channelSchemas } from '../channels/registry.js';
 import type { CheckTypeDefinition } from '../checks/check-type.js';
 import { CHECK_TYPES, type Check, checkSchemas } from '../checks/registry.js';

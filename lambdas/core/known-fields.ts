@@ -2,7 +2,7 @@
  * The field names a zod schema accepts at a path of a document, so an unknown field can be
  * answered with "did you mean …". Reads zod's own schema description; pure.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 type Schema = z.core.$ZodType;
 

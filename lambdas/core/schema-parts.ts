@@ -2,7 +2,7 @@
  * The pieces of the ★ config schema that every check type and channel builds on: durations with
  * bounds, secret references, URLs, ids, and the fields every check shares. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
 import { regexProblem } from './safe-regex.js';
 import { ALERT_KINDS, SEVERITIES, type Severity } from './types.js';

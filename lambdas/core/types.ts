@@ -4,7 +4,7 @@
  * contract). The contracts are zod schemas: the types are derived from them and the notifier reads
  * events back with the same schema, so a field added here is neither forgotten nor dropped.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HeartbeatState } from './heartbeat.js';
 
 /** ★ Error kinds: a down result always carries exactly one. Never rename these. */

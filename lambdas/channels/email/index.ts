@@ -2,7 +2,7 @@
  * E-mail goes out through an SNS e-mail subscription on the alert topic (created by the stack, with
  * the channel's routing as its filter policy), so there is nothing for the notifier to send.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelSchema } from '../../core/schema-parts.js';
 import type { Channel } from '../channel.js';
 

@@ -3,7 +3,7 @@
  * per check for the whole incident; an objective's burn triggers and resolves under a key of its own.
  * Degradation is not a page and is left to chat channels.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { headline } from '../../core/format.js';
 import { channelSchema, httpUrl, secretRef } from '../../core/schema-parts.js';
 import type { AlertEvent } from '../../core/types.js';

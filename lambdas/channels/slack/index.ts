@@ -1,5 +1,5 @@
 /** Slack incoming webhooks: one message per transition, severity colour, reason, timings and links. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { explain, groupLines, headline, kindLabel, timingLine } from '../../core/format.js';
 import { channelSchema, secretRef } from '../../core/schema-parts.js';
 import type { AlertEvent } from '../../core/types.js';

@@ -4,7 +4,7 @@
  * receiver that refuses old timestamps (say, over 5 minutes) cannot be sent a captured request again.
  */
 import { createHmac } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { channelSchema, secretRef } from '../../core/schema-parts.js';
 import type { Channel } from '../channel.js';
 

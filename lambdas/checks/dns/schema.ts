@@ -1,5 +1,5 @@
 /** The `dns` check's fields (★ config contract; README "checks"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkSchema, type ResolvedCheck } from '../../core/schema-parts.js';
 
 const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT', 'MX'] as const;

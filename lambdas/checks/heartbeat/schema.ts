@@ -1,5 +1,5 @@
 /** The `heartbeat` check's fields (★ config contract, DESIGN "Heartbeat checks"; README "Heartbeats"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkSchema, duration, HOUR_MS, type ResolvedCheck, secretRef, timeZone } from '../../core/schema-parts.js';
 
 const DAY_MS = 24 * HOUR_MS;

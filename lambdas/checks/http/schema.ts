@@ -1,5 +1,5 @@
 /** The `http` check's fields (★ config contract; README "checks"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkSchema, httpUrl, type ResolvedCheck, regex, secretRef } from '../../core/schema-parts.js';
 
 /** [low, high] inclusive, or null when the pattern is not one. */

@@ -1,5 +1,5 @@
 /** The `tls` check's fields (★ config contract; README "checks"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkSchema, port, type ResolvedCheck } from '../../core/schema-parts.js';
 
 export const tlsSchema = checkSchema('tls', {
