@@ -1,10 +1,11 @@
 /** `vigil check`: probe every check once, print a table or the ★ JSON document. */
 import { localSecretResolver } from '../adapters/secrets.js';
 import { runCheck } from '../checks/run.js';
+import { StartPacer } from '../checks/shared/start-pacer.js';
 import { warmUp } from '../checks/warm-up.js';
 import { mapLimit } from '../core/concurrency.js';
 import type { Check, Config } from '../core/config.js';
-import { spreadStarts } from '../core/spread.js';
+import { startOrder } from '../core/spread.js';
 import { exitCodeFor, summarize } from '../core/summary.js';
 import type { CheckResult } from '../core/types.js';
 import { consoleLog } from './console-log.js';
@@ -20,14 +21,8 @@ export interface CheckOptions {
   readonly table: string | undefined;
 }
 
-/** Probes in flight at once: a burst of checks waits on its targets, not on Vigil. */
+/** Probes in flight at once, at most: a burst of checks waits on its targets, not on Vigil. */
 const CONCURRENCY = 200;
-/**
- * Starts a millisecond apart, so responses arrive one by one instead of queueing on the event loop;
- * a large run spreads its first wave over at most this long and is then paced by its concurrency.
- */
-const START_GAP_MS = 1;
-const MAX_SPREAD_MS = 50;
 
 export async function checkCommand(config: Config, options: CheckOptions, io: CliIo): Promise<ExitCode> {
   const unknown = options.only.filter((id) => !config.checks.some((c) => c.id === id));
@@ -44,15 +39,14 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
   };
   const log = consoleLog(io.stderr);
   // Fifty probes, ten at a time: enough for the JIT to compile what a burst runs before it runs. A run
-  // larger than one burst is paced by its concurrency instead, and warms up as it goes.
+  // larger than one burst warms up as it goes.
   if (checks.length <= CONCURRENCY) await warmUp(checks, context.now, { rounds: 5, width: 10 });
-  const started = performance.now();
-  const slots = spreadStarts(checks, Math.min(checks.length * START_GAP_MS, MAX_SPREAD_MS));
-  const results = await mapLimit(slots, CONCURRENCY, async ({ check, offsetMs }) => {
-    const wait = started + offsetMs - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    return runCheck(check, context, { log });
-  }).finally(() => runs?.close());
+  // Starts a millisecond apart until the probes' own cost is known, then as fast as the thread can
+  // read their responses on time.
+  const pacer = new StartPacer();
+  const results = await mapLimit(startOrder(checks), CONCURRENCY, (check) =>
+    pacer.run(() => runCheck(check, context, { log })),
+  ).finally(() => runs?.close());
   if (!runs && checks.some((c) => c.type === 'heartbeat')) {
     io.stderr(
       `note: no runs in ${options.dataDir}: heartbeat checks are judged as never reported (--data DIR or --table NAME reads them)`,

@@ -20,14 +20,19 @@ export interface Slot {
   readonly offsetMs: number;
 }
 
-/** The checks in start order, each `overMs / N` after the one before (all at 0 when `overMs` is 0). */
-export function spreadStarts(checks: readonly Check[], overMs: number): Slot[] {
-  const ordered = dependencyLevels(checks).flatMap((level) =>
+/** The checks in start order: parents first, then by a hash of the id. */
+export function startOrder(checks: readonly Check[]): Check[] {
+  return dependencyLevels(checks).flatMap((level) =>
     level
       .map((check) => ({ check, key: hash(check.id) }))
       .sort((a, b) => a.key - b.key)
       .map(({ check }) => check),
   );
+}
+
+/** The checks in start order, each `overMs / N` after the one before (all at 0 when `overMs` is 0). */
+export function spreadStarts(checks: readonly Check[], overMs: number): Slot[] {
+  const ordered = startOrder(checks);
   const step = ordered.length > 0 ? overMs / ordered.length : 0;
   return ordered.map((check, i) => ({ check, offsetMs: Math.round(i * step) }));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.js';
-import { spreadStarts } from '../../lambdas/core/spread.js';
+import { spreadStarts, startOrder } from '../../lambdas/core/spread.js';
 
 const config = (count: number, extra: Record<string, unknown>[] = []) =>
   parseConfig({
@@ -30,6 +30,14 @@ describe('spreadStarts', () => {
     const order = spreadStarts(checks, 1_200).map((s) => s.check.id);
     expect(order.indexOf('zz-parent')).toBeLessThan(order.indexOf('child'));
     expect(order.at(-1)).toBe('child');
+  });
+
+  it('orders the checks the same without a window (vigil check paces them itself)', () => {
+    const checks = config(10, [{ id: 'child', type: 'tcp', host: '127.0.0.1', port: 1, dependsOn: ['c3'] }]);
+    const order = startOrder(checks).map((c) => c.id);
+    expect(order).toEqual(spreadStarts(checks, 1_000).map((s) => s.check.id));
+    expect(order.at(-1)).toBe('child');
+    expect(startOrder([...checks].reverse()).map((c) => c.id)).toEqual(order);
   });
 
   it('starts everything at once without a window', () => {
