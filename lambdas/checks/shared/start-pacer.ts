@@ -6,7 +6,7 @@
  * machine and still too fast on a slow one. So each start follows the one before by what a probe has
  * cost the main thread so far in this run: work arrives no faster than the thread has been doing it,
  * and responses are read as they come. The average includes the run's first, coldest probes, so as the
- * JIT warms up the pace keeps a little room. On that run: p50 103 ms, the loop 3 ms late, and sooner done.
+ * JIT warms up the pace keeps a little room. On that run: p50 103 ms, the loop 3-5 ms late, and sooner done.
  */
 
 /** What the pacer reads and waits on; the real one is the event loop's (`loopClock`). */
