@@ -62,6 +62,23 @@ describe('StartPacer', () => {
     expect(clock.t).toBeGreaterThanOrEqual(1);
   });
 
+  it('spaces the starts that fell due during a stall again, instead of letting them all go at once', async () => {
+    const clock = fakeClock();
+    const realSleep = clock.sleep;
+    // The first timer fires 20 ms late, as on a loop that was busy or a process that was not scheduled.
+    clock.sleep = (ms: number) => {
+      clock.sleep = realSleep;
+      return realSleep(ms + 20);
+    };
+    const pacer = new StartPacer(clock);
+    const startedAt: number[] = [];
+    await Promise.all(Array.from({ length: 10 }, () => pacer.run(async () => startedAt.push(clock.t))));
+    const together = Math.max(...startedAt.map((t) => startedAt.filter((other) => other === t).length));
+    // Two milliseconds' worth at most (PACE.burstMs), where 20 starts had fallen due.
+    expect(together).toBe(2);
+    expect(startedAt.at(-1)).toBeGreaterThanOrEqual(21 + 7);
+  });
+
   it('does not make a turn wait that is asked for after its slot has passed', async () => {
     const clock = fakeClock();
     const pacer = new StartPacer(clock);
@@ -79,7 +96,11 @@ describe('StartPacer', () => {
     // 20 started and 20 finished cost the thread 80 ms: 4 ms a probe.
     clock.busy = 80;
     await Promise.all([0, 1, 2].map(() => pacer.run(async () => {})));
-    expect(clock.wakes.slice(-3)).toEqual([20, 24, 28]);
+    const [first, second, third] = clock.wakes.slice(-3) as [number, number, number];
+    // 4 ms after the last start, at 19; then about 4 ms apart (each start counts half a probe more).
+    expect(first).toBe(23);
+    expect(second - first).toBeCloseTo(4, 0);
+    expect(third - second).toBeCloseTo(4, 0);
   });
 
   it('counts a task that throws as finished, and passes its error on', async () => {
