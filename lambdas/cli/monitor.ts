@@ -14,7 +14,6 @@ import { systemClock } from '../adapters/system-clock.js';
 import { channelsFor, notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
 import { runCheck } from '../checks/run.js';
-import { StartPacer } from '../checks/shared/start-pacer.js';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { headline, plural } from '../core/format.js';
@@ -131,8 +130,6 @@ export async function createMonitor(
     if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
     for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
   };
-  // Checks that fall due together start no faster than the process can time them, as in `vigil check`.
-  const starts = new StartPacer();
   const runner = new LocalRunner({
     config,
     store,
@@ -146,9 +143,7 @@ export async function createMonitor(
       },
     },
     runCheck: async (check) => {
-      const result = await starts.run(() =>
-        runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause }),
-      );
+      const result = await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
       io.stdout(resultLine(result));
       return result;
     },
