@@ -9,6 +9,8 @@
  * JIT warms up the pace keeps a little room. On that run: p50 102-104 ms, the loop 2-5 ms late, and sooner done.
  */
 
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** What the pacer reads and waits on; the real one is the event loop's (`loopClock`). */
 export interface PacerClock {
   /** Monotonic ms. */
@@ -50,10 +52,7 @@ export class StartPacer {
   private started = 0;
   private finished = 0;
 
-  constructor(
-    private readonly clock: PacerClock = loopClock(),
-    private readonly options: PaceOptions = PACE,
-  ) {
+  constructor(private readonly clock: PacerClock = loopClock()) {
     this.refilledAt = clock.now();
   }
 
@@ -81,10 +80,10 @@ export class StartPacer {
     this.pumping = true;
     try {
       while (this.waiting.length > 0) {
-        const gap = startGap(this.clock.busyMs(), this.started, this.finished, this.options);
+        const gap = startGap(this.clock.busyMs(), this.started, this.finished, PACE);
         const now = this.clock.now();
         const owed = gap > 0 ? (now - this.refilledAt) / gap : Number.POSITIVE_INFINITY;
-        this.tokens = Math.min(Math.max(1, this.options.burstMs / gap), this.tokens + owed);
+        this.tokens = Math.min(Math.max(1, PACE.burstMs / gap), this.tokens + owed);
         this.refilledAt = now;
         for (; this.tokens >= 1 && this.waiting.length > 0; this.tokens--) this.waiting.shift()?.();
         if (this.waiting.length > 0) await this.clock.sleep((1 - this.tokens) * gap);
@@ -96,11 +95,13 @@ export class StartPacer {
 }
 
 /** The event loop's clock: `performance.now()`, timers, and the loop's utilization since it was made. */
-export function loopClock(): PacerClock {
+function loopClock(): PacerClock {
   const since = performance.eventLoopUtilization();
   return {
     now: () => performance.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: async (ms) => {
+      await sleep(ms);
+    },
     busyMs: () => performance.eventLoopUtilization(since).active,
   };
 }
