@@ -22,6 +22,11 @@ export interface CheckTypeDefinition<C> {
   readonly problems?: (check: C) => readonly string[];
   /** Thresholds of this type that win over the config's `defaults` (a check's own still win over these). */
   readonly thresholds?: { readonly failure: number; readonly success: number };
+  /**
+   * What a latency objective of this check measures: a response to a request (objectives from `defaults`
+   * apply), only a connection or handshake (only an objective the check lists itself), or nothing.
+   */
+  readonly latency: (check: C) => 'response' | 'connection' | 'none';
   /** Inlines files the raw check names (a CA file), so the document stands alone when bundled. */
   readonly inlineFiles?: (raw: Record<string, unknown>, read: ConfigFileReader) => Record<string, unknown>;
 }

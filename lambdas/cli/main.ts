@@ -210,6 +210,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout(
         `${values.config}: valid (${plural(config.checks.length, 'check')}, ${plural(Object.keys(config.channels).length, 'channel')})`,
       );
+      for (const note of config.notes ?? []) io.stdout(`  note: ${note}`);
       // What it takes to fire each burn alert: synthetic checks run rarely, so never one failed run.
       for (const line of config.checks.flatMap(burnThresholds)) io.stdout(`  ${line}`);
       return EXIT.ok;

@@ -3,10 +3,11 @@
 import type { Channel } from '../channels/channel.js';
 import { channelsFor } from '../channels/notify.js';
 import { CHANNEL_TYPES } from '../channels/registry.js';
-import { burnDedupKey, dedupKey } from '../core/alert-state.js';
+import { dedupKey } from '../core/alert-state.js';
 import type { ChannelConfig, Check, CheckType, Config } from '../core/config.js';
+import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
-import { BURN_ALERTS, burnThresholds, objectiveLabel } from '../core/objectives.js';
+import { alertWindows, BURN_ALERTS, burnThresholds, objectiveLabel } from '../core/objectives.js';
 import { ALERT_KINDS, type AlertEvent, type AlertKind, type CheckResult, type ProbeError } from '../core/types.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
@@ -25,18 +26,21 @@ function burnPreview(check: Check, now: Date, result: CheckResult): AlertEvent {
   if (!objective) throw new UserError(`check "${check.id}" has no objectives: a burn alert needs one`);
   const label = objectiveLabel(objective);
   const [alert] = BURN_ALERTS;
+  const longWindow = formatDuration(alertWindows(objective, check.intervalMs, alert).longMs);
+  const incidentId = `${check.id}/${now.toISOString()}`;
   return {
     version: 1,
+    eventId: `${check.id}@${now.toISOString()}#preview`,
     kind: 'burn',
     checkId: check.id,
     checkName: check.name,
     severity: alert.severity,
-    dedupKey: burnDedupKey('preview', check.id, 0, alert.long),
-    incidentId: null,
-    incidentStartedAt: null,
+    dedupKey: dedupKey('preview', check.id),
+    incidentId,
+    incidentStartedAt: now.toISOString(),
     from: null,
-    burn: { objective: 0, window: alert.long, label, rate: 20, threshold: alert.rate },
-    note: `${label}: budget burning 20× over ${alert.long} (alerts at ${alert.rate}×; example)`,
+    burn: { objective: 0, window: alert.name, longWindow, label, rate: 20, threshold: alert.rate },
+    note: `${label}: budget burning 20× over ${longWindow} (alerts at ${alert.rate}×; example)`,
     at: now.toISOString(),
     result,
     dashboardUrl: null,
@@ -69,6 +73,7 @@ function previewEvent(check: Check, kind: AlertKind, now: Date): AlertEvent {
   const severity = kind === 'degraded' || kind === 'flapping' ? check.degradedSeverity : check.severity;
   return {
     version: 1,
+    eventId: `${checkId}@${now.toISOString()}#preview`,
     kind,
     checkId,
     checkName: check.name,

@@ -29,18 +29,22 @@ export function alarmEvent(alarm: AlarmNotification, stackName: string, received
   if (!kind) return null;
   const changedAt = Date.parse(alarm.StateChangeTime ?? '');
   const what = alarm.AlarmDescription || alarm.AlarmName;
+  const at = new Date(Number.isNaN(changedAt) ? received.getTime() : changedAt).toISOString();
+  const key = dedupKey(stackName, `${HEALTH_CHECK_ID}/${alarm.AlarmName}`);
   return {
     version: 1,
+    // One state change of one alarm: CloudWatch's redelivery of it carries the same name, state and time.
+    eventId: `${key}#${alarm.NewStateValue}#${at}`,
     kind,
     checkId: HEALTH_CHECK_ID,
     checkName: 'Vigil itself',
     severity: 'critical',
-    dedupKey: dedupKey(stackName, `${HEALTH_CHECK_ID}/${alarm.AlarmName}`),
+    dedupKey: key,
     incidentId: null,
     incidentStartedAt: null,
     from: kind === 'recovered' ? 'down' : null,
     note: kind === 'down' ? `${what} (${alarm.NewStateReason ?? 'alarm'})` : `cleared: ${what}`,
-    at: new Date(Number.isNaN(changedAt) ? received.getTime() : changedAt).toISOString(),
+    at,
     result: null,
     dashboardUrl: null,
     runbookUrl: null,

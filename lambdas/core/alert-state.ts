@@ -9,9 +9,19 @@
  * not lost, and when the suppression ends the channels are told the net change.
  */
 import type { Check } from './config.js';
+import { formatDuration } from './duration.js';
 import type { Hold } from './maintenance.js';
-import { BURN_ALERTS, burning, keepBadRuns, objectiveLabel } from './objectives.js';
-import type { AlertEvent, AlertKind, CheckResult, Severity } from './types.js';
+import {
+  alertWindows,
+  BURN_ALERTS,
+  type BurnHistory,
+  burning,
+  historyFromTimestamps,
+  judgeRun,
+  objectiveLabel,
+  recordRun,
+} from './objectives.js';
+import { type AlertEvent, type AlertKind, type CheckResult, SEVERITIES, type Severity } from './types.js';
 
 /** What has been confirmed. `unknown` until the first result. */
 export type ConfirmedStatus = 'unknown' | 'up' | 'degraded' | 'down';
@@ -25,6 +35,19 @@ export type ReportedStatus = ConfirmedStatus | 'pending' | 'maintenance';
 export interface Incident {
   readonly id: string;
   readonly startedAt: string;
+}
+
+/**
+ * The check's open incident as its state keeps it: the unit of paging (docs/architecture.md, "One
+ * outage, one page"). Fields an older state lacks are filled in by `openIncidentOf`.
+ */
+export interface OpenIncident extends Incident {
+  /** What opened it: `down`, or the burn alert ("<objective index>/<alert>") that did. */
+  readonly openedBy?: string;
+  /** Whether its opening alert went out: only then does its end. */
+  readonly told?: boolean;
+  /** The highest severity channels were told of it at: a later alert above it still pages. */
+  readonly severity?: Severity;
 }
 
 export interface CheckState {
@@ -42,7 +65,8 @@ export interface CheckState {
   readonly upRuns: number;
   /** The first down result of the current failure streak: an incident's cause. */
   readonly firstFailure: CheckResult | null;
-  readonly incident: Incident | null;
+  /** The open incident: from the first alert of an outage or a burn to its end. */
+  readonly incident: OpenIncident | null;
   readonly lastResultAt: string | null;
   /** `startedAt` of the last results decided on, newest last: a result among them arrived twice. */
   readonly seenResults: readonly string[];
@@ -61,10 +85,14 @@ export interface CheckState {
   readonly held: Hold['kind'] | null;
   /** The cycle publishing the outbox, if any: no other cycle publishes from it until `until`. */
   readonly publishing: { readonly by: string; readonly until: string } | null;
-  /** Per objective (in the check's order), when its bad runs of the last 3 days started (epoch ms). */
-  readonly badRuns: readonly (readonly number[])[];
-  /** The burn alerts firing, as "<objective index>/<long window>". */
+  /** Per objective (in the check's order), its bad runs counted per burn window. */
+  readonly burnHistory: readonly BurnHistory[];
+  /** Written by older versions (bad runs' timestamps); read once into `burnHistory`, then dropped. */
+  readonly badRuns?: readonly (readonly number[])[];
+  /** The burn alerts firing, as "<objective index>/<alert name>". */
   readonly burning: readonly string[];
+  /** Burn alerts an older version paged under a key of their own, still burning: they end under that key. */
+  readonly separateBurns: readonly string[];
   /** Heartbeat checks: the newest judgement decided on, as reports recorded since the check's first look. */
   readonly heartbeat: { readonly since: string; readonly reports: number } | null;
 }
@@ -79,8 +107,10 @@ export interface Decision {
   readonly next: CheckState;
   /** Events to publish now. */
   readonly events: readonly AlertEvent[];
-  /** Events that would have been published but for a suppression, with why. */
+  /** Events that would have been published but for a suppression or an open incident they joined, with why. */
   readonly suppressed: readonly { readonly event: AlertEvent; readonly reason: string }[];
+  /** Events the outbox had no room for (publishing kept failing): recorded on the incident instead. */
+  readonly dropped: readonly AlertEvent[];
   /** Set when this result confirmed an outage: the incident to record. */
   readonly opened: Incident | null;
   /** Set when this result ended an outage. */
@@ -108,8 +138,9 @@ export function initialState(checkId: string): CheckState {
     outbox: [],
     held: null,
     publishing: null,
-    badRuns: [],
+    burnHistory: [],
     burning: [],
+    separateBurns: [],
     heartbeat: null,
   };
 }
@@ -175,33 +206,58 @@ export function decide(
 ): Decision {
   const confirmed = confirm(prev, result, check);
   const flap = detectFlapping(prev, confirmed.state, check);
+  const burns = burnChanges(prev, result, check, now);
   let state: CheckState = {
     ...confirmed.state,
     recent: flap.recent,
     flapping: flap.flapping,
     held: heldBy?.kind ?? null,
     version: prev.version + 1,
+    burnHistory: burns.history,
+    burning: burns.burning,
+    separateBurns: burns.separate,
+    badRuns: undefined,
   };
+  const at = now.toISOString();
+  const key = dedupKey(context.stackName, check.id);
+  let incident = openIncidentOf(prev, check);
+  let opened: Incident | null = null;
+  let closed: Incident | null = null;
 
   const make = (kind: AlertKind, severity: Severity, fields: Partial<AlertEvent> = {}): AlertEvent => ({
     version: 1,
+    eventId: '',
     kind,
     checkId: check.id,
     checkName: check.name,
     severity,
-    dedupKey: dedupKey(context.stackName, check.id),
-    incidentId: state.incident?.id ?? null,
-    incidentStartedAt: state.incident?.startedAt ?? null,
+    dedupKey: key,
+    incidentId: incident?.id ?? null,
+    incidentStartedAt: incident?.startedAt ?? null,
     from: null,
     note: null,
-    at: now.toISOString(),
+    at,
     result,
     dashboardUrl: context.dashboardUrl,
     runbookUrl: check.runbookUrl,
     ...fields,
   });
+  const events: AlertEvent[] = [];
+  const suppressed: { event: AlertEvent; reason: string }[] = [];
+  const joined = (event: AlertEvent) => suppressed.push({ event, reason: `joined incident ${incident?.id}` });
+  /** An incident's end goes out whenever its start did: a hold keeps back what was not said yet, never this. */
+  const resolve = (event: AlertEvent, told: boolean, reason: string | null) => {
+    if (told && (!reason || heldBy)) events.push(event);
+    else suppressed.push({ event, reason: told ? (reason ?? 'flapping') : 'its alert was never sent' });
+  };
 
-  const transition = notificationFor(prev.notified, state.confirmed, prev.incident, check, make);
+  if (confirmed.outageStarted && !incident) {
+    const startedAt = state.firstFailure?.startedAt ?? result.startedAt;
+    incident = { id: `${check.id}/${startedAt}`, startedAt, openedBy: 'down', told: false, severity: check.severity };
+    opened = incident;
+  }
+
+  const transition = notificationFor(prev.notified, state.confirmed, check, make);
   const reason = heldBy?.reason ?? (state.flapping ? 'flapping' : null);
   // Flapping is announced only once it holds an alert back: blips that never confirm stay silent.
   const notices: AlertEvent[] = [];
@@ -213,88 +269,216 @@ export function decide(
     notices.push(make('flapping', 'warning', { note: flap.note }));
     state = { ...state, flapNoticeSent: false };
   }
-  const events: AlertEvent[] = [];
-  const suppressed: { event: AlertEvent; reason: string }[] = [];
-  if (transition && reason) {
-    // Recorded when it happens, not again on every cycle the suppression lasts.
-    if (state.confirmed !== prev.confirmed) suppressed.push({ event: transition, reason });
+  const told = () => ({ ...state, notified: state.confirmed, lastNotifiedAt: state.confirmed === 'down' ? at : null });
+  if (transition?.kind === 'down' && incident?.told && outranks(incident.severity, check.severity)) {
+    // A burn already paged for this incident: the outage is part of it, not another page.
+    joined(transition);
+    state = told();
+  } else if (transition?.kind === 'down') {
+    if (!reason) {
+      events.push(transition);
+      if (incident) incident = { ...incident, told: true, severity: higher(incident.severity, check.severity) };
+      state = told();
+    } else if (state.confirmed !== prev.confirmed) {
+      // Recorded when it happens, not again on every cycle the suppression lasts.
+      suppressed.push({ event: transition, reason });
+    }
+  } else if (transition?.kind === 'recovered' && transition.from === 'down') {
+    // The incident goes on while the burn that opened it still burns, or one that this very run feeds
+    // (answered, but too slowly): back up is not over then. A burn the outage alone fed ends with it.
+    const carrier = burns.current.find((b) => b.key === incident?.openedBy || b.badNow);
+    if (incident && carrier) {
+      joined(transition);
+      incident = { ...incident, openedBy: carrier.key };
+      state = told();
+    } else if (!reason || heldBy) {
+      resolve(transition, incident?.told ?? true, reason);
+      closed = incident;
+      incident = null;
+      state = told();
+    } else if (state.confirmed !== prev.confirmed) {
+      suppressed.push({ event: transition, reason });
+    }
+  } else if (transition?.kind === 'recovered') {
+    if (!reason || heldBy) {
+      resolve(transition, true, reason);
+      state = told();
+    } else if (state.confirmed !== prev.confirmed) suppressed.push({ event: transition, reason });
   } else if (transition) {
-    events.push(transition);
-  }
-  if (!reason && state.confirmed !== prev.notified) {
-    state = { ...state, notified: state.confirmed, lastNotifiedAt: state.confirmed === 'down' ? now.toISOString() : null };
+    if (!reason) {
+      events.push(transition);
+      state = told();
+    } else if (state.confirmed !== prev.confirmed) suppressed.push({ event: transition, reason });
   } else if (!reason && isReminderDue(state, check, now)) {
-    events.push(make('reminder', check.severity, { note: `still down since ${state.incident?.startedAt ?? 'the last alert'}` }));
-    state = { ...state, lastNotifiedAt: now.toISOString() };
+    events.push(make('reminder', check.severity, { note: `still down since ${incident?.startedAt ?? 'the last alert'}` }));
+    state = { ...state, lastNotifiedAt: at };
   }
-  const burns = burnAlerts(prev, result, check, now, make, context);
-  state = { ...state, badRuns: burns.badRuns, burning: burns.burning };
-  // A flapping notice is itself a notice, suppressed only from outside (maintenance, a parent down); so
-  // are burn alerts, which count runs, not the blips flapping is about.
-  const published = heldBy ? [] : [...notices, ...events, ...burns.events];
-  if (heldBy) for (const notice of [...notices, ...burns.events]) suppressed.push({ event: notice, reason: heldBy.reason });
+  // An outage that ended without its alert ever going out (held throughout) closes all the same.
+  if (confirmed.outageEnded && incident?.openedBy === 'down' && !incident.told) {
+    closed = incident;
+    incident = null;
+  }
+
+  for (const burn of burns.started) {
+    const event = make('burn', burn.severity, { burn: burn.fields, note: burn.note });
+    if (incident) {
+      if (incident.told && !outranks(incident.severity, burn.severity)) {
+        // Escalates an incident told at a lower severity: the page it did not get yet.
+        events.push(event);
+        incident = { ...incident, severity: burn.severity };
+      } else joined(event);
+      continue;
+    }
+    incident = {
+      id: `${check.id}/${result.startedAt}`,
+      startedAt: result.startedAt,
+      openedBy: burn.key,
+      told: !heldBy,
+      severity: burn.severity,
+    };
+    opened = incident;
+    const opening = make('burn', burn.severity, { burn: burn.fields, note: burn.note });
+    if (heldBy) suppressed.push({ event: opening, reason: heldBy.reason });
+    else events.push(opening);
+  }
+  for (const burn of burns.stopped) {
+    const event = make('recovered', burn.severity, { from: 'burn', burn: burn.fields, note: burn.note });
+    if (burn.separate) {
+      // Paged by an older version under a key of its own: ended under that key.
+      events.push({ ...event, dedupKey: burnDedupKey(context.stackName, check.id, burn.fields.objective, burn.fields.window) });
+    } else if (incident?.openedBy === burn.key) {
+      if (state.confirmed === 'down') incident = { ...incident, openedBy: 'down' };
+      else {
+        resolve(event, incident.told ?? false, null);
+        closed = incident;
+        incident = null;
+      }
+    }
+  }
+  // A hold that kept an opening burn back has ended while it still burns: its page goes out now.
+  if (incident && !incident.told && !heldBy && incident.openedBy !== 'down') {
+    const burn = burns.current.find((b) => b.key === incident?.openedBy);
+    if (burn) {
+      events.push(make('burn', burn.severity, { burn: burn.fields, note: burn.note }));
+      incident = { ...incident, told: true };
+    }
+  }
+  state = { ...state, incident };
+
+  // A flapping notice is itself a notice, suppressed only from outside (maintenance, a parent down).
+  const published = [...(heldBy ? [] : notices), ...events].map((event, i) => ({
+    ...event,
+    eventId: `${check.id}@${at}#${state.version}.${i}`,
+  }));
+  if (heldBy) for (const notice of notices) suppressed.push({ event: notice, reason: heldBy.reason });
+  const outbox = capOutbox([...prev.outbox, ...published]);
   return {
-    next: { ...state, outbox: [...prev.outbox, ...published] },
+    next: { ...state, outbox: outbox.kept },
     events: published,
     suppressed,
-    opened: confirmed.opened,
-    closed: confirmed.closed,
+    dropped: outbox.dropped,
+    opened: opened && { id: opened.id, startedAt: opened.startedAt },
+    closed: closed && { id: closed.id, startedAt: closed.startedAt },
   };
 }
 
+const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
+/** Whether what channels were told at `told` covers an alert at `severity`. */
+const outranks = (told: Severity | undefined, severity: Severity) => severityRank(told ?? 'critical') >= severityRank(severity);
+const higher = (a: Severity | undefined, b: Severity) => (outranks(a, b) ? (a ?? b) : b);
+
+/** The check's open incident, with what older states did not keep filled in: those were all outages. */
+function openIncidentOf(prev: CheckState, check: Check): OpenIncident | null {
+  if (!prev.incident) return null;
+  return {
+    openedBy: 'down',
+    told: prev.notified === 'down',
+    severity: check.severity,
+    ...prev.incident,
+  };
+}
+
+/** The most events an outbox keeps while publishing fails; a state item must stay small whatever happens. */
+export const MAX_OUTBOX = 20;
+/** What goes first when it is full: news that a later event makes stale, before any start or end. */
+const DROP_FIRST: readonly AlertKind[] = ['reminder', 'flapping', 'degraded'];
+
+function capOutbox(outbox: readonly AlertEvent[]): { kept: AlertEvent[]; dropped: AlertEvent[] } {
+  const kept = [...outbox];
+  const dropped: AlertEvent[] = [];
+  while (kept.length > MAX_OUTBOX) {
+    const stale = kept.findIndex((e) => DROP_FIRST.includes(e.kind) || (e.kind === 'recovered' && e.from === 'degraded'));
+    dropped.push(...kept.splice(stale >= 0 ? stale : 0, 1));
+  }
+  return { kept, dropped };
+}
+
+interface BurnChange {
+  /** "<objective index>/<alert name>", as `CheckState.burning` keeps it. */
+  readonly key: string;
+  readonly severity: Severity;
+  readonly fields: NonNullable<AlertEvent['burn']>;
+  readonly note: string;
+  /** An alert an older version paged under its own key. */
+  readonly separate: boolean;
+  /** This result is one of the objective's bad runs. */
+  readonly badNow: boolean;
+}
+
 /**
- * Each objective's bad runs, and which of its burn alerts (lambdas/core/objectives.ts) start or stop
- * with this result: a `burn` when one starts, a `recovered` from `burn` when it stops.
+ * Each objective's history after this result, and which of its burn alerts (lambdas/core/objectives.ts)
+ * start or stop with it.
  */
-function burnAlerts(
-  prev: CheckState,
-  result: CheckResult,
-  check: Check,
-  now: Date,
-  make: (kind: AlertKind, severity: Severity, fields?: Partial<AlertEvent>) => AlertEvent,
-  context: AlertContext,
-) {
-  const events: AlertEvent[] = [];
-  const burningNow: string[] = [];
-  const badRuns = check.objectives.map((objective, index) => {
-    const kept = keepBadRuns(objective, check.intervalMs, prev.badRuns[index] ?? [], result, now);
+function burnChanges(prev: CheckState, result: CheckResult, check: Check, now: Date) {
+  const current: BurnChange[] = [];
+  const started: BurnChange[] = [];
+  const stopped: BurnChange[] = [];
+  const history = check.objectives.map((objective, index) => {
+    const before =
+      prev.burnHistory[index] ?? historyFromTimestamps(objective, check.intervalMs, prev.badRuns?.[index] ?? [], now);
+    const after = recordRun(objective, check.intervalMs, before, result, now);
+    const label = objectiveLabel(objective);
+    // A run the objective does not count (a down one, for latency) says nothing of it: its alerts stay as they were.
+    const judged = judgeRun(objective, result);
+    const counted = judged !== null;
     for (const alert of BURN_ALERTS) {
-      const key = `${index}/${alert.long}`;
-      const { burning: isBurning, rate } = burning(objective, check.intervalMs, kept, alert, now);
-      const was = prev.burning.includes(key);
-      if (isBurning) burningNow.push(key);
-      if (isBurning === was) continue;
-      const label = objectiveLabel(objective);
+      const key = `${index}/${alert.name}`;
+      const measured = burning(objective, check.intervalMs, after, alert, now);
+      const isBurning = counted ? measured.burning : prev.burning.includes(key);
+      const rate = measured.rate;
+      const longWindow = formatDuration(alertWindows(objective, check.intervalMs, alert).longMs);
       const shown = Math.round(rate * 10) / 10;
-      const burn = { objective: index, window: alert.long, label, rate: shown, threshold: alert.rate };
-      const fields = {
-        burn,
-        incidentId: null,
-        incidentStartedAt: null,
-        dedupKey: burnDedupKey(context.stackName, check.id, index, alert.long),
+      const change = {
+        key,
+        severity: alert.severity,
+        fields: { objective: index, window: alert.name, longWindow, label, rate: shown, threshold: alert.rate },
+        separate: prev.separateBurns.includes(key),
+        badNow: judged === false,
       };
-      events.push(
-        isBurning
-          ? make('burn', alert.severity, {
-              ...fields,
-              note: `${label}: budget burning ${shown}× over ${alert.long} (alerts at ${alert.rate}×)`,
-            })
-          : make('recovered', alert.severity, {
-              ...fields,
-              from: 'burn',
-              note: `${label}: budget no longer burning ${alert.rate}× over ${alert.long}`,
-            }),
-      );
+      const burningNow = { ...change, note: `${label}: budget burning ${shown}× over ${longWindow} (alerts at ${alert.rate}×)` };
+      if (isBurning) current.push(burningNow);
+      if (isBurning === prev.burning.includes(key)) continue;
+      if (isBurning) started.push(burningNow);
+      else stopped.push({ ...change, note: `${label}: budget no longer burning ${alert.rate}× over ${longWindow}` });
     }
-    return kept;
+    return after;
   });
-  return { badRuns, burning: burningNow, events };
+  const burningNow = current.map((b) => b.key);
+  return {
+    history,
+    burning: burningNow,
+    separate: prev.separateBurns.filter((key) => burningNow.includes(key)),
+    current,
+    started,
+    stopped,
+  };
 }
 
 interface Confirmation {
   readonly state: CheckState;
-  readonly opened: Incident | null;
-  readonly closed: Incident | null;
+  /** This result confirmed an outage, or ended one. */
+  readonly outageStarted: boolean;
+  readonly outageEnded: boolean;
 }
 
 /** Counts streaks and moves the confirmed status once a streak reaches its threshold. */
@@ -314,42 +498,37 @@ function confirm(prev: CheckState, result: CheckResult, check: Check): Confirmat
     seenResults: [...prev.seenResults, result.startedAt].slice(-SEEN_RESULTS),
     heartbeat: result.heartbeat ? { since: result.heartbeat.since, reports: result.heartbeat.reports } : prev.heartbeat,
   };
+  const none = { outageStarted: false, outageEnded: false };
   if (prev.confirmed === 'down') {
-    if (counted.successes < check.successThreshold) return { state: counted, opened: null, closed: null };
+    if (counted.successes < check.successThreshold) return { state: counted, ...none };
     const to = result.status === 'degraded' ? 'degraded' : 'up';
-    return { state: { ...counted, confirmed: to, incident: null }, opened: null, closed: prev.incident };
+    return { state: { ...counted, confirmed: to }, outageStarted: false, outageEnded: true };
   }
   if (counted.failures >= check.failureThreshold) {
-    const startedAt = counted.firstFailure?.startedAt ?? result.startedAt;
-    const incident = { id: `${check.id}/${startedAt}`, startedAt };
-    return { state: { ...counted, confirmed: 'down', incident }, opened: incident, closed: null };
+    return { state: { ...counted, confirmed: 'down' }, outageStarted: true, outageEnded: false };
   }
   if (prev.confirmed !== 'degraded' && counted.degradedRuns >= check.degradedThreshold) {
-    return { state: { ...counted, confirmed: 'degraded' }, opened: null, closed: null };
+    return { state: { ...counted, confirmed: 'degraded' }, ...none };
   }
   if (
     (prev.confirmed === 'degraded' && counted.upRuns >= check.successThreshold) ||
     (prev.confirmed === 'unknown' && result.status === 'up')
   ) {
-    return { state: { ...counted, confirmed: 'up' }, opened: null, closed: null };
+    return { state: { ...counted, confirmed: 'up' }, ...none };
   }
-  return { state: counted, opened: null, closed: null };
+  return { state: counted, ...none };
 }
 
 /** The event that tells channels about a move from what they know to what is confirmed, if any. */
 function notificationFor(
   notified: ConfirmedStatus,
   confirmed: ConfirmedStatus,
-  previousIncident: Incident | null,
   check: Check,
   make: (kind: AlertKind, severity: Severity, fields?: Partial<AlertEvent>) => AlertEvent,
 ): AlertEvent | null {
   if (confirmed === notified || confirmed === 'unknown') return null;
   if (confirmed === 'down') return make('down', check.severity);
-  if (notified === 'down') {
-    const incident = previousIncident ? { incidentId: previousIncident.id, incidentStartedAt: previousIncident.startedAt } : {};
-    return make('recovered', check.severity, { from: 'down', ...incident });
-  }
+  if (notified === 'down') return make('recovered', check.severity, { from: 'down' });
   if (confirmed === 'degraded') return make('degraded', check.degradedSeverity);
   if (notified === 'degraded') return make('recovered', check.degradedSeverity, { from: 'degraded' });
   return null;

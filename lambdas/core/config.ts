@@ -10,16 +10,17 @@ import type { CheckTypeDefinition } from '../checks/check-type.js';
 import { CHECK_TYPES, type Check, checkSchemas } from '../checks/registry.js';
 import { plainMessages } from './config-messages.js';
 import { didYouMean } from './did-you-mean.js';
-import { formatDuration } from './duration.js';
+import { formatDuration, HOUR_MS } from './duration.js';
 import { ConfigError } from './errors.js';
 import { knownFieldsAt } from './known-fields.js';
 import { cronProblem } from './maintenance.js';
+import { objectiveProblems } from './objectives.js';
 import {
   duration,
   FLAPPING_DEFAULTS,
-  HOUR_MS,
   httpUrl,
   interval,
+  type ObjectiveConfig,
   objective,
   severity,
   threshold,
@@ -87,7 +88,10 @@ const defaults = z.strictObject({
   severity: severity.default('critical'),
   /** Outages in one `group` that start within this long go out as one notification. @default 30s */
   groupWait: duration(0, HOUR_MS, 'groupWait').default(30_000),
-  /** Objectives of every check that does not list its own. @default none */
+  /**
+   * Objectives of every check that does not list its own; a latency objective here applies only to
+   * checks that time a response (http, dns, tcp that sends or expects bytes). @default none
+   */
   objectives: z.array(objective).default([]),
 });
 
@@ -111,6 +115,8 @@ export interface Config {
   readonly checks: readonly Check[];
   readonly maintenance: readonly MaintenanceWindow[];
   readonly heartbeatUrl?: string;
+  /** What the config means that its reader might not expect (for `vigil validate`). @default none */
+  readonly notes?: readonly string[];
 }
 
 /** What the cross-field rules look at: the checks and windows that parsed, at their own index. */
@@ -121,6 +127,8 @@ interface Parts {
   /** Each check's id and group as the document gives them, parsed or not: a broken check still owns its id. */
   readonly ids: readonly (string | undefined)[];
   readonly groups: ReadonlySet<string>;
+  /** `defaults.objectives`, so a problem of one is named where it is written. */
+  readonly defaultObjectives: readonly ObjectiveConfig[];
 }
 
 /** Turns a zod issue path into `checks[2].expect.status[0]`. */
@@ -151,16 +159,34 @@ export function parseConfig(document: unknown, source = 'config'): Config {
     channelNames,
     ids: raw.checks.map((c) => c.id),
     groups: new Set(raw.checks.flatMap((c) => c.group ?? [])),
+    defaultObjectives: raw.defaults.objectives,
   });
   if (problems.length > 0) throw new ConfigError(problems, source);
   // No prototype: a channel named `constructor` is a channel, and an unknown name finds nothing.
   const channels: Record<string, ChannelConfig> = Object.assign(Object.create(null), raw.channels);
+  const notes = defaultObjectiveNotes(checks, raw.defaults);
   return {
     channels,
     checks: checks.map((c) => c.check),
     maintenance: raw.maintenance,
     ...(raw.heartbeatUrl ? { heartbeatUrl: raw.heartbeatUrl } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+const latencyOf = (check: Check) => (CHECK_TYPES[check.type] as CheckTypeDefinition<Check>).latency(check);
+
+/** Which checks the defaults' latency objectives leave out, and why. */
+function defaultObjectiveNotes(checks: Parts['checks'], d: Defaults): string[] {
+  if (!d.objectives.some((o) => 'latency' in o)) return [];
+  const left = checks.flatMap(({ raw, check: c }) => {
+    if (raw.objectives) return [];
+    const kind = latencyOf(c);
+    return kind === 'response' ? [] : [`${c.id} (${c.type}: ${kind === 'none' ? 'no response time' : 'connection only'})`];
+  });
+  return left.length === 0
+    ? []
+    : [`defaults.objectives: latency objectives apply to checks that time a response, not to ${left.join(', ')}`];
 }
 
 function describeIssue(issue: z.core.$ZodIssue, document: unknown): string[] {
@@ -195,7 +221,14 @@ function partsThatParse(document: unknown): Parts {
       const value = c !== null && typeof c === 'object' ? (c as Record<string, unknown>)[field] : undefined;
       return typeof value === 'string' ? value : undefined;
     });
-  return { checks, windows, channelNames, ids: named('id'), groups: new Set(named('group').filter((g) => g !== undefined)) };
+  return {
+    checks,
+    windows,
+    channelNames,
+    ids: named('id'),
+    groups: new Set(named('group').filter((g) => g !== undefined)),
+    defaultObjectives: d.objectives,
+  };
 }
 
 /** A check's shared fields, falling back to `defaults`; its type's own fields stay as parsed. */
@@ -205,7 +238,7 @@ function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[])
   const failureThreshold = c.failureThreshold ?? own?.failure ?? d.failureThreshold;
   // Object.assign, not a spread: spreading then adding this many new keys costs V8 about 30 µs an
   // object (a few thousand checks: a tenth of a second at every start of `vigil check`).
-  return Object.assign({}, c, {
+  const resolved = Object.assign({}, c, {
     name: c.name ?? c.id,
     intervalMs,
     // A short interval shortens the default timeout with it; an explicit timeout is checked instead.
@@ -224,6 +257,11 @@ function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[])
     groupWaitMs: d.groupWait,
     objectives: c.objectives ?? d.objectives,
   }) as Check;
+  // Only now is the check whole enough to say what its latency is.
+  if (!c.objectives && latencyOf(resolved) !== 'response') {
+    return Object.assign(resolved, { objectives: d.objectives.filter((o) => !('latency' in o)) });
+  }
+  return resolved;
 }
 
 /** Rules that span fields: unique ids, known channels, timeout within interval, dependencies, windows. */
@@ -252,6 +290,16 @@ function crossFieldProblems(parts: Parts): string[] {
     }
     const own = (CHECK_TYPES[c.type] as CheckTypeDefinition<Check>).problems?.(c) ?? [];
     problems.push(...own.map((problem) => `${at}.${problem}`));
+    // An objective from `defaults` is named there, with the check it fails for.
+    const objectiveAt = (j: number) => (raw.objectives ? `${at}.objectives[${j}]` : `defaults.objectives[${j}]`);
+    const forCheck = raw.objectives ? '' : ` (check ${c.id})`;
+    c.objectives.forEach((o, j) => {
+      const problem = objectiveProblems(o, c.intervalMs);
+      if (problem) problems.push(`${objectiveAt(raw.objectives ? j : parts.defaultObjectives.indexOf(o))}.${problem}${forCheck}`);
+      if ('latency' in o && latencyOf(c) === 'none') {
+        problems.push(`${objectiveAt(j)}.latency: a ${c.type} check has no response time to measure`);
+      }
+    });
   }
   problems.push(...dependencyProblems(parts), ...maintenanceProblems(parts));
   return problems;

@@ -1,5 +1,5 @@
 /**
- * Heartbeat checks, pure (DESIGN "Heartbeat checks"): a job reports its runs, and silence is the
+ * Heartbeat checks, pure (README "Heartbeats"): a job reports its runs, and silence is the
  * alert. `applyPing` records one report into the check's heartbeat state (idempotent per run id,
  * rate limited per minute); `heartbeatVerdict` judges that state at a time: a run over `maxRuntime`,
  * a failed last run, no success within schedule + grace, or a success rate under its minimum. The
@@ -64,7 +64,7 @@ export interface Ping {
   readonly durationMs?: number | null;
 }
 
-/** The largest body a report may carry (DESIGN: ≤ 10 KB). */
+/** The largest body a report may carry: 10 KB, the heartbeat API's ★ limit. */
 export const MAX_PING_BODY_BYTES = 10 * 1024;
 /** Reports one check may record per minute; more get 429 and are not recorded. */
 export const PINGS_PER_MINUTE = 60;

@@ -5,12 +5,9 @@
  * `vigil report`, the dashboard's expressions and the burn-rate alerts, so all agree on the same
  * history. Pure.
  */
-import { formatDuration } from './duration.js';
+import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from './duration.js';
 import type { ObjectiveConfig } from './schema-parts.js';
 import type { CheckResult } from './types.js';
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
 
 /** The windows burn rates are reported over: the workbook's long and short alerting windows. */
 export const BURN_WINDOWS = {
@@ -18,7 +15,7 @@ export const BURN_WINDOWS = {
   '30m': 30 * MINUTE_MS,
   '1h': HOUR_MS,
   '6h': 6 * HOUR_MS,
-  '3d': 72 * HOUR_MS,
+  '3d': 3 * DAY_MS,
 } as const;
 export type BurnWindow = keyof typeof BURN_WINDOWS;
 
@@ -40,10 +37,28 @@ export function budgetShare(objective: ObjectiveConfig): number {
   return Math.round((100 - target) * 1e6) / 1e8;
 }
 
-/** Whether a run meets the objective: not down; for latency also answered under the time. */
-export function isGood(objective: ObjectiveConfig, result: CheckResult): boolean {
-  if (result.status === 'down') return false;
-  return 'availability' in objective || result.timings.totalMs < objective.latency.under;
+/**
+ * Whether a run meets the objective, or null when the objective does not count it. Availability: not
+ * down. Latency: answered under the time; a down run is availability's to count (one outage spends one
+ * budget, not every objective's), unless the objective says `includeDown`.
+ */
+export function judgeRun(objective: ObjectiveConfig, result: { status: string; timings: { totalMs: number } }): boolean | null {
+  if ('availability' in objective) return result.status !== 'down';
+  if (result.status === 'down') return objective.latency.includeDown ? false : null;
+  return result.timings.totalMs < objective.latency.under;
+}
+
+/** Runs the objective counts, and how many of them were bad. */
+function tally(objective: ObjectiveConfig, results: readonly CheckResult[]): { runs: number; bad: number } {
+  let runs = 0;
+  let bad = 0;
+  for (const result of results) {
+    const good = judgeRun(objective, result);
+    if (good === null) continue;
+    runs++;
+    if (!good) bad++;
+  }
+  return { runs, bad };
 }
 
 /** How many runs the objective's window holds at the check's interval: the budget is a share of these. */
@@ -65,10 +80,11 @@ export function burnRate(
   now: Date,
 ): number | null {
   const since = now.getTime() - windowMs;
-  const inWindow = results.filter((r) => Date.parse(r.startedAt) > since);
-  if (inWindow.length === 0) return null;
-  const bad = inWindow.filter((r) => !isGood(objective, r)).length;
-  return rateOf(objective, intervalMs, bad, windowMs);
+  const { runs, bad } = tally(
+    objective,
+    results.filter((r) => Date.parse(r.startedAt) > since),
+  );
+  return runs === 0 ? null : rateOf(objective, intervalMs, bad, windowMs);
 }
 
 /** `bad` runs in a window of `windowMs`, as a burn rate. */
@@ -105,8 +121,10 @@ export function objectiveReport(
   now: Date,
 ): ObjectiveReport {
   const since = now.getTime() - objective.window;
-  const inWindow = results.filter((r) => Date.parse(r.startedAt) > since);
-  const failedRuns = inWindow.filter((r) => !isGood(objective, r)).length;
+  const { runs, bad: failedRuns } = tally(
+    objective,
+    results.filter((r) => Date.parse(r.startedAt) > since),
+  );
   const allowed = budgetShare(objective) * expectedRuns(objective, intervalMs);
   const rates = Object.fromEntries(
     Object.entries(BURN_WINDOWS).map(([name, ms]) => [name, burnRate(objective, intervalMs, results, ms, now)]),
@@ -122,9 +140,9 @@ export function objectiveReport(
   return {
     objective: objectiveLabel(objective),
     windowMs: objective.window,
-    runs: inWindow.length,
+    runs,
     failedRuns,
-    attainmentPercent: inWindow.length === 0 ? null : floor(((inWindow.length - failedRuns) / inWindow.length) * 100, 3),
+    attainmentPercent: runs === 0 ? null : floor(((runs - failedRuns) / runs) * 100, 3),
     budgetRemainingPercent: round((left / allowed) * 100, 1) as number,
     failedRunsLeft: Math.max(0, Math.floor(left)),
     burnRates,
@@ -133,8 +151,9 @@ export function objectiveReport(
 }
 
 /**
- * Objectives too tight for the check's interval to measure: fewer than a few failed runs allowed over
- * the whole window, so a single failure spends most of the budget. For `vigil validate`.
+ * Objectives the check's interval cannot serve, for `vigil validate`: fewer than a few failed runs allowed
+ * over the whole window (a single failure spends most of the budget), or an alert that fires only after
+ * more failed runs than the whole budget allows (it pages once the objective is already broken).
  */
 export function objectiveWarnings(
   checks: readonly { id: string; intervalMs: number; objectives: readonly ObjectiveConfig[] }[],
@@ -142,78 +161,176 @@ export function objectiveWarnings(
   return checks.flatMap((check) =>
     check.objectives.flatMap((objective) => {
       const allowed = budgetShare(objective) * expectedRuns(objective, check.intervalMs);
-      if (allowed >= MEANINGFUL_FAILED_RUNS) return [];
-      return [
-        `${check.id}: ${objectiveLabel(objective)} allows ${round(allowed, 1)} failed runs at one run every ${formatDuration(check.intervalMs)}: a single failure spends ${Math.min(100, Math.round(100 / allowed))}% of the budget; run the check more often, lengthen the window or lower the target`,
-      ];
+      const every = formatDuration(check.intervalMs);
+      if (allowed < MEANINGFUL_FAILED_RUNS) {
+        return [
+          `${check.id}: ${objectiveLabel(objective)} allows ${round(allowed, 1)} failed runs at one run every ${every}: a single failure spends ${Math.min(100, Math.round(100 / allowed))}% of the budget; run the check more often, lengthen the window or lower the target`,
+        ];
+      }
+      return BURN_ALERTS.flatMap((alert) => {
+        const needs = minFailedRuns(objective, check.intervalMs, alert);
+        if (needs <= allowed) return [];
+        return [
+          `${check.id}: ${objectiveLabel(objective)}: its ${alert.severity === 'critical' ? 'page' : 'warning'} needs ${needs} failed runs, more than the whole budget of ${Math.floor(allowed)}: it fires only once the objective is broken; run the check more often or lengthen the window`,
+        ];
+      });
     }),
   );
 }
 
 /**
- * The workbook's multiwindow alerts: the long window says the budget really burns, the short one that it
- * still does (so an alert ends minutes after the burn does). Fast burns page, the slow one is a ticket.
+ * Objectives the check cannot measure at all, as config problems ("field: message"): a window shorter
+ * than a few runs at the check's interval.
+ */
+export function objectiveProblems(objective: ObjectiveConfig, intervalMs: number): string | null {
+  if (objective.window >= MIN_FAILED_RUNS * intervalMs) return null;
+  return `window: ${formatDuration(objective.window)} holds fewer than ${MIN_FAILED_RUNS} runs at one run every ${formatDuration(intervalMs)}`;
+}
+
+/**
+ * The workbook's multiwindow alerts, as it writes them for a 30-day objective: the long window says the
+ * budget really burns, the short one that it still does (so an alert ends soon after the burn does).
+ * Fast burns page, the slow one is a ticket. `name` is the alert's name in those 30-day terms; an
+ * objective over another window scales both windows with it (`alertWindows`), so each alert still
+ * spends the same share of the budget: 2%, 5% and 10%.
  */
 export const BURN_ALERTS = [
-  { long: '1h', short: '5m', rate: 14.4, severity: 'critical' },
-  { long: '6h', short: '30m', rate: 6, severity: 'critical' },
-  { long: '3d', short: '6h', rate: 1, severity: 'warning' },
-] as const satisfies readonly { long: BurnWindow; short: BurnWindow; rate: number; severity: 'critical' | 'warning' }[];
+  { name: '1h', long: HOUR_MS, short: 5 * MINUTE_MS, rate: 14.4, severity: 'critical' },
+  { name: '6h', long: 6 * HOUR_MS, short: 30 * MINUTE_MS, rate: 6, severity: 'critical' },
+  { name: '3d', long: 3 * DAY_MS, short: 6 * HOUR_MS, rate: 1, severity: 'warning' },
+] as const satisfies readonly {
+  name: BurnWindow;
+  long: number;
+  short: number;
+  rate: number;
+  severity: 'critical' | 'warning';
+}[];
 export type BurnAlert = (typeof BURN_ALERTS)[number];
+
+/** The objective window the workbook's alert windows are written for. */
+const WORKBOOK_WINDOW_MS = 30 * DAY_MS;
 
 /**
  * Synthetic checks run rarely: at one run a minute a single failure is 1.7% of an hour, over 14.4× a
  * 99.9% budget on its own. So a long window must also hold at least this many failed runs.
  */
 const MIN_FAILED_RUNS = 3;
-/** The longest window a burn alert looks at. */
-const BURN_HORIZON_MS = BURN_WINDOWS['3d'];
+
+/**
+ * An alert's long and short windows for one objective: the workbook's, scaled by the objective's window
+ * over 30 days, in whole seconds. A long window holds at least MIN_FAILED_RUNS runs and a short one at
+ * least one, or they could never fire at the check's interval.
+ */
+export function alertWindows(
+  objective: ObjectiveConfig,
+  intervalMs: number,
+  alert: BurnAlert,
+): { readonly longMs: number; readonly shortMs: number } {
+  const scaled = (ms: number) => Math.max(1_000, Math.round((ms * objective.window) / WORKBOOK_WINDOW_MS / 1_000) * 1_000);
+  return {
+    longMs: Math.max(scaled(alert.long), MIN_FAILED_RUNS * intervalMs),
+    shortMs: Math.max(scaled(alert.short), intervalMs),
+  };
+}
 
 /** Failed runs the long window must hold before the alert fires: the rate's share, and never one blip. */
 export function minFailedRuns(objective: ObjectiveConfig, intervalMs: number, alert: BurnAlert): number {
-  const expected = Math.max(1, BURN_WINDOWS[alert.long] / intervalMs);
+  const expected = Math.max(1, alertWindows(objective, intervalMs, alert).longMs / intervalMs);
   return Math.max(MIN_FAILED_RUNS, Math.ceil(alert.rate * budgetShare(objective) * expected - 1e-9));
 }
 
 /**
- * The bad runs (epoch ms) to keep after `result`: within the horizon, newest last, and no more than the
- * most any alert's long window asks for (beyond that, the count changes no decision).
+ * An objective's bad runs, counted in time buckets per window its alerts look at: `[windowMs, [[bucket,
+ * count], …]]`, a bucket being a twelfth of its window (bucket n covers n × size up to the next). Counts,
+ * not timestamps: its size depends on the windows, never on how many runs failed.
  */
-export function keepBadRuns(
+export type BurnHistory = readonly (readonly [windowMs: number, buckets: readonly (readonly [number, number])[]])[];
+
+/** A window counts the buckets that overlap it: an alert may end up to a twelfth of its window late. */
+const BUCKETS_PER_WINDOW = 12;
+
+/** Every window the objective's alerts look at, shortest first. */
+function historyWindows(objective: ObjectiveConfig, intervalMs: number): number[] {
+  const all = BURN_ALERTS.flatMap((alert) => {
+    const { longMs, shortMs } = alertWindows(objective, intervalMs, alert);
+    return [longMs, shortMs];
+  });
+  return [...new Set(all)].sort((a, b) => a - b);
+}
+
+/** Bad runs in the buckets of `buckets` that overlap the `windowMs` before `nowMs`. */
+function countSince(buckets: readonly (readonly [number, number])[], windowMs: number, nowMs: number): number {
+  const size = windowMs / BUCKETS_PER_WINDOW;
+  return buckets.reduce((sum, [bucket, count]) => ((bucket + 1) * size > nowMs - windowMs ? sum + count : sum), 0);
+}
+
+/**
+ * The history after `result`: buckets that left their window dropped, the run counted when the objective
+ * counts it bad. Windows the objective no longer has (its config changed) are dropped too.
+ */
+export function recordRun(
   objective: ObjectiveConfig,
   intervalMs: number,
-  kept: readonly number[],
+  history: BurnHistory,
   result: CheckResult,
   now: Date,
-): number[] {
-  const since = now.getTime() - BURN_HORIZON_MS;
-  const runs = isGood(objective, result) ? kept : [...kept, Date.parse(result.startedAt)];
-  const most = Math.max(...BURN_ALERTS.map((alert) => minFailedRuns(objective, intervalMs, alert)));
-  return runs.filter((t) => t > since).slice(-most);
+): BurnHistory {
+  const bad = judgeRun(objective, result) === false;
+  const at = Date.parse(result.startedAt);
+  return historyWindows(objective, intervalMs).map((windowMs) => {
+    const size = windowMs / BUCKETS_PER_WINDOW;
+    const kept = (history.find(([w]) => w === windowMs)?.[1] ?? []).filter(
+      ([bucket]) => (bucket + 1) * size > now.getTime() - windowMs,
+    );
+    if (!bad) return [windowMs, kept] as const;
+    const bucket = Math.floor(at / size);
+    const found = kept.some(([b]) => b === bucket);
+    const counted = found
+      ? kept.map(([b, count]) => [b, b === bucket ? count + 1 : count] as const)
+      : [...kept, [bucket, 1] as const].sort((x, y) => x[0] - y[0]);
+    return [windowMs, counted] as const;
+  });
+}
+
+/** A history counted from bad runs' timestamps (epoch ms), as an older state kept them. */
+export function historyFromTimestamps(
+  objective: ObjectiveConfig,
+  intervalMs: number,
+  badRuns: readonly number[],
+  now: Date,
+): BurnHistory {
+  const bad = { status: 'down', timings: { totalMs: 0 } } as const;
+  return badRuns.reduce<BurnHistory>(
+    (history, t) =>
+      recordRun(objective, intervalMs, history, { ...bad, startedAt: new Date(t).toISOString() } as CheckResult, now),
+    [],
+  );
 }
 
 /** Whether an alert's windows both burn at its rate, with enough failed runs; and the long window's rate. */
 export function burning(
   objective: ObjectiveConfig,
   intervalMs: number,
-  badRuns: readonly number[],
+  history: BurnHistory,
   alert: BurnAlert,
   now: Date,
 ): { readonly burning: boolean; readonly rate: number } {
-  const count = (window: BurnWindow) => badRuns.filter((t) => t > now.getTime() - BURN_WINDOWS[window]).length;
-  const long = count(alert.long);
-  const rate = rateOf(objective, intervalMs, long, BURN_WINDOWS[alert.long]);
-  const shortRate = rateOf(objective, intervalMs, count(alert.short), BURN_WINDOWS[alert.short]);
+  const { longMs, shortMs } = alertWindows(objective, intervalMs, alert);
+  const count = (windowMs: number) => countSince(history.find(([w]) => w === windowMs)?.[1] ?? [], windowMs, now.getTime());
+  const long = count(longMs);
+  const rate = rateOf(objective, intervalMs, long, longMs);
+  const shortRate = rateOf(objective, intervalMs, count(shortMs), shortMs);
   return { burning: long >= minFailedRuns(objective, intervalMs, alert) && shortRate >= alert.rate, rate };
 }
 
 /** For `vigil validate`: what it takes to fire each alert of each objective. */
 export function burnThresholds(check: { id: string; intervalMs: number; objectives: readonly ObjectiveConfig[] }): string[] {
   return check.objectives.map((objective) => {
-    const parts = BURN_ALERTS.map(
-      (alert) =>
-        `${alert.severity === 'critical' ? 'pages' : 'warns'} at ${minFailedRuns(objective, check.intervalMs, alert)} failed runs in ${alert.long}`,
-    );
+    const parts = BURN_ALERTS.map((alert) => {
+      const { longMs, shortMs } = alertWindows(objective, check.intervalMs, alert);
+      const needs = minFailedRuns(objective, check.intervalMs, alert);
+      return `${alert.severity === 'critical' ? 'pages' : 'warns'} at ${needs} failed runs in ${formatDuration(longMs)} (still burning over the last ${formatDuration(shortMs)})`;
+    });
     return `${check.id}: ${objectiveLabel(objective)}: ${parts.join(', ')}`;
   });
 }

@@ -3,11 +3,9 @@
  * bounds, secret references, URLs, ids, and the fields every check shares. Pure.
  */
 import * as z from 'zod';
-import { formatDuration, parseDuration } from './duration.js';
+import { DAY_MS, formatDuration, HOUR_MS, parseDuration } from './duration.js';
 import { regexProblem } from './safe-regex.js';
 import { ALERT_KINDS, SEVERITIES, type Severity } from './types.js';
-
-export const HOUR_MS = 3_600_000;
 
 /** A duration from `min` to `max` (every duration ends up in a timer or a schedule, so none is unbounded). */
 export const duration = (min: number, max: number, what: string) =>
@@ -100,7 +98,6 @@ const flappingWindow = z.strictObject({
 export const FLAPPING_DEFAULTS = flappingWindow.parse({});
 
 /** Fields every check type shares; those without a default here fall back to `defaults`. */
-const DAY_MS = 24 * HOUR_MS;
 /** Over what an objective is measured. @default 30d */
 const objectiveWindow = duration(HOUR_MS, 90 * DAY_MS, 'window').default(30 * DAY_MS);
 const percentTarget = z
@@ -113,7 +110,12 @@ export const objective = z.union(
   [
     z.strictObject({ availability: percentTarget, window: objectiveWindow }),
     z.strictObject({
-      latency: z.strictObject({ percent: percentTarget, under: duration(1, 10 * 60_000, 'under') }),
+      latency: z.strictObject({
+        percent: percentTarget,
+        under: duration(1, 10 * 60_000, 'under'),
+        /** Count a down run as a slow one too (by default only availability counts it). @default false */
+        includeDown: z.boolean().default(false),
+      }),
       window: objectiveWindow,
     }),
   ],

@@ -8,6 +8,7 @@ export const TEST_CHECK_ID = 'vigil-test';
 export function testEvent(stackName: string, at: Date): AlertEvent {
   return {
     version: 1,
+    eventId: `${TEST_CHECK_ID}@${at.toISOString()}`,
     kind: 'test',
     checkId: TEST_CHECK_ID,
     checkName: 'Vigil test notification',

@@ -32,8 +32,10 @@ export function trustedEvent(event: AlertEvent, config: Config, context: Trusted
     // A burn names one of the check's own objectives, or it is not one this notifier knows.
     const objective = check.objectives[event.burn.objective];
     if (!objective) return null;
+    // An older version paged a burn under a key of its own: its end still comes under that key.
+    const separate = burnDedupKey(context.stackName, check.id, event.burn.objective, event.burn.window);
     own = {
-      dedupKey: burnDedupKey(context.stackName, check.id, event.burn.objective, event.burn.window),
+      dedupKey: event.dedupKey === separate ? separate : key(check.id),
       burn: { ...event.burn, label: objectiveLabel(objective) },
     };
   }

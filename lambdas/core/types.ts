@@ -116,10 +116,26 @@ const groupMember = z
   .readonly();
 export type GroupMember = z.output<typeof groupMember>;
 
+/** An event's id; one decided before events carried ids gets one made of its key, kind and time. */
+export function eventIdOf(event: {
+  readonly eventId?: string;
+  readonly dedupKey: string;
+  readonly kind: string;
+  readonly from?: string | null;
+  readonly at: string;
+}): string {
+  return event.eventId || `${event.dedupKey}#${event.kind}#${event.from ?? ''}#${event.at}`;
+}
+
 /** ★ The SNS message body. Bump `version` on any breaking change; fields added later default for older events. */
 export const alertEventSchema = z
   .object({
     version: z.literal(1),
+    /**
+     * Unique per event and the same on every delivery of it, so a receiver can drop a redelivery. Events
+     * decided before it existed get one made of their key, kind and time.
+     */
+    eventId: z.string().min(1).max(256).optional(),
     kind: z.enum(ALERT_KINDS),
     checkId: z.string(),
     checkName: z.string(),
@@ -134,7 +150,10 @@ export const alertEventSchema = z
     burn: z
       .object({
         objective: z.number().int().min(0),
+        /** The alert, by its window for a 30-day objective (the SRE workbook's names). */
         window: z.enum(['1h', '6h', '3d']),
+        /** The long window actually measured: the alert's window scaled to the objective's. Absent in older events. */
+        longWindow: z.string().optional(),
         /** The objective as words, and the long window's burn rate against the alert's. */
         label: z.string(),
         rate: z.number(),
@@ -154,6 +173,7 @@ export const alertEventSchema = z
     dashboardUrl: z.string().nullable(),
     runbookUrl: z.string().nullable(),
   })
+  .transform((event) => ({ ...event, eventId: eventIdOf(event) }))
   .readonly();
 export type AlertEvent = z.output<typeof alertEventSchema>;
 

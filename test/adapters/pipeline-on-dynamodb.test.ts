@@ -3,7 +3,7 @@ import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import { observeHeartbeat } from '../../lambdas/checks/heartbeat/probe.js';
 import { evaluateCheck } from '../../lambdas/checks/run.js';
-import type { CheckState } from '../../lambdas/core/alert-state.js';
+import { type CheckState, initialState } from '../../lambdas/core/alert-state.js';
 import type { Check } from '../../lambdas/core/config.js';
 import { applyPing, type HeartbeatState } from '../../lambdas/core/heartbeat.js';
 import { dispatch } from '../../lambdas/core/pipeline/dispatch.js';
@@ -12,7 +12,7 @@ import { type BatchDeps, probeBatch } from '../../lambdas/core/pipeline/probe-ba
 import type { AlertPublisher, DispatchQueue } from '../../lambdas/core/ports.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
 import { config } from '../support/checks.js';
-import { failingResult } from '../support/events.js';
+import { alertEvent, failingResult } from '../support/events.js';
 import { recordingLog } from '../support/log.js';
 
 let db: EmbeddedDynamoDB;
@@ -256,6 +256,42 @@ describe('probe batch, ingest and dispatch on dynalite', () => {
     expect(retried.published.map((e) => e.kind)).toEqual(['down']);
     await cycle(flaky);
     expect(published.map((e) => e.kind)).toEqual(['down']);
+  });
+
+  it('delivers both of two events one result decided (same kind, same time) when the second fails once', async () => {
+    // Two ends decided by one result: the same kind and `at`, told apart only by their ids.
+    const at = new Date(clock).toISOString();
+    const end = (window: '1h' | '6h', index: number) =>
+      alertEvent({
+        eventId: `api@${at}#7.${index}`,
+        kind: 'recovered',
+        from: 'burn',
+        at,
+        dedupKey: `vigil/test/api/burn/0/${window}`,
+        burn: { objective: 0, window, label: 'availability 99.9% over 30d', rate: 0, threshold: 14.4 },
+      });
+    const state: CheckState = {
+      ...initialState('api'),
+      confirmed: 'up',
+      notified: 'up',
+      version: 1,
+      outbox: [end('1h', 0), end('6h', 1)],
+    };
+    expect(await store.putState(state)).toBe(true);
+    let failures = 0;
+    const publisher: AlertPublisher = {
+      publish: async (event) => {
+        if (event.eventId.endsWith('.1') && failures++ === 0) throw new Error('SNS throttled');
+        published.push(event);
+      },
+    };
+    const dispatchDeps = { store, publisher, log: recordingLog(), checks };
+    const first = await dispatch(['api'], dispatchDeps, new Date(clock));
+    expect(first.published.map((e) => e.dedupKey)).toEqual(['vigil/test/api/burn/0/1h']);
+    expect((await store.getState('api'))?.outbox.map((e) => e.eventId)).toEqual([`api@${at}#7.1`]);
+    await dispatch(['api'], dispatchDeps, new Date(clock + 30_000));
+    expect(published.map((e) => e.dedupKey)).toEqual(['vigil/test/api/burn/0/1h', 'vigil/test/api/burn/0/6h']);
+    expect((await store.getState('api'))?.outbox).toEqual([]);
   });
 
   it('carries on with the other checks when one check’s storage fails', async () => {

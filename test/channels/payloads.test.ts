@@ -21,6 +21,8 @@ describe('Slack message', () => {
     expect(text).toContain('expected status 200, got 503');
     expect(text).toContain('`http_status`');
     expect(text).toContain('dns 1.2 ms · connect 0.4 ms · tls 3.1 ms · ttfb 20.5 ms · transfer 0.3 ms · total 25 ms');
+    // The event id, so a redelivered message can be told from a new alert.
+    expect(text).toContain('event api@2026-11-22T10:00:00.500Z#4.0');
     expect(attachment?.blocks).toContainEqual({
       type: 'actions',
       elements: [
@@ -64,6 +66,7 @@ describe('PagerDuty events', () => {
           custom_details: {
             check: 'Public API health',
             incidentId: 'api/2026-11-22T09:58:00.000Z',
+            eventId: 'api@2026-11-22T10:00:00.500Z#4.0',
             error: failingResult.error,
             httpStatus: 503,
             timings: failingResult.timings,

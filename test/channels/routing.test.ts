@@ -67,6 +67,9 @@ describe('webhook channel', () => {
       .update(`1795428000.${request?.raw ?? ''}`)
       .digest('hex')}`;
     expect(request?.headers['x-vigil-signature-v2']).toBe(v2);
+    // The id a receiver drops a redelivery by: in the signed body, and as a header.
+    expect(request?.headers['x-vigil-event-id']).toBe(event.eventId);
+    expect(JSON.parse(request?.raw ?? '{}').eventId).toBe('api@2026-11-22T10:00:00.500Z#4.0');
   });
 
   it('leaves e-mail to SNS: nothing is sent by the notifier, and that counts as handled', async () => {

@@ -56,13 +56,13 @@ describe('burn-rate alerts', () => {
     expect(pages()).toEqual([]);
     // The 9th (44.5 minutes): the hour burns at 15×, and so do the last 5 minutes: it pages.
     await monitor.run(5 * MINUTE);
-    expect(pages()).toEqual(['trigger vigil/local/orders/burn/0/1h']);
+    expect(pages()).toEqual(['trigger vigil/local/orders']);
     await monitor.run(10 * MINUTE);
-    expect(pages()).toEqual(['trigger vigil/local/orders/burn/0/1h']);
+    expect(pages()).toEqual(['trigger vigil/local/orders']);
     failing = false;
     // Five quiet minutes and the short window no longer burns.
     await monitor.run(6 * MINUTE);
-    expect(pages()).toEqual(['trigger vigil/local/orders/burn/0/1h', 'resolve vigil/local/orders/burn/0/1h']);
+    expect(pages()).toEqual(['trigger vigil/local/orders', 'resolve vigil/local/orders']);
     expect(texts(slack)).toEqual([
       expect.stringMatching(/^BURNING: Order API: availability 99.5% over 30d: budget burning 15× over 1h \(alerts at 14\.4×\)$/),
       'RECOVERED: Order API: availability 99.5% over 30d: budget no longer burning 14.4× over 1h',
@@ -99,7 +99,7 @@ describe('burn-rate alerts', () => {
     await monitor.run(3.5 * MINUTE);
     expect(pages()).toEqual([]);
     await monitor.run(1 * MINUTE);
-    expect(pages()).toEqual(['trigger vigil/local/orders/burn/0/1h']);
+    expect(pages()).toEqual(['trigger vigil/local/orders']);
     expect(texts(slack)[0]).toMatch(/^BURNING: Order API: 99.5% under 100ms over 30d: budget burning/);
     expect(monitor.out.filter((l) => l.startsWith('STATE '))).toEqual(['STATE orders: unknown → up']);
   });

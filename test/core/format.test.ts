@@ -14,6 +14,7 @@ const failed = {
 
 const base: AlertEvent = {
   version: 1,
+  eventId: 'api@2026-11-22T10:00:00.000Z#3.0',
   kind: 'down',
   checkId: 'api',
   checkName: 'Public API',

@@ -17,14 +17,28 @@ describe('burn alerts as the notifier trusts them', () => {
       config,
       context,
     );
-    expect(event?.dedupKey).toBe('vigil/prod/api/burn/0/1h');
+    // A burn opens (or joins) the check's incident: it pages under the incident's key, and so ends.
+    expect(event?.dedupKey).toBe('vigil/prod/api');
     expect(event?.burn?.label).toBe('availability 99.9% over 30d');
-    // A burn pages under its own key; its end resolves that key, not the check's.
-    expect(buildPagerDutyEvents(event as never)).toMatchObject([
-      { event_action: 'trigger', dedup_key: 'vigil/prod/api/burn/0/1h' },
-    ]);
+    expect(buildPagerDutyEvents(event as never)).toMatchObject([{ event_action: 'trigger', dedup_key: 'vigil/prod/api' }]);
     const ended = trustedEvent({ ...alertEvent({ checkId: 'api' }), kind: 'recovered', from: 'burn', burn }, config, context);
-    expect(buildPagerDutyEvents(ended as never)).toEqual([{ event_action: 'resolve', dedup_key: 'vigil/prod/api/burn/0/1h' }]);
+    expect(buildPagerDutyEvents(ended as never)).toEqual([{ event_action: 'resolve', dedup_key: 'vigil/prod/api' }]);
+  });
+
+  it('keeps the key of its own an older version paged a burn under, and no other', () => {
+    const legacy = 'vigil/prod/api/burn/0/1h';
+    const ended = trustedEvent(
+      { ...alertEvent({ checkId: 'api' }), kind: 'recovered', from: 'burn', dedupKey: legacy, burn },
+      config,
+      context,
+    );
+    expect(buildPagerDutyEvents(ended as never)).toEqual([{ event_action: 'resolve', dedup_key: legacy }]);
+    const forged = trustedEvent(
+      { ...alertEvent({ checkId: 'api' }), kind: 'recovered', from: 'burn', dedupKey: 'vigil/prod/db/burn/0/1h', burn },
+      config,
+      context,
+    );
+    expect(forged?.dedupKey).toBe('vigil/prod/api');
   });
 
   it('refuses a burn of an objective the check does not have', () => {

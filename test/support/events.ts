@@ -14,6 +14,7 @@ export const failingResult: CheckResult = {
 export function alertEvent(fields: Partial<AlertEvent> = {}): AlertEvent {
   return {
     version: 1,
+    eventId: 'api@2026-11-22T10:00:00.500Z#4.0',
     kind: 'down',
     checkId: 'api',
     checkName: 'Public API health',

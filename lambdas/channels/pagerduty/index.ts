@@ -1,7 +1,7 @@
 /**
- * PagerDuty Events API v2: `trigger` on down, `resolve` on recovery from down, one `dedup_key`
- * per check for the whole incident; an objective's burn triggers and resolves under a key of its own.
- * Degradation is not a page and is left to chat channels.
+ * PagerDuty Events API v2: `trigger` when an incident opens (a down, or an objective's fast burn),
+ * `resolve` when it ends, one `dedup_key` for the whole incident (docs/architecture.md, "One outage,
+ * one page"). Degradation is not a page and is left to chat channels.
  */
 import type * as z from 'zod';
 import { headline } from '../../core/format.js';
@@ -34,7 +34,7 @@ export function buildPagerDutyEvents(event: AlertEvent): object[] {
         });
       }
       return [trigger(event, event.dedupKey)];
-    // A fast burn of an objective's budget pages under its own key (the slow one is a warning, left to chat).
+    // A fast burn that opened the incident (the slow one is a warning, left to chat by default).
     case 'burn':
       return [trigger(event, event.dedupKey)];
     case 'recovered':
@@ -68,6 +68,8 @@ function trigger(event: AlertEvent, dedupKey: string): object {
       custom_details: {
         check: event.checkName,
         incidentId: event.incidentId,
+        // The trigger's dedup_key is the incident's; this tells one delivery of an alert from another.
+        eventId: event.eventId,
         error: event.result?.error ?? null,
         httpStatus: event.result?.httpStatus ?? null,
         timings: event.result?.timings ?? null,

@@ -63,9 +63,19 @@ export function buildSlackMessage(event: AlertEvent): object {
             },
           },
           { type: 'section', fields },
-          ...(result
-            ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `${timingLine(result.timings)} · ${result.startedAt}` }] }]
-            : []),
+          {
+            type: 'context',
+            elements: [
+              {
+                type: 'mrkdwn',
+                // The event id tells a redelivered message from a new alert.
+                text: [
+                  ...(result ? [timingLine(result.timings), result.startedAt] : []),
+                  `event ${forSlack(event.eventId)}`,
+                ].join(' · '),
+              },
+            ],
+          },
           ...(links.length > 0 ? [{ type: 'actions', elements: links }] : []),
         ],
       },

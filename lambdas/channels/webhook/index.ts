@@ -1,11 +1,12 @@
 /**
- * Generic webhook: the ★ alert event as JSON, optionally signed. `X-Vigil-Signature` (an HMAC of the
+ * Generic webhook: the ★ alert event as JSON, its `eventId` also in `X-Vigil-Event-Id`, optionally signed. `X-Vigil-Signature` (an HMAC of the
  * body) stays for existing receivers; `X-Vigil-Signature-V2` covers `<X-Vigil-Timestamp>.<body>`, so a
  * receiver that refuses old timestamps (say, over 5 minutes) cannot be sent a captured request again.
  */
 import { createHmac } from 'node:crypto';
 import type * as z from 'zod';
 import { channelSchema, secretRef } from '../../core/schema-parts.js';
+import type { AlertEvent } from '../../core/types.js';
 import type { Channel } from '../channel.js';
 
 const webhookSchema = channelSchema('webhook', 'info', {
@@ -35,8 +36,10 @@ export const webhook = {
   buildPayloads: (event) => [event],
   toRequest: async (payload, config, resolveSecret, now) => {
     const body = JSON.stringify(payload);
-    const headers = config.hmacSecret ? await signatureHeaders(body, await resolveSecret(config.hmacSecret), now) : {};
-    return { url: await resolveSecret(config.url), body, headers };
+    // The id is in the body the signature covers too; the header lets a receiver drop a redelivery unread.
+    const id = { 'x-vigil-event-id': (payload as AlertEvent).eventId };
+    const signed = config.hmacSecret ? await signatureHeaders(body, await resolveSecret(config.hmacSecret), now) : {};
+    return { url: await resolveSecret(config.url), body, headers: { ...id, ...signed } };
   },
   // A receiver may also say it timed out (408) or is not ready (425).
   retryable: (status) => status === 408 || status === 425 || status === 429 || status >= 500,

@@ -3,4 +3,9 @@ import { judgeDns } from './judge.js';
 import { probeDns } from './probe.js';
 import { type DnsCheck, dnsSchema } from './schema.js';
 
-export const dns = { schema: dnsSchema, probe: probeDns, judge: judgeDns } satisfies CheckTypeDefinition<DnsCheck>;
+export const dns = {
+  schema: dnsSchema,
+  latency: () => 'response',
+  probe: probeDns,
+  judge: judgeDns,
+} satisfies CheckTypeDefinition<DnsCheck>;

@@ -22,6 +22,7 @@ function problems(check: HeartbeatCheck): string[] {
 /** The token is the heartbeat endpoint's to resolve, not the probe's: lib/stack-config.ts grants it there. */
 export const heartbeat = {
   schema: heartbeatSchema,
+  latency: () => 'none',
   probe: probeHeartbeat,
   judge: judgeHeartbeat,
   problems,

@@ -1,8 +1,7 @@
-/** The `heartbeat` check's fields (★ config contract, DESIGN "Heartbeat checks"; README "Heartbeats"). */
+/** The `heartbeat` check's fields (★ config contract; README "Heartbeats"). */
 import * as z from 'zod';
-import { checkSchema, duration, HOUR_MS, type ResolvedCheck, secretRef, timeZone } from '../../core/schema-parts.js';
-
-const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS } from '../../core/duration.js';
+import { checkSchema, duration, type ResolvedCheck, secretRef, timeZone } from '../../core/schema-parts.js';
 
 /** Shortest plain token: a secret anyone can guess in a day of requests is no secret. */
 export const MIN_TOKEN_CHARS = 16;

@@ -6,6 +6,7 @@ import { type HttpCheck, httpSchema } from './schema.js';
 
 export const http = {
   schema: httpSchema,
+  latency: () => 'response',
   probe: probeHttp,
   judge: judgeHttp,
   secretRefs: (check) => [

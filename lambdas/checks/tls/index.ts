@@ -5,6 +5,7 @@ import { type TlsCheck, tlsSchema } from './schema.js';
 
 export const tls = {
   schema: tlsSchema,
+  latency: () => 'connection',
   probe: probeTls,
   judge: judgeTls,
   problems: (check) => {

@@ -11,7 +11,7 @@ import { mapLimit } from '../concurrency.js';
 import type { Check } from '../config.js';
 import { dependencyLevels } from '../maintenance.js';
 import type { AlertPublisher, Log, ResultStore } from '../ports.js';
-import type { AlertEvent } from '../types.js';
+import { type AlertEvent, eventIdOf } from '../types.js';
 import { readState } from './ingest.js';
 import { claimedElsewhere, guarded, noteOnIncident, waitsForGroup } from './outbox.js';
 
@@ -180,7 +180,8 @@ async function releaseClaim(
   store: ResultStore,
   log: Log,
 ): Promise<void> {
-  const isSent = (event: AlertEvent) => sent.some((s) => s.kind === event.kind && s.at === event.at);
+  const sentIds = new Set(sent.map(eventIdOf));
+  const isSent = (event: AlertEvent) => sentIds.has(eventIdOf(event));
   let state = written;
   for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
     const released: CheckState = {

@@ -113,6 +113,7 @@ async function afterDecision(
       checkId: check.id,
       endedAt: null,
       durationMs: null,
+      // An incident a burn opened has no failing run to blame: its burn alert, noted on it, says why.
       cause: next.firstFailure?.error ?? result.error,
       firstFailure: next.firstFailure,
       notifications: [],
@@ -129,6 +130,10 @@ async function afterDecision(
         deps.store.recordNotification(parent.checkId, parent.startedAt, { ...entry, checkId: check.id }),
       );
     }
+  }
+  for (const event of decision.dropped) {
+    deps.log.error('alert dropped: the outbox is full while publishing fails', { checkId: check.id, kind: event.kind });
+    await noteOnIncident(event, { kind: event.kind, at: event.at, heldBy: 'outbox full: publishing kept failing' }, deps);
   }
   // Leftovers of a failed send are announced again with every result until they go out.
   if (next.outbox.length > 0) {
@@ -147,7 +152,12 @@ export async function readState(checkId: string, store: ResultStore): Promise<Ch
   return withDefaults(checkId, await store.getState(checkId));
 }
 
-const withDefaults = (checkId: string, stored: CheckState | null): CheckState => ({ ...initialState(checkId), ...stored });
+/** The stored state over the initial one; burns an older version was paging under keys of their own stay on them. */
+const withDefaults = (checkId: string, stored: CheckState | null): CheckState => ({
+  ...initialState(checkId),
+  ...stored,
+  separateBurns: stored?.separateBurns ?? stored?.burning ?? [],
+});
 
 /** Why the check's alerts are held now (or null), and the open incidents of its parents that are down. */
 async function holds(check: Check, deps: IngestDeps, now: Date, known: CheckSnapshot | undefined) {
