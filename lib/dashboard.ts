@@ -27,8 +27,8 @@ type MetricOf = (check: Check, metricName: string, statistic: string, label: str
 /**
  * Per objective: attained over its window, budget left and the last hour's burn rate, by metric math on
  * the check's two metrics (Availability's average is the share of runs up; Latency's `PR(:under)` the
- * share answered under the time), without a metric of its own. `vigil report` is exact where this is
- * not: it also counts a down run that failed fast as bad for a latency objective.
+ * share of answered runs under the time: down runs write no Latency), without a metric of its own. An
+ * objective with `includeDown` also counts down runs as slow, which only `vigil report` and its alerts do.
  */
 function objectivesWidget(check: Check, metric: MetricOf): SingleValueWidget {
   const values = check.objectives.flatMap((objective, i) => {

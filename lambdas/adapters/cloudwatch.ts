@@ -22,8 +22,9 @@ function datum(checkId: string, metricName: string, at: string, unit: 'None' | '
 export function toMetricData(results: readonly CheckResult[]): MetricDatum[] {
   return results.flatMap((result) => {
     const availability = datum(result.checkId, METRICS.availability, result.startedAt, 'None', result.status === 'down' ? 0 : 1);
-    // A heartbeat's result times nothing: its runs' durations are their own metric (toRunMetricData).
-    if (result.heartbeat) return [availability];
+    // A heartbeat's result times nothing: its runs' durations are their own metric (toRunMetricData). A
+    // down run's time is how fast it failed, not how fast the target answers: availability counts it.
+    if (result.heartbeat || result.status === 'down') return [availability];
     return [availability, datum(result.checkId, METRICS.latency, result.startedAt, 'Milliseconds', result.timings.totalMs)];
   });
 }

@@ -20,26 +20,33 @@ beforeEach(() => {
 });
 
 describe('CloudWatchMetricsSink', () => {
-  it('puts Availability and Latency per result, dimension CheckId only, at most 1000 datums a call', async () => {
+  it('puts Availability per result and Latency per answered one, dimension CheckId only, at most 1000 datums a call', async () => {
     cloudwatch.on(PutMetricDataCommand).resolves({});
     const results = Array.from(
-      { length: 600 },
-      (_, i) => ({ ...failingResult, checkId: `c${i}`, status: i % 2 ? 'up' : 'down' }) as const,
+      { length: 800 },
+      (_, i) => ({ ...failingResult, checkId: `c${i}`, status: i % 4 ? 'up' : 'down' }) as const,
     );
     await new CloudWatchMetricsSink(new CloudWatchClient({})).put(results);
     const calls = cloudwatch.commandCalls(PutMetricDataCommand);
-    expect(calls.map((c) => c.args[0].input.MetricData?.length)).toEqual([1000, 200]);
+    // 800 Availability, and Latency for the 600 that were not down.
+    expect(calls.map((c) => c.args[0].input.MetricData?.length)).toEqual([1000, 400]);
     expect(calls.every((c) => c.args[0].input.Namespace === 'Vigil')).toBe(true);
-    const [availability, latency] = calls[0]?.args[0].input.MetricData ?? [];
-    expect(availability).toEqual({
+    const [down, availability, latency] = calls[0]?.args[0].input.MetricData ?? [];
+    expect(down).toEqual({
       MetricName: 'Availability',
       Dimensions: [{ Name: 'CheckId', Value: 'c0' }],
       Timestamp: new Date(failingResult.startedAt),
       Unit: 'None',
       Value: 0,
     });
-    expect(latency).toMatchObject({ MetricName: 'Latency', Unit: 'Milliseconds', Value: 25 });
-    expect(calls[0]?.args[0].input.MetricData?.[2]).toMatchObject({ MetricName: 'Availability', Value: 1 });
+    // A down run's time is how fast it failed: no Latency for it.
+    expect(availability).toMatchObject({ MetricName: 'Availability', Dimensions: [{ Name: 'CheckId', Value: 'c1' }], Value: 1 });
+    expect(latency).toMatchObject({
+      MetricName: 'Latency',
+      Dimensions: [{ Name: 'CheckId', Value: 'c1' }],
+      Unit: 'Milliseconds',
+      Value: 25,
+    });
   });
 
   it('makes no call for no results', async () => {
