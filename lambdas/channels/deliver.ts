@@ -9,6 +9,7 @@ import type { ChannelConfig } from '../core/config.js';
 import { DeliveryError } from '../core/errors.js';
 import { plural } from '../core/format.js';
 import type { Log } from '../core/ports.js';
+import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
 import type { AlertEvent } from '../core/types.js';
 import type { Channel, ChannelRequest } from './channel.js';
 import type { Pacer } from './pacer.js';
@@ -88,8 +89,13 @@ async function post(
 ): Promise<number> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   const random = deps.random ?? Math.random;
-  // The URL may be a secret (a Slack webhook): a bad one is named by its channel, never quoted.
-  if (!isHttpUrl(request.url)) throw new DeliveryError(`${channel}: its URL is not a valid http(s) URL`, 0);
+  // The URL may be a secret (a Slack webhook): a bad one is named by its channel and field, never
+  // quoted. One resolved from `{ secret }` or `{ env }` is seen only here; a plain one at validation too.
+  const problem = urlProblem(request.url);
+  if (problem === 'credentials') {
+    throw new DeliveryError(`channels.${channel}.${request.urlField}: ${URL_CREDENTIALS_MESSAGE}`, 0);
+  }
+  if (problem) throw new DeliveryError(`${channel}: its URL is not a valid http(s) URL`, 0);
   for (let attempt = 1; ; attempt++) {
     let retryAfterMs: number | null = null;
     let failure: string;
@@ -146,14 +152,6 @@ function requestDeadline(timeoutMs: number, stop: AbortSignal | undefined) {
       stop?.removeEventListener('abort', onStop);
     },
   };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
 }
 
 /** What went wrong on the way, by error code: the cause's message may name the host or URL, which may be a secret. */

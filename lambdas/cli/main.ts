@@ -9,6 +9,7 @@ import { UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';
 import { heartbeatWarnings } from '../core/heartbeat.js';
 import { burnThresholds, objectiveWarnings } from '../core/objectives.js';
+import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
 import { allSecretRefs } from '../core/secret-refs.js';
 import { type CliIo, EXIT } from './io.js';
 import { VERSION } from './version.js';
@@ -188,7 +189,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'run': {
       if (!values.check) throw new UserError('run needs --check ID');
       if (job.length === 0) throw new UserError('run needs the job after --: vigil run --check ID -- ./job.sh');
-      if (values.url !== undefined && !/^https?:\/\/[^\s]+$/.test(values.url)) {
+      const badUrl = values.url === undefined ? null : urlProblem(values.url);
+      if (badUrl === 'credentials') throw new UserError(`--url: ${URL_CREDENTIALS_MESSAGE}`);
+      if (badUrl) {
         throw new UserError(`--url: expected an http(s) URL like http://127.0.0.1:8787, got "${values.url}"`);
       }
       let config: Config | Error;

@@ -120,6 +120,36 @@ describe('deliver to a local Slack stand-in', () => {
     expect(deps.log.text()).not.toContain('very-secret-token');
   });
 
+  it('refuses a URL resolved from a secret that carries credentials, before any request, without echoing it', async () => {
+    const resolveSecret = createSecretResolver(environmentSource({}), {
+      HOOK_URL: `http://ops:hunter2-secret@127.0.0.1:${new URL(receiver.url).port}${SECRET_PATH}`,
+    });
+    const outcome = await deliver(
+      alertEvent(),
+      'ops-slack',
+      { ...slack(), webhookUrl: { env: 'HOOK_URL' } },
+      { ...deps, resolveSecret },
+    );
+    expect(outcome).toEqual({
+      channel: 'ops-slack',
+      delivered: false,
+      attempts: 0,
+      error:
+        'channels.ops-slack.webhookUrl: must not carry credentials (user:password@; an http check takes them as auth: { basic }); the URL is not shown',
+    });
+    expect(receiver.received).toEqual([]);
+    expect(deps.log.lines.map((line) => line.message)).toEqual(['notification not delivered']);
+    expect(deps.log.text()).not.toContain('hunter2');
+    const webhook = await deliver(
+      alertEvent(),
+      'receiver',
+      { type: 'webhook', url: { env: 'HOOK_URL' }, minSeverity: 'info' },
+      { ...deps, resolveSecret },
+    );
+    expect(webhook.error).toMatch(/^channels\.receiver\.url: must not carry credentials/);
+    expect(receiver.received).toEqual([]);
+  });
+
   it('does not retry a 4xx other than 429', async () => {
     receiver.respondWith({ status: 404 });
     const outcome = await deliver(alertEvent(), 'ops-slack', slack(), deps);

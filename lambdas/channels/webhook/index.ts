@@ -5,11 +5,11 @@
  */
 import { createHmac } from 'node:crypto';
 import type * as z from 'zod';
-import { channelSchema, secretRef } from '../../core/schema-parts.js';
+import { channelSchema, secretRef, secretUrl } from '../../core/schema-parts.js';
 import type { Channel } from '../channel.js';
 
 const webhookSchema = channelSchema('webhook', 'info', {
-  url: secretRef,
+  url: secretUrl,
   /** Signs each request: `X-Vigil-Signature`, `X-Vigil-Timestamp` and `X-Vigil-Signature-V2` (see above). */
   hmacSecret: secretRef.optional(),
 });
@@ -36,7 +36,7 @@ export const webhook = {
   toRequest: async (payload, config, resolveSecret, now) => {
     const body = JSON.stringify(payload);
     const headers = config.hmacSecret ? await signatureHeaders(body, await resolveSecret(config.hmacSecret), now) : {};
-    return { url: await resolveSecret(config.url), body, headers };
+    return { url: await resolveSecret(config.url), urlField: 'url', body, headers };
   },
   // A receiver may also say it timed out (408) or is not ready (425).
   retryable: (status) => status === 408 || status === 425 || status === 429 || status >= 500,
