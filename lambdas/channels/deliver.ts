@@ -1,17 +1,18 @@
 /**
  * Delivery with retries: what the provider calls retryable (429 and 5xx at least), timeouts and
  * network errors are retried with exponential backoff and jitter, honouring Retry-After; anything
- * else fails at once. Logs name the channel,
- * never the URL or the body (either may hold a secret).
+ * else fails at once. Logs and outcomes name the channel and say what failed in fixed words
+ * (network-failure.ts), never the URL, the body or an error's own message (any may hold a secret).
  */
 import type { SecretResolver } from '../adapters/secrets.js';
 import type { ChannelConfig } from '../core/config.js';
-import { DeliveryError } from '../core/errors.js';
+import { DeliveryError, SecretError } from '../core/errors.js';
 import { plural } from '../core/format.js';
 import type { Log } from '../core/ports.js';
 import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
 import type { AlertEvent } from '../core/types.js';
 import type { Channel, ChannelRequest } from './channel.js';
+import { networkFailure } from './network-failure.js';
 import type { Pacer } from './pacer.js';
 import { CHANNEL_TYPES } from './registry.js';
 
@@ -68,7 +69,11 @@ export async function deliver(
     }
     return { channel, delivered: true, attempts, error: null };
   } catch (error) {
-    const message = (error as Error).message;
+    // Our own errors say what they mean in words of ours; anything else is named by its type only.
+    const message =
+      error instanceof DeliveryError || error instanceof SecretError
+        ? error.message
+        : `${channel}: the request could not be made (${(error as Error)?.name ?? 'error'})`;
     deps.log.error('notification not delivered', { channel, checkId: event.checkId, kind: event.kind, error: message });
     return {
       channel,
@@ -122,7 +127,7 @@ async function post(
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     } catch (error) {
       if (error instanceof DeliveryError) throw error;
-      failure = `${channel} unreachable: ${networkFailure(error as Error)}`;
+      failure = `${channel} unreachable: ${networkFailure(error)}`;
     } finally {
       deadline.clear();
     }
@@ -152,13 +157,6 @@ function requestDeadline(timeoutMs: number, stop: AbortSignal | undefined) {
       stop?.removeEventListener('abort', onStop);
     },
   };
-}
-
-/** What went wrong on the way, by error code: the cause's message may name the host or URL, which may be a secret. */
-function networkFailure(error: Error): string {
-  if (error.name === 'TimeoutError') return 'request timed out';
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
 }
 
 /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
