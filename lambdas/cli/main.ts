@@ -21,7 +21,7 @@ const COMMANDS = {
     does: 'run continuously, alerting',
     flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--allow-missing-secrets]',
   },
-  run: { does: 'run a job and report it', flags: '--check ID [--config F] [--url BASE] -- CMD…' },
+  run: { does: 'run a job and report it', flags: '--check ID [--config F] [--url BASE] [--retry-for 5m] -- CMD…' },
   validate: { does: 'validate the config only', flags: '[--config F]' },
   'test-alert': { does: 'send a test notification', flags: '--channel NAME [--config F]' },
   preview: { does: "print each channel's payload", flags: '--check ID --kind KIND [--config F]' },
@@ -73,6 +73,7 @@ const OPTIONS = {
   memory: { type: 'string' },
   listen: { type: 'string' },
   url: { type: 'string' },
+  'retry-for': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -107,6 +108,15 @@ function retentionOption(text: string | undefined): { retentionMs?: number } {
     throw new UserError(`--retention: expected a duration from 1h to 3650d, like "30d", got "${text}"`);
   }
   return { retentionMs: ms };
+}
+
+/** `--retry-for 5m`: how long `vigil run` tries each report, from 0 (once) to an hour. */
+function retryForOption(text: string | undefined): { reportForMs?: number } {
+  if (text === undefined) return {};
+  const ms = parseDuration(text);
+  if (ms === null || ms > 3_600_000)
+    throw new UserError(`--retry-for: expected a duration from 0s to 1h, like "5m", got "${text}"`);
+  return { reportForMs: ms };
 }
 
 /** `--listen 127.0.0.1:8787`, `[::1]:8787` or `:8787` (loopback): where the heartbeat API listens. */
@@ -202,7 +212,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         config = error as Error;
       }
       const { runCommand } = await import('./run.js');
-      return runCommand(config, { checkId: values.check, url: values.url, command: job }, io);
+      return runCommand(
+        config,
+        { checkId: values.check, url: values.url, command: job, ...retryForOption(values['retry-for']) },
+        io,
+      );
     }
     case 'validate': {
       const config = load();

@@ -142,12 +142,31 @@ describe('vigil run against vigil monitor --listen', () => {
 
   it('runs the job and keeps its exit code when the report cannot be sent', async () => {
     const nowhere = `http://127.0.0.1:${await refusedPort()}`;
-    const done = await run(job(7, 'still ran\n'), nowhere);
-    expect(done.code).toBe(7);
-    expect(done.stdout).toBe('still ran\n');
-    expect(done.stderr).toMatch(
-      /^vigil run: \/ping\/nightly-upload\/start not reported: .*\nvigil run: \/ping\/nightly-upload\/7 not reported: /,
+    const done = await vigil(
+      [
+        'run',
+        '--check',
+        'nightly-upload',
+        '--config',
+        config,
+        '--url',
+        nowhere,
+        '--retry-for',
+        '0s',
+        '--',
+        ...job(7, 'still ran\n'),
+      ],
+      { NIGHTLY_TOKEN: HEARTBEAT_TOKEN },
     );
+    expect(done).toEqual({
+      code: 7,
+      stdout: 'still ran\n',
+      stderr: [
+        `vigil run: ${nowhere}/ping/nightly-upload/start: not reported after 1 attempt: connection refused (ECONNREFUSED)`,
+        `vigil run: ${nowhere}/ping/nightly-upload/7: not reported after 1 attempt: connection refused (ECONNREFUSED)`,
+        '',
+      ].join('\n'),
+    });
   });
 
   it('runs the job when the wrapper itself is misconfigured, and says why nothing was reported', async () => {
