@@ -51,8 +51,8 @@ const job = (code: number, output: string) => [
   '-e',
   `process.stdout.write(${JSON.stringify(output)}); process.exit(${code})`,
 ];
-const run = (command: readonly string[], target = url) =>
-  vigil(['run', '--check', 'nightly-upload', '--config', config, '--url', target, '--', ...command], {
+const run = (command: readonly string[], target = url, flags: readonly string[] = []) =>
+  vigil(['run', '--check', 'nightly-upload', '--config', config, '--url', target, ...flags, '--', ...command], {
     NIGHTLY_TOKEN: HEARTBEAT_TOKEN,
   });
 
@@ -142,22 +142,7 @@ describe('vigil run against vigil monitor --listen', () => {
 
   it('runs the job and keeps its exit code when the report cannot be sent', async () => {
     const nowhere = `http://127.0.0.1:${await refusedPort()}`;
-    const done = await vigil(
-      [
-        'run',
-        '--check',
-        'nightly-upload',
-        '--config',
-        config,
-        '--url',
-        nowhere,
-        '--retry-for',
-        '0s',
-        '--',
-        ...job(7, 'still ran\n'),
-      ],
-      { NIGHTLY_TOKEN: HEARTBEAT_TOKEN },
-    );
+    const done = await run(job(7, 'still ran\n'), nowhere, ['--retry-for', '0s']);
     expect(done).toEqual({
       code: 7,
       stdout: 'still ran\n',
