@@ -216,16 +216,17 @@ interface Report {
 async function report(target: Report, stop: AbortSignal, io: CliIo, clock: ReportClock): Promise<void> {
   const url = new URL(`${target.base}${target.path}`);
   const say = (what: string) => io.stderr(`vigil run: ${url.origin}${url.pathname}: ${what}`);
-  const stopped = () =>
+  const stopped = (why: string) =>
     say(
-      `not reported: ${stop.aborted && !io.signal.aborted ? 'the job ended first (its end report carries the duration)' : 'stopped'}`,
+      `not reported after ${why}: ${io.signal.aborted ? 'stopped' : 'the job ended first (its end report carries the duration)'}`,
     );
-  const deadline = clock.now() + target.forMs;
+  const giveUpAt = clock.now() + target.forMs;
   for (let attempt = 1; ; attempt++) {
     let why: string;
     let again = true;
     let retryAfterMs: number | null = null;
-    const tryDeadline = deadlineOrStop(TRY_TIMEOUT_MS, stop);
+    // An attempt under way is let finish (a start sent as a quick job ends still counts); `stop` ends the waits.
+    const tryDeadline = attemptTimeout(TRY_TIMEOUT_MS);
     try {
       const response = await io.fetch(`${target.base}${target.path}${target.query}`, {
         method: 'POST',
@@ -240,38 +241,30 @@ async function report(target: Report, stop: AbortSignal, io: CliIo, clock: Repor
       again = response.status >= 500 || response.status === 408 || response.status === 429;
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     } catch (error) {
-      if (stop.aborted) return stopped();
       why = (error as Error).name === 'TimeoutError' ? `no answer within ${TRY_TIMEOUT_MS / 1000}s` : networkFailure(error);
     } finally {
       tryDeadline.clear();
     }
     const backoff = Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** (attempt - 1)) * (0.5 + clock.random() / 2);
     const wait = Math.round(Math.max(backoff, retryAfterMs ?? 0));
-    if (!again || clock.now() + wait > deadline) return say(`not reported after ${plural(attempt, 'attempt')}: ${why}`);
+    const tried = `${plural(attempt, 'attempt')} (${why})`;
+    if (!again || clock.now() + wait > giveUpAt) return say(`not reported after ${plural(attempt, 'attempt')}: ${why}`);
+    if (stop.aborted) return stopped(tried);
     say(`attempt ${attempt} failed: ${why}; trying again in ${(wait / 1000).toFixed(1)} s`);
     try {
       await clock.sleep(wait, stop);
     } catch {
-      return stopped();
+      return stopped(tried);
     }
   }
 }
 
 /**
- * Aborts one attempt at its timeout or at `stop`. By hand, as lambdas/channels/deliver.ts does: a
- * signal from `AbortSignal.any` with a timeout can be collected on Node 20 and then never fires.
+ * Aborts one attempt at its timeout. By hand, as lambdas/channels/deliver.ts does: a timeout signal
+ * combined by `AbortSignal.any` can be collected on Node 20 and then never fires.
  */
-function deadlineOrStop(timeoutMs: number, stop: AbortSignal) {
+function attemptTimeout(timeoutMs: number) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DOMException('no answer', 'TimeoutError')), timeoutMs);
-  const onStop = () => controller.abort(new DOMException('stopping', 'AbortError'));
-  if (stop.aborted) onStop();
-  stop.addEventListener('abort', onStop, { once: true });
-  return {
-    signal: controller.signal,
-    clear: () => {
-      clearTimeout(timer);
-      stop.removeEventListener('abort', onStop);
-    },
-  };
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

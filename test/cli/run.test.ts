@@ -128,7 +128,7 @@ describe('vigil run: reporting', () => {
     expect(exitCode).toBe(0);
     expect(stderr).toEqual([
       `vigil run: ${target.url}/ping/nightly/start: attempt 1 failed: HTTP 503; trying again in 0.8 s`,
-      `vigil run: ${target.url}/ping/nightly/start: not reported: the job ended first (its end report carries the duration)`,
+      `vigil run: ${target.url}/ping/nightly/start: not reported after 1 attempt (HTTP 503): the job ended first (its end report carries the duration)`,
     ]);
     expect(received.at(-1)).toMatch(/^\/ping\/nightly\/0\?rid=[\w-]+&duration=\d+$/);
   });
