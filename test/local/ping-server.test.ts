@@ -35,6 +35,8 @@ async function slowClients(url: URL, count: number, localAddress = '127.0.0.1'):
             socket.write('POST /ping/nightly HTTP/1.1\r\nHost: vigil\r\nX-Slow: ');
             resolve(socket);
           });
+          // Read whatever the server answers (a 408), so its close is seen.
+          socket.resume();
           socket.on('error', () => {});
           socket.once('close', () => reject(new Error('closed before connecting')));
         }),
@@ -88,6 +90,7 @@ describe('the heartbeat API on a local port, under slow clients', () => {
     // Connected and silent: not even a request line.
     const silent = await new Promise<Socket>((resolve) => {
       const socket = connect({ host: url.hostname, port: Number(url.port) }, () => resolve(socket));
+      socket.resume();
       socket.on('error', () => {});
     });
     sockets.push(silent);
