@@ -78,4 +78,15 @@ export class Notifier extends Construct {
     }
     this.functions = functions;
   }
+
+  /**
+   * The alarms each function tells as "Vigil itself": only these, through `topic`. CloudWatch publishes
+   * to the health topic for any alarm in the account that names it, so the functions check the ARN.
+   */
+  trustAlarms(topic: ITopic, alarms: readonly Alarm[]): void {
+    for (const notifier of this.functions.values()) {
+      notifier.fn.addEnvironment('HEALTH_TOPIC_ARN', topic.topicArn);
+      notifier.fn.addEnvironment('HEALTH_ALARM_ARNS', alarms.map((alarm) => alarm.alarmArn).join(','));
+    }
+  }
 }

@@ -158,10 +158,11 @@ function intervalProblems(check: Check, path: string): string[] {
 
 /**
  * Alarms the stack creates: probe, dispatcher and notifier dead letters, probes stopped, logged errors of
- * the probe and the dispatcher; and the heartbeat endpoint's logged errors when there is one.
+ * the probe and the dispatcher; and the heartbeat endpoint's logged errors and refused (throttled)
+ * reports when there is one.
  */
 export function stackAlarms(config: Config): number {
-  return 6 + (config.checks.some((c) => c.type === 'heartbeat') ? 1 : 0);
+  return 6 + (config.checks.some((c) => c.type === 'heartbeat') ? 2 : 0);
 }
 
 /** The monthly bill of the stack this config makes (lambdas/core/cost.ts), from the same shards and spreads. */

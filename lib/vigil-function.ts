@@ -28,7 +28,7 @@ export interface IngestTargets {
 export interface VigilFunctionProps
   extends Pick<
     NodejsFunctionProps,
-    'entry' | 'timeout' | 'memorySize' | 'environment' | 'reservedConcurrentExecutions' | 'description'
+    'entry' | 'timeout' | 'memorySize' | 'environment' | 'reservedConcurrentExecutions' | 'description' | 'systemLogLevelV2'
   > {
   /** The validated config document, put beside the bundle (never in the template). */
   readonly configDocument: unknown;
@@ -96,15 +96,16 @@ export class VigilFunction extends Construct {
   }
 
   /**
-   * Lets the function feed ingest: the table's `tableActions`, the dispatch queue, metrics in the Vigil
+   * Lets the function feed ingest: the table's `tableActions` (if given), the dispatch queue, metrics in the Vigil
    * namespace, and the environment that says where they are.
    */
-  feedsIngest(targets: IngestTargets, tableActions: readonly string[]): void {
+  feedsIngest(targets: IngestTargets, tableActions?: readonly string[]): void {
     this.fn.addEnvironment('TABLE_NAME', targets.table.tableName);
     this.fn.addEnvironment('DISPATCH_QUEUE_URL', targets.dispatchQueue.queueUrl);
     this.fn.addEnvironment('STACK_NAME', targets.stackName);
     this.fn.addEnvironment('DASHBOARD_URL', targets.dashboardUrl);
-    targets.table.grant(this.fn, ...tableActions);
+    // Without actions the caller grants its own, narrower table access.
+    if (tableActions) targets.table.grant(this.fn, ...tableActions);
     targets.dispatchQueue.grantSendMessages(this.fn);
     this.fn.addToRolePolicy(
       new PolicyStatement({

@@ -82,6 +82,7 @@ export class Vigil extends Construct {
     this.heartbeats = plan.hasHeartbeats
       ? new HeartbeatEndpoint(this, 'Heartbeats', {
           configDocument: heartbeatDocument(props.configDocument),
+          checks: props.config.checks,
           secretNames: plan.heartbeatSecrets,
           table: this.results.table,
           dispatchQueue: this.dispatcher.queue,
@@ -97,7 +98,7 @@ export class Vigil extends Construct {
       stackName: name,
       dashboardUrl: this.dashboard.url,
     });
-    this.health.watch(
+    const ownAlarms = [
       this.probes.failedRuns,
       this.probes.heartbeat,
       this.probes.function.alarmOnLoggedErrors(
@@ -116,9 +117,12 @@ export class Vigil extends Construct {
               'HeartbeatErrors',
               'Vigil could not record or decide on heartbeat reports (see the heartbeat logs)',
             ),
+            this.heartbeats.throttled,
           ]
         : []),
-    );
+    ];
+    this.health.watch(...ownAlarms);
+    this.notifier.trustAlarms(this.health.topic, ownAlarms);
     this.dashboard.showTimingPhases(this.probes.function.logGroup);
     if (props.outputs ?? true) {
       new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.url });

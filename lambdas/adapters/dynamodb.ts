@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CheckState, Incident } from '../core/alert-state.js';
-import { TABLE_KEYS } from '../core/contracts.js';
+import { checkPartitionKey, TABLE_KEYS } from '../core/contracts.js';
 import { type HeartbeatState, initialHeartbeat, type Run } from '../core/heartbeat.js';
 import type { Silence } from '../core/maintenance.js';
 import type { CheckSnapshot, HeartbeatStore, IncidentRecord, NotificationEntry, ResultStore } from '../core/ports.js';
@@ -50,7 +50,7 @@ const DAY_MS = 86_400_000;
 const BATCH_WRITE_LIMIT = 25;
 /** BatchGetItem's limit on keys per call. */
 const BATCH_GET_LIMIT = 100;
-const pk = (checkId: string) => `CHECK#${checkId}`;
+const pk = checkPartitionKey;
 /** The sort key of a check's silences item. */
 const SILENCES = 'SILENCES';
 /** The sort key of a heartbeat check's reported runs so far (lambdas/core/heartbeat.ts). */

@@ -11,6 +11,8 @@ import type { AlertEvent } from '../core/types.js';
 /** One HTTP POST a channel wants made: the exact body bytes (a signature may cover them) and any extra headers. */
 export interface ChannelRequest {
   readonly url: string;
+  /** The channel's field the URL comes from, which messages name instead of quoting the URL. */
+  readonly urlField: string;
   readonly body: string;
   readonly headers: Readonly<Record<string, string>>;
 }

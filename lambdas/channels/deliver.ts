@@ -1,16 +1,18 @@
 /**
  * Delivery with retries: what the provider calls retryable (429 and 5xx at least), timeouts and
  * network errors are retried with exponential backoff and jitter, honouring Retry-After; anything
- * else fails at once. Logs name the channel,
- * never the URL or the body (either may hold a secret).
+ * else fails at once. Logs and outcomes name the channel and say what failed in fixed words
+ * (network-failure.ts), never the URL, the body or an error's own message (any may hold a secret).
  */
 import type { SecretResolver } from '../adapters/secrets.js';
 import type { ChannelConfig } from '../core/config.js';
-import { DeliveryError } from '../core/errors.js';
+import { DeliveryError, SecretError } from '../core/errors.js';
 import { plural } from '../core/format.js';
 import type { Log } from '../core/ports.js';
+import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
 import type { AlertEvent } from '../core/types.js';
 import type { Channel, ChannelRequest } from './channel.js';
+import { networkFailure } from './network-failure.js';
 import type { Pacer } from './pacer.js';
 import { CHANNEL_TYPES } from './registry.js';
 
@@ -67,7 +69,11 @@ export async function deliver(
     }
     return { channel, delivered: true, attempts, error: null };
   } catch (error) {
-    const message = (error as Error).message;
+    // Our own errors say what they mean in words of ours; anything else is named by its type only.
+    const message =
+      error instanceof DeliveryError || error instanceof SecretError
+        ? error.message
+        : `${channel}: the request could not be made (${(error as Error)?.name ?? 'error'})`;
     deps.log.error('notification not delivered', { channel, checkId: event.checkId, kind: event.kind, error: message });
     return {
       channel,
@@ -88,8 +94,13 @@ async function post(
 ): Promise<number> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   const random = deps.random ?? Math.random;
-  // The URL may be a secret (a Slack webhook): a bad one is named by its channel, never quoted.
-  if (!isHttpUrl(request.url)) throw new DeliveryError(`${channel}: its URL is not a valid http(s) URL`, 0);
+  // The URL may be a secret (a Slack webhook): a bad one is named by its channel and field, never
+  // quoted. One resolved from `{ secret }` or `{ env }` is seen only here; a plain one at validation too.
+  const problem = urlProblem(request.url);
+  if (problem === 'credentials') {
+    throw new DeliveryError(`channels.${channel}.${request.urlField}: ${URL_CREDENTIALS_MESSAGE}`, 0);
+  }
+  if (problem) throw new DeliveryError(`${channel}: its URL is not a valid http(s) URL`, 0);
   for (let attempt = 1; ; attempt++) {
     let retryAfterMs: number | null = null;
     let failure: string;
@@ -116,7 +127,7 @@ async function post(
       retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     } catch (error) {
       if (error instanceof DeliveryError) throw error;
-      failure = `${channel} unreachable: ${networkFailure(error as Error)}`;
+      failure = `${channel} unreachable: ${networkFailure(error)}`;
     } finally {
       deadline.clear();
     }
@@ -146,21 +157,6 @@ function requestDeadline(timeoutMs: number, stop: AbortSignal | undefined) {
       stop?.removeEventListener('abort', onStop);
     },
   };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-}
-
-/** What went wrong on the way, by error code: the cause's message may name the host or URL, which may be a secret. */
-function networkFailure(error: Error): string {
-  if (error.name === 'TimeoutError') return 'request timed out';
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
 }
 
 /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */

@@ -9,6 +9,7 @@ import { UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';
 import { heartbeatWarnings } from '../core/heartbeat.js';
 import { burnThresholds, objectiveWarnings } from '../core/objectives.js';
+import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
 import { allSecretRefs } from '../core/secret-refs.js';
 import { type CliIo, EXIT } from './io.js';
 import { VERSION } from './version.js';
@@ -20,7 +21,7 @@ const COMMANDS = {
     does: 'run continuously, alerting',
     flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--allow-missing-secrets]',
   },
-  run: { does: 'run a job and report it', flags: '--check ID [--config F] [--url BASE] -- CMD…' },
+  run: { does: 'run a job and report it', flags: '--check ID [--config F] [--url BASE] [--retry-for 5m] -- CMD…' },
   validate: { does: 'validate the config only', flags: '[--config F]' },
   'test-alert': { does: 'send a test notification', flags: '--channel NAME [--config F]' },
   preview: { does: "print each channel's payload", flags: '--check ID --kind KIND [--config F]' },
@@ -72,6 +73,7 @@ const OPTIONS = {
   memory: { type: 'string' },
   listen: { type: 'string' },
   url: { type: 'string' },
+  'retry-for': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -106,6 +108,15 @@ function retentionOption(text: string | undefined): { retentionMs?: number } {
     throw new UserError(`--retention: expected a duration from 1h to 3650d, like "30d", got "${text}"`);
   }
   return { retentionMs: ms };
+}
+
+/** `--retry-for 5m`: how long `vigil run` tries each report, from 0 (once) to an hour. */
+function retryForOption(text: string | undefined): { reportForMs?: number } {
+  if (text === undefined) return {};
+  const ms = parseDuration(text);
+  if (ms === null || ms > 3_600_000)
+    throw new UserError(`--retry-for: expected a duration from 0s to 1h, like "5m", got "${text}"`);
+  return { reportForMs: ms };
 }
 
 /** `--listen 127.0.0.1:8787`, `[::1]:8787` or `:8787` (loopback): where the heartbeat API listens. */
@@ -188,7 +199,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'run': {
       if (!values.check) throw new UserError('run needs --check ID');
       if (job.length === 0) throw new UserError('run needs the job after --: vigil run --check ID -- ./job.sh');
-      if (values.url !== undefined && !/^https?:\/\/[^\s]+$/.test(values.url)) {
+      const badUrl = values.url === undefined ? null : urlProblem(values.url);
+      if (badUrl === 'credentials') throw new UserError(`--url: ${URL_CREDENTIALS_MESSAGE}`);
+      if (badUrl) {
         throw new UserError(`--url: expected an http(s) URL like http://127.0.0.1:8787, got "${values.url}"`);
       }
       let config: Config | Error;
@@ -199,7 +212,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         config = error as Error;
       }
       const { runCommand } = await import('./run.js');
-      return runCommand(config, { checkId: values.check, url: values.url, command: job }, io);
+      return runCommand(
+        config,
+        { checkId: values.check, url: values.url, command: job, ...retryForOption(values['retry-for']) },
+        io,
+      );
     }
     case 'validate': {
       const config = load();

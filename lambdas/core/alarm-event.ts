@@ -12,6 +12,7 @@ export const HEALTH_CHECK_ID = 'vigil-health';
 /** The fields of CloudWatch's SNS alarm notification that Vigil reads. */
 interface AlarmNotification {
   readonly AlarmName: string;
+  readonly AlarmArn?: string;
   readonly AlarmDescription?: string | null;
   readonly NewStateValue: string;
   readonly NewStateReason?: string;
@@ -21,6 +22,21 @@ interface AlarmNotification {
 export function isAlarmNotification(message: unknown): message is AlarmNotification {
   const m = message as Partial<AlarmNotification> | null;
   return typeof m?.AlarmName === 'string' && typeof m.NewStateValue === 'string';
+}
+
+/** Where Vigil's own alarms come from: its health topic, and the ARNs of the alarms its stack made. */
+export interface HealthSource {
+  readonly topicArn: string;
+  readonly alarmArns: readonly string[];
+}
+
+/**
+ * Whether an alarm notification is one of this stack's own. CloudWatch may publish to the health topic
+ * for any alarm in the account that names it, so neither the topic nor the message's words are enough:
+ * the alarm's ARN must be one the stack made, arriving through the stack's own topic.
+ */
+export function isOwnAlarm(alarm: AlarmNotification, topicArn: string | undefined, own: HealthSource): boolean {
+  return topicArn === own.topicArn && alarm.AlarmArn !== undefined && own.alarmArns.includes(alarm.AlarmArn);
 }
 
 /** The event for an alarm's change of state; null for INSUFFICIENT_DATA, which tells nobody anything. */

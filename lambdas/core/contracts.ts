@@ -19,6 +19,8 @@ export const METRIC_DIMENSION = 'CheckId';
 
 /** The single table's key and TTL attribute names. */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
+/** Every item of a check shares this partition key (docs/architecture.md, "The table"). */
+export const checkPartitionKey = (checkId: string) => `CHECK#${checkId}`;
 
 /** The message of the log line each probed result is written to; the dashboard's timing-phase query reads it. */
 export const CHECK_RESULT_LOG = 'check result';

@@ -59,16 +59,51 @@ export const secretRef = z.union(
 );
 export type SecretRef = z.output<typeof secretRef>;
 
-export const httpUrl = z.string({ error: 'expected an http(s) URL' }).refine(
-  (text) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(text).protocol);
-    } catch {
-      return false;
-    }
-  },
-  { error: (issue) => `expected an http(s) URL, got "${String(issue.input)}"` },
-);
+/**
+ * Why `text` is not an http(s) URL Vigil may use; null when it is one. A URL with `user:password@`
+ * is refused: fetch and Node's errors quote the URL they failed on, so its password would reach logs,
+ * outcomes and dead-letter queues (credentials belong in a secret value or an `auth` field).
+ */
+export function urlProblem(text: string): 'not_http' | 'credentials' | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'not_http';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'not_http';
+  return url.username !== '' || url.password !== '' ? 'credentials' : null;
+}
+
+export const URL_CREDENTIALS_MESSAGE =
+  'must not carry credentials (user:password@; an http check takes them as auth: { basic }); the URL is not shown';
+
+/** A URL the config states in the clear. Quoted in a message only when it cannot hold credentials. */
+export const httpUrl = z.string({ error: 'expected an http(s) URL' }).superRefine((text, ctx) => {
+  const problem = urlProblem(text);
+  if (problem === 'credentials') ctx.addIssue({ code: 'custom', message: URL_CREDENTIALS_MESSAGE });
+  else if (problem) {
+    ctx.addIssue({
+      code: 'custom',
+      message: text.includes('@') ? 'expected an http(s) URL' : `expected an http(s) URL, got "${text}"`,
+    });
+  }
+});
+
+/**
+ * A secret value that is a URL (a Slack webhook, a webhook receiver): a plain one must be an http(s)
+ * URL without credentials, and is never quoted (the URL itself is the secret). A `{ secret }` or
+ * `{ env }` one is checked when it is resolved (lambdas/channels/deliver.ts).
+ */
+export const secretUrl = secretRef.superRefine((ref, ctx) => {
+  if (typeof ref !== 'string') return;
+  const problem = urlProblem(ref);
+  if (problem)
+    ctx.addIssue({
+      code: 'custom',
+      message: problem === 'credentials' ? URL_CREDENTIALS_MESSAGE : 'expected an http(s) URL (not shown: it is a secret value)',
+    });
+});
 
 export const checkId = z.string({ error: 'expected an id of 1-64 characters a-z, 0-9 and -' }).regex(/^[a-z0-9-]{1,64}$/, {
   error: (issue) => `expected an id of 1-64 characters a-z, 0-9 and -, got "${String(issue.input)}"`,

@@ -29,14 +29,49 @@ export function forTerminal(text: string): string {
 
 /**
  * For Slack mrkdwn: `&`, `<` and `>` escaped as Slack documents, so `<!channel>` cannot ping and
- * `<https://evil|Click>` cannot become a disguised link; formatting characters lose their meaning.
+ * `<https://evil|Click>` cannot become a disguised link; formatting that could take effect is broken
+ * with zero-width spaces, and nothing else is touched, so what people copy (`pg_dump`, `/tmp/*.log`,
+ * host names) is what the target said.
  */
 export function forSlack(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[*_~`]/g, (c) => `\u200b${c}\u200b`);
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // Code spans and ``` blocks may run across lines and need no word boundary: two backticks may pair.
+  const codeCanPair = escaped.indexOf('`') !== escaped.lastIndexOf('`');
+  return escaped
+    .split('\n')
+    .map((line) => {
+      const marks = pairableMarks(line);
+      return line.replace(/[*_~`]/g, (c, at: number) => (marks.has(at) || (c === '`' && codeCanPair) ? `\u200b${c}\u200b` : c));
+    })
+    .join('\n');
+}
+
+const WORD = /[\p{L}\p{N}]/u;
+const SPACE = /\s/;
+
+/**
+ * Where `*`, `_` or `~` in one line could bold, italicise or strike: Slack opens one only after a
+ * line start or a non-word character and before a non-space, and closes it after a non-space and
+ * before a line end or a non-word character, on the same line. An opener with a closer of its kind
+ * further on is marked, and so is a closer with an opener before it; `pg_dump` or `2 * 3` have neither.
+ */
+function pairableMarks(line: string): Set<number> {
+  const marks = new Set<number>();
+  for (const mark of '*_~') {
+    const openers: number[] = [];
+    const closers: number[] = [];
+    for (let at = line.indexOf(mark); at !== -1; at = line.indexOf(mark, at + 1)) {
+      const before = line[at - 1];
+      const after = line[at + 1];
+      if ((before === undefined || !WORD.test(before)) && after !== undefined && !SPACE.test(after)) openers.push(at);
+      if (before !== undefined && !SPACE.test(before) && (after === undefined || !WORD.test(after))) closers.push(at);
+    }
+    const firstOpener = openers[0] ?? Number.POSITIVE_INFINITY;
+    const lastCloser = closers.at(-1) ?? Number.NEGATIVE_INFINITY;
+    for (const at of openers) if (lastCloser > at + 1) marks.add(at);
+    for (const at of closers) if (firstOpener < at - 1) marks.add(at);
+  }
+  return marks;
 }
 
 export function forHtml(text: string): string {

@@ -8,7 +8,7 @@ import type { SNSEvent } from 'aws-lambda';
 import type { SecretResolver } from '../adapters/secrets.js';
 import type { DeliveryDeps, DeliveryOutcome } from '../channels/deliver.js';
 import { channelsFor, notify } from '../channels/notify.js';
-import { alarmEvent, isAlarmNotification } from '../core/alarm-event.js';
+import { alarmEvent, type HealthSource, isAlarmNotification, isOwnAlarm } from '../core/alarm-event.js';
 import { parseAlertEvent } from '../core/alert-event.js';
 import type { Config } from '../core/config.js';
 import { DeliveryError } from '../core/errors.js';
@@ -21,16 +21,25 @@ export interface NotifierDeps extends Omit<DeliveryDeps, 'resolveSecret'> {
   readonly channel: string;
   /** For dedup keys: rebuilt here, never taken from the message. */
   readonly stackName: string;
+  /** The only alarms told as "Vigil itself": the stack's own, through its health topic. */
+  readonly health: HealthSource;
   /** The dashboard alerts link to. @default none */
   readonly dashboardUrl?: string | null;
   readonly secretResolver: () => SecretResolver;
   readonly now: () => Date;
 }
 
-/** An alert event from the alert topic, or one of Vigil's own alarms from the health topic (null: nothing to tell). */
-function readMessage(body: string, deps: NotifierDeps): AlertEvent | null {
+/**
+ * An alert event from the alert topic, or one of Vigil's own alarms from the health topic; null when
+ * there is nothing to tell (a state nobody needs, or an alarm that is not this stack's own, which is logged).
+ */
+function readMessage(body: string, topicArn: string | undefined, deps: NotifierDeps): AlertEvent | null {
   const message: unknown = JSON.parse(body);
-  if (isAlarmNotification(message)) return alarmEvent(message, deps.stackName, deps.now());
+  if (isAlarmNotification(message)) {
+    if (isOwnAlarm(message, topicArn, deps.health)) return alarmEvent(message, deps.stackName, deps.now());
+    deps.log.warn('alarm not from this stack; not notified', { channel: deps.channel });
+    return null;
+  }
   const event = trustedEvent(parseAlertEvent(message), deps.config, {
     stackName: deps.stackName,
     dashboardUrl: deps.dashboardUrl ?? null,
@@ -49,7 +58,7 @@ export function createNotifierApp(deps: NotifierDeps) {
     const deliveryDeps = { ...deps, resolveSecret: deps.secretResolver() };
     const outcomes: DeliveryOutcome[] = [];
     for (const record of event.Records) {
-      const alert = readMessage(record.Sns.Message, deps);
+      const alert = readMessage(record.Sns.Message, record.Sns.TopicArn, deps);
       if (!alert) {
         deps.log.info('alarm state change not notified', { channel: deps.channel });
         continue;

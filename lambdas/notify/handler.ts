@@ -19,6 +19,7 @@ const app = createNotifierApp({
   config: bundledConfig(),
   channel: stackVariable('CHANNEL_NAME'),
   stackName: stackVariable('STACK_NAME'),
+  health: { topicArn: stackVariable('HEALTH_TOPIC_ARN'), alarmArns: stackVariable('HEALTH_ALARM_ARNS').split(',') },
   dashboardUrl: process.env.DASHBOARD_URL || null,
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   fetch: globalThis.fetch,

@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretResolver, environmentSource } from '../../lambdas/adapters/secrets.js';
 import { type DeliveryDeps, deliver, parseRetryAfter, type RetryPolicy } from '../../lambdas/channels/deliver.js';
 import { notify } from '../../lambdas/channels/notify.js';
+import { selfSigned } from '../support/certs.js';
 import { config } from '../support/checks.js';
 import { alertEvent } from '../support/events.js';
 import { recordingLog } from '../support/log.js';
-import { type Receiver, refusedPort, startReceiver } from '../support/servers.js';
+import { type Receiver, refusedPort, startHttps, startReceiver } from '../support/servers.js';
 
 let receiver: Receiver;
 let sleeps: number[];
@@ -56,23 +57,59 @@ describe('deliver to a local Slack stand-in', () => {
     expect(sleeps).toEqual([2000, 200, 400]);
   });
 
-  it('says why a channel is unreachable, by error code and never by URL', async () => {
+  it('says why a channel is unreachable in fixed words by error code, never by URL or error message', async () => {
+    const once = { ...deps, retry: { ...(deps.retry as RetryPolicy), attempts: 1 } };
     const refused = await refusedPort();
     const outcome = await deliver(
       alertEvent(),
       'ops-slack',
       { ...slack(), webhookUrl: `http://127.0.0.1:${refused}${SECRET_PATH}` },
-      { ...deps, retry: { ...(deps.retry as RetryPolicy), attempts: 1 } },
+      once,
     );
-    expect(outcome.error).toBe('ops-slack unreachable: fetch failed (ECONNREFUSED) (gave up after 1 attempt)');
+    expect(outcome.error).toBe('ops-slack unreachable: connection refused (ECONNREFUSED) (gave up after 1 attempt)');
     const unknownHost = await deliver(
       alertEvent(),
       'ops-slack',
       { ...slack(), webhookUrl: `http://hooks.invalid${SECRET_PATH}` },
-      { ...deps, retry: { ...(deps.retry as RetryPolicy), attempts: 1 } },
+      once,
     );
-    expect(unknownHost.error).toBe('ops-slack unreachable: fetch failed (ENOTFOUND) (gave up after 1 attempt)');
-    expect(JSON.stringify(deps.log.lines)).not.toContain('hooks.invalid');
+    expect(unknownHost.error).toBe('ops-slack unreachable: host name not found (ENOTFOUND) (gave up after 1 attempt)');
+    const tls = await startHttps(selfSigned({ hosts: ['127.0.0.1'] }), (_req, res) => res.end('ok'));
+    try {
+      const untrusted = await deliver(alertEvent(), 'ops-slack', { ...slack(), webhookUrl: `${tls.url}${SECRET_PATH}` }, once);
+      expect(untrusted.error).toBe('ops-slack unreachable: TLS error (DEPTH_ZERO_SELF_SIGNED_CERT) (gave up after 1 attempt)');
+    } finally {
+      await tls.close();
+    }
+    expect(deps.log.text()).not.toContain('hooks.invalid');
+    expect(deps.log.text()).not.toContain('very-secret-token');
+  });
+
+  it('never passes an error message through: undici may quote the URL in it', async () => {
+    const leaky = (message: string, cause: unknown) => async () => {
+      throw new TypeError(message, { cause });
+    };
+    const cases: [typeof globalThis.fetch, string][] = [
+      [
+        leaky(`fetch failed for ${receiver.url}${SECRET_PATH}`, { code: 'ECONNRESET', message: SECRET_PATH }),
+        'connection dropped (ECONNRESET)',
+      ],
+      [leaky(`request to ${SECRET_PATH}`, { code: 'UND_ERR_HEADERS_TIMEOUT' }), 'timed out (UND_ERR_HEADERS_TIMEOUT)'],
+      [leaky(`bad ${SECRET_PATH}`, { code: `not a code ${SECRET_PATH}` }), 'network error'],
+      [leaky(`bad ${SECRET_PATH}`, undefined), 'network error'],
+    ];
+    for (const [fetch, said] of cases) {
+      const outcome = await deliver(alertEvent(), 'ops-slack', slack(), { ...deps, fetch });
+      expect(outcome.error).toBe(`ops-slack unreachable: ${said} (gave up after 4 attempts)`);
+    }
+    // Anything thrown on the way to the request (a resolver's own error) is named by its type only.
+    const resolveSecret = async () => {
+      throw new Error(`could not read ${SECRET_PATH}`);
+    };
+    const unresolved = await deliver(alertEvent(), 'ops-slack', slack(), { ...deps, resolveSecret });
+    expect(unresolved.error).toBe('ops-slack: the request could not be made (Error)');
+    expect(deps.log.lines.length).toBeGreaterThan(10);
+    expect(deps.log.text()).not.toContain('very-secret-token');
   });
 
   it('gives up after the last attempt and says so, without leaking the webhook URL', async () => {
@@ -118,6 +155,36 @@ describe('deliver to a local Slack stand-in', () => {
     );
     expect(spaced.error).toBe('ops-slack: its URL is not a valid http(s) URL');
     expect(deps.log.text()).not.toContain('very-secret-token');
+  });
+
+  it('refuses a URL resolved from a secret that carries credentials, before any request, without echoing it', async () => {
+    const resolveSecret = createSecretResolver(environmentSource({}), {
+      HOOK_URL: `http://ops:hunter2-secret@127.0.0.1:${new URL(receiver.url).port}${SECRET_PATH}`,
+    });
+    const outcome = await deliver(
+      alertEvent(),
+      'ops-slack',
+      { ...slack(), webhookUrl: { env: 'HOOK_URL' } },
+      { ...deps, resolveSecret },
+    );
+    expect(outcome).toEqual({
+      channel: 'ops-slack',
+      delivered: false,
+      attempts: 0,
+      error:
+        'channels.ops-slack.webhookUrl: must not carry credentials (user:password@; an http check takes them as auth: { basic }); the URL is not shown',
+    });
+    expect(receiver.received).toEqual([]);
+    expect(deps.log.lines.map((line) => line.message)).toEqual(['notification not delivered']);
+    expect(deps.log.text()).not.toContain('hunter2');
+    const webhook = await deliver(
+      alertEvent(),
+      'receiver',
+      { type: 'webhook', url: { env: 'HOOK_URL' }, minSeverity: 'info' },
+      { ...deps, resolveSecret },
+    );
+    expect(webhook.error).toMatch(/^channels\.receiver\.url: must not carry credentials/);
+    expect(receiver.received).toEqual([]);
   });
 
   it('does not retry a 4xx other than 429', async () => {

@@ -44,6 +44,41 @@ describe('Slack message', () => {
     expect((buildSlackMessage(recovered) as { text: string }).text).toBe('RECOVERED: Public API health: back up after 6m 12s');
   });
 
+  it('keeps what people copy (commands, host names, globs) and still neutralises formatting, mentions and links', () => {
+    const output = [
+      'pg_dump: connection to db_primary.internal failed; see /var/log/pg_*.log',
+      '*bold* _italic_ ~struck~ and 2 * 3 * 4',
+      '<!channel> <https://evil.example|Click> a & b',
+      'run `pg_dump --clean` then ```rm -rf /```',
+    ].join('\n');
+    const message = buildSlackMessage(
+      alertEvent({ result: { ...failingResult, error: { kind: 'job_failed', message: output } } }),
+    ) as {
+      text: string;
+      attachments: { blocks: { text?: { text: string } }[] }[];
+    };
+    const section = message.attachments[0]?.blocks[0]?.text?.text ?? '';
+    const z = '\u200b';
+    const lines = section.split('\n').slice(1);
+    expect(lines).toEqual([
+      'pg_dump: connection to db_primary.internal failed; see /var/log/pg_*.log',
+      `${z}*${z}bold${z}*${z} ${z}_${z}italic${z}_${z} ${z}~${z}struck${z}~${z} and 2 * 3 * 4`,
+      '&lt;!channel&gt; &lt;https://evil.example|Click&gt; a &amp; b',
+      `run ${z}\`${z}pg_dump --clean${z}\`${z} then ${z}\`${z}${z}\`${z}${z}\`${z}rm -rf /${z}\`${z}${z}\`${z}${z}\`${z}`,
+    ]);
+    // The headline (what notifications show) is escaped the same way.
+    expect(message.text).toBe(`DOWN: Public API health: ${lines.join('\n')}`);
+  });
+
+  it('leaves a lone backtick and unpaired marks alone', () => {
+    const message = buildSlackMessage(
+      alertEvent({
+        result: { ...failingResult, error: { kind: 'assertion', message: "body lacks `ok (got file_*.tar and ~user's *)" } },
+      }),
+    ) as { text: string };
+    expect(message.text).toBe("DOWN: Public API health: body lacks `ok (got file_*.tar and ~user's *)");
+  });
+
   it('leaves out link buttons when there are no links', () => {
     const message = buildSlackMessage(alertEvent({ dashboardUrl: null, runbookUrl: null }));
     expect(JSON.stringify(message)).not.toContain('"actions"');

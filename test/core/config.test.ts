@@ -285,6 +285,50 @@ describe('parseConfig: errors name the field and what was expected', () => {
     expect(problems.join('\n')).toMatch(/checks\[1\]\.method/);
   });
 
+  it('refuses credentials in every URL, naming the field and never the URL or the password', () => {
+    const withPassword = 'https://ops:hunter2-secret@hooks.example/x';
+    const problems = problemsOf({
+      heartbeatUrl: 'https://jobs:hunter2-secret@abc.lambda-url.eu-west-1.on.aws',
+      channels: {
+        chat: { type: 'slack', webhookUrl: withPassword },
+        hook: { type: 'webhook', url: 'http://hunter2-secret@receiver.example/alerts' },
+        pager: { type: 'pagerduty', routingKey: { secret: 'vigil/pd' }, eventsUrl: withPassword },
+        // Not a URL either way: still not quoted, since it may hold a password.
+        broken: { type: 'webhook', url: 'ftp://ops:hunter2-secret@receiver.example/' },
+      },
+      checks: [
+        http({ url: 'https://monitor:hunter2-secret@api.example.com/health' }),
+        http({ id: 'two', runbookUrl: 'https://wiki:hunter2-secret@wiki.example/runbook' }),
+        http({ id: 'three', url: 'ftp://monitor:hunter2-secret@api.example.com/' }),
+      ],
+    });
+    const refused =
+      'must not carry credentials (user:password@; an http check takes them as auth: { basic }); the URL is not shown';
+    expect(problems).toEqual([
+      `channels.chat.webhookUrl: ${refused}`,
+      `channels.hook.url: ${refused}`,
+      `channels.pager.eventsUrl: ${refused}`,
+      'channels.broken.url: expected an http(s) URL (not shown: it is a secret value)',
+      `checks[0].url: ${refused}`,
+      `checks[1].runbookUrl: ${refused}`,
+      'checks[2].url: expected an http(s) URL',
+      `heartbeatUrl: ${refused}`,
+    ]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('takes channel URLs by reference as they are: a resolved one is checked when it is delivered to', () => {
+    const { channels } = parseConfig({
+      channels: {
+        chat: { type: 'slack', webhookUrl: { env: 'SLACK_URL' } },
+        hook: { type: 'webhook', url: { secret: 'vigil/hook' } },
+      },
+      checks: [http()],
+    });
+    expect(channels.chat).toMatchObject({ webhookUrl: { env: 'SLACK_URL' } });
+    expect(channels.hook).toMatchObject({ url: { secret: 'vigil/hook' } });
+  });
+
   it('rejects duplicate ids, unknown channels and inverted latency thresholds', () => {
     const problems = problemsOf({
       channels: { ops: { type: 'slack', webhookUrl: 'https://hooks.example/x' } },

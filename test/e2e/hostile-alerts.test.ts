@@ -22,6 +22,8 @@ beforeAll(async () => {
         '<!channel>': 'unhealthy',
         '<https://evil.example|Click here>': 'unhealthy',
         '\u001b[2J\u001b[31mfake': 'unhealthy',
+        pg_dump: 'unhealthy',
+        '*bold* `code`': 'unhealthy',
       };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'unhealthy', checks: components }));
     }
@@ -67,7 +69,11 @@ describe('hostile targets cannot silence, inflate or inject an alert', () => {
       expect(JSON.stringify(message)).not.toMatch(/<!channel>|<https:\/\/evil/);
     }
     const health = texts.find((m) => m.text.includes('unhealthy'));
-    expect(health?.attachments[0]?.blocks[0]?.text?.text).toContain('&lt;!channel&gt;');
+    const reason = health?.attachments[0]?.blocks[0]?.text?.text;
+    expect(reason).toContain('&lt;!channel&gt;');
+    // What people copy arrives as sent; what would format is broken up.
+    expect(reason).toContain('pg_dump');
+    expect(reason).toContain('\u200b*\u200bbold\u200b*\u200b \u200b`\u200bcode\u200b`\u200b');
     expect(pagerduty.received).toHaveLength(3);
     for (const trigger of pagerduty.received) expect(trigger.raw.length).toBeLessThan(8_000);
     // The terminal shows the escape sequence as text instead of obeying it.

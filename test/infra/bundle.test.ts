@@ -106,9 +106,14 @@ describe('the bundled notifier Lambda', () => {
   it('runs from its asset with the config inlined at synth, and delivers alerts and Vigil’s own alarms to Slack', async () => {
     vi.stubEnv('CHANNEL_NAME', 'chat');
     vi.stubEnv('STACK_NAME', 'BundleTest');
+    const healthTopic = 'arn:aws:sns:eu-west-1:111122223333:BundleTestHealth';
+    const alarmArn = 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:BundleTest-Heartbeat';
+    vi.stubEnv('HEALTH_TOPIC_ARN', healthTopic);
+    vi.stubEnv('HEALTH_ALARM_ARNS', `${alarmArn},${alarmArn}-other`);
     const handler = bundledHandler('Notifier');
     const alarm = {
       AlarmName: 'BundleTest-Heartbeat',
+      AlarmArn: alarmArn,
       AlarmDescription: 'Vigil probes have stopped running',
       NewStateValue: 'ALARM',
       NewStateReason: 'Threshold Crossed: no datapoints were received for 1 period',
@@ -116,7 +121,7 @@ describe('the bundled notifier Lambda', () => {
     };
     const event: SNSEvent = {
       Records: [alertEvent(), alarm].map(
-        (message) => ({ Sns: { Message: JSON.stringify(message) } }) as SNSEvent['Records'][number],
+        (message) => ({ Sns: { Message: JSON.stringify(message), TopicArn: healthTopic } }) as SNSEvent['Records'][number],
       ),
     };
     const context = {

@@ -56,10 +56,11 @@ beforeAll(() => {
 });
 
 /** The logical id of the topic with this display name. */
-function topicId(displayName: string): string {
-  const [id] = Object.keys(template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: displayName } }));
+function topicIdIn(synthesized: Template, displayName: string): string {
+  const [id] = Object.keys(synthesized.findResources('AWS::SNS::Topic', { Properties: { DisplayName: displayName } }));
   return id ?? '';
 }
+const topicId = (displayName: string) => topicIdIn(template, displayName);
 
 function subscriptionsOf(displayName: string) {
   const topic = topicId(displayName);
@@ -454,7 +455,14 @@ describe('VigilStack with heartbeat checks', () => {
     channels: { 'ops-slack': { type: 'slack', webhookUrl: { secret: 'vigil/ops-slack' } } },
     checks: [
       { id: 'api', type: 'http', url: 'https://api.example.com/health', headers: { 'x-key': { secret: 'vigil/api-key' } } },
-      { id: 'nightly-upload', type: 'heartbeat', cron: '0 2 * * *', grace: '30m', token: { secret: 'vigil/nightly-token' } },
+      {
+        id: 'nightly-upload',
+        type: 'heartbeat',
+        cron: '0 2 * * *',
+        grace: '30m',
+        token: { secret: 'vigil/nightly-token' },
+        dependsOn: ['api'],
+      },
     ],
   };
   let beats: ReturnType<typeof synth>;
@@ -473,19 +481,58 @@ describe('VigilStack with heartbeat checks', () => {
     beats.template.resourceCountIs('AWS::CloudWatch::Alarm', stackAlarms(parseConfig(withHeartbeats)));
   });
 
-  it('gives the endpoint only the item actions a report takes and only the tokens, and the probe no token', () => {
-    const policies = Object.values(beats.template.findResources('AWS::IAM::Policy')).map((p) =>
-      JSON.stringify(p.Properties.PolicyDocument),
-    );
-    const endpoint = policies.filter((p) => p.includes('vigil/nightly-token'));
+  it('gives the endpoint only the item actions a report takes, on its checks’ keys only, and only the tokens', () => {
+    const policies = Object.values(beats.template.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument);
+    const endpoint = policies.filter((p) => JSON.stringify(p).includes('vigil/nightly-token'));
     expect(endpoint).toHaveLength(1);
-    expect(endpoint[0]).toContain('"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem"]');
-    expect(endpoint[0]).not.toContain('dynamodb:Query');
-    expect(endpoint[0]).not.toContain('vigil/api-key');
-    expect(endpoint[0]).not.toContain('sns:Publish');
-    expect(endpoint[0]).toContain('{"StringEquals":{"cloudwatch:namespace":"Vigil"}}');
-    const probe = policies.find((p) => p.includes('vigil/api-key')) ?? '';
+    const statements = (endpoint[0]?.Statement ?? []) as { Action: string | string[]; Condition?: unknown }[];
+    const onTable = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    // Its own items (heartbeat, run, result, state, incident), and its parent's state and incident: nothing else.
+    expect(onTable.map(({ Action, Condition }) => ({ Action, Condition }))).toEqual([
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CHECK#nightly-upload'] } },
+      },
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CHECK#api'] } },
+      },
+    ]);
+    const text = JSON.stringify(endpoint[0]);
+    expect(text).not.toContain('dynamodb:Query');
+    expect(text).not.toContain('vigil/api-key');
+    expect(text).not.toContain('sns:Publish');
+    expect(text).toContain('{"StringEquals":{"cloudwatch:namespace":"Vigil"}}');
+    const probe = JSON.stringify(policies.find((p) => JSON.stringify(p).includes('vigil/api-key')));
     expect(probe).not.toContain('vigil/nightly-token');
+  });
+
+  it('keeps the public endpoint’s platform logs at WARN and alarms to the health topic when it refuses reports (429)', () => {
+    const endpoint = beats.stack.vigil.heartbeats?.function.fn.node.defaultChild as { loggingConfig?: unknown };
+    expect(beats.stack.resolve(endpoint.loggingConfig)).toMatchObject({ logFormat: 'JSON', systemLogLevel: 'WARN' });
+    const health = topicIdIn(beats.template, 'Vigil health');
+    beats.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Throttles',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      AlarmActions: [{ Ref: health }],
+      OKActions: [{ Ref: health }],
+    });
+  });
+
+  it('tells each notifier the only alarms it may believe: every one of the stack’s own, through its health topic', () => {
+    const health = topicIdIn(beats.template, 'Vigil health');
+    const alarms = Object.keys(beats.template.findResources('AWS::CloudWatch::Alarm'));
+    const [notifier] = Object.values(
+      beats.template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { CHANNEL_NAME: 'ops-slack' } } },
+      }),
+    );
+    const variables = notifier?.Properties.Environment.Variables;
+    expect(variables.HEALTH_TOPIC_ARN).toEqual({ Ref: health });
+    const listed = JSON.stringify(variables.HEALTH_ALARM_ARNS);
+    expect(alarms).toHaveLength(stackAlarms(parseConfig(withHeartbeats)));
+    for (const alarm of alarms) expect(listed).toContain(`{"Fn::GetAtt":["${alarm}","Arn"]}`);
   });
 
   it('draws a heartbeat’s run time and success rate where a probed check has latency', () => {

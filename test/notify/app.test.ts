@@ -12,14 +12,22 @@ let slack: Receiver;
 let pagerduty: Receiver;
 
 beforeEach(async () => {
+  log = recordingLog();
   slack = await startReceiver();
   pagerduty = await startReceiver({ status: 202 });
 });
 afterEach(() => Promise.all([slack.close(), pagerduty.close()]));
 
-const snsEvent = (...messages: string[]): SNSEvent => ({
-  Records: messages.map((Message, i) => ({ Sns: { Message, MessageId: `m-${i}` } }) as SNSEvent['Records'][number]),
+const HEALTH_TOPIC = 'arn:aws:sns:eu-west-1:111122223333:VigilHealthTopic';
+const OWN_ALARM = 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:Vigil-NotifierDeadLetters';
+
+const snsEvent = (...messages: string[]): SNSEvent => snsEventOn(HEALTH_TOPIC, ...messages);
+const snsEventOn = (topicArn: string, ...messages: string[]): SNSEvent => ({
+  Records: messages.map(
+    (Message, i) => ({ Sns: { Message, MessageId: `m-${i}`, TopicArn: topicArn } }) as SNSEvent['Records'][number],
+  ),
 });
+let log: ReturnType<typeof recordingLog>;
 
 function app(channel: string) {
   const secrets: Record<string, string> = { 'vigil/slack': `${slack.url}/hook`, 'vigil/pd': 'routing-key' };
@@ -33,11 +41,12 @@ function app(channel: string) {
     }),
     channel,
     stackName: 'prod',
+    health: { topicArn: HEALTH_TOPIC, alarmArns: [OWN_ALARM, `${OWN_ALARM}-other`] },
     now: () => new Date('2026-11-23T10:00:05.000Z'),
     secretResolver: () => createSecretResolver(async (name) => secrets[name] ?? Promise.reject(new Error(`no ${name}`))),
     fetch: globalThis.fetch,
     sleep: async () => {},
-    log: recordingLog(),
+    log,
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, requestTimeoutMs: 1000 },
   });
 }
@@ -104,6 +113,7 @@ describe('notifier Lambda app (one per channel)', () => {
     const alarm = (state: string) =>
       JSON.stringify({
         AlarmName: 'Vigil-NotifierDeadLetters',
+        AlarmArn: OWN_ALARM,
         AlarmDescription: 'Vigil could not deliver an alert',
         NewStateValue: state,
         NewStateReason: 'Threshold Crossed: 1 datapoint [2.0] was greater than the threshold (0.0).',
@@ -122,6 +132,30 @@ describe('notifier Lambda app (one per channel)', () => {
       },
       { event_action: 'resolve', dedup_key: 'vigil/prod/vigil-health/Vigil-NotifierDeadLetters' },
     ]);
+  });
+
+  it('believes only the stack’s own alarms through its own health topic: any other alarm in the account is not told', async () => {
+    const alarm = (arn: string | undefined) =>
+      JSON.stringify({
+        AlarmName: 'Vigil-NotifierDeadLetters',
+        ...(arn ? { AlarmArn: arn } : {}),
+        AlarmDescription: 'Vigil is broken: call +1 555 0100 now',
+        NewStateValue: 'ALARM',
+        StateChangeTime: '2026-11-23T10:00:00.000+0000',
+      });
+    const outcomes = await app('ops-slack')(
+      snsEvent(
+        alarm('arn:aws:cloudwatch:eu-west-1:111122223333:alarm:someone-elses-alarm'),
+        alarm(undefined),
+        alarm(`${OWN_ALARM}-`),
+      ),
+    );
+    const elsewhere = await app('ops-slack')(snsEventOn('arn:aws:sns:eu-west-1:111122223333:OtherTopic', alarm(OWN_ALARM)));
+    expect([...outcomes, ...elsewhere]).toEqual([]);
+    expect(slack.received).toEqual([]);
+    expect(log.lines.filter((l) => l.message === 'alarm not from this stack; not notified')).toHaveLength(4);
+    await app('ops-slack')(snsEvent(alarm(OWN_ALARM)));
+    expect(slack.received).toHaveLength(1);
   });
 
   it('refuses to start for a channel the config does not have', () => {

@@ -89,6 +89,7 @@ export const pagerduty = {
   buildPayloads: (event) => buildPagerDutyEvents(event),
   toRequest: async (payload, config, resolveSecret) => ({
     url: config.eventsUrl,
+    urlField: 'eventsUrl',
     body: JSON.stringify({ routing_key: await resolveSecret(config.routingKey), ...payload }),
     headers: {},
   }),

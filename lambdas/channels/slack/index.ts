@@ -1,14 +1,14 @@
 /** Slack incoming webhooks: one message per transition, severity colour, reason, timings and links. */
 import type * as z from 'zod';
 import { explain, groupLines, headline, kindLabel, timingLine } from '../../core/format.js';
-import { channelSchema, secretRef } from '../../core/schema-parts.js';
+import { channelSchema, secretUrl } from '../../core/schema-parts.js';
 import type { AlertEvent } from '../../core/types.js';
 import { bounded, forSlack } from '../../core/untrusted.js';
 import { type Channel, retryRateLimitAndServerErrors } from '../channel.js';
 
 const slackSchema = channelSchema('slack', 'info', {
   /** An incoming-webhook URL: a secret (whoever has it can post). */
-  webhookUrl: secretRef,
+  webhookUrl: secretUrl,
 });
 export type SlackChannel = z.output<typeof slackSchema>;
 
@@ -90,6 +90,7 @@ export const slack = {
   buildPayloads: (event) => [buildSlackMessage(event)],
   toRequest: async (payload, config, resolveSecret) => ({
     url: await resolveSecret(config.webhookUrl),
+    urlField: 'webhookUrl',
     body: JSON.stringify(payload),
     headers: {},
   }),

@@ -5,12 +5,12 @@
  */
 import { createHmac } from 'node:crypto';
 import type * as z from 'zod';
-import { channelSchema, secretRef } from '../../core/schema-parts.js';
+import { channelSchema, secretRef, secretUrl } from '../../core/schema-parts.js';
 import type { AlertEvent } from '../../core/types.js';
 import type { Channel } from '../channel.js';
 
 const webhookSchema = channelSchema('webhook', 'info', {
-  url: secretRef,
+  url: secretUrl,
   /** Signs each request: `X-Vigil-Signature`, `X-Vigil-Timestamp` and `X-Vigil-Signature-V2` (see above). */
   hmacSecret: secretRef.optional(),
 });
@@ -39,7 +39,7 @@ export const webhook = {
     // The id is in the body the signature covers too; the header lets a receiver drop a redelivery unread.
     const id = { 'x-vigil-event-id': (payload as AlertEvent).eventId };
     const signed = config.hmacSecret ? await signatureHeaders(body, await resolveSecret(config.hmacSecret), now) : {};
-    return { url: await resolveSecret(config.url), body, headers: { ...id, ...signed } };
+    return { url: await resolveSecret(config.url), urlField: 'url', body, headers: { ...id, ...signed } };
   },
   // A receiver may also say it timed out (408) or is not ready (425).
   retryable: (status) => status === 408 || status === 425 || status === 429 || status >= 500,

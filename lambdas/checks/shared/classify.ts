@@ -19,6 +19,11 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
+/** Whether a socket error code is a TLS failure (handshake, chain, name); CERT_HAS_EXPIRED is told apart. */
+export function isTlsErrorCode(code: string): boolean {
+  return TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_');
+}
+
 export function probeError(kind: ErrorKind, message: string): ProbeError {
   return { kind, message };
 }
@@ -33,7 +38,7 @@ export function classifyError(error: NodeJS.ErrnoException, phase: Phase, host: 
     return probeError('connect_timeout', `cannot connect to ${host} (${code})`);
   }
   if (code === 'CERT_HAS_EXPIRED') return probeError('cert_expired', 'certificate has expired');
-  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || phase === 'tls') {
+  if (isTlsErrorCode(code) || phase === 'tls') {
     return probeError('tls', `TLS handshake with ${host} failed: ${openSslReason(error.message)}`);
   }
   if (code.startsWith('HPE_')) return probeError('protocol', `invalid HTTP response: ${error.message}`);

@@ -1,11 +1,16 @@
 /**
- * The heartbeat API (★ DESIGN "Heartbeat checks and their API"), behind any HTTP front: the stack's
+ * The heartbeat API (★ README "Heartbeats"; docs/architecture.md), behind any HTTP front: the stack's
  * Function URL (lambdas/heartbeat) and `vigil monitor --listen` (lambdas/local/ping-server.ts) both
  * turn a request into a `PingRequest` and send back the `PingResponse`.
  *
  * POST /ping/<id>[/start|/fail|/<exit code>][?rid=<run id>][&duration=<ms>] with `Authorization: Bearer <token>`.
  * Every refusal is decided before anything is written, so a 4xx records nothing. A recorded report
  * becomes a result and goes through `ingest`, like a probed one: a failure is down at once.
+ *
+ * Which ids exist is told only to a caller with a valid token: the token is compared with every
+ * heartbeat check's before the id is looked at, the same work whatever the id, so an unknown id
+ * answers like a known one with the wrong token (401 without a token, 403 with a wrong one). A token
+ * valid for some check may learn that an id is unknown (404): it belongs to a host that runs jobs.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { observeHeartbeat } from '../../checks/heartbeat/probe.js';
@@ -65,22 +70,22 @@ export async function receivePing(request: PingRequest, deps: PingDeps): Promise
   if (!match) return refuse(404, 'not found: POST /ping/<check-id>[/start|/fail|/<exit code>]');
   const [, checkId, actionText = ''] = match as unknown as [string, string, string | undefined];
   if (request.method !== 'POST') return refuse(405, 'use POST', { allow: 'POST' });
-  const check = deps.checks.find((c): c is Check & HeartbeatCheck => c.id === checkId && c.type === 'heartbeat');
-  if (!check) return refuse(404, `no heartbeat check "${checkId}"`);
   const action = parseAction(actionText);
   if (!action) return refuse(404, `unknown report "${actionText.slice(0, 40)}": use start, fail or an exit code 0-255`);
 
   const presented = /^Bearer (\S+)$/i.exec(request.authorization?.trim() ?? '')?.[1];
   if (!presented)
     return refuse(401, 'missing bearer token: send Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
-  let token: string;
-  try {
-    token = await deps.resolveSecret(check.token);
-  } catch (error) {
-    deps.log.error('heartbeat token could not be resolved', { checkId, error: (error as Error).message });
-    return refuse(503, 'the check token is not available; try again later', { 'retry-after': '30' });
+  const { matching, unavailable } = await checksTakingToken(presented, deps);
+  const check = deps.checks.find((c): c is Check & HeartbeatCheck => c.id === checkId && c.type === 'heartbeat');
+  if (!check || !matching.has(check.id)) {
+    // A token could not be read, and none matched: the caller may hold that one (ours to fix, 503).
+    if (matching.size === 0 && unavailable) {
+      return refuse(503, 'the check token is not available; try again later', { 'retry-after': '30' });
+    }
+    if (check || matching.size === 0) return refuse(403, 'wrong token for this check');
+    return refuse(404, `no heartbeat check "${checkId}"`);
   }
-  if (!sameSecret(presented, token)) return refuse(403, 'wrong token for this check');
 
   const rid = request.query.get('rid');
   if (rid !== null && !RUN_ID.test(rid)) return refuse(400, 'rid: expected 1-64 characters A-Z a-z 0-9 . _ : -');
@@ -130,8 +135,27 @@ function parseAction(text: string): PingAction | null {
   return { kind: 'end', ok: Number(text) === 0, exitCode: Number(text) };
 }
 
-/** Compares digests, so neither the length nor the first differing byte shows in the time taken. */
-function sameSecret(presented: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(presented), digest(expected));
+/**
+ * The heartbeat checks whose token is `presented`, found by comparing it with every one: the same
+ * work whichever id was asked for. Compares digests, so neither a token's length nor its first
+ * differing byte shows in the time taken. A token that cannot be resolved is logged and matches nothing.
+ */
+async function checksTakingToken(presented: string, deps: PingDeps): Promise<{ matching: Set<string>; unavailable: boolean }> {
+  const given = digest(presented);
+  const heartbeats = deps.checks.filter((c): c is Check & HeartbeatCheck => c.type === 'heartbeat');
+  const tokens = await Promise.allSettled(heartbeats.map((c) => deps.resolveSecret(c.token)));
+  const matching = new Set<string>();
+  let unavailable = false;
+  tokens.forEach((token, i) => {
+    const checkId = (heartbeats[i] as HeartbeatCheck).id;
+    if (token.status === 'rejected') {
+      unavailable = true;
+      deps.log.error('heartbeat token could not be resolved', { checkId, error: (token.reason as Error).message });
+      return;
+    }
+    if (timingSafeEqual(given, digest(token.value))) matching.add(checkId);
+  });
+  return { matching, unavailable };
 }
+
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
