@@ -6,7 +6,7 @@
  *
  * With `pacing` (the probe Lambda), the batch works per cycle rather than per check: starts spread over
  * a window (lambdas/core/spread.ts), states and silences read for all checks at once, results written
- * in batches. A state read at the cycle's start that changed meanwhile only costs a retry: its write is
+ * in batches, and storing and deciding kept out of the moments probes are timed in (./quiet-gate.ts). A state read at the cycle's start that changed meanwhile only costs a retry: its write is
  * conditional, and a lost write is decided again on a fresh read.
  */
 import { mapLimit } from '../concurrency.js';
@@ -17,6 +17,7 @@ import { spreadStarts } from '../spread.js';
 import type { CheckResult } from '../types.js';
 import { decideOn, type IngestDeps, type IngestOutcome } from './ingest.js';
 import { guarded } from './outbox.js';
+import { QuietGate } from './quiet-gate.js';
 import { ResultBatcher } from './result-batcher.js';
 
 export interface BatchDeps extends IngestDeps {
@@ -58,17 +59,28 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
   const { pacing } = deps;
   const snapshots = pacing ? await readSnapshots(checks, deps) : undefined;
   const startedAt = pacing ? pacing.monotonicMs() + pacing.settleMs : 0;
-  const writer = new ResultBatcher(deps.store, pacing?.lingerMs ?? 0, pacing?.sleep ?? (async () => {}));
+  const slots = spreadStarts(checks, pacing?.spreadMs ?? 0);
+  let launched = 0;
+  // Paced, the cycle's own work waits for moments no probe is being timed in (./quiet-gate.ts).
+  const gate = pacing
+    ? new QuietGate(pacing, () => {
+        const next = slots[launched];
+        return next ? startedAt + next.offsetMs : null;
+      })
+    : null;
+  const quietly = <T>(task: () => Promise<T>) => (gate ? gate.run(task) : task());
+  const writer = new ResultBatcher(deps.store, pacing?.lingerMs ?? 0, pacing?.sleep ?? (async () => {}), quietly);
   const decided = new Map<string, Promise<IngestOutcome | undefined>>();
   const inBatch = new Set(checks.map((c) => c.id));
   let unfinished = checks.length;
-  const slots = spreadStarts(checks, pacing?.spreadMs ?? 0);
   const results = await mapLimit(slots, deps.concurrency ?? PROBE_CONCURRENCY, async ({ check, offsetMs }) => {
     if (pacing) {
       const wait = startedAt + offsetMs - pacing.monotonicMs();
       if (wait > 0) await pacing.sleep(wait);
     }
-    const result = await deps.runCheck(check);
+    launched++;
+    const timed = gate?.probeStarted();
+    const result = await deps.runCheck(check).finally(timed);
     deps.log.info(CHECK_RESULT_LOG, {
       cycleId: batchId,
       checkId: result.checkId,
@@ -85,10 +97,14 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     decided.set(
       check.id,
       Promise.all([stored, ...parents])
-        .then(() => guarded(deps.log, 'state not updated', check.id, () => decideOn(check, result, deps, deps.now(), known)))
+        .then(() =>
+          guarded(deps.log, 'state not updated', check.id, () => quietly(() => decideOn(check, result, deps, deps.now(), known))),
+        )
         .finally(() => deps.onCheckDone?.(check.id)),
     );
-    await stored;
+    // Unpaced, a slot is held until its result is stored (back-pressure on a slow store); paced, storing
+    // waits for quiet moments, which a held slot could keep from coming.
+    if (!gate) await stored;
     return result;
   });
   const outcomes = await Promise.all(checks.map((c) => decided.get(c.id)));

@@ -23,6 +23,8 @@ export class ResultBatcher {
     /** How long a result may wait for others; 0 writes each at once. */
     private readonly lingerMs: number,
     private readonly sleep: (ms: number) => Promise<void>,
+    /** How a batch's write is run: at once, or when the cycle has a quiet moment for it. */
+    private readonly when: <T>(write: () => Promise<T>) => Promise<T> = (write) => write(),
   ) {}
 
   add(result: CheckResult): Promise<void> {
@@ -50,7 +52,7 @@ export class ResultBatcher {
         if (this.pending === batch) this.pending = null;
         go();
       },
-      written: started.then(() => this.store.putResults(results)),
+      written: started.then(() => this.when(() => this.store.putResults(results))),
     };
     this.pending = batch;
     // After the caller's turn: a batch flushed at once (the cycle's last result) needs no timer.
