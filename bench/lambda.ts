@@ -143,8 +143,9 @@ export async function benchLambda(): Promise<void> {
   mkdirSync(outRoot, { recursive: true });
   const env = {
     AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
+    // The embedded store takes only requests signed with its per-run key.
+    AWS_ACCESS_KEY_ID: db.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: db.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
     AWS_ENDPOINT_URL_CLOUDWATCH: `http://127.0.0.1:${aws.ready}`,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
 import { FileMetricsSink } from '../adapters/local/file-metrics.js';
+import { privateFolder } from '../adapters/local/private-files.js';
 import { localSecretResolver, missingLocalSecrets } from '../adapters/secrets.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { channelsFor, notify } from '../channels/notify.js';
@@ -69,6 +70,8 @@ export async function createMonitor(
   io: CliIo,
 ): Promise<Monitor> {
   const log = consoleLog(io.stderr);
+  // Made private before anything is written to it, and tightened if an older Vigil made it.
+  privateFolder(options.dataDir);
   const db = await startEmbeddedDynamoDB({
     dataDir: join(options.dataDir, 'dynamodb'),
     isolate: { onFault: (message) => log.error(message, { dataDir: options.dataDir }) },

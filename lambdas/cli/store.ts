@@ -3,11 +3,12 @@
  * monitor when one holds the folder), or a deployed table (--table). A data folder remembers which
  * checks filled it, so reading it with another config is an error, not an empty answer.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
+import { writePrivateFile } from '../adapters/local/private-files.js';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 
@@ -45,9 +46,7 @@ export function holdsData(dataDir: string): boolean {
 }
 
 export function markDataFolder(dataDir: string, config: Config): void {
-  const file = markerFile(dataDir);
-  writeFileSync(`${file}.tmp`, JSON.stringify({ checkIds: config.checks.map((c) => c.id) }));
-  renameSync(`${file}.tmp`, file);
+  writePrivateFile(markerFile(dataDir), JSON.stringify({ checkIds: config.checks.map((c) => c.id) }));
 }
 
 function assertSameChecks(options: StoreOptions): void {

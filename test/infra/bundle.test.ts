@@ -217,8 +217,9 @@ async function withLocalAws(
   const db = await startEmbeddedDynamoDB();
   try {
     vi.stubEnv('AWS_REGION', 'eu-west-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    // The embedded store takes only requests signed with its per-run key (the stand-ins take anything).
+    vi.stubEnv('AWS_ACCESS_KEY_ID', db.credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', db.credentials.secretAccessKey);
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
     vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH', metrics.url);
     vi.stubEnv('TABLE_NAME', db.tableName);

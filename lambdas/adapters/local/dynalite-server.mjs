@@ -2,9 +2,16 @@
 // on a disk error (a full disk), which would take down whatever process it runs in. Here that ends
 // only this process; the monitor restarts it and keeps probing and alerting meanwhile.
 import dynalite from 'dynalite';
+import { guardStore } from './store-guard.mjs';
 
+// What LevelDB writes holds every result, incident and job output: its owner's alone.
+process.umask(0o077);
 const [path, wantedPort] = process.argv.slice(2);
+// The key comes through the environment, which only this user can read (argv is world-readable in /proc).
+const credentials = JSON.parse(process.env.VIGIL_STORE_CREDENTIALS ?? '{}');
+delete process.env.VIGIL_STORE_CREDENTIALS;
 const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+guardStore(server, credentials);
 server.once('error', (error) => {
   process.send?.({ error: error.message });
   process.exit(1);

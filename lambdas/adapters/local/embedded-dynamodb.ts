@@ -6,7 +6,8 @@
  * still made by the one process that holds the folder.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +16,15 @@ import dynalite from 'dynalite';
 import { Level } from 'level';
 import { UserError } from '../../core/errors.js';
 import { createTableInput } from '../dynamodb.js';
+import { privateFolder, writePrivateFile } from './private-files.js';
+import { guardStore, type StoreCredentials } from './store-guard.mjs';
 
 export interface EmbeddedDynamoDB {
   readonly client: DynamoDBClient;
   readonly tableName: string;
   readonly endpoint: string;
+  /** The per-run key the store takes requests signed with; only the holder and its endpoint file know it. */
+  readonly credentials: StoreCredentials;
   /** True when another process holds the folder and this one works through it. */
   readonly joined: boolean;
   close(): Promise<void>;
@@ -45,25 +50,32 @@ const endpointFile = (dataDir: string) => `${dataDir}.endpoint`;
 export async function startEmbeddedDynamoDB(options: EmbeddedOptions = {}): Promise<EmbeddedDynamoDB> {
   const { dataDir } = options;
   const tableName = options.tableName ?? 'vigil';
+  // A fresh key per holder: whoever can read the endpoint file (its owner) can use the store, nobody else.
+  const credentials = { accessKeyId: randomBytes(16).toString('hex'), secretAccessKey: randomBytes(32).toString('hex') };
   if (!dataDir) {
-    const memory = await listen(tableName, undefined);
+    const memory = await listen(tableName, undefined, credentials);
     await ensureActiveTable(memory.client, tableName);
     return memory;
   }
-  mkdirSync(dataDir, { recursive: true });
+  privateFolder(dataDir);
   if (await isLocked(dataDir)) {
     const joined = options.join ? await joinHolder(dataDir, tableName) : null;
     if (joined) return joined;
     throw new UserError(`data folder ${dataDir} is in use by another vigil process (a running vigil monitor?)`);
   }
-  const serve = () => (options.isolate ? serveFolder(tableName, dataDir, options.isolate.onFault) : listen(tableName, dataDir));
+  // Looking for the lock opened LevelDB here, with this process's umask: what that created is tightened.
+  privateFolder(dataDir);
+  const serve = () =>
+    options.isolate
+      ? serveFolder(tableName, dataDir, credentials, options.isolate.onFault)
+      : listen(tableName, dataDir, credentials);
   const db = await serve();
   // Only a folder kept from an earlier process can hold a stranded table.
   if ((await ensureActiveTable(db.client, tableName)) === 'active') return own(db, tableName, dataDir);
   // A CREATING table refused every item write, so it holds nothing: start the folder afresh.
   await db.close();
   rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
+  privateFolder(dataDir);
   const fresh = await serve();
   await ensureActiveTable(fresh.client, tableName);
   return own(fresh, tableName, dataDir);
@@ -71,50 +83,56 @@ export async function startEmbeddedDynamoDB(options: EmbeddedOptions = {}): Prom
 
 /** This process holds the folder: say where it serves it, and take that back on close. */
 function own(db: EmbeddedDynamoDB, tableName: string, dataDir: string): EmbeddedDynamoDB {
-  writeFileSync(endpointFile(dataDir), JSON.stringify({ endpoint: db.endpoint, tableName, pid: process.pid }), { mode: 0o600 });
+  const { endpoint, credentials } = db;
+  writePrivateFile(endpointFile(dataDir), JSON.stringify({ endpoint, tableName, pid: process.pid, ...credentials }));
   return {
     ...db,
     close: async () => {
       rmSync(endpointFile(dataDir), { force: true });
       await db.close();
+      // What LevelDB created in this process took its umask; the folder kept it from others meanwhile.
+      privateFolder(dataDir);
     },
   };
 }
 
 /** The holder's store, if it says where it serves and answers there; null otherwise. */
 async function joinHolder(dataDir: string, tableName: string): Promise<EmbeddedDynamoDB | null> {
-  let endpoint: unknown;
+  let said: { endpoint?: unknown; accessKeyId?: unknown; secretAccessKey?: unknown };
   try {
-    endpoint = (JSON.parse(readFileSync(endpointFile(dataDir), 'utf8')) as { endpoint?: unknown }).endpoint;
+    said = JSON.parse(readFileSync(endpointFile(dataDir), 'utf8'));
   } catch {
     return null;
   }
+  const { endpoint, accessKeyId, secretAccessKey } = said;
   // Only our own loopback listener: the file must not send the data anywhere else.
   if (typeof endpoint !== 'string' || !/^http:\/\/127\.0\.0\.1:\d{1,5}$/.test(endpoint)) return null;
-  const client = clientFor(endpoint);
+  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string') return null;
+  const credentials = { accessKeyId, secretAccessKey };
+  const client = clientFor(endpoint, credentials);
   try {
     if ((await tableStatus(client, tableName)) !== 'ACTIVE') throw new Error('table not active');
   } catch {
     client.destroy();
     return null;
   }
-  return { client, tableName, endpoint, joined: true, close: async () => client.destroy() };
+  return { client, tableName, endpoint, credentials, joined: true, close: async () => client.destroy() };
 }
 
-function clientFor(endpoint: string, maxAttempts = 2): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts,
-  });
+function clientFor(endpoint: string, credentials: StoreCredentials, maxAttempts = 2): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'local', credentials, maxAttempts });
 }
 
 /**
  * A folder's store in a child process (dynalite-server.mjs), restarted on the same port when it dies,
  * with growing pauses: requests meanwhile fail and are logged by whoever made them, as any store outage.
  */
-async function serveFolder(tableName: string, dataDir: string, onFault: (message: string) => void): Promise<EmbeddedDynamoDB> {
+async function serveFolder(
+  tableName: string,
+  dataDir: string,
+  credentials: StoreCredentials,
+  onFault: (message: string) => void,
+): Promise<EmbeddedDynamoDB> {
   let closing = false;
   let child: ChildProcess;
   let failures = 0;
@@ -128,6 +146,7 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
       const started = fork(SERVER_SCRIPT, [dataDir, String(port)], {
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         detached: true,
+        env: { ...process.env, VIGIL_STORE_CREDENTIALS: JSON.stringify(credentials) },
       });
       // A channel that broke (the child died) is reported by its exit, below.
       started.on('error', () => {});
@@ -184,6 +203,7 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
   return served(
     port,
     tableName,
+    credentials,
     async () => {
       closing = true;
       if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;
@@ -199,13 +219,20 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
 const STORE_PROCESS_ATTEMPTS = 5;
 
 /** A store listening on a loopback port, with a client for it; `stop` ends the server. */
-function served(port: number, tableName: string, stop: () => Promise<void>, maxAttempts = 2): EmbeddedDynamoDB {
+function served(
+  port: number,
+  tableName: string,
+  credentials: StoreCredentials,
+  stop: () => Promise<void>,
+  maxAttempts = 2,
+): EmbeddedDynamoDB {
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = clientFor(endpoint, maxAttempts);
+  const client = clientFor(endpoint, credentials, maxAttempts);
   return {
     client,
     tableName,
     endpoint,
+    credentials,
     joined: false,
     close: async () => {
       client.destroy();
@@ -220,18 +247,24 @@ const RECYCLE_BYTES = 512 * 1_048_576;
 const SERVER_SCRIPT = fileURLToPath(new URL('./dynalite-server.mjs', import.meta.url));
 
 /** The store in this process, in memory or on a folder. */
-async function listen(tableName: string, dataDir: string | undefined): Promise<EmbeddedDynamoDB> {
+async function listen(tableName: string, dataDir: string | undefined, credentials: StoreCredentials): Promise<EmbeddedDynamoDB> {
   const server = dynalite({
     ...(dataDir ? { path: dataDir } : {}),
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  guardStore(server, credentials);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  return served((server.address() as AddressInfo).port, tableName, () => new Promise((resolve) => server.close(() => resolve())));
+  return served(
+    (server.address() as AddressInfo).port,
+    tableName,
+    credentials,
+    () => new Promise((resolve) => server.close(() => resolve())),
+  );
 }
 
 /**
