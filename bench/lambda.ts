@@ -138,7 +138,10 @@ export async function benchLambda(): Promise<void> {
   const url = targets.urls[0] as string;
   const aws = await startHelper<number>('./aws-stub.ts');
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-lambda-'));
-  const db = await startEmbeddedDynamoDB({ dataDir, isolate: { onFault: (m) => process.stderr.write(`dynalite: ${m}\n`) } });
+  const db = await startEmbeddedDynamoDB({
+    dataDir,
+    isolate: { onFault: (f) => process.stderr.write(`dynalite: ${f.message}\n`) },
+  });
   const outRoot = fileURLToPath(new URL('../cdk.out/', import.meta.url));
   mkdirSync(outRoot, { recursive: true });
   const env = {

@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
 import { writePrivateFile } from '../adapters/local/private-files.js';
+import { AWS_REQUEST_HANDLER } from '../adapters/request-timeouts.js';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 
@@ -29,7 +30,7 @@ export interface StoreOptions {
 export async function openStore(options: StoreOptions): Promise<OpenStore> {
   if (options.table) {
     // The deployed stack's table, with the usual AWS credentials and region from the environment.
-    const client = new DynamoDBClient({});
+    const client = new DynamoDBClient({ requestHandler: AWS_REQUEST_HANDLER });
     return { store: new DynamoResultStore(client, { tableName: options.table }), close: async () => client.destroy() };
   }
   assertSameChecks(options);

@@ -1,7 +1,8 @@
 /**
- * Vigil watching itself: a CloudWatch alarm notification (from the stack's health topic) as an ★ alert
- * event, so a broken probe or a channel that cannot be reached reaches people by the same routes as an
- * outage: `down` when the alarm fires, `recovered` when it clears, one dedup key per alarm. Pure.
+ * Vigil watching itself: a CloudWatch alarm notification (from the stack's health topic), or what the
+ * local monitor sees go wrong with itself (lambdas/local/self-watch.ts), as an ★ alert event, so a broken
+ * probe or a channel that cannot be reached reaches people by the same routes as an outage: `down` when
+ * the trouble starts, `recovered` when it clears, one dedup key per alarm. Pure.
  */
 import { dedupKey } from './alert-state.js';
 import type { AlertEvent } from './types.js';
@@ -29,18 +30,42 @@ export function alarmEvent(alarm: AlarmNotification, stackName: string, received
   if (!kind) return null;
   const changedAt = Date.parse(alarm.StateChangeTime ?? '');
   const what = alarm.AlarmDescription || alarm.AlarmName;
+  return vigilItselfEvent({
+    kind,
+    key: alarm.AlarmName,
+    note: kind === 'down' ? `${what} (${alarm.NewStateReason ?? 'alarm'})` : `cleared: ${what}`,
+    stackName,
+    at: new Date(Number.isNaN(changedAt) ? received.getTime() : changedAt),
+    startedAt: null,
+  });
+}
+
+/**
+ * Vigil's own trouble, however it was seen (a CloudWatch alarm, the local monitor's watch on itself): a
+ * critical `down` of "Vigil itself" while it lasts and a `recovered` with the same dedup key when it is over.
+ */
+export function vigilItselfEvent(fields: {
+  readonly kind: 'down' | 'recovered';
+  /** One incident per key: an alarm's name, or what the local monitor watches. */
+  readonly key: string;
+  readonly note: string;
+  readonly stackName: string;
+  readonly at: Date;
+  /** When the trouble began, when known: a recovery then says how long it lasted. */
+  readonly startedAt: Date | null;
+}): AlertEvent {
   return {
     version: 1,
-    kind,
+    kind: fields.kind,
     checkId: HEALTH_CHECK_ID,
     checkName: 'Vigil itself',
     severity: 'critical',
-    dedupKey: dedupKey(stackName, `${HEALTH_CHECK_ID}/${alarm.AlarmName}`),
+    dedupKey: dedupKey(fields.stackName, `${HEALTH_CHECK_ID}/${fields.key}`),
     incidentId: null,
-    incidentStartedAt: null,
-    from: kind === 'recovered' ? 'down' : null,
-    note: kind === 'down' ? `${what} (${alarm.NewStateReason ?? 'alarm'})` : `cleared: ${what}`,
-    at: new Date(Number.isNaN(changedAt) ? received.getTime() : changedAt).toISOString(),
+    incidentStartedAt: fields.startedAt?.toISOString() ?? null,
+    from: fields.kind === 'recovered' ? 'down' : null,
+    note: fields.note,
+    at: fields.at.toISOString(),
     result: null,
     dashboardUrl: null,
     runbookUrl: null,

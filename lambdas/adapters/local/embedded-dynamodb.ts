@@ -11,11 +11,18 @@ import { readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { Level } from 'level';
 import { UserError } from '../../core/errors.js';
 import { createTableInput } from '../dynamodb.js';
+import { LOCAL_STORE_REQUEST_HANDLER } from '../request-timeouts.js';
 import { privateFolder, writePrivateFile } from './private-files.js';
 import { guardStore, type StoreCredentials } from './store-guard.mjs';
 
@@ -27,8 +34,19 @@ export interface EmbeddedDynamoDB {
   readonly credentials: StoreCredentials;
   /** True when another process holds the folder and this one works through it. */
   readonly joined: boolean;
+  /** Resolves once the store has taken a small write, rejects when it has not within PING_TIMEOUT_MS. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What the store's child process went through: `down` when it stopped and is being restarted. */
+export interface StoreFault {
+  readonly message: string;
+  readonly down: boolean;
+}
+
+/** A store that has not taken a tiny write in this long is not answering (it is hung or stopped). */
+export const PING_TIMEOUT_MS = 3_000;
 
 export interface EmbeddedOptions {
   readonly dataDir?: string;
@@ -40,7 +58,11 @@ export interface EmbeddedOptions {
    * disk), and report that here: for a long-running monitor. Without it the store runs in this
    * process, which suits a short command. @default in this process
    */
-  readonly isolate?: { readonly onFault: (message: string) => void };
+  readonly isolate?: {
+    readonly onFault: (fault: StoreFault) => void;
+    /** Fault injection for tests: while this file exists the store's writes fail as on a full disk. */
+    readonly diskFullWhile?: string;
+  };
 }
 
 /** Where the process holding a folder says it serves it. */
@@ -66,9 +88,7 @@ export async function startEmbeddedDynamoDB(options: EmbeddedOptions = {}): Prom
   // Looking for the lock opened LevelDB here, with this process's umask: what that created is tightened.
   privateFolder(dataDir);
   const serve = () =>
-    options.isolate
-      ? serveFolder(tableName, dataDir, credentials, options.isolate.onFault)
-      : listen(tableName, dataDir, credentials);
+    options.isolate ? serveFolder(tableName, dataDir, credentials, options.isolate) : listen(tableName, dataDir, credentials);
   const db = await serve();
   // Only a folder kept from an earlier process can hold a stranded table.
   if ((await ensureActiveTable(db.client, tableName)) === 'active') return own(db, tableName, dataDir);
@@ -116,11 +136,19 @@ async function joinHolder(dataDir: string, tableName: string): Promise<EmbeddedD
     client.destroy();
     return null;
   }
-  return { client, tableName, endpoint, credentials, joined: true, close: async () => client.destroy() };
+  const ping = () => pingStore(client, tableName);
+  return { client, tableName, endpoint, credentials, joined: true, ping, close: async () => client.destroy() };
 }
 
 function clientFor(endpoint: string, credentials: StoreCredentials, maxAttempts = 2): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'local', credentials, maxAttempts });
+  return new DynamoDBClient({ endpoint, region: 'local', credentials, maxAttempts, requestHandler: LOCAL_STORE_REQUEST_HANDLER });
+}
+
+/** A write, not a read: a store on a full disk still reads, and is no more use for that. */
+async function pingStore(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'VIGIL' }, sk: { S: 'PING' } } }), {
+    abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS),
+  });
 }
 
 /**
@@ -131,7 +159,7 @@ async function serveFolder(
   tableName: string,
   dataDir: string,
   credentials: StoreCredentials,
-  onFault: (message: string) => void,
+  { onFault, diskFullWhile }: NonNullable<EmbeddedOptions['isolate']>,
 ): Promise<EmbeddedDynamoDB> {
   let closing = false;
   let child: ChildProcess;
@@ -146,7 +174,11 @@ async function serveFolder(
       const started = fork(SERVER_SCRIPT, [dataDir, String(port)], {
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         detached: true,
-        env: { ...process.env, VIGIL_STORE_CREDENTIALS: JSON.stringify(credentials) },
+        env: {
+          ...process.env,
+          VIGIL_STORE_CREDENTIALS: JSON.stringify(credentials),
+          ...(diskFullWhile ? { VIGIL_STORE_DISK_FULL_WHILE: diskFullWhile } : {}),
+        },
       });
       // A channel that broke (the child died) is reported by its exit, below.
       started.on('error', () => {});
@@ -161,7 +193,7 @@ async function serveFolder(
         // Recycled while small requests wait: the client retries through the moment it is away.
         if (message.rss && message.rss > RECYCLE_BYTES && !recycling && !closing) {
           recycling = true;
-          onFault(`embedded DynamoDB recycled at ${Math.round(message.rss / 1_048_576)} MB`);
+          onFault({ message: `embedded DynamoDB recycled at ${Math.round(message.rss / 1_048_576)} MB`, down: false });
           started.send('close');
         }
       });
@@ -183,14 +215,14 @@ async function serveFolder(
         // A store that stayed up a while failed afresh; one that fails again at once backs off further.
         failures = Date.now() - upSince > STAYED_UP_MS ? 1 : failures + 1;
         const pause = Math.min(30_000, 1_000 * 2 ** Math.min(failures - 1, 5));
-        onFault(`embedded DynamoDB stopped (${why}); restarting in ${pause / 1000}s`);
+        onFault({ message: `embedded DynamoDB stopped (${why}); restarting in ${pause / 1000}s`, down: true });
         setTimeout(() => {
           if (closing) return;
           start().then(
             (restarted) => {
               child = restarted.child;
               upSince = Date.now();
-              onFault('embedded DynamoDB restarted');
+              onFault({ message: 'embedded DynamoDB restarted', down: false });
             },
             () => {},
           );
@@ -234,6 +266,7 @@ function served(
     endpoint,
     credentials,
     joined: false,
+    ping: () => pingStore(client, tableName),
     close: async () => {
       client.destroy();
       await stop();
