@@ -44,20 +44,24 @@ export class ProbeSlots {
 
   /** Runs `task` once a slot is free; `deadline` (monotonic ms) orders who gets one first. */
   async run<T>(deadline: number, task: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else {
-      await new Promise<void>((start) => {
-        const at = this.waiting.findIndex((w) => w.deadline > deadline);
-        this.waiting.splice(at === -1 ? this.waiting.length : at, 0, { deadline, start });
-      });
-    }
+    await new Promise<void>((start) => {
+      const at = this.waiting.findIndex((w) => w.deadline > deadline);
+      this.waiting.splice(at === -1 ? this.waiting.length : at, 0, { deadline, start });
+      // After the caller's turn: a batch asks for all its slots at once, and they go by deadline, not by who asked first.
+      queueMicrotask(() => this.grant());
+    });
     try {
       return await task();
     } finally {
-      // Handed straight to the next in line, so a slot is never free while someone waits.
-      const next = this.waiting.shift();
-      if (next) next.start();
-      else this.free++;
+      this.free++;
+      this.grant();
+    }
+  }
+
+  private grant(): void {
+    while (this.free > 0 && this.waiting.length > 0) {
+      this.free--;
+      this.waiting.shift()?.start();
     }
   }
 }

@@ -56,7 +56,9 @@ export class SelfWatch {
   fault(source: FaultSource, message: string): void {
     const now = this.deps.clock.monotonicMs();
     const known = this.faults.get(source);
-    this.faults.set(source, { since: known?.since ?? now, lastAt: now, message });
+    // The first word on a fault says what started it (the store's "No space left on device"), not a later
+    // ping's "connection refused" while it restarts.
+    this.faults.set(source, { since: known?.since ?? now, lastAt: now, message: known?.message ?? message });
     if (!known) this.deps.log.error('Vigil itself: fault', { source, error: message });
     // A store that failed a request is asked again soon rather than at the next regular ping.
     if (source === 'store') this.nextPingAt = Math.min(this.nextPingAt, now + PING_RETRY_MS);
