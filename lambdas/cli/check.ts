@@ -48,12 +48,14 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
   // A check Vigil itself could not probe (too many open files) has no result: it is named, not judged down.
   const notProbed: string[] = [];
   const probed = await mapLimit(startOrder(checks), CONCURRENCY, (check) =>
-    pacer.run(() => runCheck(check, context, { log })).catch((error) => {
-      if (!(error instanceof VigilFault)) throw error;
-      notProbed.push(check.id);
-      io.stderr(`vigil: ${check.id} not probed: ${error.message} (Vigil itself, not the target)`);
-      return null;
-    }),
+    pacer
+      .run(() => runCheck(check, context, { log }))
+      .catch((error) => {
+        if (!(error instanceof VigilFault)) throw error;
+        notProbed.push(check.id);
+        io.stderr(`vigil: ${check.id} not probed: ${error.message} (Vigil itself, not the target)`);
+        return null;
+      }),
   ).finally(() => runs?.close());
   const results = probed.filter((r): r is CheckResult => r !== null);
   if (!runs && checks.some((c) => c.type === 'heartbeat')) {
