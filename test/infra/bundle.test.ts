@@ -76,8 +76,10 @@ function bundlePath(name: string): string {
   return join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
 }
 
+/** A cold start: the module is loaded afresh, so its clients take this test's environment (its store's address and key). */
 function bundledHandler(name: string) {
   const require = createRequire(import.meta.url);
+  delete require.cache[require.resolve(bundlePath(name))];
   return require(bundlePath(name)).handler as (event: unknown, context: Context) => Promise<unknown>;
 }
 
