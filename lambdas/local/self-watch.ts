@@ -73,8 +73,9 @@ export class SelfWatch {
     dueAt: () => {
       const raiseAt = this.raised ? [] : [...this.faults.values()].map((f) => f.since + RAISE_AFTER_MS);
       const hostClearAt = [this.faults.get('host')].flatMap((f) => (f ? [f.lastAt + HOST_QUIET_MS] : []));
-      // Over, once what was kept is decided: told as soon as it is, not at the next ping.
-      const endAt = this.raised && this.faults.size === 0 ? [this.deps.clock.monotonicMs()] : [];
+      // Over, once what was kept is decided: told as soon as it is, not at the next ping. Due already (0),
+      // not "now": a runner that read its clock a moment earlier would take now for later and wait a ping.
+      const endAt = this.raised && this.faults.size === 0 ? [0] : [];
       return Math.min(this.nextPingAt, ...raiseAt, ...hostClearAt, ...endAt);
     },
     run: async () => {
