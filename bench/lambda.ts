@@ -169,8 +169,6 @@ export async function benchLambda(): Promise<void> {
   mkdirSync(outRoot, { recursive: true });
   const base = {
     AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_ENDPOINT_URL_CLOUDWATCH: `http://127.0.0.1:${aws.ready}`,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     STACK_NAME: 'BenchLambda',
@@ -188,11 +186,18 @@ export async function benchLambda(): Promise<void> {
           const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-lambda-'));
           const db = await startEmbeddedDynamoDB({
             dataDir,
-            isolate: { onFault: (m) => process.stderr.write(`dynalite: ${m}\n`) },
+            isolate: { onFault: (f) => process.stderr.write(`dynalite: ${f.message}\n`) },
           });
           if (shape !== 'new')
             await seedSteadyStates(synth.config.checks, new DynamoResultStore(db.client, { tableName: db.tableName }));
-          const env = { ...base, AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, TABLE_NAME: db.tableName };
+          // The embedded store takes only requests signed with its per-run key.
+          const env = {
+            ...base,
+            AWS_ACCESS_KEY_ID: db.credentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: db.credentials.secretAccessKey,
+            AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+            TABLE_NAME: db.tableName,
+          };
           try {
             // Every shard is its own sandbox, as Lambda runs them: side by side, each on its own share.
             const shards = await Promise.all(

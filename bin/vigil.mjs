@@ -52,8 +52,10 @@ async function built() {
     banner: { js: "import { createRequire as vigilRequire } from 'node:module'; const require = vigilRequire(import.meta.url);" },
     logLevel: 'error',
   });
-  // Read beside the code that spawns it (lambdas/adapters/local/embedded-dynamodb.ts).
-  copyFileSync(join(root, 'lambdas', 'adapters', 'local', 'dynalite-server.mjs'), join(staging, 'dynalite-server.mjs'));
+  // Read beside the code that spawns it (lambdas/adapters/local/embedded-dynamodb.ts), with what it imports.
+  for (const file of ['dynalite-server.mjs', 'store-guard.mjs']) {
+    copyFileSync(join(root, 'lambdas', 'adapters', 'local', file), join(staging, file));
+  }
   try {
     renameSync(staging, dir);
   } catch {

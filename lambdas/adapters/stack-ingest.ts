@@ -6,17 +6,20 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { CloudWatchMetricsSink } from './cloudwatch.js';
 import { DynamoResultStore } from './dynamodb.js';
 import { powertoolsLog } from './powertools-log.js';
+import { AWS_REQUEST_HANDLER } from './request-timeouts.js';
 import { SqsDispatchQueue } from './sqs.js';
 import { stackVariable } from './stack-env.js';
 
 /** Reads the environment lib/vigil-function.ts `feedsIngest` sets. */
 export function stackIngest(logger: Logger) {
-  const store = new DynamoResultStore(new DynamoDBClient({}), { tableName: stackVariable('TABLE_NAME') });
+  const store = new DynamoResultStore(new DynamoDBClient({ requestHandler: AWS_REQUEST_HANDLER }), {
+    tableName: stackVariable('TABLE_NAME'),
+  });
   return {
     store,
     heartbeats: store,
-    metrics: new CloudWatchMetricsSink(new CloudWatchClient({})),
-    dispatch: new SqsDispatchQueue(new SQSClient({}), stackVariable('DISPATCH_QUEUE_URL')),
+    metrics: new CloudWatchMetricsSink(new CloudWatchClient({ requestHandler: AWS_REQUEST_HANDLER })),
+    dispatch: new SqsDispatchQueue(new SQSClient({ requestHandler: AWS_REQUEST_HANDLER }), stackVariable('DISPATCH_QUEUE_URL')),
     log: powertoolsLog(logger),
     alertContext: { stackName: stackVariable('STACK_NAME'), dashboardUrl: process.env.DASHBOARD_URL || null },
   };

@@ -4,6 +4,7 @@ import type { CheckResult, CheckStatus, Observation } from '../core/types.js';
 import { bounded } from '../core/untrusted.js';
 import type { CheckTypeDefinition } from './check-type.js';
 import { CHECK_TYPES, type Check } from './registry.js';
+import { faultBehind, ownFault } from './shared/classify.js';
 import { LoopLag } from './shared/loop-lag.js';
 import { noTimings, observation, type ProbeContext } from './shared/probe.js';
 import type { Verdict } from './shared/verdict.js';
@@ -21,7 +22,9 @@ export interface RunOptions {
 
 /**
  * Probes and judges a check. A down result is confirmed by up to `check.retries` immediate
- * re-probes, `retryDelayMs` apart; the first result that is not down, or the last, counts.
+ * re-probes, `retryDelayMs` apart; the first result that is not down, or the last, counts. Throws only
+ * a VigilFault: Vigil itself could not probe (too many open files, its store did not answer), which
+ * says nothing about the target.
  */
 export async function runCheck(check: Check, context: ProbeContext, options: RunOptions = {}): Promise<CheckResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -68,10 +71,14 @@ async function probeOnce(check: Check, context: ProbeContext, log: Log | undefin
       .finally(() => {
         loopLagMs = loopLag.end(began);
       });
+    const fault = faultBehind(seen.error);
+    if (fault) throw fault;
     const result = evaluateCheck(check, seen, context.now());
     // A heartbeat's look reads the store and times nothing, so no lag can distort it.
     return seen.heartbeat ? result : { ...result, loopLagMs };
   } catch (error) {
+    const fault = ownFault(error);
+    if (fault) throw fault;
     // A bug in Vigil must not take the batch down: it becomes this check's `internal` result.
     log?.error('probe failed with an internal error', {
       checkId: check.id,

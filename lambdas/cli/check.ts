@@ -5,6 +5,7 @@ import { StartPacer } from '../checks/shared/start-pacer.js';
 import { warmUp } from '../checks/warm-up.js';
 import { mapLimit } from '../core/concurrency.js';
 import type { Check, Config } from '../core/config.js';
+import { VigilFault } from '../core/errors.js';
 import { startOrder } from '../core/spread.js';
 import { exitCodeFor, summarize } from '../core/summary.js';
 import type { CheckResult } from '../core/types.js';
@@ -44,9 +45,19 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
   // Starts a millisecond apart until the probes' own cost is known, then as fast as the thread can
   // read their responses on time.
   const pacer = new StartPacer();
-  const results = await mapLimit(startOrder(checks), CONCURRENCY, (check) =>
-    pacer.run(() => runCheck(check, context, { log })),
+  // A check Vigil itself could not probe (too many open files) has no result: it is named, not judged down.
+  const notProbed: string[] = [];
+  const probed = await mapLimit(startOrder(checks), CONCURRENCY, (check) =>
+    pacer
+      .run(() => runCheck(check, context, { log }))
+      .catch((error) => {
+        if (!(error instanceof VigilFault)) throw error;
+        notProbed.push(check.id);
+        io.stderr(`vigil: ${check.id} not probed: ${error.message} (Vigil itself, not the target)`);
+        return null;
+      }),
   ).finally(() => runs?.close());
+  const results = probed.filter((r): r is CheckResult => r !== null);
   if (!runs && checks.some((c) => c.type === 'heartbeat')) {
     io.stderr(
       `note: no runs in ${options.dataDir}: heartbeat checks are judged as never reported (--data DIR or --table NAME reads them)`,
@@ -54,9 +65,9 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
   }
   const byId = new Map(results.map((r) => [r.checkId, r]));
   // In the config's order, whatever order they ran in.
-  const report = summarize(checks.map((c) => byId.get(c.id) as CheckResult));
+  const report = summarize(checks.flatMap((c) => byId.get(c.id) ?? []));
   io.stdout(options.json ? JSON.stringify(report, null, 2) : renderCheckReport(report));
-  return exitCodeFor(report) === 0 ? EXIT.ok : EXIT.failed;
+  return exitCodeFor(report) === 0 && notProbed.length === 0 ? EXIT.ok : EXIT.failed;
 }
 
 /** The store heartbeat checks read their runs from, if there are any and there is one to read. */

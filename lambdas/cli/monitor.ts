@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
 import { FileMetricsSink } from '../adapters/local/file-metrics.js';
+import { privateFolder } from '../adapters/local/private-files.js';
 import { localSecretResolver, missingLocalSecrets } from '../adapters/secrets.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { channelsFor, notify } from '../channels/notify.js';
@@ -24,8 +25,10 @@ import { allSecretRefs, heartbeatTokenRefs } from '../core/secret-refs.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
+import { HeldResults, heldPerCheck } from '../local/held-results.js';
 import { startPingServer } from '../local/ping-server.js';
 import { type Chore, LocalRunner } from '../local/runner.js';
+import { SelfWatch } from '../local/self-watch.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { markDataFolder } from './store.js';
@@ -47,6 +50,8 @@ export interface MonitorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Also serve the heartbeat API here (port 0: any free one). */
   readonly listen?: { readonly host: string; readonly port: number };
+  /** Fault injection for tests: while this file exists the store's writes fail as on a full disk. */
+  readonly diskFullWhile?: string;
 }
 
 export interface Monitor {
@@ -69,9 +74,19 @@ export async function createMonitor(
   io: CliIo,
 ): Promise<Monitor> {
   const log = consoleLog(io.stderr);
+  // Made private before anything is written to it, and tightened if an older Vigil made it.
+  privateFolder(options.dataDir);
+  // The store tells of its stops; the watch that hears them pings the store, so it is made after it.
+  let watch: SelfWatch | undefined;
   const db = await startEmbeddedDynamoDB({
     dataDir: join(options.dataDir, 'dynamodb'),
-    isolate: { onFault: (message) => log.error(message, { dataDir: options.dataDir }) },
+    isolate: {
+      onFault: ({ message, down }) => {
+        log.error(message, { dataDir: options.dataDir });
+        if (down) watch?.fault('store', message);
+      },
+      ...(options.diskFullWhile ? { diskFullWhile: options.diskFullWhile } : {}),
+    },
   });
   markDataFolder(options.dataDir, config);
   const clock = options.clock ?? systemClock;
@@ -130,18 +145,33 @@ export async function createMonitor(
     if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
     for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
   };
+  // Publishing hands the event to each routed channel's queue, as SNS hands it to each notifier.
+  const publish = (event: AlertEvent) => {
+    io.stdout(`ALERT ${event.severity.toUpperCase()} ${forTerminal(headline(event))}`);
+    deliveries.add(event, channelsFor(event, config), wallNow());
+    options.onAlert?.(event);
+  };
+  // While the store does not answer, results wait here and Vigil itself is told as an alert of its own.
+  const held = new HeldResults({
+    storeAnswers: () => watch?.storeAnswers() ?? true,
+    onStoreFailure: (error) => watch?.fault('store', String(error)),
+    perCheck: heldPerCheck(config.checks.length),
+  });
+  watch = new SelfWatch({
+    clock,
+    log,
+    publish,
+    pingStore: () => db.ping(),
+    backlog: () => ({ kept: held.kept, dropped: held.dropped, waiting: held.size }),
+    stackName: LOCAL_CONTEXT.stackName,
+  });
   const runner = new LocalRunner({
     config,
     store,
     metrics,
-    // Publishing hands the event to each routed channel's queue, as SNS hands it to each notifier.
-    publisher: {
-      publish: async (event) => {
-        io.stdout(`ALERT ${event.severity.toUpperCase()} ${forTerminal(headline(event))}`);
-        deliveries.add(event, channelsFor(event, config), wallNow());
-        options.onAlert?.(event);
-      },
-    },
+    publisher: { publish: async (event) => publish(event) },
+    watch,
+    held,
     runCheck: async (check) => {
       const result = await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
       io.stdout(resultLine(result));
@@ -151,7 +181,11 @@ export async function createMonitor(
     clock,
     alertContext: LOCAL_CONTEXT,
     onDecided,
-    chores: [...Object.keys(config.channels).map(channelWorker), retention(config, store, clock, log, options.retentionMs)],
+    chores: [
+      ...Object.keys(config.channels).map(channelWorker),
+      retention(config, store, clock, log, options.retentionMs),
+      watch.chore,
+    ],
     ...(options.onDue ? { onDue: options.onDue } : {}),
   });
   // What a heartbeat report goes through: the same store, dispatcher and clock as the probes.

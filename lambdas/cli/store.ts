@@ -3,11 +3,13 @@
  * monitor when one holds the folder), or a deployed table (--table). A data folder remembers which
  * checks filled it, so reading it with another config is an error, not an empty answer.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
+import { writePrivateFile } from '../adapters/local/private-files.js';
+import { AWS_REQUEST_HANDLER } from '../adapters/request-timeouts.js';
 import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 
@@ -28,7 +30,7 @@ export interface StoreOptions {
 export async function openStore(options: StoreOptions): Promise<OpenStore> {
   if (options.table) {
     // The deployed stack's table, with the usual AWS credentials and region from the environment.
-    const client = new DynamoDBClient({});
+    const client = new DynamoDBClient({ requestHandler: AWS_REQUEST_HANDLER });
     return { store: new DynamoResultStore(client, { tableName: options.table }), close: async () => client.destroy() };
   }
   assertSameChecks(options);
@@ -45,9 +47,7 @@ export function holdsData(dataDir: string): boolean {
 }
 
 export function markDataFolder(dataDir: string, config: Config): void {
-  const file = markerFile(dataDir);
-  writeFileSync(`${file}.tmp`, JSON.stringify({ checkIds: config.checks.map((c) => c.id) }));
-  renameSync(`${file}.tmp`, file);
+  writePrivateFile(markerFile(dataDir), JSON.stringify({ checkIds: config.checks.map((c) => c.id) }));
 }
 
 function assertSameChecks(options: StoreOptions): void {

@@ -1,7 +1,8 @@
 /**
- * Vigil watching itself: a CloudWatch alarm notification (from the stack's health topic) as an ★ alert
- * event, so a broken probe or a channel that cannot be reached reaches people by the same routes as an
- * outage: `down` when the alarm fires, `recovered` when it clears, one dedup key per alarm. Pure.
+ * Vigil watching itself: a CloudWatch alarm notification (from the stack's health topic), or what the
+ * local monitor sees go wrong with itself (lambdas/local/self-watch.ts), as an ★ alert event, so a broken
+ * probe or a channel that cannot be reached reaches people by the same routes as an outage: `down` when
+ * the trouble starts, `recovered` when it clears, one dedup key per alarm. Pure.
  */
 import { dedupKey } from './alert-state.js';
 import type { AlertEvent } from './types.js';
@@ -45,21 +46,45 @@ export function alarmEvent(alarm: AlarmNotification, stackName: string, received
   if (!kind) return null;
   const changedAt = Date.parse(alarm.StateChangeTime ?? '');
   const what = alarm.AlarmDescription || alarm.AlarmName;
-  const at = new Date(Number.isNaN(changedAt) ? received.getTime() : changedAt).toISOString();
-  const key = dedupKey(stackName, `${HEALTH_CHECK_ID}/${alarm.AlarmName}`);
+  return vigilItselfEvent({
+    kind,
+    key: alarm.AlarmName,
+    note: kind === 'down' ? `${what} (${alarm.NewStateReason ?? 'alarm'})` : `cleared: ${what}`,
+    stackName,
+    at: new Date(Number.isNaN(changedAt) ? received.getTime() : changedAt),
+    startedAt: null,
+  });
+}
+
+/**
+ * Vigil's own trouble, however it was seen (a CloudWatch alarm, the local monitor's watch on itself): a
+ * critical `down` of "Vigil itself" while it lasts and a `recovered` with the same dedup key when it is over.
+ */
+export function vigilItselfEvent(fields: {
+  readonly kind: 'down' | 'recovered';
+  /** One incident per key: an alarm's name, or what the local monitor watches. */
+  readonly key: string;
+  readonly note: string;
+  readonly stackName: string;
+  readonly at: Date;
+  /** When the trouble began, when known: a recovery then says how long it lasted. */
+  readonly startedAt: Date | null;
+}): AlertEvent {
+  const key = dedupKey(fields.stackName, `${HEALTH_CHECK_ID}/${fields.key}`);
+  const at = fields.at.toISOString();
   return {
     version: 1,
-    // One state change of one alarm: CloudWatch's redelivery of it carries the same name, state and time.
-    eventId: `${key}#${alarm.NewStateValue}#${at}`,
-    kind,
+    // One change of one trouble: a redelivery of it (CloudWatch's, the local queue's) carries the same key, kind and time.
+    eventId: `${key}#${fields.kind}#${at}`,
+    kind: fields.kind,
     checkId: HEALTH_CHECK_ID,
     checkName: 'Vigil itself',
     severity: 'critical',
     dedupKey: key,
     incidentId: null,
-    incidentStartedAt: null,
-    from: kind === 'recovered' ? 'down' : null,
-    note: kind === 'down' ? `${what} (${alarm.NewStateReason ?? 'alarm'})` : `cleared: ${what}`,
+    incidentStartedAt: fields.startedAt?.toISOString() ?? null,
+    from: fields.kind === 'recovered' ? 'down' : null,
+    note: fields.note,
     at,
     result: null,
     dashboardUrl: null,

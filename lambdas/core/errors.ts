@@ -32,3 +32,18 @@ export class DeliveryError extends Error {
     super(message);
   }
 }
+
+/**
+ * Vigil itself could not do its work (too many open files, a full disk, its store not answering): never
+ * the target's failure, so it is not judged as a result; it is told as a "Vigil itself" alert instead.
+ */
+export class VigilFault extends Error {
+  override readonly name = 'VigilFault';
+  constructor(
+    message: string,
+    /** What failed: the store Vigil keeps state in, or the machine it runs on (files, disk, memory). */
+    readonly source: 'store' | 'host' = 'host',
+  ) {
+    super(message);
+  }
+}

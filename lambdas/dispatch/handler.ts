@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { powertoolsLog } from '../adapters/powertools-log.js';
+import { AWS_REQUEST_HANDLER } from '../adapters/request-timeouts.js';
 import { SnsAlertPublisher } from '../adapters/sns.js';
 import { SqsDispatchQueue } from '../adapters/sqs.js';
 import { stackVariable } from '../adapters/stack-env.js';
@@ -16,9 +17,11 @@ import { createDispatcherApp } from './app.js';
 const logger = new Logger({ serviceName: 'vigil-dispatch' });
 const app = createDispatcherApp({
   config: bundledConfig(),
-  store: new DynamoResultStore(new DynamoDBClient({}), { tableName: stackVariable('TABLE_NAME') }),
-  publisher: new SnsAlertPublisher(new SNSClient({}), stackVariable('TOPIC_ARN')),
-  queue: new SqsDispatchQueue(new SQSClient({}), stackVariable('DISPATCH_QUEUE_URL')),
+  store: new DynamoResultStore(new DynamoDBClient({ requestHandler: AWS_REQUEST_HANDLER }), {
+    tableName: stackVariable('TABLE_NAME'),
+  }),
+  publisher: new SnsAlertPublisher(new SNSClient({ requestHandler: AWS_REQUEST_HANDLER }), stackVariable('TOPIC_ARN')),
+  queue: new SqsDispatchQueue(new SQSClient({ requestHandler: AWS_REQUEST_HANDLER }), stackVariable('DISPATCH_QUEUE_URL')),
   log: powertoolsLog(logger),
   now: () => new Date(),
 });

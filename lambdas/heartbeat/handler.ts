@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
+import { AWS_REQUEST_HANDLER } from '../adapters/request-timeouts.js';
 import { createSecretResolver, type SecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { stackIngest } from '../adapters/stack-ingest.js';
@@ -13,7 +14,7 @@ const TOKEN_CACHE_MS = 5 * 60_000;
 
 const logger = new Logger({ serviceName: 'vigil-heartbeat' });
 const config = bundledConfig();
-const secrets = new SecretsManagerClient({});
+const secrets = new SecretsManagerClient({ requestHandler: AWS_REQUEST_HANDLER });
 const common = {
   ...stackIngest(logger),
   checks: config.checks,

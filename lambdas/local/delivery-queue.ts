@@ -5,7 +5,8 @@
  * alone for an hour delays nobody else.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writePrivateFile } from '../adapters/local/private-files.js';
 import type { Log } from '../core/ports.js';
 import { type AlertEvent, alertEventSchema } from '../core/types.js';
 
@@ -109,12 +110,9 @@ export class DeliveryQueue {
     }
   }
 
-  /** Written whole and renamed into place, so a crash leaves the old file or the new, never half. */
   private save(): void {
-    const temporary = `${this.options.file}.${process.pid}.tmp`;
     try {
-      writeFileSync(temporary, JSON.stringify(this.items), { mode: 0o600 });
-      renameSync(temporary, this.options.file);
+      writePrivateFile(this.options.file, JSON.stringify(this.items));
     } catch (error) {
       // A full disk must not stop alerting: the queue carries on in memory and says it is not saved.
       this.options.log.error('undelivered alerts could not be saved; kept in memory only', {

@@ -2,16 +2,21 @@
  * The local runner: the probe schedule and the dispatcher of the pipeline, in one process, on an
  * injected clock. `startDue()` starts whatever is due (probe batches, a dispatch, chores) without
  * waiting for it; `idle()` waits for everything started; `msUntilDue()` says when to call again.
- * `vigil monitor` drives it with real sleeps; the tests drive it on simulated time.
+ * `vigil monitor` drives it with real sleeps; the tests drive it on simulated time. Probes share one
+ * bound sized from the open-file limit (probe-slots.ts); while the store does not answer, results are
+ * kept (held-results.ts) and dispatches wait, and both go on once it answers again.
  */
 import type { AlertContext } from '../core/alert-state.js';
 import type { Check, Config } from '../core/config.js';
 import { dispatch } from '../core/pipeline/dispatch.js';
-import type { IngestOutcome } from '../core/pipeline/ingest.js';
+import { type IngestOutcome, ingest } from '../core/pipeline/ingest.js';
 import { probeBatch } from '../core/pipeline/probe-batch.js';
 import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
 import { dueChecks, nextDueAt } from '../core/schedule.js';
 import type { CheckResult } from '../core/types.js';
+import type { HeldResults } from './held-results.js';
+import { openFileLimit, ProbeSlots, probeSlotsFor } from './probe-slots.js';
+import type { SelfWatch } from './self-watch.js';
 
 /** Work besides probing and dispatching that runs on the runner's clock (each channel's deliveries, retention). */
 export interface Chore {
@@ -34,6 +39,12 @@ export interface RunnerDeps {
   readonly onDecided?: (outcome: IngestOutcome) => void;
   /** Called when work became due before the time `msUntilDue` last gave: the driver should stop waiting. */
   readonly onDue?: () => void;
+  /** Vigil watching itself: whether its store answers, where faults go. Without it they are only logged. */
+  readonly watch?: Pick<SelfWatch, 'storeAnswers' | 'fault'>;
+  /** Where results go that the store could not take, to be ingested once it answers. */
+  readonly held?: HeldResults;
+  /** Probes in flight across all batches. @default sized from the open-file limit */
+  readonly probeSlots?: number;
 }
 
 export class LocalRunner {
@@ -46,11 +57,14 @@ export class LocalRunner {
   /** Chores in flight, apart: stopping waits for probes and dispatches, and only a while for chores. */
   private readonly choresInFlight = new Set<Promise<void>>();
   private dispatching = false;
+  private draining = false;
+  private readonly slots: ProbeSlots;
   private readonly choring = new Set<Chore>();
   private batches = 0;
   readonly queue: DispatchQueue;
 
   constructor(private readonly deps: RunnerDeps) {
+    this.slots = new ProbeSlots(deps.probeSlots ?? probeSlotsFor(openFileLimit()));
     this.queue = {
       request: async (checkIds, at) => {
         const due = this.toMonotonic(at);
@@ -68,6 +82,7 @@ export class LocalRunner {
       if (due.length > 0) this.startBatch(due, now);
     }
     this.startDispatch(now);
+    this.startDrain();
     for (const chore of this.deps.chores ?? []) {
       const at = chore.dueAt();
       if (at === null || at > now || this.choring.has(chore)) continue;
@@ -90,9 +105,10 @@ export class LocalRunner {
   msUntilDue(options: { probes: boolean } = { probes: true }): number {
     const now = this.deps.clock.monotonicMs();
     const probes = options.probes ? [nextDueAt(this.deps.config.checks, this.lastStarted, this.running)] : [];
-    const dispatches = this.dispatching ? [] : [...this.dispatchAt.values()];
+    const dispatches = this.dispatching || !this.storeAnswers() ? [] : [...this.dispatchAt.values()];
+    const drain = this.canDrain() ? [now] : [];
     const chores = (this.deps.chores ?? []).flatMap((c) => (this.choring.has(c) ? [] : [c.dueAt() ?? Number.POSITIVE_INFINITY]));
-    return Math.max(0, Math.min(...probes, ...dispatches, ...chores) - now);
+    return Math.max(0, Math.min(...probes, ...dispatches, ...drain, ...chores) - now);
   }
 
   private startBatch(due: readonly Check[], now: number): void {
@@ -112,6 +128,11 @@ export class LocalRunner {
         dispatch: this.queue,
         maintenance: this.deps.config.maintenance,
         now: () => this.deps.clock.now(),
+        // Every probe waits for one of the process's slots instead; the soonest due again goes first.
+        concurrency: due.length,
+        runCheck: (check) => this.slots.run(now + check.intervalMs, () => this.deps.runCheck(check)),
+        ...(this.deps.held ? { keeper: this.deps.held } : {}),
+        onFault: (_checkId, fault) => this.deps.watch?.fault(fault.source, fault.message),
         // A check is free to run again once its own result is decided, not when the slowest of its batch is.
         onCheckDone: (checkId) => {
           done(checkId);
@@ -134,9 +155,38 @@ export class LocalRunner {
     this.track(batch);
   }
 
-  /** One dispatch at a time, so two never flush the same group. */
+  private storeAnswers(): boolean {
+    return this.deps.watch?.storeAnswers() ?? true;
+  }
+
+  private canDrain(): boolean {
+    return !this.draining && (this.deps.held?.size ?? 0) > 0 && this.storeAnswers();
+  }
+
+  /** Ingests the results kept while the store did not answer, once it does: in order, as if on time. */
+  private startDrain(): void {
+    const { held } = this.deps;
+    if (!held || !this.canDrain()) return;
+    this.draining = true;
+    const deps = { ...this.deps, dispatch: this.queue, maintenance: this.deps.config.maintenance };
+    const run = held
+      .drain(async (check, result) => {
+        this.deps.onDecided?.(await ingest(check, result, deps, this.deps.clock.now()));
+      })
+      .then(
+        () => {},
+        (error) => this.deps.log.error('kept results not ingested', { error: String(error) }),
+      )
+      .finally(() => {
+        this.draining = false;
+        this.deps.onDue?.();
+      });
+    this.track(run);
+  }
+
+  /** One dispatch at a time, so two never flush the same group; none while the store does not answer. */
   private startDispatch(now: number): void {
-    if (this.dispatching) return;
+    if (this.dispatching || !this.storeAnswers()) return;
     const ids = [...this.dispatchAt.entries()].filter(([, at]) => at <= now).map(([id]) => id);
     if (ids.length === 0) return;
     for (const id of ids) this.dispatchAt.delete(id);

@@ -4,6 +4,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { powertoolsLog } from '../adapters/powertools-log.js';
+import { AWS_REQUEST_HANDLER } from '../adapters/request-timeouts.js';
 import { createSecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { stackVariable } from '../adapters/stack-env.js';
@@ -13,7 +14,7 @@ import { createNotifierApp } from './app.js';
 
 const logger = new Logger({ serviceName: 'vigil-notify' });
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const secrets = new SecretsManagerClient({});
+const secrets = new SecretsManagerClient({ requestHandler: AWS_REQUEST_HANDLER });
 
 const app = createNotifierApp({
   config: bundledConfig(),

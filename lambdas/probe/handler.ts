@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { AWS_REQUEST_HANDLER } from '../adapters/request-timeouts.js';
 import { createSecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { stackIngest } from '../adapters/stack-ingest.js';
@@ -9,7 +10,7 @@ import { warmUp } from '../checks/warm-up.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
 
 const logger = new Logger({ serviceName: 'vigil-probe' });
-const secrets = new SecretsManagerClient({});
+const secrets = new SecretsManagerClient({ requestHandler: AWS_REQUEST_HANDLER });
 const app = createProbeApp({
   ...stackIngest(logger),
   config: bundledConfig(),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -263,4 +263,97 @@ describe('vigil monitor: the data folder’s store fails', () => {
     const runs = JSON.parse(report.join('\n')).checks[0].runs;
     expect(runs).toBeGreaterThanOrEqual(3);
   }, 40_000);
+});
+
+describe('vigil monitor: Vigil itself is hurt (real time)', () => {
+  const texts = () => slack.received.map((r) => (r.body as { text: string }).text);
+  const storePid = (dataDir: string) =>
+    Number(execFileSync('pgrep', ['-f', `dynalite-server.mjs ${join(dataDir, 'dynamodb')}`], { encoding: 'utf8' }).trim());
+
+  /** The real monitor on an outage during a fault of its own store; `hurt` starts the fault and returns how it ends. */
+  async function outageDuringFault(hurt: (dataDir: string) => () => void, extra: { diskFullWhile?: string } = {}) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-hurt-'));
+    const out: string[] = [];
+    const controller = new AbortController();
+    const cfg = config({
+      defaults: { interval: '1s', timeout: '500ms', failureThreshold: 2, successThreshold: 2 },
+      channels: { chat: { type: 'slack', webhookUrl: `${slack.url}/hook` } },
+      checks: [{ id: 'api', type: 'http', url: `${target.url}/health`, healthJson: true }],
+    });
+    const running = monitorCommand(
+      cfg,
+      { dataDir, deliveryGraceMs: 1_000, ...extra },
+      { stdout: (t) => out.push(t), stderr: () => {}, env: {}, signal: controller.signal, fetch: globalThis.fetch },
+    );
+    let alertedAfterMs = Number.NaN;
+    try {
+      await waitFor('two up results', () => count(out, / api up 200 /) >= 2, 10_000);
+      const hurtAt = Date.now();
+      const heal = hurt(dataDir);
+      healthy = false;
+      await waitFor('the Vigil-itself alert', () => texts().some((t) => t.startsWith('DOWN: Vigil itself')), 60_000);
+      alertedAfterMs = Date.now() - hurtAt;
+      // The target's outage goes on while the store is hurt: none of it pages yet.
+      expect(texts().filter((t) => t.startsWith('DOWN: api'))).toEqual([]);
+      const downsSoFar = count(out, / api down 503 /);
+      await waitFor('more failing results', () => count(out, / api down 503 /) >= downsSoFar + 2, 10_000);
+      heal();
+      await waitFor('the page for the outage', () => texts().some((t) => t.startsWith('DOWN: api')), 60_000);
+      // Told as soon as what was kept is decided, not at the store's next ping (15 s).
+      await waitFor('the recovery of Vigil itself', () => texts().some((t) => t.startsWith('RECOVERED: Vigil itself')), 5_000);
+      await waitFor('more results after it', () => count(out, / api down 503 /) >= downsSoFar + 6, 10_000);
+    } finally {
+      controller.abort();
+    }
+    expect(await running).toBe(0);
+    return { dataDir, out, alertedAfterMs, cfg };
+  }
+
+  /** The outage paged once, and its incident is the state's: open, not orphaned. */
+  async function expectOnePageOneIncident(dataDir: string) {
+    expect(texts().filter((t) => t.startsWith('DOWN: api'))).toEqual(['DOWN: api: health says unhealthy (db) (HTTP 503)']);
+    expect(texts().filter((t) => t.includes('Vigil itself'))).toHaveLength(2);
+    const { startEmbeddedDynamoDB } = await import('../../lambdas/adapters/local/embedded-dynamodb.js');
+    const { DynamoResultStore } = await import('../../lambdas/adapters/dynamodb.js');
+    const db = await startEmbeddedDynamoDB({ dataDir: join(dataDir, 'dynamodb') });
+    try {
+      const store = new DynamoResultStore(db.client, { tableName: db.tableName });
+      const incidents = await store.listIncidents('api');
+      expect(incidents.map((i) => i.endedAt)).toEqual([null]);
+      expect((await store.getState('api'))?.incident?.startedAt).toBe(incidents[0]?.startedAt);
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('pages "Vigil itself" within a minute of its store hanging (SIGSTOP), then the outage once when it is back', async () => {
+    let pid = 0;
+    const { dataDir, out, alertedAfterMs } = await outageDuringFault((dir) => {
+      pid = storePid(dir);
+      process.kill(pid, 'SIGSTOP');
+      return () => process.kill(pid, 'SIGCONT');
+    });
+    expect(alertedAfterMs).toBeLessThan(60_000);
+    const vigilItself = texts().filter((t) => t.includes('Vigil itself'));
+    expect(vigilItself[0]).toMatch(/^DOWN: Vigil itself: its store has not answered for \d+s: .*; results are kept in memory/);
+    expect(vigilItself[1]).toMatch(
+      /^RECOVERED: Vigil itself: cleared: the monitor works again; \d+ results kept meanwhile, decided now$/,
+    );
+    // Told once on the console too, as every alert is.
+    expect(count(out, /^ALERT CRITICAL DOWN: Vigil itself/)).toBe(1);
+    await expectOnePageOneIncident(dataDir);
+  }, 150_000);
+
+  it('pages "Vigil itself" when its disk is full (the store’s writes fail), then the outage once when there is room', async () => {
+    const full = join(mkdtempSync(join(tmpdir(), 'vigil-disk-')), 'full');
+    const { dataDir } = await outageDuringFault(
+      () => {
+        writeFileSync(full, '');
+        return () => rmSync(full);
+      },
+      { diskFullWhile: full },
+    );
+    expect(texts().find((t) => t.startsWith('DOWN: Vigil itself'))).toMatch(/No space left on device/);
+    await expectOnePageOneIncident(dataDir);
+  }, 150_000);
 });

@@ -76,8 +76,10 @@ function bundlePath(name: string): string {
   return join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
 }
 
+/** A cold start: the module is loaded afresh, so its clients take this test's environment (its store's address and key). */
 function bundledHandler(name: string) {
   const require = createRequire(import.meta.url);
+  delete require.cache[require.resolve(bundlePath(name))];
   return require(bundlePath(name)).handler as (event: unknown, context: Context) => Promise<unknown>;
 }
 
@@ -222,8 +224,9 @@ async function withLocalAws(
   const db = await startEmbeddedDynamoDB();
   try {
     vi.stubEnv('AWS_REGION', 'eu-west-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    // The embedded store takes only requests signed with its per-run key (the stand-ins take anything).
+    vi.stubEnv('AWS_ACCESS_KEY_ID', db.credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', db.credentials.secretAccessKey);
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
     vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH', metrics.url);
     vi.stubEnv('TABLE_NAME', db.tableName);

@@ -6,24 +6,47 @@
  * still made by the one process that holds the folder.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { Level } from 'level';
 import { UserError } from '../../core/errors.js';
 import { createTableInput } from '../dynamodb.js';
+import { LOCAL_STORE_REQUEST_HANDLER } from '../request-timeouts.js';
+import { privateFolder, writePrivateFile } from './private-files.js';
+import { guardStore, type StoreCredentials } from './store-guard.mjs';
 
 export interface EmbeddedDynamoDB {
   readonly client: DynamoDBClient;
   readonly tableName: string;
   readonly endpoint: string;
+  /** The per-run key the store takes requests signed with; only the holder and its endpoint file know it. */
+  readonly credentials: StoreCredentials;
   /** True when another process holds the folder and this one works through it. */
   readonly joined: boolean;
+  /** Resolves once the store has taken a small write, rejects when it has not within PING_TIMEOUT_MS. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What the store's child process went through: `down` when it stopped and is being restarted. */
+export interface StoreFault {
+  readonly message: string;
+  readonly down: boolean;
+}
+
+/** A store that has not taken a tiny write in this long is not answering (it is hung or stopped). */
+export const PING_TIMEOUT_MS = 3_000;
 
 export interface EmbeddedOptions {
   readonly dataDir?: string;
@@ -35,7 +58,11 @@ export interface EmbeddedOptions {
    * disk), and report that here: for a long-running monitor. Without it the store runs in this
    * process, which suits a short command. @default in this process
    */
-  readonly isolate?: { readonly onFault: (message: string) => void };
+  readonly isolate?: {
+    readonly onFault: (fault: StoreFault) => void;
+    /** Fault injection for tests: while this file exists the store's writes fail as on a full disk. */
+    readonly diskFullWhile?: string;
+  };
 }
 
 /** Where the process holding a folder says it serves it. */
@@ -45,25 +72,30 @@ const endpointFile = (dataDir: string) => `${dataDir}.endpoint`;
 export async function startEmbeddedDynamoDB(options: EmbeddedOptions = {}): Promise<EmbeddedDynamoDB> {
   const { dataDir } = options;
   const tableName = options.tableName ?? 'vigil';
+  // A fresh key per holder: whoever can read the endpoint file (its owner) can use the store, nobody else.
+  const credentials = { accessKeyId: randomBytes(16).toString('hex'), secretAccessKey: randomBytes(32).toString('hex') };
   if (!dataDir) {
-    const memory = await listen(tableName, undefined);
+    const memory = await listen(tableName, undefined, credentials);
     await ensureActiveTable(memory.client, tableName);
     return memory;
   }
-  mkdirSync(dataDir, { recursive: true });
+  privateFolder(dataDir);
   if (await isLocked(dataDir)) {
     const joined = options.join ? await joinHolder(dataDir, tableName) : null;
     if (joined) return joined;
     throw new UserError(`data folder ${dataDir} is in use by another vigil process (a running vigil monitor?)`);
   }
-  const serve = () => (options.isolate ? serveFolder(tableName, dataDir, options.isolate.onFault) : listen(tableName, dataDir));
+  // Looking for the lock opened LevelDB here, with this process's umask: what that created is tightened.
+  privateFolder(dataDir);
+  const serve = () =>
+    options.isolate ? serveFolder(tableName, dataDir, credentials, options.isolate) : listen(tableName, dataDir, credentials);
   const db = await serve();
   // Only a folder kept from an earlier process can hold a stranded table.
   if ((await ensureActiveTable(db.client, tableName)) === 'active') return own(db, tableName, dataDir);
   // A CREATING table refused every item write, so it holds nothing: start the folder afresh.
   await db.close();
   rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
+  privateFolder(dataDir);
   const fresh = await serve();
   await ensureActiveTable(fresh.client, tableName);
   return own(fresh, tableName, dataDir);
@@ -71,42 +103,51 @@ export async function startEmbeddedDynamoDB(options: EmbeddedOptions = {}): Prom
 
 /** This process holds the folder: say where it serves it, and take that back on close. */
 function own(db: EmbeddedDynamoDB, tableName: string, dataDir: string): EmbeddedDynamoDB {
-  writeFileSync(endpointFile(dataDir), JSON.stringify({ endpoint: db.endpoint, tableName, pid: process.pid }), { mode: 0o600 });
+  const { endpoint, credentials } = db;
+  writePrivateFile(endpointFile(dataDir), JSON.stringify({ endpoint, tableName, pid: process.pid, ...credentials }));
   return {
     ...db,
     close: async () => {
       rmSync(endpointFile(dataDir), { force: true });
       await db.close();
+      // What LevelDB created in this process took its umask; the folder kept it from others meanwhile.
+      privateFolder(dataDir);
     },
   };
 }
 
 /** The holder's store, if it says where it serves and answers there; null otherwise. */
 async function joinHolder(dataDir: string, tableName: string): Promise<EmbeddedDynamoDB | null> {
-  let endpoint: unknown;
+  let said: { endpoint?: unknown; accessKeyId?: unknown; secretAccessKey?: unknown };
   try {
-    endpoint = (JSON.parse(readFileSync(endpointFile(dataDir), 'utf8')) as { endpoint?: unknown }).endpoint;
+    said = JSON.parse(readFileSync(endpointFile(dataDir), 'utf8'));
   } catch {
     return null;
   }
+  const { endpoint, accessKeyId, secretAccessKey } = said;
   // Only our own loopback listener: the file must not send the data anywhere else.
   if (typeof endpoint !== 'string' || !/^http:\/\/127\.0\.0\.1:\d{1,5}$/.test(endpoint)) return null;
-  const client = clientFor(endpoint);
+  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string') return null;
+  const credentials = { accessKeyId, secretAccessKey };
+  const client = clientFor(endpoint, credentials);
   try {
     if ((await tableStatus(client, tableName)) !== 'ACTIVE') throw new Error('table not active');
   } catch {
     client.destroy();
     return null;
   }
-  return { client, tableName, endpoint, joined: true, close: async () => client.destroy() };
+  const ping = () => pingStore(client, tableName);
+  return { client, tableName, endpoint, credentials, joined: true, ping, close: async () => client.destroy() };
 }
 
-function clientFor(endpoint: string, maxAttempts = 2): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts,
+function clientFor(endpoint: string, credentials: StoreCredentials, maxAttempts = 2): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'local', credentials, maxAttempts, requestHandler: LOCAL_STORE_REQUEST_HANDLER });
+}
+
+/** A write, not a read: a store on a full disk still reads, and is no more use for that. */
+async function pingStore(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'VIGIL' }, sk: { S: 'PING' } } }), {
+    abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS),
   });
 }
 
@@ -114,7 +155,12 @@ function clientFor(endpoint: string, maxAttempts = 2): DynamoDBClient {
  * A folder's store in a child process (dynalite-server.mjs), restarted on the same port when it dies,
  * with growing pauses: requests meanwhile fail and are logged by whoever made them, as any store outage.
  */
-async function serveFolder(tableName: string, dataDir: string, onFault: (message: string) => void): Promise<EmbeddedDynamoDB> {
+async function serveFolder(
+  tableName: string,
+  dataDir: string,
+  credentials: StoreCredentials,
+  { onFault, diskFullWhile }: NonNullable<EmbeddedOptions['isolate']>,
+): Promise<EmbeddedDynamoDB> {
   let closing = false;
   let child: ChildProcess;
   let failures = 0;
@@ -128,6 +174,11 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
       const started = fork(SERVER_SCRIPT, [dataDir, String(port)], {
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         detached: true,
+        env: {
+          ...process.env,
+          VIGIL_STORE_CREDENTIALS: JSON.stringify(credentials),
+          ...(diskFullWhile ? { VIGIL_STORE_DISK_FULL_WHILE: diskFullWhile } : {}),
+        },
       });
       // A channel that broke (the child died) is reported by its exit, below.
       started.on('error', () => {});
@@ -142,7 +193,7 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
         // Recycled while small requests wait: the client retries through the moment it is away.
         if (message.rss && message.rss > RECYCLE_BYTES && !recycling && !closing) {
           recycling = true;
-          onFault(`embedded DynamoDB recycled at ${Math.round(message.rss / 1_048_576)} MB`);
+          onFault({ message: `embedded DynamoDB recycled at ${Math.round(message.rss / 1_048_576)} MB`, down: false });
           started.send('close');
         }
       });
@@ -164,14 +215,14 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
         // A store that stayed up a while failed afresh; one that fails again at once backs off further.
         failures = Date.now() - upSince > STAYED_UP_MS ? 1 : failures + 1;
         const pause = Math.min(30_000, 1_000 * 2 ** Math.min(failures - 1, 5));
-        onFault(`embedded DynamoDB stopped (${why}); restarting in ${pause / 1000}s`);
+        onFault({ message: `embedded DynamoDB stopped (${why}); restarting in ${pause / 1000}s`, down: true });
         setTimeout(() => {
           if (closing) return;
           start().then(
             (restarted) => {
               child = restarted.child;
               upSince = Date.now();
-              onFault('embedded DynamoDB restarted');
+              onFault({ message: 'embedded DynamoDB restarted', down: false });
             },
             () => {},
           );
@@ -184,6 +235,7 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
   return served(
     port,
     tableName,
+    credentials,
     async () => {
       closing = true;
       if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;
@@ -199,14 +251,22 @@ async function serveFolder(tableName: string, dataDir: string, onFault: (message
 const STORE_PROCESS_ATTEMPTS = 5;
 
 /** A store listening on a loopback port, with a client for it; `stop` ends the server. */
-function served(port: number, tableName: string, stop: () => Promise<void>, maxAttempts = 2): EmbeddedDynamoDB {
+function served(
+  port: number,
+  tableName: string,
+  credentials: StoreCredentials,
+  stop: () => Promise<void>,
+  maxAttempts = 2,
+): EmbeddedDynamoDB {
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = clientFor(endpoint, maxAttempts);
+  const client = clientFor(endpoint, credentials, maxAttempts);
   return {
     client,
     tableName,
     endpoint,
+    credentials,
     joined: false,
+    ping: () => pingStore(client, tableName),
     close: async () => {
       client.destroy();
       await stop();
@@ -220,18 +280,24 @@ const RECYCLE_BYTES = 512 * 1_048_576;
 const SERVER_SCRIPT = fileURLToPath(new URL('./dynalite-server.mjs', import.meta.url));
 
 /** The store in this process, in memory or on a folder. */
-async function listen(tableName: string, dataDir: string | undefined): Promise<EmbeddedDynamoDB> {
+async function listen(tableName: string, dataDir: string | undefined, credentials: StoreCredentials): Promise<EmbeddedDynamoDB> {
   const server = dynalite({
     ...(dataDir ? { path: dataDir } : {}),
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  guardStore(server, credentials);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  return served((server.address() as AddressInfo).port, tableName, () => new Promise((resolve) => server.close(() => resolve())));
+  return served(
+    (server.address() as AddressInfo).port,
+    tableName,
+    credentials,
+    () => new Promise((resolve) => server.close(() => resolve())),
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Run } from '../../core/heartbeat.js';
 import type { MetricsSink } from '../../core/ports.js';
 import type { CheckResult } from '../../core/types.js';
 import { toMetricData, toRunMetricData } from '../cloudwatch.js';
+import { PRIVATE_FILE_MODE } from './private-files.js';
 
 export class FileMetricsSink implements MetricsSink {
   constructor(
@@ -42,6 +43,6 @@ export class FileMetricsSink implements MetricsSink {
       () => 0,
     );
     if (size >= this.maxBytes) await rename(this.path, `${this.path}.1`);
-    await appendFile(this.path, `${lines.join('\n')}\n`);
+    await appendFile(this.path, `${lines.join('\n')}\n`, { mode: PRIVATE_FILE_MODE });
   }
 }

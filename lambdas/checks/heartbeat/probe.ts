@@ -1,4 +1,5 @@
 /** A heartbeat has nothing to connect to: its "probe" reads the runs the job reported. */
+import { VigilFault } from '../../core/errors.js';
 import { type HeartbeatState, initialHeartbeat } from '../../core/heartbeat.js';
 import type { Observation } from '../../core/types.js';
 import { noTimings, observation, type Probe } from '../shared/probe.js';
@@ -6,7 +7,12 @@ import type { HeartbeatCheck } from './schema.js';
 
 export const probeHeartbeat: Probe<HeartbeatCheck> = async (check, context) => {
   const now = context.now();
-  const state = context.heartbeats ? await context.heartbeats.readHeartbeat(check.id, now) : initialHeartbeat(check.id, now);
+  // Runs that could not be read say nothing about the job: Vigil's store failed, not the job.
+  const state = context.heartbeats
+    ? await context.heartbeats.readHeartbeat(check.id, now).catch((error) => {
+        throw new VigilFault(`heartbeat runs not read: ${String(error)}`, 'store');
+      })
+    : initialHeartbeat(check.id, now);
   return observeHeartbeat(state, now);
 };
 

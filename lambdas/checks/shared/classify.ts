@@ -1,4 +1,5 @@
 /** Maps what Node's sockets throw onto the ★ error kinds, with messages a human understands. */
+import { VigilFault } from '../../core/errors.js';
 import type { ErrorKind, ProbeError } from '../../core/types.js';
 
 /** How far a connection got before it failed: decides what a timeout or reset means. */
@@ -28,7 +29,38 @@ export function probeError(kind: ErrorKind, message: string): ProbeError {
   return { kind, message };
 }
 
+/** Errors of this process or machine, not of the target: the probe could not be made at all. */
+const OWN_FAULTS: Readonly<Record<string, string>> = {
+  EMFILE: 'too many open files in Vigil’s process (EMFILE)',
+  ENFILE: 'too many open files on this machine (ENFILE)',
+  ENOSPC: 'no space left on the device (ENOSPC)',
+  ENOMEM: 'out of memory (ENOMEM)',
+  ENOBUFS: 'out of network buffers (ENOBUFS)',
+};
+
+/** The probe errors that are Vigil's own: a probe sees them as an error event, the check type reads it as an observation. */
+const ownFaults = new WeakMap<ProbeError, VigilFault>();
+
+/** The fault of Vigil itself an error is, or null when it is the target's (or the network's). */
+export function ownFault(error: unknown): VigilFault | null {
+  if (error instanceof VigilFault) return error;
+  const what = OWN_FAULTS[(error as NodeJS.ErrnoException | null)?.code ?? ''];
+  return what ? new VigilFault(`probe not made: ${what}`) : null;
+}
+
+/** The fault of Vigil itself behind a probe's error, if that is what it was (classifyError made it). */
+export function faultBehind(error: ProbeError | null): VigilFault | null {
+  return (error && ownFaults.get(error)) ?? null;
+}
+
 export function classifyError(error: NodeJS.ErrnoException, phase: Phase, host: string): ProbeError {
+  const fault = ownFault(error);
+  if (fault) {
+    // Still a ProbeError, so every probe reports it the way it reports any error; runCheck turns it back.
+    const seen = probeError('internal', fault.message);
+    ownFaults.set(seen, fault);
+    return seen;
+  }
   const code = error.code ?? '';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'ENODATA') {
     return probeError('dns', `cannot resolve ${host} (${code})`);

@@ -6,12 +6,14 @@
  *
  * With `pacing` (the probe Lambda), the batch works per cycle rather than per check: starts spread over
  * a window (lambdas/core/spread.ts), states and silences read for all checks at once, results written
- * in batches, and storing and deciding kept out of the moments probes are timed in (./quiet-gate.ts). A state read at the cycle's start that changed meanwhile only costs a retry: its write is
- * conditional, and a lost write is decided again on a fresh read.
+ * in batches, and storing and deciding kept out of the moments probes are timed in (./quiet-gate.ts). A
+ * state read at the cycle's start that changed meanwhile only costs a retry: its write is conditional,
+ * and a lost write is decided again on a fresh read.
  */
 import { mapLimit } from '../concurrency.js';
 import type { Check } from '../config.js';
 import { CHECK_RESULT_LOG, PROBE_CONCURRENCY } from '../contracts.js';
+import { VigilFault } from '../errors.js';
 import type { CheckSnapshot, MetricsSink } from '../ports.js';
 import { spreadStarts } from '../spread.js';
 import type { CheckResult } from '../types.js';
@@ -31,6 +33,21 @@ export interface BatchDeps extends IngestDeps {
   readonly concurrency?: number;
   /** Per-cycle work for a batch that runs on its own schedule. @default every check at once, its reads and writes its own */
   readonly pacing?: Pacing;
+  /**
+   * Where results go that the store could not take (locally: kept and ingested again, in order, once it
+   * answers). Without it such a result is logged as not stored or not decided, an error (in AWS, one that
+   * raises the Vigil-itself alarm).
+   */
+  readonly keeper?: ResultKeeper;
+  /** Told when Vigil itself could not probe a check: there is no result, and nothing about the target to judge. */
+  readonly onFault?: (checkId: string, fault: VigilFault) => void;
+}
+
+export interface ResultKeeper {
+  /** True when it kept the result instead of it being ingested now (the store is down, or older results of the check wait). */
+  keeps(check: Check, result: CheckResult): boolean;
+  /** A result the store failed to record or decide on, to be ingested again. */
+  failed(check: Check, result: CheckResult, error: unknown): void;
 }
 
 export interface Pacing {
@@ -50,6 +67,7 @@ export interface Pacing {
 
 export interface BatchReport {
   readonly batchId: string;
+  /** What was probed, in the batch's order; a check Vigil could not probe (a VigilFault) has none. */
   readonly results: readonly CheckResult[];
   /** One per check whose decision ran (a storage failure leaves it out, logged). */
   readonly outcomes: readonly IngestOutcome[];
@@ -73,14 +91,29 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
   const decided = new Map<string, Promise<IngestOutcome | undefined>>();
   const inBatch = new Set(checks.map((c) => c.id));
   let unfinished = checks.length;
-  const results = await mapLimit(slots, deps.concurrency ?? PROBE_CONCURRENCY, async ({ check, offsetMs }) => {
+  /** A check with nothing to decide now: its children do not wait for it, and it may run again. */
+  const undecided = (checkId: string) => {
+    if (--unfinished === 0) writer.flush();
+    decided.set(checkId, Promise.resolve(undefined));
+    deps.onCheckDone?.(checkId);
+  };
+  const probed = await mapLimit(slots, deps.concurrency ?? PROBE_CONCURRENCY, async ({ check, offsetMs }) => {
     if (pacing) {
       const wait = startedAt + offsetMs - pacing.monotonicMs();
       if (wait > 0) await pacing.sleep(wait);
     }
     launched++;
     const timed = gate?.probeStarted();
-    const result = await deps.runCheck(check).finally(timed);
+    let result: CheckResult;
+    try {
+      result = await deps.runCheck(check).finally(timed);
+    } catch (error) {
+      if (!(error instanceof VigilFault)) throw error;
+      deps.log.error('probe skipped: Vigil itself failed', { cycleId: batchId, checkId: check.id, error: error.message });
+      deps.onFault?.(check.id, error);
+      undecided(check.id);
+      return null;
+    }
     deps.log.info(CHECK_RESULT_LOG, {
       cycleId: batchId,
       checkId: result.checkId,
@@ -89,7 +122,18 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
       timings: result.timings,
       loopLagMs: result.loopLagMs,
     });
-    const stored = guarded(deps.log, 'result not stored', check.id, () => writer.add(result));
+    if (deps.keeper?.keeps(check, result)) {
+      undecided(check.id);
+      return result;
+    }
+    const { keeper } = deps;
+    /** Kept for later when there is a keeper; otherwise logged as what did not happen. */
+    const failing = (what: string) => async (error: unknown) => {
+      if (keeper) keeper.failed(check, result, error);
+      else deps.log.error(what, { checkId: check.id, error: String(error), stack: (error as Error)?.stack });
+      return undefined;
+    };
+    const stored = writer.add(result).then(() => true, failing('result not stored'));
     if (--unfinished === 0) writer.flush();
     // The decision waits for the parents' (started earlier: parents come first), not for a probe slot.
     const parents = check.dependsOn.filter((id) => inBatch.has(id)).map((id) => decided.get(id));
@@ -97,8 +141,11 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     decided.set(
       check.id,
       Promise.all([stored, ...parents])
-        .then(() =>
-          guarded(deps.log, 'state not updated', check.id, () => quietly(() => decideOn(check, result, deps, deps.now(), known))),
+        // A result the keeper took back is decided when it is ingested again; without one, decide on anyway.
+        .then(([recorded]) =>
+          recorded || !keeper
+            ? quietly(() => decideOn(check, result, deps, deps.now(), known)).catch(failing('state not updated'))
+            : undefined,
         )
         .finally(() => deps.onCheckDone?.(check.id)),
     );
@@ -107,12 +154,13 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     if (!gate) await stored;
     return result;
   });
+  const results = probed.filter((r): r is CheckResult => r !== null);
   const outcomes = await Promise.all(checks.map((c) => decided.get(c.id)));
   await guarded(deps.log, 'metrics not sent', undefined, () => deps.metrics.put(results));
   const byId = new Map(results.map((r) => [r.checkId, r]));
   return {
     batchId,
-    results: checks.map((c) => byId.get(c.id) as CheckResult),
+    results: checks.flatMap((c) => byId.get(c.id) ?? []),
     outcomes: outcomes.filter((o): o is IngestOutcome => o !== undefined),
   };
 }
