@@ -12,13 +12,12 @@
  * half's). BENCH_SIZES=256,512, BENCH_CHECKS=50,500 and BENCH_SHAPES=steady,new,outage narrow it;
  * BENCH_NAME names the results files.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DynamoResultStore } from '../lambdas/adapters/dynamodb.js';
@@ -30,10 +29,9 @@ import type { ResultStore } from '../lambdas/core/ports.js';
 import { PRICES } from '../lambdas/core/prices.js';
 import { FULL_VCPU_MB, PROBE_MEMORY_MB, stackCost } from '../lib/stack-config.js';
 import { VigilStack } from '../lib/vigil-stack.js';
-import { startHelper, startTargets } from './processes.js';
+import { curlP50, startHelper, startTargets } from './processes.js';
 import { percentile, round } from './stats.js';
 
-const run = promisify(execFile);
 const TARGET_DELAY_MS = 50;
 const SHAPES = ['steady', 'new', 'outage'] as const;
 type Shape = (typeof SHAPES)[number];
@@ -48,15 +46,6 @@ interface Invocation {
   readonly totals: number[];
   /** Results of the invocation, all checks. */
   readonly results: number;
-}
-
-async function curlP50(url: string, samples: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', url]);
-    times.push(Number(stdout) * 1000);
-  }
-  return percentile(times, 50);
 }
 
 /**

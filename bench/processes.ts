@@ -1,6 +1,8 @@
 /** Helper processes for the benches, each in its own process so its CPU is not the client's. */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { percentile } from './stats.js';
 
 export interface Helper<T> {
   readonly ready: T;
@@ -30,4 +32,14 @@ export async function startHelper<T>(script: string, args: readonly string[] = [
 export async function startTargets(count: number, delayMs: number) {
   const helper = await startHelper<number[]>('./targets.ts', [String(count), String(delayMs)]);
   return { urls: helper.ready.map((port) => `http://127.0.0.1:${port}/health`), stop: () => helper.stop() };
+}
+
+/** curl's p50 total time on `url` over `samples` requests one after another: the baseline a probe is set beside. */
+export async function curlP50(url: string, samples: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', url]);
+    times.push(Number(stdout) * 1000);
+  }
+  return percentile(times, 50);
 }

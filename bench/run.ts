@@ -2,6 +2,7 @@
 import { benchAlerts } from './alerts.js';
 import { benchCli } from './cli.js';
 import { benchLambda } from './lambda.js';
+import { benchMonitor } from './monitor.js';
 import { benchProbe } from './probe.js';
 import { benchSoak } from './soak.js';
 
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   alerts: benchAlerts,
   soak: benchSoak,
   lambda: benchLambda,
+  monitor: benchMonitor,
   cli: benchCli,
 };
 

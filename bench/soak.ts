@@ -5,10 +5,11 @@
  * memory over time. Targets and receivers run in their own process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gapsPerCheck } from './metrics-file.js';
 import { OUTAGE_FOR_MS, outageStarts } from './outage.js';
 import { percentile, round } from './stats.js';
 
@@ -163,21 +164,6 @@ function storeRssMb(data: string): number {
 }
 
 /** Gaps between consecutive results, per check, from the metrics the monitor wrote. */
-function gapsPerCheck(data: string): number[][] {
-  const starts = new Map<string, number[]>();
-  for (const file of [join(data, 'metrics.jsonl.1'), join(data, 'metrics.jsonl')]) {
-    if (!existsSync(file)) continue;
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (!line.includes('"Availability"')) continue;
-      const datum = JSON.parse(line) as { checkId: string; at: string };
-      starts.set(datum.checkId, [...(starts.get(datum.checkId) ?? []), Date.parse(datum.at)]);
-    }
-  }
-  return [...starts.values()].map((times) =>
-    times.sort((a, b) => a - b).flatMap((t, i) => (i === 0 ? [] : [t - (times[i - 1] as number)])),
-  );
-}
-
 /** Per dedup key: triggers, resolves, and how often the same action came twice in a row. */
 function pagesPerKey(events: readonly Received[]) {
   const byKey: Record<string, { triggers: number; resolves: number; repeated: number; last: string | null }> = {};

@@ -8,7 +8,7 @@ import type { Check } from './config.js';
 import { dependencyLevels } from './maintenance.js';
 
 /** FNV-1a: stable across runs and processes, unlike anything seeded. */
-function hash(text: string): number {
+export function stableHash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h;
@@ -24,7 +24,7 @@ export interface Slot {
 export function startOrder(checks: readonly Check[]): Check[] {
   return dependencyLevels(checks).flatMap((level) =>
     level
-      .map((check) => ({ check, key: hash(check.id) }))
+      .map((check) => ({ check, key: stableHash(check.id) }))
       .sort((a, b) => a.key - b.key)
       .map(({ check }) => check),
   );

@@ -12,7 +12,7 @@ import { dispatch } from '../core/pipeline/dispatch.js';
 import { type IngestOutcome, ingest } from '../core/pipeline/ingest.js';
 import { probeBatch } from '../core/pipeline/probe-batch.js';
 import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
-import { dueChecks, nextDueAt } from '../core/schedule.js';
+import { dueChecks, nextDueAt, phases, type Start } from '../core/schedule.js';
 import type { CheckResult } from '../core/types.js';
 import type { HeldResults } from './held-results.js';
 import { openFileLimit, ProbeSlots, probeSlotsFor } from './probe-slots.js';
@@ -61,9 +61,12 @@ export class LocalRunner {
   private readonly slots: ProbeSlots;
   private readonly choring = new Set<Chore>();
   private batches = 0;
+  /** When the runner started: each check's first run is its phase after it. */
+  private readonly start: Start;
   readonly queue: DispatchQueue;
 
   constructor(private readonly deps: RunnerDeps) {
+    this.start = { at: deps.clock.monotonicMs(), phases: phases(deps.config.checks) };
     this.slots = new ProbeSlots(deps.probeSlots ?? probeSlotsFor(openFileLimit()));
     this.queue = {
       request: async (checkIds, at) => {
@@ -78,7 +81,7 @@ export class LocalRunner {
   startDue(options: { probes: boolean } = { probes: true }): void {
     const now = this.deps.clock.monotonicMs();
     if (options.probes) {
-      const due = dueChecks(this.deps.config.checks, this.lastStarted, this.running, now);
+      const due = dueChecks(this.deps.config.checks, this.lastStarted, this.running, now, this.start);
       if (due.length > 0) this.startBatch(due, now);
     }
     this.startDispatch(now);
@@ -104,7 +107,7 @@ export class LocalRunner {
   /** Milliseconds until the next probe, dispatch or chore falls due (0: now). */
   msUntilDue(options: { probes: boolean } = { probes: true }): number {
     const now = this.deps.clock.monotonicMs();
-    const probes = options.probes ? [nextDueAt(this.deps.config.checks, this.lastStarted, this.running)] : [];
+    const probes = options.probes ? [nextDueAt(this.deps.config.checks, this.lastStarted, this.running, this.start)] : [];
     const dispatches = this.dispatching || !this.storeAnswers() ? [] : [...this.dispatchAt.values()];
     const drain = this.canDrain() ? [now] : [];
     const chores = (this.deps.chores ?? []).flatMap((c) => (this.choring.has(c) ? [] : [c.dueAt() ?? Number.POSITIVE_INFINITY]));

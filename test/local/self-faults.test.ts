@@ -163,6 +163,8 @@ describe('one bound on probes in flight', () => {
       alertContext: { stackName: 'local', dashboardUrl: null },
       probeSlots: 78,
     });
+    // Every check due at once: the 400 start spread over 2 s (5 ms each), so look after their phases.
+    clock.advance(2_000);
     runner.startDue();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(started[0]).toBe('fast');
