@@ -18,6 +18,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CheckState, Incident } from '../core/alert-state.js';
 import { checkPartitionKey, TABLE_KEYS } from '../core/contracts.js';
+import { DAY_MS } from '../core/duration.js';
 import { type HeartbeatState, initialHeartbeat, type Run } from '../core/heartbeat.js';
 import type { Silence } from '../core/maintenance.js';
 import type { CheckSnapshot, HeartbeatStore, IncidentRecord, NotificationEntry, ResultStore } from '../core/ports.js';
@@ -45,7 +46,6 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-const DAY_MS = 86_400_000;
 /** BatchWriteItem's limit on requests per call. */
 const BATCH_WRITE_LIMIT = 25;
 /** BatchGetItem's limit on keys per call. */

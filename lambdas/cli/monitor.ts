@@ -16,6 +16,7 @@ import { channelsFor, notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
 import { runCheck } from '../checks/run.js';
 import type { Config } from '../core/config.js';
+import { DAY_MS, HOUR_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { headline, plural } from '../core/format.js';
 import type { IngestOutcome } from '../core/pipeline/ingest.js';
@@ -314,8 +315,6 @@ const LISTEN_ERRORS: Record<string, string> = {
 };
 
 const LOCAL_CONTEXT = { stackName: 'local', dashboardUrl: null };
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** How long stopping waits for channels still delivering. */
 const DELIVERY_GRACE_MS = 5_000;

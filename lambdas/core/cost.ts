@@ -4,11 +4,12 @@
  * for the same checks. Pure: `vigil cost` and `cdk synth` print it.
  */
 import type { Check } from './config.js';
+import { HOUR_MS } from './duration.js';
 import { nextExpected } from './heartbeat.js';
 import { FREE_TIER, PRICES } from './prices.js';
 
 /** AWS bills a month as 730 hours. */
-export const MONTH_MS = 730 * 3_600_000;
+export const MONTH_MS = 730 * HOUR_MS;
 
 /** What the stack plan says about one shard's invocations. */
 export interface ShardPlan {

@@ -8,7 +8,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import type { HeartbeatCheck } from '../checks/heartbeat/schema.js';
-import { formatDuration } from './duration.js';
+import { DAY_MS, formatDuration } from './duration.js';
 import { humanDuration } from './format.js';
 import { bounded } from './untrusted.js';
 
@@ -69,7 +69,7 @@ export const MAX_PING_BODY_BYTES = 10 * 1024;
 /** Reports one check may record per minute; more get 429 and are not recorded. */
 export const PINGS_PER_MINUTE = 60;
 /** The longest run a job may say it took (`?duration=` in milliseconds): 30 days. */
-export const MAX_REPORTED_DURATION_MS = 30 * 86_400_000;
+export const MAX_REPORTED_DURATION_MS = 30 * DAY_MS;
 /** A run id: what a job may send as `?rid=`. */
 export const RUN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const MAX_OPEN_RUNS = 10;

@@ -1,9 +1,10 @@
 /** SLO math for `vigil report`, pure: uptime, latency percentiles and incidents per check over a period. */
+import { DAY_MS } from './duration.js';
 import type { HeartbeatSummary, Run } from './heartbeat.js';
 import type { IncidentRecord } from './ports.js';
 import type { CheckResult } from './types.js';
 
-export const REPORT_PERIODS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+export const REPORT_PERIODS = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS } as const;
 export type ReportPeriod = keyof typeof REPORT_PERIODS;
 
 export interface CheckReportRow {

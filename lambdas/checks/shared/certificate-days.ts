@@ -1,7 +1,6 @@
 /** Judging a certificate's expiry, shared by the http and tls judges. Pure. */
+import { DAY_MS } from '../../core/duration.js';
 import type { PeerCertificate } from '../../core/types.js';
-
-const DAY_MS = 86_400_000;
 
 export function daysLeft(certificate: PeerCertificate, now: Date): number {
   return Math.floor((Date.parse(certificate.validTo) - now.getTime()) / DAY_MS);
