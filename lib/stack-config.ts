@@ -171,7 +171,7 @@ export function stackAlarms(config: Config): number {
 }
 
 /** Dashboards the stack creates: the one, or the fleet overview and its detail pages. */
-export function dashboardCount(checks: readonly Check[]): number {
+function dashboardCount(checks: readonly Check[]): number {
   return 1 + dashboardLayout(checks).pages.length;
 }
 
