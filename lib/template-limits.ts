@@ -25,7 +25,6 @@ const BYTES = {
   perChannel: 8_000,
   heartbeat: 12_000,
   perShard: 2_000,
-  perId: 1.25,
   escapedBody: 1.5,
   overview: 8_000,
   perPage: 400,
@@ -68,7 +67,8 @@ export function estimateTemplates(
     (heartbeats.length > 0 ? BYTES.heartbeat : 0) +
     // The endpoint's policy names each heartbeat's keys and its parents'.
     heartbeats.reduce((n, c) => n + 3 * idsBytes([c.id, ...c.dependsOn]), 0) +
-    shards.reduce((n, s) => n + BYTES.perShard + BYTES.perId * idsBytes(s.checkIds), 0) +
+    // A rule's input is its event as a JSON string: each id's quotes are escaped once more.
+    shards.reduce((n, s) => n + BYTES.perShard + idsBytes(s.checkIds) + 2 * s.checkIds.length, 0) +
     dashboardBytes;
   const nestedBytes = layout.stacks.map(
     (pages) => BYTES.perNestedStack + pages.reduce((n, page) => n + body(layout.pages[page] ?? []) * BYTES.escapedBody, 0),

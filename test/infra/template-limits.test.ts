@@ -104,7 +104,8 @@ describe('templates under CloudFormation’s limits, dashboards under CloudWatch
     // The arithmetic counts exactly what synth makes, and never fewer bytes.
     expect(Object.keys(main?.template.Resources ?? {})).toHaveLength(estimate.resources);
     expect(estimate.bytes).toBeGreaterThanOrEqual(main?.bytes ?? Number.POSITIVE_INFINITY);
-    expect(estimate.bytes).toBeLessThan(2 * (main?.bytes ?? 0));
+    // …and not so many more that a deployable config is refused (the heartbeats config is the loosest: 1.38).
+    expect(estimate.bytes).toBeLessThan(1.5 * (main?.bytes ?? 0));
     const nestedSizes = nested.map(([, t]) => t.bytes).sort((a, b) => a - b);
     const estimated = [...estimate.nestedBytes].sort((a, b) => a - b);
     nestedSizes.forEach((bytes, i) => {
