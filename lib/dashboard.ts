@@ -1,7 +1,8 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws, Duration, NestedStack } from 'aws-cdk-lib';
 import {
   Dashboard,
   GraphWidget,
+  type IWidget,
   LogQueryVisualizationType,
   LogQueryWidget,
   MathExpression,
@@ -14,6 +15,7 @@ import { Construct } from 'constructs';
 import type { Check } from '../lambdas/core/config.js';
 import { CHECK_RESULT_LOG, METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/contracts.js';
 import { budgetShare, objectiveLabel } from '../lambdas/core/objectives.js';
+import { dashboardLayout } from './dashboard-layout.js';
 
 export interface VigilDashboardProps {
   readonly dashboardName: string;
@@ -77,12 +79,83 @@ function runsWidget(check: Check, metric: MetricOf): GraphWidget {
   });
 }
 
+const metric: MetricOf = (check, metricName, statistic, label) =>
+  new Metric({
+    namespace: METRIC_NAMESPACE,
+    metricName,
+    dimensionsMap: { [METRIC_DIMENSION]: check.id },
+    statistic,
+    period: PERIOD,
+    label,
+  });
+
+/** A check's rows: availability beside latency (a heartbeat's runs instead), then its objectives if it has any. */
+function checkRows(check: Check): IWidget[][] {
+  // Objectives are lines on the graphs they are about: no metric of their own to pay for.
+  const availabilityTargets = check.objectives.flatMap((o) => ('availability' in o ? [o] : []));
+  const latencyTargets = check.objectives.flatMap((o) => ('latency' in o ? [o] : []));
+  const percentiles = [...new Set(['p50', 'p95', 'p99', ...latencyTargets.map((o) => `p${o.latency.percent}`)])];
+  const graphs = [
+    new GraphWidget({
+      title: `${check.name}: availability`,
+      left: [metric(check, METRICS.availability, 'Average', 'availability')],
+      leftYAxis: { min: 0, max: 1 },
+      leftAnnotations: availabilityTargets.map((o) => ({
+        // 99.9 / 100 is 0.9990000000000001 in floating point.
+        value: Number((o.availability / 100).toPrecision(12)),
+        label: `objective: ${objectiveLabel(o)}`,
+      })),
+      width: 12,
+    }),
+    check.type === 'heartbeat'
+      ? runsWidget(check, metric)
+      : new GraphWidget({
+          title: `${check.name}: latency (ms)`,
+          left: percentiles.map((p) => metric(check, METRICS.latency, p, p)),
+          leftAnnotations: latencyTargets.map((o) => ({ value: o.latency.under, label: `objective: ${objectiveLabel(o)}` })),
+          width: 12,
+        }),
+  ];
+  return check.objectives.length > 0 ? [graphs, [objectivesWidget(check, metric)]] : [graphs];
+}
+
+const consoleUrl = (dashboardName: string) =>
+  `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${dashboardName}`;
+
+/** The whole fleet in a few graphs: CloudWatch's search finds each check's metric, none is listed. */
+function fleetRows(): IWidget[][] {
+  // A search returns at most 500 series: the sort picks the worst of those it found.
+  const search = (metricName: string, statistic: string) =>
+    `SEARCH('{${METRIC_NAMESPACE},${METRIC_DIMENSION}} MetricName="${metricName}"', '${statistic}', ${PERIOD.toSeconds()})`;
+  const worst = (title: string, expression: string, label: string) =>
+    new GraphWidget({
+      title,
+      left: [new MathExpression({ expression, label, period: PERIOD, usingMetrics: {} })],
+      width: 12,
+    });
+  return [
+    [
+      worst(
+        'Lowest availability: the 10 worst checks',
+        `SORT(${search(METRICS.availability, 'Average')}, MIN, ASC, 10)`,
+        'availability',
+      ),
+      worst('Slowest checks: the 10 highest p99 (ms)', `SORT(${search(METRICS.latency, 'p99')}, MAX, DESC, 10)`, 'p99'),
+    ],
+  ];
+}
+
 /**
- * Availability and latency percentiles per check (a heartbeat's runs instead of latency), from the `Vigil` metrics, with each objective drawn as
- * a line on its graph, and timing phases from the probe's logs.
+ * Availability and latency percentiles per check (a heartbeat's runs instead of latency), from the `Vigil` metrics,
+ * with each objective drawn as a line on its graph, and timing phases from the probe's logs. A fleet too large for
+ * one dashboard (lib/dashboard-layout.ts) gets an overview of the fleet, with links to detail dashboards of its
+ * checks, kept in nested stacks so that every template stays under CloudFormation's 1 MB.
  */
 export class VigilDashboard extends Construct {
+  /** The dashboard the alerts link to: every check on it, or the fleet overview. */
   readonly dashboard: Dashboard;
+  /** The detail dashboards, when the checks did not fit one. */
+  readonly details: readonly Dashboard[];
   readonly url: string;
   private readonly checkCount: number;
 
@@ -90,51 +163,53 @@ export class VigilDashboard extends Construct {
     super(scope, id);
     this.checkCount = props.checks.length;
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
-    this.url = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${props.dashboardName}`;
-    const metric = (check: Check, metricName: string, statistic: string, label: string) =>
-      new Metric({
-        namespace: METRIC_NAMESPACE,
-        metricName,
-        dimensionsMap: { [METRIC_DIMENSION]: check.id },
-        statistic,
-        period: PERIOD,
-        label,
+    this.url = consoleUrl(props.dashboardName);
+    const layout = dashboardLayout(props.checks);
+    if (layout.single) {
+      this.dashboard.addWidgets(
+        new TextWidget({
+          markdown: '# Vigil\nAvailability (share of up/degraded results) and latency per check; timing phases at the bottom.',
+          width: 24,
+          height: 2,
+        }),
+      );
+      for (const check of props.checks) for (const row of checkRows(check)) this.dashboard.addWidgets(...row);
+      this.details = [];
+      return;
+    }
+    const pageName = (page: number) => `${props.dashboardName}-${page + 1}`;
+    this.details = layout.stacks.flatMap((pages, n) => {
+      const stack = new NestedStack(this, `Details${n + 1}`, { description: 'Vigil: detail dashboards' });
+      return pages.map((page) => {
+        const checks = layout.pages[page] ?? [];
+        const detail = new Dashboard(stack, `Page${page + 1}`, { dashboardName: pageName(page) });
+        detail.addWidgets(
+          new TextWidget({
+            markdown: `# Vigil: checks ${checks[0]?.id} to ${checks.at(-1)?.id}\nPage ${page + 1} of ${layout.pages.length}; [the fleet](${this.url}).`,
+            width: 24,
+            height: 2,
+          }),
+        );
+        for (const check of checks) for (const row of checkRows(check)) detail.addWidgets(...row);
+        return detail;
       });
+    });
+    const links = layout.pages.map(
+      (checks, page) => `- [${checks[0]?.id} to ${checks.at(-1)?.id}](${consoleUrl(pageName(page))}) (${checks.length})`,
+    );
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: '# Vigil\nAvailability (share of up/degraded results) and latency per check; timing phases at the bottom.',
+        markdown: [
+          `# Vigil: ${props.checks.length} checks`,
+          "Too many for one dashboard: the fleet's worst here, each check on its page. Timing phases at the bottom.",
+          '',
+          ...links,
+        ].join('\n'),
         width: 24,
-        height: 2,
+        height: Math.min(20, 3 + links.length),
       }),
     );
-    for (const check of props.checks) {
-      // Objectives are lines on the graphs they are about: no metric of their own to pay for.
-      const availabilityTargets = check.objectives.flatMap((o) => ('availability' in o ? [o] : []));
-      const latencyTargets = check.objectives.flatMap((o) => ('latency' in o ? [o] : []));
-      const percentiles = [...new Set(['p50', 'p95', 'p99', ...latencyTargets.map((o) => `p${o.latency.percent}`)])];
-      this.dashboard.addWidgets(
-        new GraphWidget({
-          title: `${check.name}: availability`,
-          left: [metric(check, METRICS.availability, 'Average', 'availability')],
-          leftYAxis: { min: 0, max: 1 },
-          leftAnnotations: availabilityTargets.map((o) => ({
-            // 99.9 / 100 is 0.9990000000000001 in floating point.
-            value: Number((o.availability / 100).toPrecision(12)),
-            label: `objective: ${objectiveLabel(o)}`,
-          })),
-          width: 12,
-        }),
-        check.type === 'heartbeat'
-          ? runsWidget(check, metric)
-          : new GraphWidget({
-              title: `${check.name}: latency (ms)`,
-              left: percentiles.map((p) => metric(check, METRICS.latency, p, p)),
-              leftAnnotations: latencyTargets.map((o) => ({ value: o.latency.under, label: `objective: ${objectiveLabel(o)}` })),
-              width: 12,
-            }),
-      );
-      if (check.objectives.length > 0) this.dashboard.addWidgets(objectivesWidget(check, metric));
-    }
+    for (const row of fleetRows()) this.dashboard.addWidgets(...row);
   }
 
   /**

@@ -11,6 +11,8 @@ import { ConfigError } from '../lambdas/core/errors.js';
 import { channelSecretRefs, checkSecretRefs, heartbeatTokenRefs } from '../lambdas/core/secret-refs.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
 import { ALERT_KINDS, SEVERITIES } from '../lambdas/core/types.js';
+import { dashboardLayout } from './dashboard-layout.js';
+import { estimateTemplates, templateProblems } from './template-limits.js';
 
 /** The stack's shortest interval (the local runner goes down to 1 s). */
 const MIN_STACK_INTERVAL_MS = 10_000;
@@ -116,6 +118,9 @@ export function planStack(config: Config, source = 'config', options: StackOptio
   }
   const groups = groupByInterval(config.checks, memoryMb);
   problems.push(...groups.flatMap(durationProblems));
+  const layout = dashboardLayout(config.checks);
+  const templates = estimateTemplates(config, groups, layout);
+  problems.push(...templateProblems(templates, groups.length, layout, config.checks));
   if (problems.length > 0) throw new ConfigError(problems, source);
   return {
     groups,
@@ -165,6 +170,11 @@ export function stackAlarms(config: Config): number {
   return 6 + (config.checks.some((c) => c.type === 'heartbeat') ? 2 : 0);
 }
 
+/** Dashboards the stack creates: the one, or the fleet overview and its detail pages. */
+function dashboardCount(checks: readonly Check[]): number {
+  return 1 + dashboardLayout(checks).pages.length;
+}
+
 /** The monthly bill of the stack this config makes (lambdas/core/cost.ts), from the same shards and spreads. */
 export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): CostEstimate {
   return estimateCost({
@@ -172,6 +182,7 @@ export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): Cost
     shards: groupByInterval(config.checks, probeMemoryMb),
     memoryMb: probeMemoryMb,
     alarms: stackAlarms(config),
+    dashboards: dashboardCount(config.checks),
   });
 }
 

@@ -5,12 +5,13 @@ import type { Config } from '../core/config.js';
 import { loadConfigFile } from '../core/config-file.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { parseDuration } from '../core/duration.js';
-import { UserError } from '../core/errors.js';
+import { ConfigError, UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';
 import { heartbeatWarnings } from '../core/heartbeat.js';
 import { burnThresholds, objectiveWarnings } from '../core/objectives.js';
 import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
 import { allSecretRefs } from '../core/secret-refs.js';
+import { checkDataDir } from './data-dir.js';
 import { type CliIo, EXIT } from './io.js';
 import { VERSION } from './version.js';
 
@@ -22,7 +23,7 @@ const COMMANDS = {
     flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--allow-missing-secrets]',
   },
   run: { does: 'run a job and report it', flags: '--check ID [--config F] [--url BASE] [--retry-for 5m] -- CMD…' },
-  validate: { does: 'validate the config only', flags: '[--config F]' },
+  validate: { does: 'validate the config (--target aws: as the AWS stack)', flags: '[--config F] [--target aws] [--memory MB]' },
   'test-alert': { does: 'send a test notification', flags: '--channel NAME [--config F]' },
   preview: { does: "print each channel's payload", flags: '--check ID --kind KIND [--config F]' },
   incidents: { does: 'list recorded outages', flags: '[--config F] [--check ID] [--json] [--data DIR | --table NAME]' },
@@ -71,6 +72,7 @@ const OPTIONS = {
   markdown: { type: 'boolean', default: false },
   html: { type: 'string' },
   memory: { type: 'string' },
+  target: { type: 'string' },
   listen: { type: 'string' },
   url: { type: 'string' },
   'retry-for': { type: 'string' },
@@ -117,6 +119,26 @@ function retryForOption(text: string | undefined): { reportForMs?: number } {
   if (ms === null || ms > 3_600_000)
     throw new UserError(`--retry-for: expected a duration from 0s to 1h, like "5m", got "${text}"`);
   return { reportForMs: ms };
+}
+
+/** `--memory MB`: the probe function's memory size, as the stack takes it. */
+function memoryOption(text: string | undefined): number | undefined {
+  const memory = text === undefined ? undefined : Number(text);
+  if (memory !== undefined && !(Number.isInteger(memory) && memory >= 128 && memory <= 10_240)) {
+    throw new UserError(`--memory: expected a whole number of MB from 128 to 10240, got "${text}"`);
+  }
+  return memory;
+}
+
+/** How many problems the stack's rules find (0: it would deploy). */
+function stackRefusal(plan: () => unknown): number {
+  try {
+    plan();
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.length;
+    throw error;
+  }
 }
 
 /** `--listen 127.0.0.1:8787`, `[::1]:8787` or `:8787` (loopback): where the heartbeat API listens. */
@@ -180,6 +202,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (known !== 'check' && extra.length > 0) throw new UserError(`unexpected argument "${extra[0]}" for ${known}`);
   if (known !== 'run' && job.length > 0) throw new UserError(`unexpected argument "${job[0]}" for ${known}`);
   const load = () => loadConfigFile(values.config).config;
+  if (flagsOf(known).has('data') && !values.table) checkDataDir(values.data);
   switch (known) {
     // Commands load their modules on demand: `vigil check` should not pay for dynalite and the SDK.
     case 'check': {
@@ -219,7 +242,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       );
     }
     case 'validate': {
+      if (values.target !== undefined && values.target !== 'aws') {
+        throw new UserError(`--target: the one target is aws (the stack cdk synth makes), got "${values.target}"`);
+      }
       const config = load();
+      const memoryMb = memoryOption(values.memory);
+      // The stack's own rules, from the code synth runs: as the verdict with --target aws, else a note.
+      const { planStack } = await import('../../lib/stack-config.js');
+      if (values.target === 'aws') planStack(config, values.config, { probeMemoryMb: memoryMb });
       // Locally at least: in AWS they come from Secrets Manager, so this is a warning, not a failure.
       for (const missing of missingLocalSecrets(allSecretRefs(config), io.env)) io.stderr(`warning: ${missing}`);
       for (const tight of objectiveWarnings(config.checks)) io.stderr(`warning: ${tight}`);
@@ -228,6 +258,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         `${values.config}: valid (${plural(config.checks.length, 'check')}, ${plural(Object.keys(config.channels).length, 'channel')})`,
       );
       for (const note of config.notes ?? []) io.stdout(`  note: ${note}`);
+      if (values.target === undefined) {
+        const refused = stackRefusal(() => planStack(config, values.config, { probeMemoryMb: memoryMb }));
+        if (refused > 0) {
+          io.stdout(
+            `  note: the AWS stack adds rules this config breaks (${plural(refused, 'problem')}); vigil validate --target aws lists them`,
+          );
+        }
+      }
       // What it takes to fire each burn alert: synthetic checks run rarely, so never one failed run.
       for (const line of config.checks.flatMap(burnThresholds)) io.stdout(`  ${line}`);
       return EXIT.ok;
@@ -259,10 +297,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return silenceCommand(load(), options, io);
     }
     case 'cost': {
-      const memory = values.memory === undefined ? undefined : Number(values.memory);
-      if (memory !== undefined && !(Number.isInteger(memory) && memory >= 128 && memory <= 10_240)) {
-        throw new UserError(`--memory: expected a whole number of MB from 128 to 10240, got "${values.memory}"`);
-      }
+      const memory = memoryOption(values.memory);
       const { costCommand } = await import('./cost.js');
       return costCommand(load(), { source: values.config, memoryMb: memory, json: values.json }, io);
     }

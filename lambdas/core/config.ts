@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { CHANNEL_TYPES, type ChannelConfig, channelSchemas } from '../channels/registry.js';
 import type { CheckTypeDefinition } from '../checks/check-type.js';
-import { CHECK_TYPES, type Check, checkSchemas } from '../checks/registry.js';
+import { CHECK_TYPES, type Check, type CheckType, checkSchemas } from '../checks/registry.js';
 import { plainMessages } from './config-messages.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatDuration, HOUR_MS } from './duration.js';
@@ -16,6 +16,7 @@ import { knownFieldsAt } from './known-fields.js';
 import { cronProblem } from './maintenance.js';
 import { objectiveProblems } from './objectives.js';
 import {
+  commonCheck,
   duration,
   FLAPPING_DEFAULTS,
   httpUrl,
@@ -43,6 +44,8 @@ const oneOf = (names: readonly string[]) => `${names.slice(0, -1).join(', ')} or
 const check = z.discriminatedUnion('type', checkSchemas, {
   error: `expected a check with type ${oneOf(Object.keys(CHECK_TYPES))}`,
 });
+/** A check's shared fields and a known type, its own fields left out: what the rules across fields read of a broken check. */
+const sharedFields = z.object({ ...commonCheck, type: z.enum(Object.keys(CHECK_TYPES) as [CheckType, ...CheckType[]]) });
 const channel = z.discriminatedUnion('type', channelSchemas, {
   error: `expected a channel with type ${oneOf(Object.keys(CHANNEL_TYPES))}`,
 });
@@ -121,7 +124,11 @@ export interface Config {
 
 /** What the cross-field rules look at: the checks and windows that parsed, at their own index. */
 interface Parts {
-  readonly checks: readonly { readonly index: number; readonly raw: RawCheck; readonly check: Check }[];
+  /**
+   * `partial`: the check failed its own fields, and only the fields every check shares parsed; the rules
+   * across its shared fields still run, its type's own rules (which need every field) do not.
+   */
+  readonly checks: readonly { readonly index: number; readonly raw: RawCheck; readonly check: Check; readonly partial?: true }[];
   readonly windows: readonly { readonly index: number; readonly window: MaintenanceWindow }[];
   readonly channelNames: readonly string[];
   /** Each check's id and group as the document gives them, parsed or not: a broken check still owns its id. */
@@ -198,7 +205,19 @@ function describeIssue(issue: z.core.$ZodIssue, document: unknown): string[] {
       return `${formatPath([...issue.path, key])}: unknown field${guess ? ` (did you mean ${guess}?)` : ''}`;
     });
   }
-  return [`${formatPath(issue.path) || '(root)'}: ${issue.message}`];
+  return [`${formatPath(issue.path) || '(root)'}: ${issue.message}${typeGuess(issue.path, document)}`];
+}
+
+/** " (did you mean slack?)" for `type: slak` on a channel or a check; "" otherwise. */
+function typeGuess(path: readonly PropertyKey[], document: unknown): string {
+  if (path.at(-1) !== 'type' || (path[0] !== 'checks' && path[0] !== 'channels')) return '';
+  const typed = path.reduce<unknown>(
+    (value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+    document,
+  );
+  if (typeof typed !== 'string') return '';
+  const guess = didYouMean(typed, Object.keys(path[0] === 'checks' ? CHECK_TYPES : CHANNEL_TYPES));
+  return guess ? ` (did you mean ${guess}?)` : '';
 }
 
 /** The parts of a document that failed as a whole which still parse one by one. */
@@ -210,7 +229,12 @@ function partsThatParse(document: unknown): Parts {
   const channelNames = doc.channels !== null && typeof doc.channels === 'object' ? Object.keys(doc.channels) : [];
   const checks = list(doc.checks).flatMap((value, index) => {
     const c = check.safeParse(value);
-    return c.success ? [{ index, raw: c.data, check: resolveCheck(c.data, d, channelNames) }] : [];
+    if (c.success) return [{ index, raw: c.data, check: resolveCheck(c.data, d, channelNames) }];
+    // `port: 99999` must not hide `timeout: 2h` over `interval: 90m`: the shared fields alone may still parse.
+    const shared = sharedFields.safeParse(value);
+    if (!shared.success) return [];
+    const raw = shared.data as RawCheck;
+    return [{ index, raw, check: resolveCheck(raw, d, channelNames), partial: true as const }];
   });
   const windows = list(doc.maintenance).flatMap((value, index) => {
     const w = maintenanceWindow.safeParse(value);
@@ -274,7 +298,7 @@ function crossFieldProblems(parts: Parts): string[] {
     if (seen === undefined) firstIndex.set(id, index);
     else problems.push(`checks[${index}].id: duplicate id "${id}" (also checks[${seen}])`);
   });
-  for (const { index, raw, check: c } of parts.checks) {
+  for (const { index, raw, check: c, partial } of parts.checks) {
     const at = `checks[${index}]`;
     raw.channels?.forEach((name, j) => {
       if (!parts.channelNames.includes(name)) {
@@ -288,7 +312,7 @@ function crossFieldProblems(parts: Parts): string[] {
     if (c.flapping && c.flapping.low >= c.flapping.high) {
       problems.push(`${at}.flapping.low: ${c.flapping.low} must be below high ${c.flapping.high}`);
     }
-    const own = (CHECK_TYPES[c.type] as CheckTypeDefinition<Check>).problems?.(c) ?? [];
+    const own = partial ? [] : ((CHECK_TYPES[c.type] as CheckTypeDefinition<Check>).problems?.(c) ?? []);
     problems.push(...own.map((problem) => `${at}.${problem}`));
     // An objective from `defaults` is named there, with the check it fails for.
     const objectiveAt = (j: number) => (raw.objectives ? `${at}.objectives[${j}]` : `defaults.objectives[${j}]`);

@@ -26,6 +26,8 @@ export interface CostInputs {
   readonly memoryMb: number;
   /** Alarms the stack creates besides any per check. */
   readonly alarms: number;
+  /** Dashboards the stack creates: one, or a fleet overview and its detail pages. @default 1 */
+  readonly dashboards?: number;
   /** How long results are kept. @default 30 days */
   readonly retentionDays?: number;
 }
@@ -91,6 +93,7 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
   const logGb = (runs * LOG_BYTES_PER_RUN + invocations * LOG_BYTES_PER_INVOCATION) / GB;
   const metrics = checks.reduce((n, c) => n + metricsOf(c), 0);
   const round = (n: number) => Math.round(n).toLocaleString('en-US');
+  const dashboards = inputs.dashboards ?? 1;
   const lines: CostLine[] = [
     {
       item: 'Lambda compute',
@@ -133,7 +136,11 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
         ]
       : []),
     { item: 'CloudWatch alarms', usage: `${inputs.alarms} alarms`, usd: inputs.alarms * PRICES.alarmMonth.usd },
-    { item: 'CloudWatch dashboard', usage: '1 dashboard', usd: PRICES.dashboardMonth.usd },
+    {
+      item: 'CloudWatch dashboard',
+      usage: dashboards === 1 ? '1 dashboard' : `${dashboards} dashboards`,
+      usd: dashboards * PRICES.dashboardMonth.usd,
+    },
   ];
   const totalUsd = lines.reduce((n, l) => n + l.usd, 0);
   const free =

@@ -386,6 +386,29 @@ describe('parseConfig: errors name the field and what was expected', () => {
     ]);
   });
 
+  it('still runs the rules across a check’s shared fields when one of its own fields failed', () => {
+    const problems = problemsOf({
+      checks: [{ id: 'db', type: 'tcp', host: 'db', port: 99999, interval: '90m', timeout: '2h', channels: ['pager'] }],
+    });
+    expect(problems).toEqual([
+      'checks[0].port: expected a port 1-65535',
+      'checks[0].channels[0]: unknown channel "pager" (channels: none defined)',
+      'checks[0].timeout: 2h is longer than the interval 90m',
+    ]);
+  });
+
+  it('suggests the check or channel type meant', () => {
+    const problems = problemsOf({
+      channels: { ops: { type: 'slak', webhookUrl: { secret: 's' } }, other: { type: 'carrier-pigeon' } },
+      checks: [{ id: 'db', type: 'tpc', host: 'db', port: 5432 }],
+    });
+    expect(problems).toEqual([
+      'channels.ops.type: expected a channel with type slack, pagerduty, webhook or email (did you mean slack?)',
+      'channels.other.type: expected a channel with type slack, pagerduty, webhook or email',
+      'checks[0].type: expected a check with type http, tcp, tls, dns or heartbeat (did you mean tcp?)',
+    ]);
+  });
+
   it('reports everything in one message for the CLI and synth', () => {
     expect(() => parseConfig({ checks: [http({ expect: { status: [700] } })] }, 'vigil.yaml')).toThrow(
       'invalid vigil.yaml:\n  - checks[0].expect.status[0]: expected an HTTP status 100-599, got 700',
