@@ -251,6 +251,22 @@ export function decide(
     else suppressed.push({ event, reason: told ? (reason ?? 'flapping') : 'its alert was never sent' });
   };
 
+  const told = (): CheckState => ({
+    ...state,
+    notified: state.confirmed,
+    lastNotifiedAt: state.confirmed === 'down' ? at : null,
+  });
+  /**
+   * Ends the open incident with `event` at the severity it was paged at (so it reaches every channel its
+   * page did); what channels know then is the check's confirmed status.
+   */
+  const endIncident = (event: AlertEvent, holdingReason: string | null) => {
+    resolve({ ...event, severity: incident?.severity ?? event.severity }, incident?.told ?? true, holdingReason);
+    closed = incident;
+    incident = null;
+    state = told();
+  };
+
   if (confirmed.outageStarted && !incident) {
     const startedAt = state.firstFailure?.startedAt ?? result.startedAt;
     incident = { id: `${check.id}/${startedAt}`, startedAt, openedBy: 'down', told: false, severity: check.severity };
@@ -269,7 +285,6 @@ export function decide(
     notices.push(make('flapping', 'warning', { note: flap.note }));
     state = { ...state, flapNoticeSent: false };
   }
-  const told = () => ({ ...state, notified: state.confirmed, lastNotifiedAt: state.confirmed === 'down' ? at : null });
   if (transition?.kind === 'down' && incident?.told && outranks(incident.severity, check.severity)) {
     // A burn already paged for this incident: the outage is part of it, not another page.
     joined(transition);
@@ -284,18 +299,15 @@ export function decide(
       suppressed.push({ event: transition, reason });
     }
   } else if (transition?.kind === 'recovered' && transition.from === 'down') {
-    // The incident goes on while the burn that opened it still burns, or one that this very run feeds
-    // (answered, but too slowly): back up is not over then. A burn the outage alone fed ends with it.
-    const carrier = burns.current.find((b) => b.key === incident?.openedBy || b.badNow);
+    // The incident goes on while a burn this very run feeds still burns (answered, but too slowly): back
+    // up is not over then. Burns the outage fed (its failed runs) end with it.
+    const carrier = burns.current.find((b) => !b.separate && b.badNow);
     if (incident && carrier) {
       joined(transition);
       incident = { ...incident, openedBy: carrier.key };
       state = told();
     } else if (!reason || heldBy) {
-      resolve(transition, incident?.told ?? true, reason);
-      closed = incident;
-      incident = null;
-      state = told();
+      endIncident(transition, reason);
     } else if (state.confirmed !== prev.confirmed) {
       suppressed.push({ event: transition, reason });
     }
@@ -322,10 +334,13 @@ export function decide(
   for (const burn of burns.started) {
     const event = make('burn', burn.severity, { burn: burn.fields, note: burn.note });
     if (incident) {
-      if (incident.told && !outranks(incident.severity, burn.severity)) {
+      if (incident.told && !outranks(incident.severity, burn.severity) && !heldBy) {
         // Escalates an incident told at a lower severity: the page it did not get yet.
         events.push(event);
         incident = { ...incident, severity: burn.severity };
+      } else if (incident.told && !outranks(incident.severity, burn.severity) && heldBy) {
+        // Held like any new alert; it goes out when the hold ends, if it still burns (below).
+        suppressed.push({ event, reason: heldBy.reason });
       } else joined(event);
       continue;
     }
@@ -341,18 +356,22 @@ export function decide(
     if (heldBy) suppressed.push({ event: opening, reason: heldBy.reason });
     else events.push(opening);
   }
-  for (const burn of burns.stopped) {
+  for (const burn of burns.stopped.filter((b) => b.separate)) {
+    // Paged by an older version under a key of its own: ended under that key.
     const event = make('recovered', burn.severity, { from: 'burn', burn: burn.fields, note: burn.note });
-    if (burn.separate) {
-      // Paged by an older version under a key of its own: ended under that key.
-      events.push({ ...event, dedupKey: burnDedupKey(context.stackName, check.id, burn.fields.objective, burn.fields.window) });
-    } else if (incident?.openedBy === burn.key) {
-      if (state.confirmed === 'down') incident = { ...incident, openedBy: 'down' };
-      else {
-        resolve(event, incident.told ?? false, null);
-        closed = incident;
-        incident = null;
-      }
+    events.push({ ...event, dedupKey: burnDedupKey(context.stackName, check.id, burn.fields.objective, burn.fields.window) });
+  }
+  // The burn that opened the incident burns no more (it stopped, or its objective left the config): the
+  // incident ends, unless the check is down, which carries it on.
+  const opener = incident?.openedBy;
+  if (incident && opener !== 'down' && !burns.current.some((b) => b.key === opener)) {
+    if (state.confirmed === 'down') incident = { ...incident, openedBy: 'down' };
+    else {
+      const stopped = burns.stopped.find((b) => b.key === opener);
+      const fields = stopped
+        ? { burn: stopped.fields, note: stopped.note }
+        : { note: 'the objective that opened it is no longer in the config' };
+      endIncident(make('recovered', incident.severity ?? check.severity, { from: 'burn', ...fields }), null);
     }
   }
   // A hold that kept an opening burn back has ended while it still burns: its page goes out now.
@@ -362,6 +381,14 @@ export function decide(
       events.push(make('burn', burn.severity, { burn: burn.fields, note: burn.note }));
       incident = { ...incident, told: true };
     }
+  }
+  // Told at a lower severity than a burn now asks (it started under a hold, or the outage's page went out
+  // only now): the page it has not had.
+  const above =
+    incident?.told && !heldBy ? burns.current.find((b) => !b.separate && !outranks(incident?.severity, b.severity)) : null;
+  if (incident && above) {
+    events.push(make('burn', above.severity, { burn: above.fields, note: above.note }));
+    incident = { ...incident, severity: above.severity };
   }
   state = { ...state, incident };
 

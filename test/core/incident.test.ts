@@ -5,6 +5,7 @@
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { buildPagerDutyEvents } from '../../lambdas/channels/pagerduty/index.js';
 import { type CheckState, decide, initialState, MAX_OUTBOX } from '../../lambdas/core/alert-state.js';
 import type { Hold } from '../../lambdas/core/maintenance.js';
 import type { AlertEvent, CheckResult } from '../../lambdas/core/types.js';
@@ -46,9 +47,9 @@ interface Step {
 }
 
 /** Feeds the steps in order; what was published and held, and the state at the end (outbox drained unless asked). */
-function feed(check: Check, steps: readonly Step[], options: { start?: CheckState; keepOutbox?: boolean } = {}) {
+function feed(check: Check, steps: readonly Step[], options: { start?: CheckState; keepOutbox?: boolean; at?: number } = {}) {
   let state = options.start ?? initialState(check.id);
-  let at = T0;
+  let at = options.at ?? T0;
   const published: AlertEvent[] = [];
   const held: { event: AlertEvent; reason: string }[] = [];
   const dropped: AlertEvent[] = [];
@@ -62,8 +63,15 @@ function feed(check: Check, steps: readonly Step[], options: { start?: CheckStat
       at += check.intervalMs;
     }
   }
-  return { published, held, dropped, state, pages: published.map((e) => `${e.kind} ${e.dedupKey}`) };
+  return { published, held, dropped, state, at, pages: published.map((e) => `${e.kind} ${e.dedupKey}`) };
 }
+
+/** What PagerDuty (by default critical alerts only) would be sent. */
+const pagerduty = (published: readonly AlertEvent[]) =>
+  published
+    .filter((e) => e.severity === 'critical')
+    .flatMap((e) => buildPagerDutyEvents(e) as { event_action: string; dedup_key: string }[])
+    .map((e) => `${e.event_action} ${e.dedup_key}`);
 
 const minutes = (letter: string, n: number, intervalMs = 30_000) => letter.repeat((n * MINUTE) / intervalMs);
 const silence: Hold = { kind: 'silence', reason: 'silenced until later: deploy' };
@@ -165,12 +173,93 @@ describe('one outage, one incident', () => {
   it('pages a warning incident again when a critical burn joins it: the page it had not had', () => {
     const check = checkWith({ severity: 'warning', objectives: [{ availability: 99.9 }] });
     const { published } = feed(check, [{ runs: minutes('u', 10) }, { runs: minutes('x', 20) }, { runs: minutes('u', 30) }]);
+    // The resolve goes at the severity the incident was paged at: it reaches PagerDuty, as the page did.
     expect(published.map((e) => `${e.kind} ${e.severity} ${e.dedupKey}`)).toEqual([
       'down warning vigil/prod/api',
       'burn critical vigil/prod/api',
-      'recovered warning vigil/prod/api',
+      'recovered critical vigil/prod/api',
     ]);
     expect(new Set(published.map((e) => e.incidentId)).size).toBe(1);
+    expect(pagerduty(published)).toEqual(['trigger vigil/prod/api', 'resolve vigil/prod/api']);
+  });
+
+  it('holds an escalation like any new alert, and pages it when the hold ends on a burn still burning', () => {
+    const maintenance: Hold = { kind: 'maintenance', reason: 'maintenance window' };
+    const check = checkWith({ severity: 'warning', failureThreshold: 2, objectives: [{ availability: 99.9 }] });
+    // Down inside the window (nothing sent), still down after it: the warning, then the critical burn.
+    const held = feed(check, [
+      { runs: minutes('u', 10) },
+      { runs: minutes('x', 10), hold: maintenance },
+      { runs: minutes('x', 60) },
+      { runs: minutes('u', 10) },
+    ]);
+    expect(held.pages).toEqual(['down vigil/prod/api', 'burn vigil/prod/api', 'recovered vigil/prod/api']);
+    expect(pagerduty(held.published)).toEqual(['trigger vigil/prod/api', 'resolve vigil/prod/api']);
+    // Paged at warning, then a window opens: the critical burn waits, and with the outage over nothing goes.
+    const during = feed(check, [
+      { runs: minutes('u', 10) },
+      { runs: 'xx' },
+      { runs: minutes('x', 20), hold: maintenance },
+      { runs: minutes('u', 30), hold: maintenance },
+    ]);
+    expect(during.published.map((e) => `${e.kind} ${e.severity}`)).toEqual(['down warning', 'recovered warning']);
+    expect(pagerduty(during.published)).toEqual([]);
+  });
+
+  it('ends a burn’s incident when its objective leaves the config, so a later outage pages', () => {
+    const slow = checkWith({ objectives: [{ latency: { percent: 99.9, under: '100ms' } }] });
+    const paged = feed(slow, [{ runs: minutes('u', 10) }, { runs: minutes('s', 5) }]);
+    expect(paged.pages).toEqual(['burn vigil/prod/api']);
+    const { published } = feed(checkWith({}), [{ runs: minutes('u', 100) }, { runs: minutes('x', 30) }], {
+      start: paged.state,
+      at: paged.at,
+    });
+    expect(published.map((e) => `${e.kind}${e.from ? `/${e.from}` : ''}`)).toEqual(['recovered/burn', 'down']);
+    expect(pagerduty(published)).toEqual(['resolve vigil/prod/api', 'trigger vigil/prod/api']);
+  });
+
+  it('does not leave what channels were told at down when a flapping check’s burn ends its incident', () => {
+    const check = checkWith({
+      failureThreshold: 1,
+      successThreshold: 1,
+      objectives: [{ latency: { percent: 99.9, under: '100ms' } }],
+    });
+    const { published, state } = feed(check, [
+      { runs: 'u'.repeat(20) },
+      { runs: 's'.repeat(10) },
+      { runs: 'xsxsxsxs' },
+      { runs: 'x'.repeat(12) },
+      { runs: 'u' },
+      { runs: 'x'.repeat(120) },
+    ]);
+    const pd = pagerduty(published);
+    // Every trigger is followed by its resolve before the next, and the hour-long outage at the end pages.
+    expect(pd.filter((p) => p.startsWith('trigger')).length).toBe(pd.filter((p) => p.startsWith('resolve')).length + 1);
+    expect(pd.at(-1)).toBe('trigger vigil/prod/api');
+    expect(state.notified).toBe('down');
+  });
+
+  it('ends an outage an older version paged under the check’s key, though an older burn still burns', () => {
+    const check = checkWith({ objectives: [{ latency: { percent: 99.9, under: '100ms' } }] });
+    const before = feed(check, [{ runs: 'u'.repeat(20) }, { runs: 's'.repeat(10) }, { runs: 'x'.repeat(10) }]);
+    // As the older version left it: an outage's incident (id and start only), its latency burn paged apart.
+    const { id, startedAt } = before.state.incident ?? { id: '', startedAt: '' };
+    const legacy: CheckState = {
+      ...before.state,
+      incident: { id, startedAt },
+      separateBurns: before.state.burning,
+      notified: 'down',
+    };
+    const { published, state } = feed(check, [{ runs: 's'.repeat(6) }, { runs: 'u'.repeat(60) }, { runs: 'x'.repeat(20) }], {
+      start: legacy,
+      at: before.at,
+    });
+    expect(pagerduty(published)).toEqual([
+      'resolve vigil/prod/api',
+      'resolve vigil/prod/api/burn/0/1h',
+      'trigger vigil/prod/api',
+    ]);
+    expect(state.incident?.id).not.toBe(id);
   });
 
   it('sends an opening burn held by a silence once the silence ends, and its end after', () => {

@@ -29,7 +29,15 @@ export function buildPagerDutyEvents(event: AlertEvent): object[] {
       if (event.group && event.group.members.length > 1) {
         return event.group.members.map((m) => {
           const own = m.checkId === event.checkId;
-          const member = { ...event, checkId: m.checkId, checkName: m.checkName, incidentId: m.incidentId, group: null };
+          const member = {
+            ...event,
+            // Each member's trigger is its own delivery: its id says which member it is.
+            eventId: own ? event.eventId : `${event.eventId}/${m.checkId}`,
+            checkId: m.checkId,
+            checkName: m.checkName,
+            incidentId: m.incidentId,
+            group: null,
+          };
           return trigger(own ? member : { ...member, result: null, note: m.message }, m.dedupKey);
         });
       }

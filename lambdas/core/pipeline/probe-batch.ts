@@ -97,7 +97,7 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     decided.set(checkId, Promise.resolve(undefined));
     deps.onCheckDone?.(checkId);
   };
-  const probed = await mapLimit(slots, deps.concurrency ?? PROBE_CONCURRENCY, async ({ check, offsetMs }) => {
+  const probing = mapLimit(slots, deps.concurrency ?? PROBE_CONCURRENCY, async ({ check, offsetMs }) => {
     if (pacing) {
       const wait = startedAt + offsetMs - pacing.monotonicMs();
       if (wait > 0) await pacing.sleep(wait);
@@ -153,6 +153,10 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     // waits for quiet moments, which a held slot could keep from coming.
     if (!gate) await stored;
     return result;
+  });
+  // However probing ended, no start is coming any more: work waiting for the gate must not wait for one.
+  const probed = await probing.finally(() => {
+    launched = slots.length;
   });
   const results = probed.filter((r): r is CheckResult => r !== null);
   const outcomes = await Promise.all(checks.map((c) => decided.get(c.id)));
