@@ -7,7 +7,7 @@ function packageVersion(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'vigil' && pkg.version) return pkg.version;
+      if (pkg.name === 'vigil-synthetics' && pkg.version) return pkg.version;
     } catch {
       // no package.json here: look further up
     }
