@@ -24,9 +24,15 @@ function sourceKey() {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * Names this checkout's builds: worktrees that share one node_modules (a link) share the cache, and each
+ * clears only its own older builds, never another's while it runs.
+ */
+const checkoutKey = createHash('sha256').update(root).digest('hex').slice(0, 8);
+
 async function built() {
   const cache = join(root, 'node_modules', '.cache', 'vigil-cli');
-  const dir = join(cache, sourceKey());
+  const dir = join(cache, `${checkoutKey}-${sourceKey()}`);
   const entry = join(dir, 'vigil.mjs');
   if (existsSync(entry)) return entry;
   const esbuild = await import('esbuild');
@@ -39,10 +45,11 @@ async function built() {
   } catch {
     rmSync(staging, { recursive: true, force: true }); // another run got there first
   }
-  // Builds of older sources (and what crashed builds left) go; another run's build of these stays.
+  // This checkout's builds of older sources (and what its crashed builds left) go; another run's build
+  // of these stays.
   const key = dir.slice(cache.length + 1);
   for (const old of readdirSync(cache)) {
-    if (!old.startsWith(key)) rmSync(join(cache, old), { recursive: true, force: true });
+    if (old.startsWith(`${checkoutKey}-`) && !old.startsWith(key)) rmSync(join(cache, old), { recursive: true, force: true });
   }
   return entry;
 }
