@@ -29,13 +29,13 @@ export type HandlerCode =
   | { readonly kind: 'prebuilt'; readonly dir: string };
 
 /** The handler's source to bundle at synth when there is one, else its prebuilt bundle. */
-export function handlerCode(name: HandlerName, root: string = ROOT): HandlerCode {
-  const entry = join(root, 'lambdas', name, 'handler.ts');
+export function handlerCode(name: HandlerName): HandlerCode {
+  const entry = join(ROOT, 'lambdas', name, 'handler.ts');
   if (existsSync(entry)) {
     // Given, not looked for upwards from the current directory, which may be any app's.
-    return { kind: 'source', entry, projectRoot: root, depsLockFilePath: join(root, 'package-lock.json') };
+    return { kind: 'source', entry, projectRoot: ROOT, depsLockFilePath: join(ROOT, 'package-lock.json') };
   }
-  const dir = join(root, 'lambda', name);
+  const dir = join(ROOT, 'lambda', name);
   if (!existsSync(join(dir, 'index.js'))) {
     throw new Error(`Vigil: neither ${entry} nor a prebuilt ${join(dir, 'index.js')}: reinstall the package`);
   }
