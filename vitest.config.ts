@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Packs and installs the package, over a minute of two cores: `npm run e2e:package` (vitest.package.config.ts).
+    exclude: [...configDefaults.exclude, 'test/e2e/package.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Loopback servers and dynalite are light, but CDK synth bundles with esbuild: two workers fit a 2-core box.

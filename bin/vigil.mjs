@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The package's `bin`. Starting the TypeScript CLI through tsx costs about half a second on every run,
-// so the CLI is bundled once with esbuild into node_modules/.cache/vigil-cli/<key>, the key a hash of
-// every source file's path, size and modification time: an edit makes a new build on the next run, and
-// nothing stale ever runs. Without esbuild (a production-only install) it runs through tsx as before.
+// The package's `bin`. Installed, it runs the CLI bundle the package ships (dist/cli/, built by
+// bin/build-package.mjs), with nothing but the package's dependencies. In the repository, starting the
+// TypeScript CLI through tsx would cost about half a second on every run, so the CLI is bundled once with
+// esbuild (a dev dependency) into node_modules/.cache/vigil-cli/<key>, the key a hash of every source
+// file's path, size and modification time: an edit makes a new build on the next run, and nothing stale
+// ever runs.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -22,58 +24,36 @@ function sourceKey() {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * Names this checkout's builds: worktrees that share one node_modules (a link) share the cache, and each
+ * clears only its own older builds, never another's while it runs.
+ */
+const checkoutKey = createHash('sha256').update(root).digest('hex').slice(0, 8);
+
 async function built() {
   const cache = join(root, 'node_modules', '.cache', 'vigil-cli');
-  const dir = join(cache, sourceKey());
+  const dir = join(cache, `${checkoutKey}-${sourceKey()}`);
   const entry = join(dir, 'vigil.mjs');
   if (existsSync(entry)) return entry;
-  let esbuild;
-  try {
-    esbuild = await import('esbuild');
-  } catch {
-    return null;
-  }
+  const esbuild = await import('esbuild');
   // Built beside the final place and renamed into it: runs that start together never see half a build.
   const staging = `${dir}.${process.pid}`;
-  await esbuild.build({
-    entryPoints: { vigil: join(root, 'bin', 'vigil.ts') },
-    outdir: staging,
-    bundle: true,
-    // Chunks per command: `vigil check` does not load what `vigil monitor` needs (dynalite, the AWS SDK).
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // Pure-JS libraries go into the bundle (zod alone takes 80 ms to load as its many files); what has
-    // native parts, files of its own or is large and rarely used stays in node_modules.
-    external: ['dynalite', 'level', '@aws-sdk/*', '@smithy/*', 'aws-cdk-lib', 'constructs'],
-    outExtension: { '.js': '.mjs' },
-    // CommonJS libraries in an ES module bundle still call require() for Node's own modules.
-    banner: { js: "import { createRequire as vigilRequire } from 'node:module'; const require = vigilRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
-  // Read beside the code that spawns it (lambdas/adapters/local/embedded-dynamodb.ts), with what it imports.
-  for (const file of ['dynalite-server.mjs', 'store-guard.mjs']) {
-    copyFileSync(join(root, 'lambdas', 'adapters', 'local', file), join(staging, file));
-  }
+  const { bundleCli } = await import('./cli-bundle.mjs');
+  await bundleCli(esbuild, root, staging);
   try {
     renameSync(staging, dir);
   } catch {
     rmSync(staging, { recursive: true, force: true }); // another run got there first
   }
-  // Builds of older sources (and what crashed builds left) go; another run's build of these stays.
+  // This checkout's builds of older sources (and what its crashed builds left) go; another run's build
+  // of these stays.
   const key = dir.slice(cache.length + 1);
   for (const old of readdirSync(cache)) {
-    if (!old.startsWith(key)) rmSync(join(cache, old), { recursive: true, force: true });
+    if (old.startsWith(`${checkoutKey}-`) && !old.startsWith(key)) rmSync(join(cache, old), { recursive: true, force: true });
   }
   return entry;
 }
 
-const entry = await built();
-if (entry) {
-  await import(pathToFileURL(entry).href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('./vigil.ts');
-}
+// The sources are in the repository only; the package ships the bundle instead.
+const fromSources = existsSync(join(root, 'bin', 'vigil.ts'));
+await import(pathToFileURL(fromSources ? await built() : join(root, 'dist', 'cli', 'vigil.mjs')).href);

@@ -6,9 +6,9 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
-import { VigilFunction } from './vigil-function.js';
+import { type FunctionOptions, VigilFunction } from './vigil-function.js';
 
-export interface DispatcherProps {
+export interface DispatcherProps extends FunctionOptions {
   readonly configDocument: unknown;
   readonly table: ITableV2;
   readonly topic: ITopic;
@@ -47,7 +47,8 @@ export class Dispatcher extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
     });
     this.function = new VigilFunction(this, 'Dispatch', {
-      entry: 'lambdas/dispatch/handler.ts',
+      handler: 'dispatch',
+      logRetention: props.logRetention,
       description: 'Vigil: send decided alert transitions (grouped when due) to the alert topic',
       configDocument: props.configDocument,
       secretNames: [],

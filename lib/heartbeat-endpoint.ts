@@ -5,9 +5,9 @@ import { type FunctionUrl, FunctionUrlAuthType, InvokeMode, SystemLogLevel } fro
 import { Construct } from 'constructs';
 import type { Check } from '../lambdas/core/config.js';
 import { checkPartitionKey } from '../lambdas/core/contracts.js';
-import { type IngestTargets, VigilFunction } from './vigil-function.js';
+import { type FunctionOptions, type IngestTargets, VigilFunction } from './vigil-function.js';
 
-export interface HeartbeatEndpointProps extends IngestTargets {
+export interface HeartbeatEndpointProps extends IngestTargets, FunctionOptions {
   readonly configDocument: unknown;
   /** The validated checks: whose table items the endpoint may touch. */
   readonly checks: readonly Check[];
@@ -42,7 +42,8 @@ export class HeartbeatEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: HeartbeatEndpointProps) {
     super(scope, id);
     this.function = new VigilFunction(this, 'Heartbeat', {
-      entry: 'lambdas/heartbeat/handler.ts',
+      handler: 'heartbeat',
+      logRetention: props.logRetention,
       description: 'Vigil: record heartbeat reports (POST /ping/<check-id>) and decide on them',
       configDocument: props.configDocument,
       secretNames: props.secretNames,

@@ -1,9 +1,12 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { Vigil } from './vigil.js';
 
-/** cdk-nag findings we accept, each scoped as tightly as it goes and with its reason. Anything else fails synth. */
+/**
+ * cdk-nag findings we accept, each scoped as tightly as it goes and with its reason. Anything else fails synth.
+ * The widest scope is Vigil's own construct: a host stack's resources beside it are judged on their own.
+ */
 export function acknowledgeNagFindings(vigil: Vigil): void {
-  const all = Validations.of(Stack.of(vigil));
+  const all = Validations.of(vigil);
   all.acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     reason: 'AWSLambdaBasicExecutionRole only lets the functions write their own CloudWatch Logs.',

@@ -7,9 +7,9 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import type { ChannelPlan } from './stack-config.js';
-import { VigilFunction } from './vigil-function.js';
+import { type FunctionOptions, VigilFunction } from './vigil-function.js';
 
-export interface NotifierProps {
+export interface NotifierProps extends FunctionOptions {
   /** The config document for one channel's function: that channel's part only. */
   readonly documentFor: (channel: string) => unknown;
   readonly channels: readonly ChannelPlan[];
@@ -57,7 +57,8 @@ export class Notifier extends Construct {
         continue;
       }
       const notifier = new VigilFunction(this, `Channel-${plan.name}`, {
-        entry: 'lambdas/notify/handler.ts',
+        handler: 'notify',
+        logRetention: props.logRetention,
         description: `Vigil: deliver alert events to ${plan.name} (${plan.channel.type})`,
         configDocument: props.documentFor(plan.name),
         secretNames: plan.secrets,

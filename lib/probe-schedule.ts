@@ -8,9 +8,9 @@ import { Construct } from 'constructs';
 import type { ProbeEvent } from '../lambdas/probe/app.js';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import { LAMBDA_MAX_MS, PROBE_HEADROOM_MS, type ScheduleGroup } from './stack-config.js';
-import { type IngestTargets, VigilFunction } from './vigil-function.js';
+import { type FunctionOptions, type IngestTargets, VigilFunction } from './vigil-function.js';
 
-export interface ProbeScheduleProps extends IngestTargets {
+export interface ProbeScheduleProps extends IngestTargets, FunctionOptions {
   readonly configDocument: unknown;
   readonly groups: readonly ScheduleGroup[];
   readonly memoryMb: number;
@@ -53,7 +53,8 @@ export class ProbeSchedule extends Construct {
     this.deadLetterQueue = deadLetters.queue;
     this.failedRuns = deadLetters.alarm;
     this.function = new VigilFunction(this, 'Probe', {
-      entry: 'lambdas/probe/handler.ts',
+      handler: 'probe',
+      logRetention: props.logRetention,
       description: 'Vigil: probe scheduled checks, ingest their results, hand transitions to the dispatcher',
       configDocument: props.configDocument,
       secretNames: props.secretNames,

@@ -1,13 +1,20 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, Stage } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Code,
+  type FunctionProps,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -15,6 +22,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUNDLED_CONFIG_FILE } from '../lambdas/bundled-config.js';
 import { METRIC_NAMESPACE } from '../lambdas/core/contracts.js';
+import { BUNDLE_OPTIONS, type HandlerName, handlerCode } from './handler-code.js';
 
 /** Where a producer's results go (lambdas/adapters/stack-ingest.ts reads them from the environment). */
 export interface IngestTargets {
@@ -25,44 +33,67 @@ export interface IngestTargets {
   readonly dashboardUrl: string;
 }
 
+/** What the Vigil construct sets on every function it makes. */
+export interface FunctionOptions {
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
 export interface VigilFunctionProps
-  extends Pick<
-    NodejsFunctionProps,
-    'entry' | 'timeout' | 'memorySize' | 'environment' | 'reservedConcurrentExecutions' | 'description' | 'systemLogLevelV2'
-  > {
+  extends FunctionOptions,
+    Pick<
+      FunctionProps,
+      'timeout' | 'memorySize' | 'environment' | 'reservedConcurrentExecutions' | 'description' | 'systemLogLevelV2'
+    > {
+  /** Which of lambdas/<name>/handler.ts it runs. */
+  readonly handler: HandlerName;
   /** The validated config document, put beside the bundle (never in the template). */
   readonly configDocument: unknown;
   /** Secrets Manager names this function may read. */
   readonly secretNames: readonly string[];
 }
 
+/** Where files for the cloud assembly go before they are assets. */
+const assemblyDir = (scope: Construct, name: string) => join(Stage.of(scope)?.outdir ?? tmpdir(), name);
+
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
 /** Writes the document into the cloud assembly, named by its hash; the path to copy it from. */
-function configFile(scope: Construct, document: unknown): string {
-  const text = JSON.stringify(document);
-  const dir = join(Stage.of(scope)?.outdir ?? tmpdir(), 'vigil-configs');
-  const path = join(dir, `${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`);
+function configFile(scope: Construct, text: string): string {
+  const dir = assemblyDir(scope, 'vigil-configs');
+  const path = join(dir, `${hashOf(text)}.json`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path, text);
   return path;
+}
+
+/** A prebuilt bundle with the config beside it, as NodejsFunction's bundling leaves the source's: the asset's folder. */
+function prebuiltAsset(scope: Construct, handler: HandlerName, bundleDir: string, text: string): string {
+  const dir = join(assemblyDir(scope, 'vigil-code'), `${handler}-${hashOf(text)}`);
+  // Copied afresh every synth: an upgraded package's bundle replaces what an older one left here.
+  cpSync(bundleDir, dir, { recursive: true, force: true });
+  writeFileSync(join(dir, BUNDLED_CONFIG_FILE), text);
+  return dir;
 }
 
 /** A path as one shell word, whatever it holds. */
 const shellQuote = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
 
 /**
- * A Vigil Lambda: nodejs24.x on arm64, bundled by the local esbuild (no Docker), JSON logs kept
- * a month, its config beside the bundle, read access to exactly the secrets it names.
+ * A Vigil Lambda: nodejs24.x on arm64, bundled by the local esbuild (no Docker) or prebuilt in the
+ * package (lib/handler-code.ts), JSON logs kept a month, its config beside the bundle, read access to
+ * exactly the secrets it names.
  */
 export class VigilFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly logGroup: LogGroup;
   readonly secrets: readonly ISecret[];
 
   constructor(scope: Construct, id: string, props: VigilFunctionProps) {
     super(scope, id);
-    const { configDocument, secretNames, ...rest } = props;
-    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
-    this.fn = new NodejsFunction(this, 'Function', {
+    const { configDocument, secretNames, handler, logRetention, ...rest } = props;
+    this.logGroup = new LogGroup(this, 'Logs', { retention: logRetention ?? RetentionDays.ONE_MONTH });
+    const common = {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 256,
@@ -70,24 +101,40 @@ export class VigilFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       logGroup: this.logGroup,
       ...rest,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        // esbuild's per-bundle "Done in …" lines are noise at synth; its warnings and errors still show.
-        logLevel: LogLevel.WARNING,
-        // A file beside the bundle, not an esbuild `define`: a define is a command-line argument, and
-        // the config of a few thousand checks is more than one argument may hold (E2BIG).
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => [
-            `cp ${shellQuote(configFile(this, configDocument))} ${shellQuote(join(outputDir, BUNDLED_CONFIG_FILE))}`,
-          ],
-        },
-      },
       environment: { NODE_OPTIONS: '--enable-source-maps', ...rest.environment },
-    });
+    };
+    const config = JSON.stringify(configDocument);
+    const code = handlerCode(handler);
+    this.fn =
+      code.kind === 'prebuilt'
+        ? new LambdaFunction(this, 'Function', {
+            ...common,
+            handler: 'index.handler',
+            code: Code.fromAsset(prebuiltAsset(this, handler, code.dir, config)),
+          })
+        : new NodejsFunction(this, 'Function', {
+            ...common,
+            entry: code.entry,
+            projectRoot: code.projectRoot,
+            depsLockFilePath: code.depsLockFilePath,
+            bundling: {
+              minify: true,
+              sourceMap: true,
+              target: BUNDLE_OPTIONS.target,
+              externalModules: [...BUNDLE_OPTIONS.external],
+              // esbuild's per-bundle "Done in …" lines are noise at synth; its warnings and errors still show.
+              logLevel: LogLevel.WARNING,
+              // A file beside the bundle, not an esbuild `define`: a define is a command-line argument, and
+              // the config of a few thousand checks is more than one argument may hold (E2BIG).
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir, outputDir) => [
+                  `cp ${shellQuote(configFile(this, config))} ${shellQuote(join(outputDir, BUNDLED_CONFIG_FILE))}`,
+                ],
+              },
+            },
+          });
     this.secrets = secretNames.map((name, i) => {
       const secret = Secret.fromSecretNameV2(this, `Secret${i}`, name);
       secret.grantRead(this.fn);

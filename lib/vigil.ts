@@ -1,4 +1,5 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Config } from '../lambdas/core/config.js';
 import { AlertTopic } from './alert-topic.js';
@@ -33,6 +34,20 @@ export interface VigilProps {
   readonly probeMemoryMb?: number;
   /** Emit the dashboard URL, table and topics as stack outputs. @default true */
   readonly outputs?: boolean;
+  /** What becomes of the results table (history, incidents, state) when Vigil is removed. @default RemovalPolicy.RETAIN */
+  readonly tableRemovalPolicy?: RemovalPolicy;
+  /**
+   * How long every Vigil function's logs are kept (the dashboard's timing phases read the probe's).
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * The probe function's reserved concurrency, taken from the account's pool.
+   * @default each shard's invocations that may overlap, at least 10 (lib/probe-schedule.ts)
+   */
+  readonly probeReservedConcurrency?: number;
+  /** Each channel's notifier function's reserved concurrency: deliveries at once. @default 1 (keeps Slack near its 1 message/s) */
+  readonly notifierReservedConcurrency?: number;
 }
 
 /**
@@ -60,17 +75,21 @@ export class Vigil extends Construct {
       allowPlainSecrets: props.allowPlainSecrets ?? false,
       probeMemoryMb: this.probeMemoryMb,
     });
-    this.results = new ResultsTable(this, 'Results');
+    const functions = { logRetention: props.logRetention };
+    this.results = new ResultsTable(this, 'Results', { removalPolicy: props.tableRemovalPolicy });
     this.alerts = new AlertTopic(this, 'Alerts');
     this.health = new HealthTopic(this, 'Health');
     this.dashboard = new VigilDashboard(this, 'Dashboard', { dashboardName: `${name}-vigil`, checks: props.config.checks });
     this.dispatcher = new Dispatcher(this, 'Dispatcher', {
+      ...functions,
       configDocument: dispatcherDocument(props.configDocument),
       table: this.results.table,
       topic: this.alerts.topic,
     });
     this.probes = new ProbeSchedule(this, 'Probes', {
+      ...functions,
       configDocument: probeDocument(props.configDocument),
+      reservedConcurrency: props.probeReservedConcurrency,
       groups: plan.groups,
       memoryMb: this.probeMemoryMb,
       secretNames: plan.probeSecrets,
@@ -81,6 +100,7 @@ export class Vigil extends Construct {
     });
     this.heartbeats = plan.hasHeartbeats
       ? new HeartbeatEndpoint(this, 'Heartbeats', {
+          ...functions,
           configDocument: heartbeatDocument(props.configDocument),
           checks: props.config.checks,
           secretNames: plan.heartbeatSecrets,
@@ -91,7 +111,9 @@ export class Vigil extends Construct {
         })
       : undefined;
     this.notifier = new Notifier(this, 'Notifier', {
+      ...functions,
       documentFor: (channel) => notifierDocument(props.configDocument, channel),
+      reservedConcurrency: props.notifierReservedConcurrency,
       channels: plan.channels,
       topic: this.alerts.topic,
       healthTopic: this.health.topic,
