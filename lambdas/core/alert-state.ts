@@ -246,12 +246,15 @@ export function decide(
   const suppressed: { event: AlertEvent; reason: string }[] = [];
   const joined = (event: AlertEvent) => suppressed.push({ event, reason: `joined incident ${incident?.id}` });
   /** An incident's end goes out whenever its start did: a hold keeps back what was not said yet, never this. */
-  const resolve = (event: AlertEvent, told: boolean, reason: string | null) => {
-    if (told && (!reason || heldBy)) events.push(event);
-    else suppressed.push({ event, reason: told ? (reason ?? 'flapping') : 'its alert was never sent' });
+  const resolve = (event: AlertEvent, startWasSent: boolean, holding: string | null) => {
+    // Only flapping (a hold from inside, not from outside) keeps an end back: it is not over yet.
+    const onlyFlapping = holding !== null && !heldBy;
+    if (startWasSent && !onlyFlapping) events.push(event);
+    else suppressed.push({ event, reason: startWasSent ? (holding ?? 'flapping') : 'its alert was never sent' });
   };
 
-  const told = (): CheckState => ({
+  /** The state once channels know the confirmed status. */
+  const channelsKnow = (): CheckState => ({
     ...state,
     notified: state.confirmed,
     lastNotifiedAt: state.confirmed === 'down' ? at : null,
@@ -264,7 +267,7 @@ export function decide(
     resolve({ ...event, severity: incident?.severity ?? event.severity }, incident?.told ?? true, holdingReason);
     closed = incident;
     incident = null;
-    state = told();
+    state = channelsKnow();
   };
 
   if (confirmed.outageStarted && !incident) {
@@ -288,12 +291,12 @@ export function decide(
   if (transition?.kind === 'down' && incident?.told && outranks(incident.severity, check.severity)) {
     // A burn already paged for this incident: the outage is part of it, not another page.
     joined(transition);
-    state = told();
+    state = channelsKnow();
   } else if (transition?.kind === 'down') {
     if (!reason) {
       events.push(transition);
       if (incident) incident = { ...incident, told: true, severity: higher(incident.severity, check.severity) };
-      state = told();
+      state = channelsKnow();
     } else if (state.confirmed !== prev.confirmed) {
       // Recorded when it happens, not again on every cycle the suppression lasts.
       suppressed.push({ event: transition, reason });
@@ -305,7 +308,7 @@ export function decide(
     if (incident && carrier) {
       joined(transition);
       incident = { ...incident, openedBy: carrier.key };
-      state = told();
+      state = channelsKnow();
     } else if (!reason || heldBy) {
       endIncident(transition, reason);
     } else if (state.confirmed !== prev.confirmed) {
@@ -314,12 +317,12 @@ export function decide(
   } else if (transition?.kind === 'recovered') {
     if (!reason || heldBy) {
       resolve(transition, true, reason);
-      state = told();
+      state = channelsKnow();
     } else if (state.confirmed !== prev.confirmed) suppressed.push({ event: transition, reason });
   } else if (transition) {
     if (!reason) {
       events.push(transition);
-      state = told();
+      state = channelsKnow();
     } else if (state.confirmed !== prev.confirmed) suppressed.push({ event: transition, reason });
   } else if (!reason && isReminderDue(state, check, now)) {
     events.push(make('reminder', check.severity, { note: `still down since ${incident?.startedAt ?? 'the last alert'}` }));
