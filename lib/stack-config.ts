@@ -3,10 +3,11 @@
  * Secrets Manager references only, and which secrets each function reads. Problems are
  * collected and thrown together, with the same paths `vigil validate` uses.
  */
+
 import type { ChannelConfig, Check, Config, SecretRef } from '../lambdas/core/config.js';
 import { PROBE_CONCURRENCY } from '../lambdas/core/contracts.js';
 import { type CostEstimate, estimateCost } from '../lambdas/core/cost.js';
-import { formatDuration } from '../lambdas/core/duration.js';
+import { formatDuration, MINUTE_MS } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
 import { channelSecretRefs, checkSecretRefs, heartbeatTokenRefs } from '../lambdas/core/secret-refs.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
@@ -16,7 +17,6 @@ import { estimateTemplates, templateProblems } from './template-limits.js';
 
 /** The stack's shortest interval (the local runner goes down to 1 s). */
 const MIN_STACK_INTERVAL_MS = 10_000;
-const MINUTE_MS = 60_000;
 
 /**
  * Checks that share an interval share EventBridge rules: one per shard of at most `shardSize(…)`

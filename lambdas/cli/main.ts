@@ -4,7 +4,7 @@ import { missingLocalSecrets } from '../adapters/secrets.js';
 import type { Config } from '../core/config.js';
 import { loadConfigFile } from '../core/config-file.js';
 import { didYouMean } from '../core/did-you-mean.js';
-import { parseDuration } from '../core/duration.js';
+import { DAY_MS, HOUR_MS, parseDuration } from '../core/duration.js';
 import { ConfigError, UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';
 import { heartbeatWarnings } from '../core/heartbeat.js';
@@ -106,7 +106,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function retentionOption(text: string | undefined): { retentionMs?: number } {
   if (text === undefined) return {};
   const ms = parseDuration(text);
-  if (ms === null || ms < 3_600_000 || ms > 3650 * 86_400_000) {
+  if (ms === null || ms < HOUR_MS || ms > 3650 * DAY_MS) {
     throw new UserError(`--retention: expected a duration from 1h to 3650d, like "30d", got "${text}"`);
   }
   return { retentionMs: ms };
@@ -116,7 +116,7 @@ function retentionOption(text: string | undefined): { retentionMs?: number } {
 function retryForOption(text: string | undefined): { reportForMs?: number } {
   if (text === undefined) return {};
   const ms = parseDuration(text);
-  if (ms === null || ms > 3_600_000)
+  if (ms === null || ms > HOUR_MS)
     throw new UserError(`--retry-for: expected a duration from 0s to 1h, like "5m", got "${text}"`);
   return { reportForMs: ms };
 }

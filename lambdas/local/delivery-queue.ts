@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writePrivateFile } from '../adapters/local/private-files.js';
+import { HOUR_MS } from '../core/duration.js';
 import type { Log } from '../core/ports.js';
 import { type AlertEvent, alertEventSchema } from '../core/types.js';
 
@@ -37,7 +38,7 @@ export class DeliveryQueue {
 
   constructor(private readonly options: DeliveryQueueOptions) {
     this.retryAfterMs = options.retryAfterMs ?? 30_000;
-    this.giveUpAfterMs = options.giveUpAfterMs ?? 3_600_000;
+    this.giveUpAfterMs = options.giveUpAfterMs ?? HOUR_MS;
     this.items = this.load();
   }
 
