@@ -4,7 +4,7 @@
  * for the same checks. Pure: `vigil cost` and `cdk synth` print it.
  */
 import type { Check } from './config.js';
-import { HOUR_MS } from './duration.js';
+import { formatDuration, HOUR_MS } from './duration.js';
 import { nextExpected } from './heartbeat.js';
 import { FREE_TIER, PRICES } from './prices.js';
 
@@ -36,6 +36,51 @@ export interface CostLine {
   readonly item: string;
   readonly usage: string;
   readonly usd: number;
+}
+
+/** What a line of the bill pays for, as a person choosing what to change thinks of it. */
+const DRIVER_OF: Readonly<Record<string, string>> = {
+  'Lambda compute': 'probe compute',
+  'Lambda requests': 'probe compute',
+  'DynamoDB writes': 'stored results',
+  'DynamoDB reads': 'stored results',
+  'DynamoDB storage': 'stored results',
+  'CloudWatch metrics': 'metrics',
+  'CloudWatch PutMetricData': 'metrics',
+  'CloudWatch Logs': 'logs',
+  'Heartbeat reports': 'heartbeat reports',
+  'CloudWatch alarms': 'alarms and dashboards (fixed)',
+  'CloudWatch dashboard': 'alarms and dashboards (fixed)',
+};
+
+export interface CostDriver {
+  readonly driver: string;
+  readonly usd: number;
+  /** For what grows with runs: the share of the runs each interval makes, largest first ("10s": 0.8). */
+  readonly byInterval?: readonly { readonly interval: string; readonly share: number }[];
+}
+
+/**
+ * What the bill is made of, largest first: the lines grouped by what they pay for. Compute, stored
+ * results and logs grow with runs, so they are split by the intervals that make the runs.
+ */
+export function costDrivers(estimate: CostEstimate, checks: readonly Check[]): CostDriver[] {
+  const totals = new Map<string, number>();
+  for (const line of estimate.lines) {
+    const driver = DRIVER_OF[line.item] ?? line.item;
+    totals.set(driver, (totals.get(driver) ?? 0) + line.usd);
+  }
+  const runsByInterval = new Map<number, number>();
+  for (const check of checks) {
+    runsByInterval.set(check.intervalMs, (runsByInterval.get(check.intervalMs) ?? 0) + MONTH_MS / check.intervalMs);
+  }
+  const byInterval = [...runsByInterval.entries()]
+    .sort(([, a], [, b]) => b - a)
+    .map(([intervalMs, runs]) => ({ interval: formatDuration(intervalMs), share: estimate.runs > 0 ? runs / estimate.runs : 0 }));
+  const perRun = new Set(['probe compute', 'stored results', 'logs']);
+  return [...totals.entries()]
+    .map(([driver, usd]) => (perRun.has(driver) && byInterval.length > 0 ? { driver, usd, byInterval } : { driver, usd }))
+    .sort((a, b) => b.usd - a.usd);
 }
 
 export interface CostEstimate {

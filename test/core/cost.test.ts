@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.js';
-import { estimateCost, MONTH_MS } from '../../lambdas/core/cost.js';
+import { costDrivers, estimateCost, MONTH_MS } from '../../lambdas/core/cost.js';
 import { PRICES } from '../../lambdas/core/prices.js';
 import { stackCost } from '../../lib/stack-config.js';
 
@@ -97,5 +97,27 @@ describe('estimateCost', () => {
     expect(reports?.usd).toBeLessThan(0.02);
     expect(estimate.hangingTargetUsd).toBe(0);
     expect(estimate.route53Usd).toBeNull();
+  });
+
+  it('says what drives the bill, largest first, and which intervals make the runs that drive it', () => {
+    // 10 checks every 10 s and 90 every minute: the 10 s ones make 40% of the runs (60,480 of 151,200 a day).
+    const config = parseConfig({
+      checks: [
+        ...Array.from({ length: 10 }, (_, i) => ({ id: `fast-${i}`, type: 'http', url: 'https://a.example/', interval: '10s' })),
+        ...Array.from({ length: 90 }, (_, i) => ({ id: `slow-${i}`, type: 'http', url: 'https://a.example/', interval: '1m' })),
+      ],
+    });
+    const estimate = stackCost(config);
+    const drivers = costDrivers(estimate, config.checks);
+    expect(drivers.map((d) => d.usd)).toEqual([...drivers.map((d) => d.usd)].sort((a, b) => b - a));
+    expect(drivers.reduce((n, d) => n + d.usd, 0)).toBeCloseTo(estimate.totalUsd, 9);
+    const compute = drivers.find((d) => d.driver === 'probe compute');
+    expect(compute?.usd).toBeCloseTo((item(estimate, 'Lambda compute') ?? 0) + (item(estimate, 'Lambda requests') ?? 0), 9);
+    expect(compute?.byInterval?.map((b) => [b.interval, Math.round(b.share * 100)])).toEqual([
+      ['1m', 60],
+      ['10s', 40],
+    ]);
+    // Metrics are per check, not per run: not split by interval.
+    expect(drivers.find((d) => d.driver === 'metrics')?.byInterval).toBeUndefined();
   });
 });

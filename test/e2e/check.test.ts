@@ -151,10 +151,21 @@ describe('bad config and usage exit 2 with a message, never a stack trace', () =
     expect(table.stdout).toMatch(/CloudWatch metrics\s+200 custom metrics\s+\$60\.00/);
     expect(table.stdout).toMatch(/per check-month: \$0\.(6\d|70)\n/);
     expect(table.stdout).toContain('CloudWatch Synthetics (one canary run per check run): $5,256 a month ($52.56 per check)');
+    // What drives it, and what another choice would cost.
+    expect(table.stdout).toMatch(/what drives it:\n {2}metrics: \$60\.\d\d of \$\d+\.\d\d \(\d+%\)\n/);
+    expect(table.stdout).toMatch(/stored results: \$\d+\.\d\d of \$\d+\.\d\d \(\d+%; 1m intervals make 100% of the runs\)/);
+    expect(table.stdout).toMatch(/every check at most every 5 minutes: \$\d+\.\d\d a month \(\$0\.\d\d per check-month\)/);
+    expect(table.stdout).not.toContain('checks faster than a minute');
     const json = await vigil(['cost', '--config', path, '--json', '--memory', '512']);
     const estimate = JSON.parse(json.stdout);
     expect(estimate.checks).toBe(100);
     expect(estimate.lines.find((l: { item: string }) => l.item === 'Lambda compute').usage).toContain('at 512 MB');
+    expect(estimate.drivers[0]).toMatchObject({ driver: 'metrics' });
+    expect(estimate.alternatives.map((a: { change: string }) => a.change)).toEqual([
+      'every check at most every 5 minutes',
+      'probe memory 256 MB (--memory 256)',
+      'probe memory 1024 MB (--memory 1024)',
+    ]);
   });
 
   it('validate says what it found in a good config', async () => {
