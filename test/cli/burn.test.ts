@@ -2,50 +2,36 @@
  * Burn-rate alerts on `vigil monitor`'s real wiring (probes, dynalite, channels), on simulated time:
  * hours of runs without waiting for them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { config } from '../support/checks.js';
-import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
-import { type SimMonitor, simMonitor } from '../support/sim-monitor.js';
+import { pagerDutyActions, pagingChannels, pagingRig } from '../support/paging.js';
+import { type Receiver, startHttp, startReceiver } from '../support/servers.js';
+import { simMonitor } from '../support/sim-monitor.js';
 
 const MINUTE = 60_000;
-let target: Running | undefined;
-let slack: Receiver | undefined;
-let pagerduty: Receiver | undefined;
-let sim: SimMonitor | undefined;
-
-afterEach(async () => {
-  await sim?.close();
-  await Promise.all([target?.close(), slack?.close(), pagerduty?.close()]);
-  sim = target = slack = pagerduty = undefined;
-});
+const rig = pagingRig();
 
 /** A monitor on one check every 30 s with `objectives`, against a target that answers as `answer(n)` says. */
 async function monitorWith(objectives: unknown[], answer: (n: number) => { status: number; delayMs?: number }, interval = '30s') {
   let request = 0;
-  target = await startHttp((_req, res) => {
+  const target = await startHttp((_req, res) => {
     const { status, delayMs = 0 } = answer(++request);
     setTimeout(() => res.writeHead(status).end(), delayMs);
   });
-  slack = await startReceiver();
-  pagerduty = await startReceiver({ status: 202 });
+  const slack = await startReceiver();
+  const pagerduty = await startReceiver({ status: 202 });
+  Object.assign(rig, { target, slack, pagerduty });
   const cfg = config({
     defaults: { interval, timeout: '2s' },
-    channels: {
-      chat: { type: 'slack', webhookUrl: `${slack.url}/hook` },
-      pager: { type: 'pagerduty', routingKey: 'key', eventsUrl: `${pagerduty.url}/v2/enqueue` },
-    },
+    channels: pagingChannels(slack, pagerduty),
     checks: [{ id: 'orders', name: 'Order API', type: 'http', url: `${target.url}/`, objectives }],
   });
-  sim = await simMonitor(cfg);
-  return sim;
+  rig.sim = await simMonitor(cfg);
+  return rig.sim;
 }
 
 const texts = (receiver: Receiver | undefined) => (receiver?.received ?? []).map((r) => (r.body as { text: string }).text);
-const pages = () =>
-  (pagerduty?.received ?? []).map((r) => {
-    const body = r.body as { event_action: string; dedup_key: string };
-    return `${body.event_action} ${body.dedup_key}`;
-  });
+const pages = () => pagerDutyActions(rig.pagerduty);
 
 describe('burn-rate alerts', () => {
   it('pages once when a tenth of the runs fail against 99.5%, and resolves once when they stop', async () => {
@@ -63,7 +49,7 @@ describe('burn-rate alerts', () => {
     // Five quiet minutes and the short window no longer burns.
     await monitor.run(6 * MINUTE);
     expect(pages()).toEqual(['trigger vigil/local/orders', 'resolve vigil/local/orders']);
-    expect(texts(slack)).toEqual([
+    expect(texts(rig.slack)).toEqual([
       expect.stringMatching(/^BURNING: Order API: availability 99.5% over 30d: budget burning 15× over 1h \(alerts at 14\.4×\)$/),
       'RECOVERED: Order API: availability 99.5% over 30d: budget no longer burning 14.4× over 1h',
     ]);
@@ -77,7 +63,7 @@ describe('burn-rate alerts', () => {
     const monitor = await monitorWith([{ availability: 99.5 }], (n) => ({ status: n % 50 === 0 ? 503 : 200 }));
     await monitor.run(120 * MINUTE);
     expect(pages()).toEqual([]);
-    expect(texts(slack)).toEqual([]);
+    expect(texts(rig.slack)).toEqual([]);
   });
 
   it('pages nobody for one failed run, even where it alone is 16× the hour’s share of the budget', async () => {
@@ -100,7 +86,7 @@ describe('burn-rate alerts', () => {
     expect(pages()).toEqual([]);
     await monitor.run(1 * MINUTE);
     expect(pages()).toEqual(['trigger vigil/local/orders']);
-    expect(texts(slack)[0]).toMatch(/^BURNING: Order API: 99.5% under 100ms over 30d: budget burning/);
+    expect(texts(rig.slack)[0]).toMatch(/^BURNING: Order API: 99.5% under 100ms over 30d: budget burning/);
     expect(monitor.out.filter((l) => l.startsWith('STATE '))).toEqual(['STATE orders: unknown → up']);
   });
 });

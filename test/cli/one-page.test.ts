@@ -6,20 +6,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { config } from '../support/checks.js';
-import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
-import { type SimMonitor, simMonitor } from '../support/sim-monitor.js';
+import { pagerDutyActions, pagingChannels, pagingRig } from '../support/paging.js';
+import { startHttp, startReceiver } from '../support/servers.js';
+import { simMonitor } from '../support/sim-monitor.js';
 
 const MINUTE = 60_000;
-let target: Running | undefined;
-let slack: Receiver | undefined;
-let pagerduty: Receiver | undefined;
-let sim: SimMonitor | undefined;
-
-afterEach(async () => {
-  await sim?.close();
-  await Promise.all([target?.close(), slack?.close(), pagerduty?.close()]);
-  sim = target = slack = pagerduty = undefined;
-});
+const rig = pagingRig();
 
 const OBJECTIVES = [
   { availability: 99, window: '1h' },
@@ -34,15 +26,13 @@ const failing = new Set<string>();
 async function monitorOf(
   extra: { checks?: (targetUrl: string) => unknown[]; maintenance?: unknown[]; dependsOn?: string[] } = {},
 ) {
-  target = await startHttp((req, res) => res.writeHead(failing.has(req.url ?? '') ? 503 : 200).end('ok'));
-  slack = await startReceiver();
-  pagerduty = await startReceiver({ status: 202 });
+  const target = await startHttp((req, res) => res.writeHead(failing.has(req.url ?? '') ? 503 : 200).end('ok'));
+  const slack = await startReceiver();
+  const pagerduty = await startReceiver({ status: 202 });
+  Object.assign(rig, { target, slack, pagerduty });
   const cfg = config({
     defaults: { interval: '30s', timeout: '2s' },
-    channels: {
-      chat: { type: 'slack', webhookUrl: `${slack.url}/hook` },
-      pager: { type: 'pagerduty', routingKey: 'key', eventsUrl: `${pagerduty.url}/v2/enqueue` },
-    },
+    channels: pagingChannels(slack, pagerduty),
     checks: [
       {
         id: 'orders',
@@ -56,16 +46,12 @@ async function monitorOf(
     ],
     ...(extra.maintenance ? { maintenance: extra.maintenance } : {}),
   });
-  sim = await simMonitor(cfg);
-  return sim;
+  rig.sim = await simMonitor(cfg);
+  return rig.sim;
 }
 
-const pages = () =>
-  (pagerduty?.received ?? []).map((r) => {
-    const body = r.body as { event_action: string; dedup_key: string };
-    return `${body.event_action} ${body.dedup_key}`;
-  });
-const chat = () => (slack?.received ?? []).map((r) => (r.body as { text: string }).text.split(':')[0]);
+const pages = () => pagerDutyActions(rig.pagerduty);
+const chat = () => (rig.slack?.received ?? []).map((r) => (r.body as { text: string }).text.split(':')[0]);
 
 describe('one outage, one page, through vigil monitor', () => {
   afterEach(() => failing.clear());
