@@ -1,7 +1,8 @@
 /**
- * What a check type is made of: its schema, its probe (the I/O), its judge (pure), and what the rest
- * of Vigil must know about it (the secrets its probe resolves, rules across its fields, files the
- * loader inlines). Each type is a folder under lambdas/checks/ exporting one of these.
+ * What a check type is made of, in two parts. Its definition (`index.ts`): the schema and what the rest
+ * of Vigil must know about it (the secrets its probe resolves, rules across its fields, files the loader
+ * inlines), which the config, the notifier and the dispatcher read. Its runtime (`runtime.ts`): the probe
+ * (the I/O) and the judge (pure), which only what probes imports, so no other bundle carries them.
  */
 import type * as z from 'zod';
 import type { SecretRef } from '../core/schema-parts.js';
@@ -14,8 +15,6 @@ export type ConfigFileReader = (file: string, field: string) => string | undefin
 export interface CheckTypeDefinition<C> {
   /** The type's fields on top of the shared ones (core/schema-parts.ts `checkSchema`). */
   readonly schema: z.ZodType;
-  readonly probe: Probe<C>;
-  readonly judge: Judge<C>;
   /** Secret references the probe resolves, by field path under the check: the stack grants exactly these. */
   readonly secretRefs?: (check: C) => readonly (readonly [field: string, ref: SecretRef])[];
   /** Problems across this type's fields once defaults are applied, as "field: message". */
@@ -29,4 +28,10 @@ export interface CheckTypeDefinition<C> {
   readonly latency: (check: C) => 'response' | 'connection' | 'none';
   /** Inlines files the raw check names (a CA file), so the document stands alone when bundled. */
   readonly inlineFiles?: (raw: Record<string, unknown>, read: ConfigFileReader) => Record<string, unknown>;
+}
+
+/** How a check type probes and judges: lambdas/checks/runtimes.ts puts them together. */
+export interface CheckRuntime<C> {
+  readonly probe: Probe<C>;
+  readonly judge: Judge<C>;
 }

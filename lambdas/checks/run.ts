@@ -1,17 +1,17 @@
 /** The one entry point for probing: probe a check with its type's probe, judge it, never throw. */
 import type { Log } from '../core/ports.js';
-import type { CheckResult, CheckStatus, Observation } from '../core/types.js';
-import { bounded } from '../core/untrusted.js';
-import type { CheckTypeDefinition } from './check-type.js';
-import { CHECK_TYPES, type Check } from './registry.js';
+import type { CheckResult, Observation } from '../core/types.js';
+import type { CheckRuntime } from './check-type.js';
+import type { Check } from './registry.js';
+import { CHECK_RUNTIMES } from './runtimes.js';
 import { faultBehind, ownFault } from './shared/classify.js';
 import { LoopLag } from './shared/loop-lag.js';
 import { noTimings, observation, type ProbeContext } from './shared/probe.js';
-import type { Verdict } from './shared/verdict.js';
+import { judged } from './shared/verdict.js';
 
 export type { ProbeContext } from './shared/probe.js';
 
-const definitionOf = (check: Check) => CHECK_TYPES[check.type] as CheckTypeDefinition<Check>;
+const runtimeOf = (check: Check) => CHECK_RUNTIMES[check.type] as CheckRuntime<Check>;
 
 export interface RunOptions {
   /** Waits between retries; tests pass a fake. @default setTimeout */
@@ -36,26 +36,9 @@ export async function runCheck(check: Check, context: ProbeContext, options: Run
   return result;
 }
 
-/**
- * Pure: a transport error decides on its own; otherwise the check type's judge does. Messages quote
- * what the target sent, so they are bounded here, where a result is made: a huge Location header or
- * JSON value cannot grow the stored state past DynamoDB's item limit or an alert past a provider's.
- */
+/** Pure: the result of an observation, judged by the check's type (./shared/verdict.ts). */
 export function evaluateCheck(check: Check, seen: Observation, now: Date): CheckResult {
-  const verdict: Verdict = seen.error
-    ? { error: seen.error, degraded: false, detail: null }
-    : definitionOf(check).judge(check, seen, now);
-  const status: CheckStatus = verdict.error ? 'down' : verdict.degraded ? 'degraded' : 'up';
-  return {
-    checkId: check.id,
-    status,
-    error: verdict.error && { kind: verdict.error.kind, message: bounded(verdict.error.message) },
-    httpStatus: seen.httpStatus,
-    timings: seen.timings,
-    startedAt: seen.startedAt,
-    detail: verdict.detail === null ? null : bounded(verdict.detail),
-    ...(verdict.heartbeat ? { heartbeat: verdict.heartbeat } : {}),
-  };
+  return judged(check, seen, runtimeOf(check).judge, now);
 }
 
 /** The process's one event-loop watch: every probe in flight shares it. */
@@ -66,7 +49,7 @@ async function probeOnce(check: Check, context: ProbeContext, log: Log | undefin
   try {
     let loopLagMs = 0;
     const began = loopLag.begin();
-    const seen = await definitionOf(check)
+    const seen = await runtimeOf(check)
       .probe(check, context)
       .finally(() => {
         loopLagMs = loopLag.end(began);

@@ -100,6 +100,15 @@ describe('what each bundle carries', () => {
     expect(code('Heartbeat')).not.toContain(hook);
     for (const other of ['Probe', 'Dispatch', 'Notifier']) expect(code(other)).not.toContain('bundle-test-heartbeat-token');
   });
+
+  it('leaves probe code out of every bundle but the probe’s: no TLS, socket, DNS or HTTP client', () => {
+    const modules = (name: string) =>
+      [...readFileSync(bundlePath(name), 'utf8').matchAll(/require\("(node:)?(tls|net|dns|dns\/promises|http|https)"\)/g)].map(
+        (m) => m[2],
+      );
+    expect(new Set(modules('Probe'))).toEqual(new Set(['tls', 'net', 'dns/promises', 'http', 'https']));
+    for (const other of ['Dispatch', 'Notifier', 'Heartbeat']) expect(modules(other)).toEqual([]);
+  });
 });
 
 describe('the bundled notifier Lambda', () => {

@@ -1,7 +1,5 @@
 import { cronProblem } from '../../core/maintenance.js';
 import type { CheckTypeDefinition } from '../check-type.js';
-import { judgeHeartbeat } from './judge.js';
-import { probeHeartbeat } from './probe.js';
 import { type HeartbeatCheck, heartbeatSchema, MIN_TOKEN_CHARS } from './schema.js';
 
 function problems(check: HeartbeatCheck): string[] {
@@ -23,8 +21,6 @@ function problems(check: HeartbeatCheck): string[] {
 export const heartbeat = {
   schema: heartbeatSchema,
   latency: () => 'none',
-  probe: probeHeartbeat,
-  judge: judgeHeartbeat,
   problems,
   // A report is the job's own word, not a sample: a failure is down at once, a success ends it.
   thresholds: { failure: 1, success: 1 },

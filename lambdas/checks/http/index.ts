@@ -1,14 +1,10 @@
 import type { SecretRef } from '../../core/schema-parts.js';
 import type { CheckTypeDefinition } from '../check-type.js';
-import { judgeHttp } from './judge.js';
-import { probeHttp } from './probe.js';
 import { type HttpCheck, httpSchema } from './schema.js';
 
 export const http = {
   schema: httpSchema,
   latency: () => 'response',
-  probe: probeHttp,
-  judge: judgeHttp,
   secretRefs: (check) => [
     ...Object.entries(check.headers).map(([name, ref]): [string, SecretRef] => [`headers.${name}`, ref]),
     ...(!check.auth

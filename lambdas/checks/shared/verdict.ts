@@ -1,6 +1,7 @@
 /** What a check type's judge decides beyond the transport: a failure (down), or a note and whether it means degraded. */
 import type { HeartbeatSummary } from '../../core/heartbeat.js';
-import type { Observation, ProbeError } from '../../core/types.js';
+import type { CheckResult, CheckStatus, Observation, ProbeError } from '../../core/types.js';
+import { bounded } from '../../core/untrusted.js';
 
 export interface Verdict {
   readonly error: ProbeError | null;
@@ -20,3 +21,23 @@ export const fail = (kind: ProbeError['kind'], message: string): Verdict => ({
   degraded: false,
   detail: null,
 });
+
+/**
+ * Pure: a transport error decides on its own; otherwise `judge` does. Messages quote what the target
+ * sent, so they are bounded here, where a result is made: a huge Location header or JSON value cannot
+ * grow the stored state past DynamoDB's item limit or an alert past a provider's.
+ */
+export function judged<C extends { readonly id: string }>(check: C, seen: Observation, judge: Judge<C>, now: Date): CheckResult {
+  const verdict: Verdict = seen.error ? { error: seen.error, degraded: false, detail: null } : judge(check, seen, now);
+  const status: CheckStatus = verdict.error ? 'down' : verdict.degraded ? 'degraded' : 'up';
+  return {
+    checkId: check.id,
+    status,
+    error: verdict.error && { kind: verdict.error.kind, message: bounded(verdict.error.message) },
+    httpStatus: seen.httpStatus,
+    timings: seen.timings,
+    startedAt: seen.startedAt,
+    detail: verdict.detail === null ? null : bounded(verdict.detail),
+    ...(verdict.heartbeat ? { heartbeat: verdict.heartbeat } : {}),
+  };
+}

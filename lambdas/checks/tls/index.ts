@@ -1,13 +1,9 @@
 import type { CheckTypeDefinition } from '../check-type.js';
-import { judgeTls } from './judge.js';
-import { probeTls } from './probe.js';
 import { type TlsCheck, tlsSchema } from './schema.js';
 
 export const tls = {
   schema: tlsSchema,
   latency: () => 'connection',
-  probe: probeTls,
-  judge: judgeTls,
   problems: (check) => {
     const { certMinDaysRemaining: min, certWarnDaysRemaining: warn } = check.expect;
     const problems = warn < min ? [`expect.certWarnDaysRemaining: ${warn} must not be below certMinDaysRemaining ${min}`] : [];

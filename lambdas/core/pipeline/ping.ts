@@ -13,8 +13,9 @@
  * valid for some check may learn that an id is unknown (404): it belongs to a host that runs jobs.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { judgeHeartbeat } from '../../checks/heartbeat/judge.js';
 import { observeHeartbeat } from '../../checks/heartbeat/probe.js';
-import { evaluateCheck } from '../../checks/run.js';
+import { judged } from '../../checks/shared/verdict.js';
 import type { Check, HeartbeatCheck, SecretRef } from '../config.js';
 import {
   actionName,
@@ -116,7 +117,8 @@ export async function receivePing(request: PingRequest, deps: PingDeps): Promise
       await guarded(deps.log, 'run metrics not sent', check.id, () => deps.metrics.putRun(check.id, run));
     }
     // Recorded: what it means is decided now, and by every probe cycle after, so a failure here is not the job's.
-    const result = evaluateCheck(check, observeHeartbeat(outcome.next, now), now);
+    // The heartbeat's own judge: this module must not bring every check type's probe into its bundle.
+    const result = judged(check, observeHeartbeat(outcome.next, now), judgeHeartbeat, now);
     const decided = await guarded(deps.log, 'report not decided on', check.id, () => ingest(check, result, deps, now));
     if (decided) deps.onDecided?.(decided);
     await guarded(deps.log, 'metrics not sent', check.id, () => deps.metrics.put([result]));

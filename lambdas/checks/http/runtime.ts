@@ -1,0 +1,6 @@
+import type { CheckRuntime } from '../check-type.js';
+import { judgeHttp } from './judge.js';
+import { probeHttp } from './probe.js';
+import type { HttpCheck } from './schema.js';
+
+export const httpRuntime = { probe: probeHttp, judge: judgeHttp } satisfies CheckRuntime<HttpCheck>;
