@@ -246,7 +246,7 @@ export function minFailedRuns(objective: ObjectiveConfig, intervalMs: number, al
  */
 export type BurnHistory = readonly (readonly [windowMs: number, buckets: readonly (readonly [number, number])[]])[];
 
-/** A window counts the buckets that overlap it: an alert may end up to a twelfth of its window late. */
+/** A window counts the buckets that overlap it: up to a twelfth of it more, so an alert may start that early and end that late. */
 const BUCKETS_PER_WINDOW = 12;
 
 /** Every window the objective's alerts look at, shortest first. */
