@@ -20,6 +20,7 @@ import {
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { App } from 'aws-cdk-lib';
@@ -59,6 +60,8 @@ interface Deployed {
 let moto: { url: string; close(): Promise<void> };
 let target: Running;
 let healthy = true;
+let jobs: Running;
+let jobsHealthy = true;
 let slack: Receiver;
 let pagerduty: Receiver;
 let outdir: string;
@@ -73,6 +76,7 @@ const client = <T>(Client: new (config: Json) => T): T =>
 beforeAll(async () => {
   moto = await startMoto();
   target = await startHttp((_req, res) => (healthy ? res.writeHead(200).end('ok') : res.writeHead(503).end('down')));
+  jobs = await startHttp((_req, res) => (jobsHealthy ? res.writeHead(200).end('ok') : res.writeHead(503).end('down')));
   slack = await startReceiver();
   pagerduty = await startReceiver({ status: 202 });
   const secrets = client(SecretsManagerClient);
@@ -83,7 +87,19 @@ beforeAll(async () => {
       chat: { type: 'slack', webhookUrl: { secret: 'e2e/slack-hook' } },
       pager: { type: 'pagerduty', routingKey: { secret: 'e2e/pager-key' }, eventsUrl: `${pagerduty.url}/v2/enqueue` },
     },
-    checks: [{ id: 'api', type: 'http', url: `${target.url}/`, interval: '1m', failureThreshold: 2, successThreshold: 1 }],
+    checks: [
+      { id: 'api', type: 'http', url: `${target.url}/`, interval: '1m', failureThreshold: 2, successThreshold: 1 },
+      // A target of its own, so its outage is never grouped with api's.
+      {
+        id: 'jobs',
+        type: 'http',
+        url: `${jobs.url}/`,
+        interval: '1m',
+        failureThreshold: 1,
+        successThreshold: 1,
+        severity: 'warning',
+      },
+    ],
   };
   mkdirSync(OUT, { recursive: true });
   outdir = mkdtempSync(join(OUT, 'e2e-aws-'));
@@ -98,7 +114,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await Promise.all([moto?.close(), target?.close(), slack?.close(), pagerduty?.close()]);
+  await Promise.all([moto?.close(), target?.close(), jobs?.close(), slack?.close(), pagerduty?.close()]);
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
@@ -157,6 +173,42 @@ describe('the stack on moto', () => {
       .map((m) => m.MetricName);
     expect(names).toEqual(expect.arrayContaining([METRICS.availability, METRICS.latency]));
   });
+
+  it('routes a warning to Slack only, by the subscription filter policy, and keeps an alert Slack refused in the notifier dead-letter queue', async () => {
+    const probe = functionId('Probe');
+    const dispatch = functionId('Dispatch');
+    const chat = functionId('Channelchat');
+    const pager = functionId('Channelpager');
+    const slackBefore = slack.received.length;
+    const pagerBefore = pagerduty.received.length;
+    jobsHealthy = false;
+    await runProbeCycle(probe);
+    await runDispatcher(dispatch);
+    // SNS itself held the warning back from PagerDuty's function: nothing waits in its stand-in queue.
+    expect(await inboxDepth(chat)).toBe(1);
+    expect(await inboxDepth(pager)).toBe(0);
+    await runNotifiers();
+    expect(pagerduty.received).toHaveLength(pagerBefore);
+    expect(slack.received.slice(slackBefore).map((r) => (r.body as { text: string }).text)).toEqual([
+      expect.stringMatching(/^DOWN: jobs: expected status 2xx, got 503$/),
+    ]);
+
+    // Slack answers 500 to every attempt: the function's own retries and Lambda's two fail, and the event is dead-lettered.
+    slack.respondWith(...Array.from({ length: 12 }, () => ({ status: 500 })));
+    jobsHealthy = true;
+    await runProbeCycle(probe);
+    await runDispatcher(dispatch);
+    const failed = await runNotifiers();
+    expect(failed).toBe(1);
+    expect(slack.received.length - slackBefore).toBe(1 + 12);
+    const dlq = Object.keys(template.Resources).find((id) => id.startsWith('NotifierDeadLetters') && id.includes('Queue'));
+    const dead = await receiveAll(deployed.physical.get(dlq as string)?.ref as string);
+    expect(dead).toHaveLength(1);
+    const record = JSON.parse(dead[0] as string);
+    expect(record.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+    expect(JSON.parse(record.requestPayload.Records[0].Sns.Message)).toMatchObject({ kind: 'recovered', checkId: 'jobs' });
+    expect(pagerduty.received).toHaveLength(pagerBefore);
+  }, 60_000);
 });
 
 /** The functions' logical ids, found by the construct name in them. */
@@ -216,9 +268,14 @@ async function runDispatcher(dispatch: string) {
   }
 }
 
-/** What SNS's Lambda subscriptions do: each message the filter policy let through, one SNS event per message. */
-async function runNotifiers() {
+/**
+ * What SNS's Lambda subscriptions do: each message the filter policy let through, one asynchronous
+ * invocation per message, retried and then sent to the failure destination as the function's
+ * EventInvokeConfig says. Answers how many invocations ended there.
+ */
+async function runNotifiers(): Promise<number> {
   const sqs = client(SQSClient);
+  let failed = 0;
   for (const [fn, inboxes] of deployed.snsInbox)
     for (const inbox of inboxes)
       for (;;) {
@@ -227,10 +284,66 @@ async function runNotifiers() {
         );
         if (Messages.length === 0) break;
         for (const m of Messages) {
-          await invoke(fn, snsEvent(m, inbox.subscription));
+          if (!(await invokeAsync(fn, snsEvent(m, inbox.subscription)))) failed++;
           await sqs.send(new DeleteMessageCommand({ QueueUrl: inbox.queueUrl, ReceiptHandle: m.ReceiptHandle }));
         }
       }
+  return failed;
+}
+
+/** Lambda's asynchronous invocation: the retries and the on-failure destination of the function's EventInvokeConfig. */
+async function invokeAsync(fn: string, event: unknown): Promise<boolean> {
+  const config = Object.values(template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r.Properties.FunctionName).includes(fn),
+  );
+  const retries = Number(config?.Properties.MaximumRetryAttempts ?? 2);
+  let error: unknown;
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    try {
+      await invoke(fn, event);
+      return true;
+    } catch (e) {
+      error = e;
+    }
+  }
+  const destination = (config?.Properties.DestinationConfig as { OnFailure?: { Destination: unknown } } | undefined)?.OnFailure;
+  if (!destination) throw error;
+  const queueArn = resolve(destination.Destination);
+  const queueUrl = [...deployed.physical.values()].find((p) => p.attributes.Arn === queueArn)?.ref;
+  // The record shape Lambda sends to an on-failure destination.
+  const record = {
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    requestContext: {
+      requestId: `req-${logged.length}`,
+      functionArn: deployed.physical.get(fn)?.attributes.Arn,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: retries + 1,
+    },
+    requestPayload: event,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: { errorType: 'Error', errorMessage: String((error as Error).message).split('\n')[0] },
+  };
+  await client(SQSClient).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
+  return false;
+}
+
+async function inboxDepth(fn: string): Promise<number> {
+  let total = 0;
+  for (const inbox of deployed.snsInbox.get(fn) ?? []) {
+    const { Attributes = {} } = await client(SQSClient).send(
+      new GetQueueAttributesCommand({ QueueUrl: inbox.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    total += Number(Attributes.ApproximateNumberOfMessages);
+  }
+  return total;
+}
+
+async function receiveAll(queueUrl: string): Promise<string[]> {
+  const { Messages = [] } = await client(SQSClient).send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+  );
+  return Messages.map((m) => m.Body ?? '');
 }
 
 /** An SQS message SNS delivered (not raw: the SNS JSON envelope), as the Lambda SNS event carries it. */
@@ -291,6 +404,7 @@ async function invoke(logicalId: string, event: unknown): Promise<unknown> {
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
   // The functions log JSON lines to stdout, as in Lambda: kept to show when an invocation fails.
   const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => logged.push(String(chunk)) > 0);
+  const warn = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => logged.push(String(chunk)) > 0);
   try {
     const key = String(fn.Properties.Code && (fn.Properties.Code as Json).S3Key).replace(/\.zip$/, '');
     const path = join(assetDir, `asset.${key}`, 'index.js');
@@ -308,6 +422,7 @@ async function invoke(logicalId: string, event: unknown): Promise<unknown> {
     throw new Error(`${logicalId} failed: ${(error as Error).message}\n${logged.slice(-20).join('')}`);
   } finally {
     write.mockRestore();
+    warn.mockRestore();
     vi.unstubAllEnvs();
   }
 }
