@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Packs and installs the package, over a minute of two cores: `npm run e2e:package` (vitest.package.config.ts).
-    exclude: [...configDefaults.exclude, 'test/e2e/package.test.ts'],
+    // The stack on moto, about 30 s and a Python tool (moto_server): `npm run e2e:aws` (test/e2e-aws).
+    exclude: [...configDefaults.exclude, 'test/e2e/package.test.ts', 'test/e2e-aws/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Loopback servers and dynalite are light, but CDK synth bundles with esbuild: two workers fit a 2-core box.
