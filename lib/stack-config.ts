@@ -238,10 +238,16 @@ function checkWorstMs(check: Check): number {
   return check.timeoutMs * (check.retries + 1) + check.retryDelayMs * check.retries;
 }
 
+/**
+ * What a run's storing and deciding may take per check once it waits for the end of the spread
+ * (lambdas/core/pipeline/quiet-gate.ts): a state write on a new stack measured 30-50 ms of CPU at 512 MB.
+ */
+const DECIDE_WORST_MS = 50;
+
 /** Runs start `intervalMs` apart, or when the one before has finished if it ran longer. */
 function invocationWorstMs(members: readonly Check[], runs: number, intervalMs: number, spreadMs: number): number {
   const waves = Math.ceil(members.length / PROBE_CONCURRENCY);
-  const batchMs = spreadMs + waves * Math.max(...members.map(checkWorstMs));
+  const batchMs = spreadMs + waves * Math.max(...members.map(checkWorstMs)) + members.length * DECIDE_WORST_MS;
   let end = 0;
   for (let run = 0; run < runs; run++) end = Math.max(run * intervalMs, end) + batchMs;
   return end;

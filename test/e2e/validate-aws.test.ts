@@ -61,7 +61,7 @@ describe('vigil validate --target aws', () => {
         '  - checks[1].interval: from a minute up the interval must be whole minutes, got 90s',
         '  - channels.ops.webhookUrl: { env: OPS_SLACK_URL } is for local runs; in the AWS stack use { secret: NAME } (Secrets Manager)',
         '  - channels.pd.routingKey: an inline value would be bundled into Lambda code; use { secret: NAME } (Secrets Manager), or allow it with -c vigil:allowPlainSecrets=true',
-        "  - checks every 5m: 1 checks whose targets hang until their timeouts (retries included) need up to 902028ms in one invocation at 50 at a time, over Lambda's 15 minutes; shorten their timeouts or retries",
+        "  - checks every 5m: 1 checks whose targets hang until their timeouts (retries included) need up to 902078ms in one invocation at 50 at a time, over Lambda's 15 minutes; shorten their timeouts or retries",
         '',
       ].join('\n'),
     );

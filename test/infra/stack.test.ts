@@ -238,8 +238,9 @@ describe('VigilStack', () => {
     expect(fleet.map((g) => g.shard)).toEqual([0, 1, 2, 3, 4]);
     expect(new Set(fleet.flatMap((g) => g.checkIds)).size).toBe(5000);
     expect(fleet[0]?.spreadMs).toBe(27_641);
-    // Worst case, every target hangs until its 10 s timeout, 50 at a time: 20 waves after the spread.
-    expect(fleet[0]?.maxDurationMs).toBe(27_641 + 200_000);
+    // Worst case, every target hangs until its 10 s timeout, 50 at a time: 20 waves after the spread; then
+    // the cycle's storing and deciding, 50 ms a check at worst.
+    expect(fleet[0]?.maxDurationMs).toBe(27_641 + 200_000 + 1000 * 50);
     expect(planStack(many(50)).groups.map((g) => [g.checkIds.length, g.spreadMs])).toEqual([[50, 1_382]]);
     // Half the memory buys half the CPU: half the checks per shard.
     expect(planStack(many(5000), 'config', { probeMemoryMb: 256 }).groups).toHaveLength(10);
@@ -280,8 +281,9 @@ describe('VigilStack', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const big = new VigilStack(app, 'Fleet', { config: parseConfig(document), configDocument: document });
     const probe = big.vigil.probes.function.fn.node.defaultChild as { reservedConcurrentExecutions?: number };
-    // 3 shards, each invocation (27.6 s spread + 200 s of hanging targets + 30 s headroom) spanning 5 minutes.
-    expect(probe.reservedConcurrentExecutions).toBe(15);
+    // 3 shards, each invocation (27.6 s spread + 200 s of hanging targets + 50 s of deciding + 30 s
+    // headroom) spanning 6 minutes.
+    expect(probe.reservedConcurrentExecutions).toBe(18);
     Template.fromStack(big).resourceCountIs('AWS::Events::Rule', 3);
   });
 
