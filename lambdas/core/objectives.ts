@@ -195,9 +195,9 @@ export function objectiveProblems(objective: ObjectiveConfig, intervalMs: number
  * spends the same share of the budget: 2%, 5% and 10%.
  */
 export const BURN_ALERTS = [
-  { name: '1h', long: HOUR_MS, short: 5 * MINUTE_MS, rate: 14.4, severity: 'critical' },
-  { name: '6h', long: 6 * HOUR_MS, short: 30 * MINUTE_MS, rate: 6, severity: 'critical' },
-  { name: '3d', long: 3 * DAY_MS, short: 6 * HOUR_MS, rate: 1, severity: 'warning' },
+  { name: '1h', long: BURN_WINDOWS['1h'], short: BURN_WINDOWS['5m'], rate: 14.4, severity: 'critical' },
+  { name: '6h', long: BURN_WINDOWS['6h'], short: BURN_WINDOWS['30m'], rate: 6, severity: 'critical' },
+  { name: '3d', long: BURN_WINDOWS['3d'], short: BURN_WINDOWS['6h'], rate: 1, severity: 'warning' },
 ] as const satisfies readonly {
   name: BurnWindow;
   long: number;
