@@ -53,16 +53,21 @@ async function monitorOf(
 const pages = () => pagerDutyActions(rig.pagerduty);
 const chat = () => (rig.slack?.received ?? []).map((r) => (r.body as { text: string }).text.split(':')[0]);
 
+/** Ten quiet minutes, orders down for twenty, then thirty back up. */
+async function outageOfTwentyMinutes(monitor: { run(ms: number): Promise<void> }) {
+  await monitor.run(10 * MINUTE);
+  failing.add('/orders');
+  await monitor.run(20 * MINUTE);
+  failing.delete('/orders');
+  await monitor.run(30 * MINUTE);
+}
+
 describe('one outage, one page, through vigil monitor', () => {
   afterEach(() => failing.clear());
 
   it('pages once and resolves once for 20 minutes down, with four objectives burning', async () => {
     const monitor = await monitorOf();
-    await monitor.run(10 * MINUTE);
-    failing.add('/orders');
-    await monitor.run(20 * MINUTE);
-    failing.delete('/orders');
-    await monitor.run(30 * MINUTE);
+    await outageOfTwentyMinutes(monitor);
     expect(pages()).toEqual(['trigger vigil/local/orders', 'resolve vigil/local/orders']);
     expect(chat()).toEqual(['DOWN', 'RECOVERED']);
     // The burns joined the incident: `vigil incidents` shows them on it, held, not sent.
@@ -126,11 +131,7 @@ describe('one outage, one page, through vigil monitor', () => {
         },
       ],
     });
-    await monitor.run(10 * MINUTE);
-    failing.add('/orders');
-    await monitor.run(20 * MINUTE);
-    failing.delete('/orders');
-    await monitor.run(30 * MINUTE);
+    await outageOfTwentyMinutes(monitor);
     expect(pages()).toEqual(['trigger vigil/local/orders', 'resolve vigil/local/orders']);
     expect(chat()).toEqual(['DOWN', 'RECOVERED']);
   });
