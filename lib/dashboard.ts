@@ -12,7 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Check } from '../lambdas/core/config.js';
+import type { Check } from '../lambdas/config/parse.js';
 import { CHECK_RESULT_LOG, METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/contracts.js';
 import { budgetShare, objectiveLabel } from '../lambdas/core/objectives.js';
 import { dashboardLayout } from './dashboard-layout.js';

@@ -3,7 +3,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type FunctionUrl, FunctionUrlAuthType, InvokeMode, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { Check } from '../lambdas/core/config.js';
+import type { Check } from '../lambdas/config/parse.js';
 import { checkPartitionKey } from '../lambdas/core/contracts.js';
 import { type FunctionOptions, type IngestTargets, VigilFunction } from './vigil-function.js';
 

@@ -1,11 +1,12 @@
 /** The one entry point for probing: probe a check with its type's probe, judge it, never throw. */
 import type { Log } from '../core/ports.js';
-import type { CheckResult, Observation } from '../core/types.js';
+import type { CheckResult } from '../core/types.js';
 import type { CheckRuntime } from './check-type.js';
 import type { Check } from './registry.js';
 import { CHECK_RUNTIMES } from './runtimes.js';
 import { faultBehind, ownFault } from './shared/classify.js';
 import { LoopLag } from './shared/loop-lag.js';
+import type { Observation } from './shared/observation.js';
 import { noTimings, observation, type ProbeContext } from './shared/probe.js';
 import { judged } from './shared/verdict.js';
 

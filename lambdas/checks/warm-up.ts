@@ -7,7 +7,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Check } from '../core/config.js';
+import type { Check } from './registry.js';
 import { runCheck } from './run.js';
 
 const PLACEHOLDER_SECRET = async () => 'warm-up';

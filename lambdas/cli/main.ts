@@ -1,8 +1,9 @@
 /** The `vigil` command line: parse arguments, load config, run one command, return its exit code. */
 import { parseArgs } from 'node:util';
 import { missingLocalSecrets } from '../adapters/secrets.js';
-import type { Config } from '../core/config.js';
-import { loadConfigFile } from '../core/config-file.js';
+import { loadConfigFile } from '../config/file.js';
+import type { Config } from '../config/parse.js';
+import { allSecretRefs } from '../config/secret-refs.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { DAY_MS, HOUR_MS, parseDuration } from '../core/duration.js';
 import { ConfigError, UserError } from '../core/errors.js';
@@ -10,7 +11,6 @@ import { plural } from '../core/format.js';
 import { heartbeatWarnings } from '../core/heartbeat.js';
 import { burnThresholds, objectiveWarnings } from '../core/objectives.js';
 import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
-import { allSecretRefs } from '../core/secret-refs.js';
 import { checkDataDir } from './data-dir.js';
 import { type CliIo, EXIT } from './io.js';
 import { VERSION } from './version.js';

@@ -3,8 +3,8 @@
 import type { Channel } from '../channels/channel.js';
 import { channelsFor } from '../channels/notify.js';
 import { CHANNEL_TYPES } from '../channels/registry.js';
+import type { ChannelConfig, Check, CheckType, Config } from '../config/parse.js';
 import { dedupKey } from '../core/alert-state.js';
-import type { ChannelConfig, Check, CheckType, Config } from '../core/config.js';
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { alertWindows, BURN_ALERTS, burnThresholds, objectiveLabel } from '../core/objectives.js';

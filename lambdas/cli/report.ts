@@ -1,6 +1,6 @@
 /** `vigil report`: uptime, latency percentiles and incidents per check, as a table, JSON, Markdown or HTML. */
 import { writeFileSync } from 'node:fs';
-import type { Config } from '../core/config.js';
+import type { Config } from '../config/parse.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration, plural } from '../core/format.js';
 import { heartbeatVerdict, runOutcome, runTime } from '../core/heartbeat.js';

@@ -8,7 +8,7 @@
  * interval spread over PHASE_STEP_MS each, at most the interval and PHASE_WINDOW_MS: a few checks start
  * within milliseconds of the start, 200 every second over the whole second.
  */
-import type { Check } from './config.js';
+import type { CheckBase } from './schema-parts.js';
 import { stableHash } from './spread.js';
 
 /** Room each check of an interval gets: about what a probe's start and end cost the event loop. */
@@ -25,13 +25,13 @@ export interface Running {
  * Where in its interval a check starts, from the runner's start, among `sharing` checks of that interval:
  * the same on every run and every start of the same config.
  */
-export function phaseOf(check: Pick<Check, 'id' | 'intervalMs'>, sharing: number): number {
+export function phaseOf(check: Pick<CheckBase, 'id' | 'intervalMs'>, sharing: number): number {
   const window = Math.min(check.intervalMs, PHASE_WINDOW_MS, sharing * PHASE_STEP_MS);
   return Math.floor((spreadBits(stableHash(check.id)) / 2 ** 32) * window);
 }
 
 /** Each check's phase (check id → ms). */
-export function phases(checks: readonly Pick<Check, 'id' | 'intervalMs'>[]): Map<string, number> {
+export function phases(checks: readonly Pick<CheckBase, 'id' | 'intervalMs'>[]): Map<string, number> {
   const sharing = new Map<number, number>();
   for (const c of checks) sharing.set(c.intervalMs, (sharing.get(c.intervalMs) ?? 0) + 1);
   return new Map(checks.map((c) => [c.id, phaseOf(c, sharing.get(c.intervalMs) ?? 1)]));
@@ -52,25 +52,25 @@ export interface Start {
 }
 
 /** When a check is next due (monotonic ms). */
-function dueAt(check: Check, lastStarted: ReadonlyMap<string, number>, start: Start): number {
+function dueAt(check: CheckBase, lastStarted: ReadonlyMap<string, number>, start: Start): number {
   const last = lastStarted.get(check.id);
   return last === undefined ? start.at + (start.phases.get(check.id) ?? 0) : last + check.intervalMs;
 }
 
 /** Checks whose time has come that are not still running. */
-export function dueChecks(
-  checks: readonly Check[],
+export function dueChecks<C extends CheckBase>(
+  checks: readonly C[],
   lastStarted: ReadonlyMap<string, number>,
   running: Running,
   now: number,
   start: Start,
-): Check[] {
+): C[] {
   return checks.filter((c) => !running.has(c.id) && dueAt(c, lastStarted, start) <= now);
 }
 
 /** When the next check that is not running falls due (monotonic ms); +Infinity when every check runs. */
 export function nextDueAt(
-  checks: readonly Check[],
+  checks: readonly CheckBase[],
   lastStarted: ReadonlyMap<string, number>,
   running: Running,
   start: Start,

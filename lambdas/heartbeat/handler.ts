@@ -3,10 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import { AWS_REQUEST_HANDLER } from '../adapters/request-timeouts.js';
-import { createSecretResolver, type SecretResolver } from '../adapters/secrets.js';
+import { createSecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { stackIngest } from '../adapters/stack-ingest.js';
 import { bundledConfig } from '../bundled-config.js';
+import type { SecretResolver } from '../core/ports.js';
 import { createHeartbeatApp, type FunctionUrlEvent } from './app.js';
 
 /** Tokens are read again after this long, so a rotated secret is taken within minutes. */

@@ -9,8 +9,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { PingRequest, PingResponse } from '../checks/heartbeat/receive-ping.js';
 import { MAX_PING_BODY_BYTES } from '../core/heartbeat.js';
-import type { PingRequest, PingResponse } from '../core/pipeline/ping.js';
 import type { Log } from '../core/ports.js';
 
 export interface PingServer {

@@ -6,24 +6,19 @@
  * bound sized from the open-file limit (probe-slots.ts); while the store does not answer, results are
  * kept (held-results.ts) and dispatches wait, and both go on once it answers again.
  */
+
+import type { Check, Config } from '../config/parse.js';
 import type { AlertContext } from '../core/alert-state.js';
-import type { Check, Config } from '../core/config.js';
 import { dispatch } from '../core/pipeline/dispatch.js';
 import { type IngestOutcome, ingest } from '../core/pipeline/ingest.js';
 import { probeBatch } from '../core/pipeline/probe-batch.js';
 import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
 import { dueChecks, nextDueAt, phases, type Start } from '../core/schedule.js';
 import type { CheckResult } from '../core/types.js';
+import type { Chore } from './chore.js';
 import type { HeldResults } from './held-results.js';
 import { openFileLimit, ProbeSlots, probeSlotsFor } from './probe-slots.js';
 import type { SelfWatch } from './self-watch.js';
-
-/** Work besides probing and dispatching that runs on the runner's clock (each channel's deliveries, retention). */
-export interface Chore {
-  /** Monotonic time it is next due at, or null when it has nothing to do. */
-  dueAt(): number | null;
-  run(): Promise<void>;
-}
 
 export interface RunnerDeps {
   readonly config: Config;

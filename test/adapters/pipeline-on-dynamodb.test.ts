@@ -3,8 +3,8 @@ import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import { observeHeartbeat } from '../../lambdas/checks/heartbeat/probe.js';
 import { evaluateCheck } from '../../lambdas/checks/run.js';
+import type { Check } from '../../lambdas/config/parse.js';
 import { type CheckState, initialState } from '../../lambdas/core/alert-state.js';
-import type { Check } from '../../lambdas/core/config.js';
 import { applyPing, type HeartbeatState } from '../../lambdas/core/heartbeat.js';
 import { dispatch } from '../../lambdas/core/pipeline/dispatch.js';
 import { ingest } from '../../lambdas/core/pipeline/ingest.js';
@@ -31,7 +31,7 @@ const queue: DispatchQueue = {
 };
 
 /** What a probe batch needs, plus the publisher the dispatcher sends through. */
-type CycleDeps = BatchDeps & { readonly publisher: AlertPublisher };
+type CycleDeps = BatchDeps<Check> & { readonly publisher: AlertPublisher };
 
 const checks = config({
   defaults: { failureThreshold: 2, successThreshold: 1 },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readHealth } from '../../lambdas/checks/http/health.js';
 import { evaluateCheck } from '../../lambdas/checks/run.js';
-import type { Observation } from '../../lambdas/core/types.js';
+import type { Observation } from '../../lambdas/checks/shared/observation.js';
 import { type Check, config, httpCheck, tcpCheck } from '../support/checks.js';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');

@@ -27,7 +27,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../../lambdas/core/contracts.js';
 import { VigilStack } from '../../lib/vigil-stack.js';
 import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../lambdas/core/config-file.js';
+import { loadConfigFile } from '../../lambdas/config/file.js';
 import { start, vigil, waitFor } from '../support/cli.js';
 import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
 import { simMonitor } from '../support/sim-monitor.js';

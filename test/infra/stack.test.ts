@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
 import { planStack, stackAlarms } from '../../lib/stack-config.js';
 import { VigilStack } from '../../lib/vigil-stack.js';

@@ -3,8 +3,9 @@
  * code and answers are observed; whether they are right is judged in judge.ts.
  */
 import { Resolver } from 'node:dns/promises';
-import type { DnsAnswer, ProbeError } from '../../core/types.js';
+import type { ProbeError } from '../../core/types.js';
 import { probeError } from '../shared/classify.js';
+import type { DnsAnswer } from '../shared/observation.js';
 import { observation, type Probe, since } from '../shared/probe.js';
 import type { DnsCheck } from './schema.js';
 

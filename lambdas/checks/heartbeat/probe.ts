@@ -1,7 +1,7 @@
 /** A heartbeat has nothing to connect to: its "probe" reads the runs the job reported. */
 import { VigilFault } from '../../core/errors.js';
 import { type HeartbeatState, initialHeartbeat } from '../../core/heartbeat.js';
-import type { Observation } from '../../core/types.js';
+import type { Observation } from '../shared/observation.js';
 import { noTimings, observation, type Probe } from '../shared/probe.js';
 import type { HeartbeatCheck } from './schema.js';
 

@@ -7,9 +7,10 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Observation, PeerCertificate, ProbeError } from '../../core/types.js';
+import type { ProbeError } from '../../core/types.js';
 import { verifyPeer } from '../shared/certificate.js';
 import { classifyError, deadlineError, probeError } from '../shared/classify.js';
+import type { Observation, PeerCertificate } from '../shared/observation.js';
 import { PhaseClock } from '../shared/phase-clock.js';
 
 /** Larger header blocks are a `protocol` error. */

@@ -3,8 +3,9 @@
  * human would look: an unhealthy health document (whatever the status code), status, the rest of
  * health, body, headers, JSON, certificate, latency.
  */
-import type { Observation } from '../../core/types.js';
+
 import { certificateFailure } from '../shared/certificate-days.js';
+import type { Observation } from '../shared/observation.js';
 import { degrade, fail, type Judge, pass } from '../shared/verdict.js';
 import { bodyFailure, headerFailure, jsonFailure, statusFailure } from './assertions.js';
 import { componentsSuffix, readHealth } from './health.js';

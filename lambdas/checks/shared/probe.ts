@@ -1,6 +1,7 @@
 import type { HeartbeatReader } from '../../core/ports.js';
 import type { SecretRef } from '../../core/schema-parts.js';
-import type { Observation, ProbeError, Timings } from '../../core/types.js';
+import type { ProbeError, Timings } from '../../core/types.js';
+import type { Observation } from './observation.js';
 
 /** What a probe may use besides its check: everything with I/O or a clock comes in here. */
 export interface ProbeContext {

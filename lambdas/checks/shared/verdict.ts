@@ -1,7 +1,8 @@
 /** What a check type's judge decides beyond the transport: a failure (down), or a note and whether it means degraded. */
 import type { HeartbeatSummary } from '../../core/heartbeat.js';
-import type { CheckResult, CheckStatus, Observation, ProbeError } from '../../core/types.js';
+import type { CheckResult, CheckStatus, ProbeError } from '../../core/types.js';
 import { bounded } from '../../core/untrusted.js';
+import type { Observation } from './observation.js';
 
 export interface Verdict {
   readonly error: ProbeError | null;

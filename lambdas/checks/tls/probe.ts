@@ -1,9 +1,10 @@
 /** TLS probe: handshake, chain and host name verification, and the certificate for its expiry. */
 import { isIP } from 'node:net';
 import { connect } from 'node:tls';
-import type { PeerCertificate, ProbeError } from '../../core/types.js';
+import type { ProbeError } from '../../core/types.js';
 import { verifyPeer } from '../shared/certificate.js';
 import { classifyError, deadlineError } from '../shared/classify.js';
+import type { PeerCertificate } from '../shared/observation.js';
 import { PhaseClock } from '../shared/phase-clock.js';
 import { observation, type Probe } from '../shared/probe.js';
 import type { TlsCheck } from './schema.js';
