@@ -7,9 +7,10 @@ import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { stackIngest } from '../adapters/stack-ingest.js';
 import { bundledConfig } from '../bundled-config.js';
 import { warmUp } from '../checks/warm-up.js';
+import { SERVICE_NAMES } from '../core/contracts.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
 
-const logger = new Logger({ serviceName: 'vigil-probe' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.probe });
 const secrets = new SecretsManagerClient({ requestHandler: AWS_REQUEST_HANDLER });
 const app = createProbeApp({
   ...stackIngest(logger),
