@@ -6,8 +6,9 @@
  */
 import type * as z from 'zod';
 import type { SecretRef } from '../core/schema-parts.js';
-import type { Probe } from './shared/probe.js';
-import type { Judge } from './shared/verdict.js';
+import type { Observation } from './shared/observation.js';
+import type { Probe, ProbeContext } from './shared/probe.js';
+import type { Judge, Verdict } from './shared/verdict.js';
 
 /** Reads a file named in the config (relative to it); undefined after recording why it could not. */
 export type ConfigFileReader = (file: string, field: string) => string | undefined;
@@ -31,7 +32,16 @@ export interface CheckTypeDefinition<C> {
 }
 
 /** How a check type probes and judges: lambdas/checks/runtimes.ts puts them together. */
-export interface CheckRuntime<C> {
-  readonly probe: Probe<C>;
-  readonly judge: Judge<C>;
+export interface CheckRuntime<C, O extends Observation = Observation> {
+  readonly probe: Probe<C, O>;
+  readonly judge: Judge<C, O>;
+  /** The probe times nothing (a heartbeat reads its store): its results carry no event-loop lag. */
+  readonly untimed?: true;
+}
+
+/** A runtime of some check type and observation: what a registry of every type holds. */
+export interface SomeCheckRuntime {
+  readonly probe: (check: never, context: ProbeContext) => Promise<Observation>;
+  readonly judge: (check: never, observation: never, now: Date) => Verdict;
+  readonly untimed?: true;
 }

@@ -3,7 +3,7 @@
  * Apart from registry.ts so the config, the notifier and the dispatcher carry no probe code. A type
  * missing here is a compile error.
  */
-import type { CheckRuntime } from './check-type.js';
+import type { SomeCheckRuntime } from './check-type.js';
 import { dnsRuntime } from './dns/runtime.js';
 import { heartbeatRuntime } from './heartbeat/runtime.js';
 import { httpRuntime } from './http/runtime.js';
@@ -17,4 +17,4 @@ export const CHECK_RUNTIMES = {
   tls: tlsRuntime,
   dns: dnsRuntime,
   heartbeat: heartbeatRuntime,
-} satisfies Record<CheckType, CheckRuntime<never>>;
+} satisfies Record<CheckType, SomeCheckRuntime>;

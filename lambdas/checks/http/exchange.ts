@@ -30,7 +30,15 @@ export interface Exchange {
   readonly timeoutMs: number;
 }
 
-export interface ExchangeResult extends Omit<Observation, 'startedAt' | 'dns' | 'heartbeat'> {
+/** What an http check saw: the final hop's response, as far as it came. */
+export interface HttpObservation extends Observation {
+  readonly httpStatus: number | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer | null;
+  readonly certificate: PeerCertificate | null;
+}
+
+export interface ExchangeResult extends Omit<HttpObservation, 'startedAt'> {
   /** performance.now() when the request was handed to the socket layer: where its timings start. */
   readonly started: number;
 }

@@ -5,13 +5,13 @@
  */
 
 import { certificateFailure } from '../shared/certificate-days.js';
-import type { Observation } from '../shared/observation.js';
 import { degrade, fail, type Judge, pass } from '../shared/verdict.js';
 import { bodyFailure, headerFailure, jsonFailure, statusFailure } from './assertions.js';
+import type { HttpObservation } from './exchange.js';
 import { componentsSuffix, readHealth } from './health.js';
 import type { HttpCheck } from './schema.js';
 
-export const judgeHttp: Judge<HttpCheck> = (check: HttpCheck, observation: Observation, now: Date) => {
+export const judgeHttp: Judge<HttpCheck, HttpObservation> = (check, observation, now) => {
   const { expect } = check;
   const body = observation.body?.toString('utf8') ?? '';
   const health = check.healthJson ? readHealth(body) : null;

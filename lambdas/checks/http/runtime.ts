@@ -1,6 +1,7 @@
 import type { CheckRuntime } from '../check-type.js';
+import type { HttpObservation } from './exchange.js';
 import { judgeHttp } from './judge.js';
 import { probeHttp } from './probe.js';
 import type { HttpCheck } from './schema.js';
 
-export const httpRuntime = { probe: probeHttp, judge: judgeHttp } satisfies CheckRuntime<HttpCheck>;
+export const httpRuntime = { probe: probeHttp, judge: judgeHttp } satisfies CheckRuntime<HttpCheck, HttpObservation>;

@@ -1,10 +1,25 @@
 /**
- * What a probe saw, before any judgement (docs/architecture.md): the check types' probes make these and
- * their judges read them; nothing past judging sees one.
+ * What a probe saw, before any judgement (docs/architecture.md). Every check type's observation has
+ * these fields; what else it saw is the type's own (`HttpObservation`, `TlsObservation`, ...), made by its
+ * probe and read only by its judge.
  */
-import type { HeartbeatState } from '../../core/heartbeat.js';
 import type { ProbeError, Timings } from '../../core/types.js';
 
+export interface Observation {
+  readonly startedAt: string;
+  readonly timings: Timings;
+  /** Set when the transport itself failed: the result is down with it, and the judge is not asked. */
+  readonly error: ProbeError | null;
+  /** The response's HTTP status, for a type that gets one: every result carries it (★ CheckResult `httpStatus`). */
+  readonly httpStatus?: number | null;
+}
+
+/** A probe that failed before its type saw anything of its own (a refused connection, a secret not resolved). */
+export interface FailedObservation extends Observation {
+  readonly error: ProbeError;
+}
+
+/** A certificate as the http and tls probes saw it. */
 export interface PeerCertificate {
   readonly subject: string;
   readonly issuer: string;
@@ -12,24 +27,4 @@ export interface PeerCertificate {
   readonly validTo: string;
   /** Subject alternative names, as "DNS:api.example.com" / "IP Address:10.0.0.1". */
   readonly altNames: readonly string[];
-}
-
-/** What a DNS query returned: the response code and the answers as text (MX as "10 mail.example.com"). */
-export interface DnsAnswer {
-  readonly rcode: string;
-  readonly answers: readonly string[];
-}
-
-/** What a probe saw, before any judgement. `error` is set when the transport itself failed. */
-export interface Observation {
-  readonly startedAt: string;
-  readonly timings: Timings;
-  readonly error: ProbeError | null;
-  readonly httpStatus: number | null;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: Buffer | null;
-  readonly certificate: PeerCertificate | null;
-  readonly dns: DnsAnswer | null;
-  /** Heartbeat checks: the runs reported so far. */
-  readonly heartbeat: HeartbeatState | null;
 }
