@@ -11,10 +11,10 @@ import type { CheckType } from './registry.js';
 import { tcpRuntime } from './tcp/runtime.js';
 import { tlsRuntime } from './tls/runtime.js';
 
-export const CHECK_RUNTIMES = {
+export const CHECK_RUNTIMES: Readonly<Record<CheckType, SomeCheckRuntime>> = {
   http: httpRuntime,
   tcp: tcpRuntime,
   tls: tlsRuntime,
   dns: dnsRuntime,
   heartbeat: heartbeatRuntime,
-} satisfies Record<CheckType, SomeCheckRuntime>;
+};

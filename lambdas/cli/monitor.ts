@@ -16,6 +16,7 @@ import { channelsFor, notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
 import { receivePing } from '../checks/heartbeat/receive-ping.js';
 import { runCheck } from '../checks/run.js';
+import { CHECK_RUNTIMES } from '../checks/runtimes.js';
 import type { Config } from '../config/parse.js';
 import { allSecretRefs, heartbeatTokenRefs } from '../config/secret-refs.js';
 import { DAY_MS, HOUR_MS } from '../core/duration.js';
@@ -29,6 +30,7 @@ import type { Chore } from '../local/chore.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
 import { HeldResults, heldPerCheck } from '../local/held-results.js';
 import { startPingServer } from '../local/ping-server.js';
+import { ProbeThread } from '../local/probe-thread.js';
 import { LocalRunner } from '../local/runner.js';
 import { SelfWatch } from '../local/self-watch.js';
 import { consoleLog } from './console-log.js';
@@ -167,6 +169,8 @@ export async function createMonitor(
     backlog: () => ({ kept: held.kept, dropped: held.dropped, waiting: held.size }),
     stackName: LOCAL_CONTEXT.stackName,
   });
+  // A simulated clock (tests) cannot be shared with another thread: probes then run on this one.
+  const probes = options.clock ? null : ProbeThread.start({ checks: config.checks, env: io.env }, log);
   const runner = new LocalRunner({
     config,
     store,
@@ -175,7 +179,11 @@ export async function createMonitor(
     watch,
     held,
     runCheck: async (check) => {
-      const result = await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
+      // A look that times nothing (a heartbeat's) gains nothing on the probe thread, and reads the store, which is here.
+      const result =
+        probes && !CHECK_RUNTIMES[check.type].untimed
+          ? await probes.run(check)
+          : await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
       io.stdout(resultLine(result));
       return result;
     },
@@ -229,6 +237,7 @@ export async function createMonitor(
     stopDeliveries: () => stopping.abort(),
     close: async () => {
       await pings?.close();
+      await probes?.close();
       await db.close();
     },
   };
