@@ -79,7 +79,16 @@ export class ProbeSchedule extends Construct {
       // No invocations means no data points: that is exactly what this alarm is for.
       treatMissingData: TreatMissingData.BREACHING,
     });
-    this.function.feedsIngest(props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']);
+    // A cycle reads its states and silences with BatchGetItem and writes its results with BatchWriteItem
+    // (lambdas/adapters/dynamodb.ts); without them every cycle's reads and writes are refused.
+    this.function.feedsIngest(props, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+    ]);
     this.rules = props.groups.map((group) => {
       const event: ProbeEvent = {
         checkIds: group.checkIds,

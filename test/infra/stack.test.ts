@@ -321,7 +321,9 @@ describe('VigilStack', () => {
     const probe = policies.find((p) => p.includes('cloudwatch:PutMetricData')) ?? '';
     const pagerduty = policies.find((p) => p.includes('vigil/pd')) ?? '';
     const slack = policies.find((p) => p.includes('vigil/ops-slack')) ?? '';
-    expect(probe).toContain('"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem","dynamodb:Query"');
+    expect(probe).toContain(
+      '"dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem","dynamodb:Query","dynamodb:BatchGetItem","dynamodb:BatchWriteItem"',
+    );
     expect(probe).not.toContain('dynamodb:DeleteItem');
     expect(probe).toContain('{"StringEquals":{"cloudwatch:namespace":"Vigil"}}');
     expect(probe).not.toContain('sns:Publish');
