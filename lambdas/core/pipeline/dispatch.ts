@@ -52,29 +52,28 @@ export async function dispatch(checkIds: readonly string[], deps: DispatchDeps, 
   const groupNames = new Set(named.flatMap((c) => (c.group !== null && c.groupWaitMs > 0 ? [c.group] : [])));
   const members = deps.checks.filter((c) => c.group !== null && groupNames.has(c.group));
   const targets = [...new Set([...named, ...members])];
+  const groupMembers = (group: string) => members.filter((c) => c.group === group);
+  const retryAt = new Date(now.getTime() + (deps.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS));
   const revisit: Revisit[] = [];
   const published: AlertEvent[] = [];
   for (const group of groupNames) {
-    const due = await guarded(deps.log, 'group not flushed', undefined, () =>
-      flushGroup(
-        group,
-        members.filter((c) => c.group === group),
-        deps,
-        now,
-      ),
-    );
-    if (due) revisit.push(...due);
+    const due = await guarded(deps.log, 'group not flushed', undefined, () => flushGroup(group, groupMembers(group), deps, now));
+    // A store that failed mid-flush: the group's members are looked at again, or its deadline would be lost.
+    revisit.push(...(due ?? groupMembers(group).map((c) => ({ checkId: c.id, at: retryAt }))));
   }
   // Parents before children: a parent's recovery goes out before the outage of a child it no longer holds.
   for (const level of dependencyLevels(targets)) {
     const sent = await mapLimit(level, SENDS_AT_ONCE, (check) =>
       guarded(deps.log, 'outbox not sent', check.id, () => sendOutbox(check, deps, now)),
     );
-    for (const outcome of sent) {
-      if (!outcome) continue;
-      published.push(...outcome.published);
-      if (outcome.revisit) revisit.push(outcome.revisit);
-    }
+    sent.forEach((outcome, i) => {
+      // The store failed while sending: what is in the outbox stays there, and is looked at again.
+      if (!outcome) revisit.push({ checkId: (level[i] as CheckBase).id, at: retryAt });
+      else {
+        published.push(...outcome.published);
+        if (outcome.revisit) revisit.push(outcome.revisit);
+      }
+    });
   }
   return { published, revisit };
 }
