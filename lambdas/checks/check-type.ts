@@ -37,6 +37,11 @@ export interface CheckRuntime<C, O extends Observation = Observation> {
   readonly judge: Judge<C, O>;
   /** The probe times nothing (a heartbeat reads its store): its results carry no event-loop lag. */
   readonly untimed?: true;
+  /**
+   * The check pointed at a loopback HTTP server that answers `{"status":"healthy"}`, for warm-up
+   * (lambdas/checks/warm-up.ts): its probe's code is compiled before the first real probe. Absent: not warmed up.
+   */
+  readonly aimedAt?: (check: C, local: { readonly host: string; readonly port: number }) => C;
 }
 
 /** A runtime of some check type and observation: what a registry of every type holds. */
@@ -44,4 +49,5 @@ export interface SomeCheckRuntime {
   readonly probe: (check: never, context: ProbeContext) => Promise<Observation>;
   readonly judge: (check: never, observation: never, now: Date) => Verdict;
   readonly untimed?: true;
+  readonly aimedAt?: (check: never, local: { readonly host: string; readonly port: number }) => unknown;
 }

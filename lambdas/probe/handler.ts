@@ -21,7 +21,7 @@ const app = createProbeApp({
   monotonicMs: () => performance.now(),
   // One probe: more makes the JIT compile on background threads during the first cycle, which a
   // fraction of a vCPU pays for in throttled periods (bench/results/lambda.md).
-  warmUp: (checks) => warmUp(checks, () => new Date(), { rounds: 1, width: 1 }),
+  warmUp: async (checks) => void (await warmUp(checks, () => new Date(), { rounds: 1, width: 1 })),
 });
 
 // Not Powertools' injectLambdaContext: its function name, ARN and memory size would be half of every

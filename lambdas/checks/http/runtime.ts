@@ -4,4 +4,8 @@ import { judgeHttp } from './judge.js';
 import { probeHttp } from './probe.js';
 import type { HttpCheck } from './schema.js';
 
-export const httpRuntime = { probe: probeHttp, judge: judgeHttp } satisfies CheckRuntime<HttpCheck, HttpObservation>;
+export const httpRuntime = {
+  probe: probeHttp,
+  judge: judgeHttp,
+  aimedAt: (check, { host, port }) => ({ ...check, url: `http://${host}:${port}/`, followRedirects: false }),
+} satisfies CheckRuntime<HttpCheck, HttpObservation>;

@@ -3,4 +3,8 @@ import { judgeTcp } from './judge.js';
 import { probeTcp, type TcpObservation } from './probe.js';
 import type { TcpCheck } from './schema.js';
 
-export const tcpRuntime = { probe: probeTcp, judge: judgeTcp } satisfies CheckRuntime<TcpCheck, TcpObservation>;
+export const tcpRuntime = {
+  probe: probeTcp,
+  judge: judgeTcp,
+  aimedAt: (check, { host, port }) => ({ ...check, host, port }),
+} satisfies CheckRuntime<TcpCheck, TcpObservation>;
