@@ -15,18 +15,21 @@ import { systemClock } from '../adapters/system-clock.js';
 import { channelsFor, notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
 import { runCheck } from '../checks/run.js';
+import { reportedStatus } from '../core/alert-state.js';
 import type { Config } from '../core/config.js';
 import { DAY_MS, HOUR_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { headline, plural } from '../core/format.js';
 import type { IngestOutcome } from '../core/pipeline/ingest.js';
 import { receivePing } from '../core/pipeline/ping.js';
-import type { Clock, Log, ResultStore } from '../core/ports.js';
+import type { Clock, Log, MetricsSink, ResultStore } from '../core/ports.js';
 import { allSecretRefs, heartbeatTokenRefs } from '../core/secret-refs.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
+import { CheckBoard } from '../local/check-board.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
 import { HeldResults, heldPerCheck } from '../local/held-results.js';
+import { startMetricsServer } from '../local/monitor-metrics.js';
 import { startPingServer } from '../local/ping-server.js';
 import { type Chore, LocalRunner } from '../local/runner.js';
 import { SelfWatch } from '../local/self-watch.js';
@@ -51,6 +54,8 @@ export interface MonitorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Also serve the heartbeat API here (port 0: any free one). */
   readonly listen?: { readonly host: string; readonly port: number };
+  /** Also serve Prometheus metrics at `/metrics` here (port 0: any free one). */
+  readonly serveMetrics?: { readonly host: string; readonly port: number };
   /** Fault injection for tests: while this file exists the store's writes fail as on a full disk. */
   readonly diskFullWhile?: string;
 }
@@ -61,6 +66,10 @@ export interface Monitor {
   readonly store: ResultStore;
   /** Where the heartbeat API listens, when asked to. */
   readonly pingUrl: string | null;
+  /** Where the Prometheus metrics are served (`…/metrics`), when asked to. */
+  readonly metricsUrl: string | null;
+  /** What it has seen of each check since it started: the live view and the metrics read it. */
+  readonly board: CheckBoard;
   /** Alerts that could not be delivered yet and wait for another try. */
   pendingDeliveries(): number;
   /** Cuts deliveries in flight short; they stay queued for the next start. */
@@ -140,16 +149,29 @@ export async function createMonitor(
       }
     },
   });
-  const metrics = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'));
+  const board = new CheckBoard(config.checks);
+  const file = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'));
+  // Every result passes here, probed or reported: the board sees them before the file does.
+  const metrics: MetricsSink = {
+    put: async (results) => {
+      for (const result of results) board.result(result);
+      await file.put(results);
+    },
+    putRun: (checkId, run) => file.putRun(checkId, run),
+  };
   // What people see change (pending and maintenance included), and what was held back and why.
-  const onDecided = ({ checkId, change, held }: IngestOutcome) => {
+  const onDecided = (outcome: IngestOutcome) => {
+    board.decided(outcome);
+    const { checkId, change, held } = outcome;
     if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
     for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
   };
   // Publishing hands the event to each routed channel's queue, as SNS hands it to each notifier.
   const publish = (event: AlertEvent) => {
     io.stdout(`ALERT ${event.severity.toUpperCase()} ${forTerminal(headline(event))}`);
-    deliveries.add(event, channelsFor(event, config), wallNow());
+    const channels = channelsFor(event, config);
+    board.alerted(event, channels);
+    deliveries.add(event, channels, wallNow());
     options.onAlert?.(event);
   };
   // While the store does not answer, results wait here and Vigil itself is told as an alert of its own.
@@ -215,18 +237,38 @@ export async function createMonitor(
         log,
       ).catch(async (error) => {
         await db.close();
-        const code = (error as NodeJS.ErrnoException).code ?? '';
-        const why = LISTEN_ERRORS[code] ?? String(error);
-        throw new UserError(`--listen ${options.listen?.host}:${options.listen?.port}: ${why}${code ? ` (${code})` : ''}`);
+        throw listenError('--listen', options.listen, error);
       })
     : null;
+  const scrapes = options.serveMetrics
+    ? await startMetricsServer(options.serveMetrics.host, options.serveMetrics.port, board).catch(async (error) => {
+        await pings?.close();
+        await db.close();
+        throw listenError('--metrics', options.serveMetrics, error);
+      })
+    : null;
+  // The states a person saw before this start: a check stays as it was until a decision changes it.
+  void store
+    .readSnapshots(
+      config.checks.map((c) => c.id),
+      clock.now(),
+    )
+    .then(
+      (snapshots) => {
+        for (const [checkId, { state }] of snapshots) if (state) board.known(checkId, reportedStatus(state));
+      },
+      (error) => log.warn('states not read at start', { error: String(error) }),
+    );
   return {
     runner,
     store,
+    board,
     pingUrl: pings?.url ?? null,
+    metricsUrl: scrapes ? `${scrapes.url}/metrics` : null,
     pendingDeliveries: () => deliveries.size,
     stopDeliveries: () => stopping.abort(),
     close: async () => {
+      await scrapes?.close();
       await pings?.close();
       await db.close();
     },
@@ -253,6 +295,7 @@ export async function monitorCommand(
   const log = consoleLog(io.stderr);
   io.stdout(`vigil monitor: ${plural(config.checks.length, 'check')}, data in ${options.dataDir}; Ctrl-C to stop`);
   if (monitor.pingUrl) io.stdout(`heartbeat API on ${monitor.pingUrl} (POST /ping/<check-id>[/start|/fail|/<exit code>])`);
+  if (monitor.metricsUrl) io.stdout(`Prometheus metrics on ${monitor.metricsUrl}`);
   const { runner } = monitor;
   while (!io.signal.aborted) {
     runner.startDue();
@@ -304,6 +347,13 @@ function retention(config: Config, store: ResultStore, clock: Clock, log: Log, r
       if (pruned > 0) log.info('pruned old results', { count: pruned, before: before.toISOString() });
     },
   };
+}
+
+/** A port that could not be listened on, in one line: which flag, where, and why in words. */
+function listenError(flag: string, at: { host: string; port: number } | undefined, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const why = LISTEN_ERRORS[code] ?? String(error);
+  return new UserError(`${flag} ${at?.host}:${at?.port}: ${why}${code ? ` (${code})` : ''}`);
 }
 
 /** Why a port could not be listened on, in words. */
