@@ -35,6 +35,7 @@ import { type Chore, LocalRunner } from '../local/runner.js';
 import { SelfWatch } from '../local/self-watch.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { LiveView, viewRows } from './monitor-view.js';
 import { markDataFolder } from './store.js';
 import { formatMs, reasonOf } from './table.js';
 
@@ -56,6 +57,8 @@ export interface MonitorOptions {
   readonly listen?: { readonly host: string; readonly port: number };
   /** Also serve Prometheus metrics at `/metrics` here (port 0: any free one). */
   readonly serveMetrics?: { readonly host: string; readonly port: number };
+  /** Print a line per result. @default true (the live view shows results in its table instead) */
+  readonly printResults?: boolean;
   /** Fault injection for tests: while this file exists the store's writes fail as on a full disk. */
   readonly diskFullWhile?: string;
 }
@@ -197,7 +200,7 @@ export async function createMonitor(
     held,
     runCheck: async (check) => {
       const result = await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
-      io.stdout(resultLine(result));
+      if (options.printResults !== false) io.stdout(resultLine(result));
       return result;
     },
     log,
@@ -291,12 +294,31 @@ export async function monitorCommand(
     );
   }
   let wake: () => void = () => {};
-  const monitor = await createMonitor(config, { ...options, onDue: () => wake() }, io);
-  const log = consoleLog(io.stderr);
+  // On a terminal, lines go above the live view; elsewhere (a pipe, a file) they are all there is.
+  let view: LiveView | null = null;
+  const out: CliIo = io.terminal
+    ? {
+        ...io,
+        stdout: (text) => (view ? view.above(() => io.stdout(text)) : io.stdout(text)),
+        stderr: (text) => (view ? view.above(() => io.stderr(text)) : io.stderr(text)),
+      }
+    : io;
+  const monitor = await createMonitor(config, { ...options, printResults: !io.terminal, onDue: () => wake() }, out);
+  const log = consoleLog(out.stderr);
   io.stdout(`vigil monitor: ${plural(config.checks.length, 'check')}, data in ${options.dataDir}; Ctrl-C to stop`);
   if (monitor.pingUrl) io.stdout(`heartbeat API on ${monitor.pingUrl} (POST /ping/<check-id>[/start|/fail|/<exit code>])`);
   if (monitor.metricsUrl) io.stdout(`Prometheus metrics on ${monitor.metricsUrl}`);
   const { runner } = monitor;
+  if (io.terminal) {
+    const { board } = monitor;
+    const clock = options.clock ?? systemClock;
+    view = new LiveView(
+      io.terminal,
+      () => viewRows(board.entries(), (id) => runner.nextRunAt(id), clock.monotonicMs()),
+      () => clock.now(),
+    );
+    view.redraw();
+  }
   while (!io.signal.aborted) {
     runner.startDue();
     await new Promise<void>((resolve) => {
@@ -325,6 +347,8 @@ export async function monitorCommand(
     });
   }
   await monitor.close();
+  view?.stop();
+  view = null;
   io.stdout('vigil monitor: stopped');
   return EXIT.ok;
 }
