@@ -6,6 +6,7 @@
  */
 import type * as z from 'zod';
 import type { SecretRef } from '../core/schema-parts.js';
+import type { Examples } from './shared/example.js';
 import type { Probe } from './shared/probe.js';
 import type { Judge } from './shared/verdict.js';
 
@@ -30,8 +31,10 @@ export interface CheckTypeDefinition<C> {
   readonly inlineFiles?: (raw: Record<string, unknown>, read: ConfigFileReader) => Record<string, unknown>;
 }
 
-/** How a check type probes and judges: lambdas/checks/runtimes.ts puts them together. */
+/** How a check type probes and judges, and what it could see: lambdas/checks/runtimes.ts puts them together. */
 export interface CheckRuntime<C> {
   readonly probe: Probe<C>;
   readonly judge: Judge<C>;
+  /** What a probe of the check could see when it is up, degraded or down: `vigil preview` judges these. */
+  readonly examples: Examples<C>;
 }
