@@ -6,6 +6,8 @@
  */
 import type * as z from 'zod';
 import type { SecretRef } from '../core/schema-parts.js';
+import type { CheckStatus } from '../core/types.js';
+import type { Examples } from './shared/example.js';
 import type { Observation } from './shared/observation.js';
 import type { Probe, ProbeContext } from './shared/probe.js';
 import type { Judge, Verdict } from './shared/verdict.js';
@@ -31,10 +33,12 @@ export interface CheckTypeDefinition<C> {
   readonly inlineFiles?: (raw: Record<string, unknown>, read: ConfigFileReader) => Record<string, unknown>;
 }
 
-/** How a check type probes and judges: lambdas/checks/runtimes.ts puts them together. */
+/** How a check type probes and judges, and what it could see: lambdas/checks/runtimes.ts puts them together. */
 export interface CheckRuntime<C, O extends Observation = Observation> {
   readonly probe: Probe<C, O>;
   readonly judge: Judge<C, O>;
+  /** What a probe of the check could see when it is up, degraded or down: `vigil preview` judges these. */
+  readonly examples: Examples<C, O>;
   /** The probe times nothing (a heartbeat reads its store): its results carry no event-loop lag. */
   readonly untimed?: true;
   /**
@@ -48,6 +52,7 @@ export interface CheckRuntime<C, O extends Observation = Observation> {
 export interface SomeCheckRuntime {
   readonly probe: (check: never, context: ProbeContext) => Promise<Observation>;
   readonly judge: (check: never, observation: never, now: Date) => Verdict;
+  readonly examples: (check: never, status: CheckStatus, now: Date) => readonly Observation[];
   readonly untimed?: true;
   readonly aimedAt?: (check: never, local: { readonly host: string; readonly port: number }) => unknown;
 }

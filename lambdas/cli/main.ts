@@ -20,7 +20,7 @@ const COMMANDS = {
   check: { does: 'probe every check once', flags: '[--config F] [--json] [--only ID[,ID…]] [--data DIR | --table NAME]' },
   monitor: {
     does: 'run continuously, alerting',
-    flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--allow-missing-secrets]',
+    flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--metrics HOST:PORT] [--allow-missing-secrets]',
   },
   run: { does: 'run a job and report it', flags: '--check ID [--config F] [--url BASE] [--retry-for 5m] -- CMD…' },
   validate: { does: 'validate the config (--target aws: as the AWS stack)', flags: '[--config F] [--target aws] [--memory MB]' },
@@ -74,6 +74,7 @@ const OPTIONS = {
   memory: { type: 'string' },
   target: { type: 'string' },
   listen: { type: 'string' },
+  metrics: { type: 'string' },
   url: { type: 'string' },
   'retry-for': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -141,11 +142,15 @@ function stackRefusal(plan: () => unknown): number {
   }
 }
 
-/** `--listen 127.0.0.1:8787`, `[::1]:8787` or `:8787` (loopback): where the heartbeat API listens. */
-function listenOption(text: string): { host: string; port: number } {
+/**
+ * `--listen 127.0.0.1:8787`, `[::1]:8787` or `:8787` (loopback): where the heartbeat API (`--listen`) or
+ * the Prometheus metrics (`--metrics`) are served.
+ */
+function listenOption(flag: 'listen' | 'metrics', text: string): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
-  if (!match || port > 65_535) throw new UserError(`--listen: expected HOST:PORT like 127.0.0.1:8787, got "${text}"`);
+  const example = flag === 'listen' ? '127.0.0.1:8787' : '127.0.0.1:9464';
+  if (!match || port > 65_535) throw new UserError(`--${flag}: expected HOST:PORT like ${example}, got "${text}"`);
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
@@ -215,7 +220,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         dataDir: values.data,
         allowMissingSecrets: values['allow-missing-secrets'],
         ...retentionOption(values.retention),
-        ...(values.listen === undefined ? {} : { listen: listenOption(values.listen) }),
+        ...(values.listen === undefined ? {} : { listen: listenOption('listen', values.listen) }),
+        ...(values.metrics === undefined ? {} : { serveMetrics: listenOption('metrics', values.metrics) }),
       };
       return monitorCommand(load(), options, io);
     }

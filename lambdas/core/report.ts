@@ -2,6 +2,7 @@
 import { DAY_MS } from './duration.js';
 import type { HeartbeatSummary, Run } from './heartbeat.js';
 import type { IncidentRecord } from './ports.js';
+import { countedLatencyMs } from './trusted-latency.js';
 import type { CheckResult } from './types.js';
 
 export const REPORT_PERIODS = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS } as const;
@@ -34,8 +35,9 @@ export function reportRow(
   now: Date,
 ): CheckReportRow {
   const available = results.filter((r) => r.status !== 'down').length;
-  // A heartbeat's results time nothing; its runs' durations are in heartbeatReport.
-  const latencies = results.filter((r) => r.status !== 'down' && !r.heartbeat).map((r) => r.timings.totalMs);
+  // As the Latency metric: no heartbeats (their runs' durations are in heartbeatReport), down runs or
+  // runs timed under Vigil's own loop lag (trusted-latency.ts); uptime above still counts them all.
+  const latencies = results.flatMap((r) => countedLatencyMs(r) ?? []);
   const overlapping = incidents.filter((i) => (i.endedAt ? Date.parse(i.endedAt) : now.getTime()) > since.getTime());
   const downtimeMs = overlapping.reduce((sum, i) => {
     const start = Math.max(Date.parse(i.startedAt), since.getTime());

@@ -45,7 +45,7 @@ export interface Start {
 }
 
 /** When a check is next due (monotonic ms). */
-function dueAt(check: CheckBase, lastStarted: ReadonlyMap<string, number>, start: Start): number {
+export function dueAt(check: CheckBase, lastStarted: ReadonlyMap<string, number>, start: Start): number {
   const last = lastStarted.get(check.id);
   return last === undefined ? start.at + (start.phases.get(check.id) ?? 0) : last + check.intervalMs;
 }

@@ -13,7 +13,7 @@ import { dispatch } from '../core/pipeline/dispatch.js';
 import { type IngestOutcome, ingest } from '../core/pipeline/ingest.js';
 import { probeBatch } from '../core/pipeline/probe-batch.js';
 import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
-import { dueChecks, nextDueAt, phases, type Start } from '../core/schedule.js';
+import { dueAt, dueChecks, nextDueAt, phases, type Start } from '../core/schedule.js';
 import type { CheckResult } from '../core/types.js';
 import type { Chore } from './chore.js';
 import type { HeldResults } from './held-results.js';
@@ -44,6 +44,7 @@ export interface RunnerDeps {
 
 export class LocalRunner {
   private readonly lastStarted = new Map<string, number>();
+  private readonly checks: ReadonlyMap<string, Check>;
   /** Check id → the batch running it. */
   private readonly running = new Map<string, string>();
   /** Check id → monotonic time the dispatcher should look at it. */
@@ -62,6 +63,7 @@ export class LocalRunner {
 
   constructor(private readonly deps: RunnerDeps) {
     this.start = { at: deps.clock.monotonicMs(), phases: phases(deps.config.checks) };
+    this.checks = new Map(deps.config.checks.map((c) => [c.id, c]));
     this.slots = new ProbeSlots(deps.probeSlots ?? probeSlotsFor(openFileLimit()));
     this.queue = {
       request: async (checkIds, at) => {
@@ -107,6 +109,13 @@ export class LocalRunner {
     const drain = this.canDrain() ? [now] : [];
     const chores = (this.deps.chores ?? []).flatMap((c) => (this.choring.has(c) ? [] : [c.dueAt() ?? Number.POSITIVE_INFINITY]));
     return Math.max(0, Math.min(...probes, ...dispatches, ...drain, ...chores) - now);
+  }
+
+  /** When a check next starts (monotonic ms): null while it runs, or for a check the config does not have. */
+  nextRunAt(checkId: string): number | null {
+    const check = this.checks.get(checkId);
+    if (!check || this.running.has(checkId)) return null;
+    return dueAt(check, this.lastStarted, this.start);
   }
 
   private startBatch(due: readonly Check[], now: number): void {

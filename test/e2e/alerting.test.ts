@@ -50,8 +50,8 @@ describe('vigil preview', () => {
   });
 
   it.each([
-    ['db', 'connection refused by db.internal (example)'],
-    ['cert', 'certificate expires in 5 days'],
+    ['db', 'connection refused by 127.0.0.1 (example)'],
+    ['cert', 'certificate expires in 6 days'],
     ['name', 'response NXDOMAIN, expected NOERROR (example)'],
   ])('previews the %s check with an error its own type would give', async (id, error) => {
     const typed = join(dir, 'typed.yaml');

@@ -406,6 +406,9 @@ describe('VigilStack', () => {
       expect(query).toContain(`avg(timings.${phase})`);
     }
     expect(query).toContain('by checkId');
+    // How many runs each check had timed under Vigil's own loop lag, which write no Latency datum.
+    expect(query).toContain('fields least(floor(loopLagMs / 10), 1) as timedUnderLag');
+    expect(query).toContain('sum(timedUnderLag) as lagged');
   });
 
   it('passes the AWS Solutions cdk-nag pack with only the acknowledged findings', () => {
