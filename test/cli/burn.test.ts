@@ -84,7 +84,9 @@ describe('burn-rate alerts', () => {
     // Every run is now too slow: the hour needs 9 of them (4 minutes).
     await monitor.run(3.5 * MINUTE);
     expect(pages()).toEqual([]);
-    await monitor.run(1 * MINUTE);
+    // A run timed while this busy test process's event loop lagged does not count as latency (it says
+    // nothing of the target), so the ninth slow run may come a minute or two later than on a quiet machine.
+    for (let minute = 0; minute < 4 && pages().length === 0; minute++) await monitor.run(1 * MINUTE);
     expect(pages()).toEqual(['trigger vigil/local/orders']);
     expect(texts(rig.slack)[0]).toMatch(/^BURNING: Order API: 99.5% under 100ms over 30d: budget burning/);
     expect(monitor.out.filter((l) => l.startsWith('STATE '))).toEqual(['STATE orders: unknown → up']);
