@@ -95,6 +95,8 @@ export interface ReportOverview {
   /** How many checks are in each state now. */
   readonly states: Readonly<Partial<Record<StatusNow, number>>>;
   readonly openIncidents: number;
+  /** Incidents still open on checks nothing has looked at for two intervals: whether they go on is not known. */
+  readonly unknownIncidents: number;
   /** Mean length of the incidents that ended in the period; null when none did. */
   readonly mttrMs: number | null;
   readonly incidents: number;
@@ -345,6 +347,7 @@ function overviewOf(histories: readonly CheckHistory[], sections: readonly Check
     checks: sections.length,
     states,
     openIncidents: incidents.filter((i) => i.status === 'ongoing').length,
+    unknownIncidents: incidents.filter((i) => i.status === 'unknown').length,
     mttrMs: ended.length === 0 ? null : Math.round(ended.reduce((sum, i) => sum + i.durationMs, 0) / ended.length),
     incidents: incidents.length,
     slowest: sections

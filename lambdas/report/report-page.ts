@@ -41,7 +41,9 @@ function overview(model: ReportModel): Html {
 <div class="tile" data-figure="states"><h4>Checks now</h4><ul>${states.map(
     (s) => html`<li><span>${statePill(s)}</span><span>${o.states[s]}</span></li>`,
   )}</ul></div>
-<div class="tile" data-figure="open-incidents"><h4>Open incidents</h4><div class="figure ${o.openIncidents > 0 ? 'poor' : 'good'}">${o.openIncidents}</div><div class="small muted">${plural(o.incidents, 'incident')} in the period</div></div>
+<div class="tile" data-figure="open-incidents"><h4>Open incidents</h4><div class="figure ${o.openIncidents > 0 ? 'poor' : 'good'}">${o.openIncidents}</div><div class="small muted">${plural(o.incidents, 'incident')} in the period${
+    o.unknownIncidents > 0 ? `; ${o.unknownIncidents} on checks nothing is watching` : ''
+  }</div></div>
 <div class="tile" data-figure="mttr"><h4>MTTR</h4><div class="figure">${o.mttrMs === null ? '–' : humanDuration(o.mttrMs)}</div><div class="small muted">mean time to recover</div></div>
 <div class="tile" data-figure="slowest"><h4>Slowest (p95)</h4>${
     o.slowest.length === 0

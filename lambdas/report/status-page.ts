@@ -3,14 +3,14 @@ import { humanDuration } from '../core/format.js';
 import type { PublicCheck, PublicIncident, PublicState, StatusDay, StatusPage } from '../core/status-page-model.js';
 import { uptimeBars } from './charts.js';
 import { type Html, html, toHtmlString } from './html.js';
-import { page, STATE_COLOURS, statePill, time, uptimeTone } from './theme.js';
+import { BANNER_COLOURS, page, statePill, time, uptimeTone } from './theme.js';
 
 const STATE_WORDS: Record<PublicState, string> = {
   up: 'Operational',
   degraded: 'Degraded',
   down: 'Outage',
   maintenance: 'Maintenance',
-  unknown: 'No data',
+  unknown: 'Unknown',
 };
 
 const INCIDENT_WORDS = { ongoing: 'Ongoing', resolved: 'Resolved', unknown: 'Unknown' } as const;
@@ -69,7 +69,7 @@ footer { margin-top:24px; font-size:12px; color:var(--muted); display:flex; just
 `;
 
 export function renderStatusPage(status: StatusPage, title: string): string {
-  const banner = STATE_COLOURS[status.state === 'up' ? 'up' : status.state];
+  const banner = BANNER_COLOURS[status.state];
   return toHtmlString(
     page(
       title,

@@ -25,6 +25,16 @@ export const STATE_LABELS: Record<ColouredState, string> = {
   unknown: 'Unknown',
 };
 
+/** A banner's background per state: darker than the dots, so white text on it reads. */
+export const BANNER_COLOURS = {
+  up: '#16a34a',
+  degraded: '#d97706',
+  down: '#dc2626',
+  pending: '#ea580c',
+  maintenance: '#4f46e5',
+  unknown: '#64748b',
+} as const;
+
 /** Latency percentiles and timing phases, told apart by colour and named in a legend beside each chart. */
 export const SERIES_COLOURS = { p50: '#0ea5e9', p95: '#6366f1', p99: '#db2777' } as const;
 export const PHASE_COLOURS = {
@@ -66,6 +76,7 @@ a { color:inherit; }
 .tile .figure { font-size:24px; font-weight:650; line-height:1.2; }
 .tile ol, .tile ul { margin:4px 0 0; padding:0; list-style:none; font-size:13px; }
 .tile li { display:flex; justify-content:space-between; gap:8px; }
+.tile li > span:first-child { overflow:hidden; text-overflow:ellipsis; white-space:nowrap; min-width:0; }
 .good { color:#15803d; } .fair { color:#b45309; } .poor { color:#dc2626; } .none { color:var(--muted); }
 .pill { display:inline-flex; align-items:center; gap:6px; border-radius:999px; padding:1px 10px 1px 8px; font-size:12px;
   font-weight:600; border:1px solid currentColor; white-space:nowrap; }
@@ -76,7 +87,7 @@ a { color:inherit; }
 .check-head .title { display:flex; gap:10px; align-items:center; flex-wrap:wrap; }
 .bars svg { display:block; width:100%; height:34px; }
 .bars-axis { display:flex; justify-content:space-between; font-size:11px; color:var(--muted); margin-top:4px; }
-.charts { display:grid; grid-template-columns:repeat(auto-fit, minmax(300px, 1fr)); gap:16px; margin-top:14px; }
+.charts { display:grid; grid-template-columns:repeat(auto-fill, minmax(300px, 1fr)); gap:16px; margin-top:14px; }
 .chart svg { display:block; width:100%; height:auto; overflow:visible; }
 .chart .axis text { font-size:11px; fill:var(--muted); }
 .legend { display:flex; flex-wrap:wrap; gap:4px 12px; font-size:12px; margin:0 0 6px; }
