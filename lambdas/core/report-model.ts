@@ -216,7 +216,7 @@ function latencySeries(
   return { latency, phases };
 }
 
-/** Budget left at `at`, over the objective's window back from there, in percent; null with no runs counted. */
+/** Budget left at `at` (the runs of the objective's window before it), in percent; null with no runs counted. */
 function budgetLeftAt(
   objective: Check['objectives'][number],
   intervalMs: number,
@@ -227,7 +227,7 @@ function budgetLeftAt(
   let bad = 0;
   for (const result of results) {
     const t = Date.parse(result.startedAt);
-    if (t <= at - objective.window || t > at) continue;
+    if (t < at - objective.window || t >= at) continue;
     const good = judgeRun(objective, result);
     if (good === null) continue;
     runs++;

@@ -20,7 +20,8 @@ export const SINCE = NOW - DAY;
 export const HOSTILE_NAME = 'Website <b>&amp;</b> "shop"';
 export const HOSTILE_ERROR = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">';
 
-export const knownConfig = config({
+/** The config as a user writes it. */
+export const KNOWN_DOCUMENT = {
   defaults: { interval: '10m', timeout: '5s' },
   checks: [
     {
@@ -35,7 +36,8 @@ export const knownConfig = config({
     { id: 'web', name: HOSTILE_NAME, type: 'http', url: 'https://secret-origin.example.com/', group: 'Web', public: true },
     { id: 'db', name: 'Database', type: 'tcp', host: '10.0.0.5', port: 5432 },
   ],
-});
+};
+export const knownConfig = config(KNOWN_DOCUMENT);
 
 /** The api's response time in hour `h` of the day: what its latency points must say. */
 export const apiMs = (h: number) => 100 + 10 * h;
