@@ -66,14 +66,25 @@ function checkCard(c: CheckSection, model: ReportModel): Html {
   return html`<article class="card check" id="check-${c.id}" data-check="${c.id}" data-state="${row.state}">
 <div class="check-head"><div class="title"><span class="dot" style="background:${STATE_COLOURS[row.state]}"></span><h3>${c.name}</h3>${statePill(row.state)}<span class="muted small">${c.type} · ${c.id}</span></div>
 <div class="small"><span class="uptime ${tone}" data-uptime="${row.uptimePercent ?? ''}"><strong>${percentText(row.uptimePercent)}</strong> up</span> <span class="muted">· ${plural(row.runs, 'run')} · last checked ${row.lastCheckedAt ? time(row.lastCheckedAt) : 'never'}</span></div></div>
-<div class="bars">${uptimeBars(c.bars, (bar) => `${barSummary(bar)}`)}<div class="bars-axis">${time(c.bars[0]?.from ?? model.since, model.barMs < 86_400_000 ? 'datetime' : 'date')}<span>${
-    model.barMs < 86_400_000 ? 'one bar an hour' : 'one bar a day'
-  } · worst state</span><span>now</span></div></div>
+<div class="bars">${uptimeBars(c.bars, (bar) => `${barSummary(bar)}`)}${barLabels(c)}<div class="bars-axis">${
+    c.bars.length > 10
+      ? time(c.bars[0]?.from ?? model.since, model.barMs < 86_400_000 ? 'datetime' : 'date')
+      : html`<span></span>`
+  }<span>${model.barMs < 86_400_000 ? 'one bar an hour' : 'one bar a day'} · worst state</span><span>${c.bars.length > 10 ? 'now' : ''}</span></div></div>
 ${unwatchedMs > 0 ? html`<div class="note" data-unwatched="${unwatchedMs}">Nothing was watching for ${humanDuration(unwatchedMs)} of the period (${row.unwatched.map((u, i) => html`${i > 0 ? ', ' : ''}${time(u.from)} – ${time(u.to)}`)}): counted neither up nor down.</div>` : ''}
 ${c.type === 'heartbeat' ? '' : html`<div class="charts">${latencyChart(c)}${phaseChart(c)}</div>`}
 ${c.objectives.length > 0 ? objectives(c) : ''}
 ${incidents(c, model)}
 </article>`;
+}
+
+/** Few bars are wide enough to carry their figures: each its day and uptime, readable without hovering. */
+function barLabels(c: CheckSection): Html {
+  if (c.bars.length > 10) return html``;
+  return html`<div class="bar-labels" style="grid-template-columns:repeat(${c.bars.length}, minmax(0, 1fr))">${c.bars.map(
+    (bar) =>
+      html`<span data-bar="${bar.from}"><strong class="${uptimeTone(bar.uptimePercent)}">${percentText(bar.uptimePercent)}</strong>${time(bar.from, 'date')}</span>`,
+  )}</div>`;
 }
 
 function latencyChart(c: CheckSection): Html {

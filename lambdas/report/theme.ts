@@ -77,6 +77,9 @@ a { color:inherit; }
 .tile ol, .tile ul { margin:4px 0 0; padding:0; list-style:none; font-size:13px; }
 .tile li { display:flex; justify-content:space-between; gap:8px; }
 .tile li > span:first-child { overflow:hidden; text-overflow:ellipsis; white-space:nowrap; min-width:0; }
+.tile li > span:last-child { white-space:nowrap; }
+.bar-labels { display:grid; gap:0 4px; font-size:11px; color:var(--muted); text-align:center; margin-top:4px; line-height:1.3; }
+.bar-labels strong { display:block; color:var(--fg); font-weight:600; }
 .good { color:#15803d; } .fair { color:#b45309; } .poor { color:#dc2626; } .none { color:var(--muted); }
 .pill { display:inline-flex; align-items:center; gap:6px; border-radius:999px; padding:1px 10px 1px 8px; font-size:12px;
   font-weight:600; border:1px solid currentColor; white-space:nowrap; }
@@ -87,7 +90,7 @@ a { color:inherit; }
 .check-head .title { display:flex; gap:10px; align-items:center; flex-wrap:wrap; }
 .bars svg { display:block; width:100%; height:34px; }
 .bars-axis { display:flex; justify-content:space-between; font-size:11px; color:var(--muted); margin-top:4px; }
-.charts { display:grid; grid-template-columns:repeat(auto-fill, minmax(300px, 1fr)); gap:16px; margin-top:14px; }
+.charts { display:grid; grid-template-columns:repeat(2, minmax(0, 1fr)); gap:16px 24px; margin-top:14px; }
 .chart svg { display:block; width:100%; height:auto; overflow:visible; }
 .chart .axis text { font-size:11px; fill:var(--muted); }
 .legend { display:flex; flex-wrap:wrap; gap:4px 12px; font-size:12px; margin:0 0 6px; }
@@ -101,6 +104,7 @@ th, td { padding:6px 8px; border-bottom:1px solid var(--line); vertical-align:to
 .group-title { display:flex; align-items:center; gap:10px; }
 .note { background:#f1f5f9; border-radius:8px; padding:8px 12px; font-size:13px; color:#334155; margin:8px 0; }
 time { white-space:nowrap; }
+@media (max-width:700px) { .charts { grid-template-columns:minmax(0, 1fr); } }
 @media (max-width:600px) { main { padding:16px 10px 32px; } .card { padding:12px; } .tile .figure { font-size:20px; } }
 @media print {
   body { background:#fff; font-size:11px; } main { max-width:none; padding:0; }
