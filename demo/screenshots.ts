@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { CliIo } from '../lambdas/cli/io.js';
 import { reportCommand } from '../lambdas/cli/report.js';
 import { statusPageCommand } from '../lambdas/cli/status-page.js';
 import { parseConfig } from '../lambdas/core/config.js';
 import type { CheckResult } from '../lambdas/core/types.js';
+import { launchChromium } from '../test/support/chromium.js';
 import { type History, result, type SeededIncident, seedHistory } from '../test/support/history.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -128,17 +128,7 @@ try {
   const read = { dataDir, table: undefined };
   await reportCommand(config, { period: '7d', format: 'html', htmlFile: reportFile, ...read }, io, new Date(NOW));
   await statusPageCommand(config, { outDir: statusDir, title: 'Acme status', show: undefined, ...read }, io, new Date(NOW));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   const docs = new URL('../docs/', import.meta.url).pathname;
   const shoot = async (file: string, png: string, width: number, height?: number) => {
     const page = await browser.newPage({

@@ -7,12 +7,13 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../lambdas/cli/io.js';
 import { reportCommand } from '../../lambdas/cli/report.js';
 import { statusPageCommand } from '../../lambdas/cli/status-page.js';
 import { BANNER_COLOURS, STATE_COLOURS } from '../../lambdas/report/theme.js';
+import { CHROMIUM, launchChromium } from '../support/chromium.js';
 import { seedHistory } from '../support/history.js';
 import { apiMs, HOSTILE_NAME, knownConfig, knownHistory, NOW } from './known-history.js';
 
@@ -25,7 +26,6 @@ declare function getComputedStyle(element: unknown): {
   readonly backgroundColor: string;
 };
 
-const CHROMIUM = '/usr/bin/chromium';
 // CI installs Debian's chromium (.ci/run); a machine without it says so instead of failing on a launch.
 const haveChromium = existsSync(CHROMIUM) || process.env.CI === 'true';
 
@@ -64,17 +64,7 @@ describe.runIf(haveChromium)('the report and the status page in Chromium', () =>
       io,
       new Date(NOW),
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
