@@ -55,8 +55,9 @@ export function barSummary(bar: Bar): string {
   return `${STATE_LABELS[bar.state]}: ${bar.uptimePercent}% of ${bar.runs} runs up`;
 }
 
-const W = 600;
-const PAD = { left: 46, right: 10, top: 8, bottom: 8 };
+/** Chart width in SVG units: about its width on screen, so its labels read at 11 px on a desktop and a phone alike. */
+const W = 420;
+const PAD = { left: 44, right: 8, top: 8, bottom: 8 };
 
 export interface Series {
   readonly name: string;
@@ -103,7 +104,7 @@ export function lineChart(
   const lowest = Math.min(options.min ?? 0, ...values);
   const min = lowest < 0 ? -niceCeiling(-lowest) : lowest;
   const max = options.max !== undefined ? Math.max(options.max, ...values) : niceCeiling(Math.max(0, ...values));
-  const f: Frame = { height: options.height ?? 170, min, max: max === min ? min + 1 : max, count };
+  const f: Frame = { height: options.height ?? 130, min, max: max === min ? min + 1 : max, count };
   const unit = options.unit ?? '';
   const lines = series.map((s) => {
     // One path piece per run of values without a gap.
@@ -135,7 +136,7 @@ export function stackedBars(
 ): Html {
   const total = (stack: Readonly<Record<string, number | null>>) => parts.reduce((sum, p) => sum + (stack[p.name] ?? 0), 0);
   const f: Frame = {
-    height: options.height ?? 170,
+    height: options.height ?? 130,
     min: 0,
     max: niceCeiling(Math.max(0, ...stacks.map(total))),
     count: Math.max(1, stacks.length),

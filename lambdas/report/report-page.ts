@@ -1,6 +1,8 @@
 /** `vigil report --html`: the report model laid out as one self-contained page (overview, then each check by group). */
 import { humanDuration, plural } from '../core/format.js';
+import { runOutcome, runTime } from '../core/heartbeat.js';
 import type { NotificationEntry } from '../core/ports.js';
+import type { HeartbeatReport } from '../core/report.js';
 import { type CheckSection, type IncidentView, PHASES, type ReportModel } from '../core/report-model.js';
 import { barSummary, incidentBand, legend, lineChart, ms, stackedBars, uptimeBars } from './charts.js';
 import { type Html, html, toHtmlString } from './html.js';
@@ -72,10 +74,19 @@ function checkCard(c: CheckSection, model: ReportModel): Html {
       : html`<span></span>`
   }<span>${model.barMs < 86_400_000 ? 'one bar an hour' : 'one bar a day'} · worst state</span><span>${c.bars.length > 10 ? 'now' : ''}</span></div></div>
 ${unwatchedMs > 0 ? html`<div class="note" data-unwatched="${unwatchedMs}">Nothing was watching for ${humanDuration(unwatchedMs)} of the period (${row.unwatched.map((u, i) => html`${i > 0 ? ', ' : ''}${time(u.from)} – ${time(u.to)}`)}): counted neither up nor down.</div>` : ''}
-${c.type === 'heartbeat' ? '' : html`<div class="charts">${latencyChart(c)}${phaseChart(c)}</div>`}
+${c.heartbeat ? heartbeatLine(c.heartbeat) : html`<div class="charts">${latencyChart(c)}${phaseChart(c)}</div>`}
 ${c.objectives.length > 0 ? objectives(c) : ''}
 ${incidents(c, model)}
 </article>`;
+}
+
+/** A heartbeat times no response: its runs instead, as `vigil report` lists them. */
+function heartbeatLine(h: HeartbeatReport): Html {
+  const took = (value: number | null) => (value === null ? '–' : runTime(value));
+  const last = h.lastRun;
+  return html`<div class="legend heartbeat" style="margin-top:12px"><span>runs <strong>${h.runs}</strong>${h.failed > 0 ? html` <span class="poor">(${h.failed} failed)</span>` : ''}</span><span>succeeded <strong class="${uptimeTone(h.successPercent)}">${percentText(h.successPercent)}</strong></span><span>run p50 / p95 / max <strong>${[h.durationMs.p50, h.durationMs.p95, h.durationMs.max].map(took).join(' / ')}</strong></span><span>last run ${
+    last ? html`<strong>${runOutcome(last)}</strong> ${time(last.endedAt)}` : 'none reported'
+  }</span><span>next expected by ${time(h.nextExpectedAt)}${h.running ? html` (running since ${time(h.running.startedAt)})` : ''}</span></div>`;
 }
 
 /** Few bars are wide enough to carry their figures: each its day and uptime, readable without hovering. */
@@ -136,7 +147,7 @@ function objectives(c: CheckSection): Html {
         },
       ],
       {
-        height: 120,
+        height: 90,
         unit: '%',
         min: 0,
         max: 100,
@@ -177,9 +188,12 @@ function incidents(c: CheckSection, model: ReportModel): Html {
   );
   return html`<div class="incidents" data-incidents="${c.incidents.length}"><h4 style="margin-top:14px">Incidents</h4>${band}${legend(
     [
-      { colour: STATE_COLOURS.down, text: plural(c.incidents.length, 'incident') },
+      {
+        colour: STATE_COLOURS.down,
+        text: html`${plural(c.incidents.length, 'incident')}, down <strong>${humanDuration(c.row.downtimeMs)}</strong>`,
+      },
+      { colour: `${STATE_COLOURS.up}59`, text: 'watched' },
       { colour: STATE_COLOURS.unknown, text: 'not watched' },
-      { colour: `${STATE_COLOURS.up}59`, text: html`downtime <strong>${humanDuration(c.row.downtimeMs)}</strong>` },
     ],
   )}${
     c.incidents.length === 0

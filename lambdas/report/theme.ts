@@ -111,6 +111,8 @@ time { white-space:nowrap; }
   .card, .tile { border-color:#cbd5e1; box-shadow:none; }
   * { -webkit-print-color-adjust:exact; print-color-adjust:exact; }
   time[data-utc]::after { content:" (" attr(data-utc) ")"; color:#64748b; }
+  td time[data-utc]::after { content:attr(data-utc); display:block; font-size:10px; }
+  time { white-space:normal; }
   .table-wrap { overflow:visible; }
 }
 `;
