@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Packs and installs the package, over a minute of two cores: `npm run e2e:package` (vitest.package.config.ts).
-    // The stack on moto (test/e2e-aws, about 30 s, moto_server on every machine of this kind) is part of the
+    // The stack on moto (test/e2e-aws, 40 to 70 s on two shared cores, moto_server on every machine of this kind) is part of the
     // suite; `npm run e2e:aws` runs it alone.
     exclude: [...configDefaults.exclude, 'test/e2e/package.test.ts'],
     testTimeout: 30_000,

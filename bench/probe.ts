@@ -10,8 +10,8 @@ import { get } from 'node:http';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 import { runCheck } from '../lambdas/checks/run.js';
+import { parseConfig } from '../lambdas/config/parse.js';
 import { mapLimit } from '../lambdas/core/concurrency.js';
-import { parseConfig } from '../lambdas/core/config.js';
 import { startTargets } from './processes.js';
 import { percentile, round } from './stats.js';
 

@@ -2,7 +2,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { costLine } from '../lambdas/cli/cost.js';
-import { loadConfigFile } from '../lambdas/core/config-file.js';
+import { loadConfigFile } from '../lambdas/config/file.js';
 import { UserError } from '../lambdas/core/errors.js';
 import { acknowledgeNagFindings } from '../lib/nag-suppressions.js';
 import { stackCost } from '../lib/stack-config.js';

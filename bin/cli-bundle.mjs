@@ -4,10 +4,11 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Bundles bin/vigil.ts under `root` into `outdir`/vigil.mjs (plus its chunks and the store's scripts). */
+/** Bundles bin/vigil.ts under `root` into `outdir`/vigil.mjs (plus its chunks, the probe thread and the store's scripts). */
 export async function bundleCli(esbuild, root, outdir) {
   await esbuild.build({
-    entryPoints: { vigil: join(root, 'bin', 'vigil.ts') },
+    // The monitor's probe thread is a file of its own (lambdas/local/probe-thread.ts looks for it beside itself).
+    entryPoints: { vigil: join(root, 'bin', 'vigil.ts'), 'probe-worker': join(root, 'lambdas', 'local', 'probe-worker.ts') },
     outdir,
     bundle: true,
     // Chunks per command: `vigil check` does not load what `vigil monitor` needs (dynalite, the AWS SDK).

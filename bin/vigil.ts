@@ -23,4 +23,15 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   signal: controller.signal,
   fetch: globalThis.fetch,
+  // A person watching (not a pipe, a file or a dumb terminal): `vigil monitor` draws its live view.
+  ...(process.stdout.isTTY && process.env.TERM !== 'dumb'
+    ? {
+        terminal: {
+          columns: () => process.stdout.columns,
+          rows: () => process.stdout.rows,
+          write: (raw: string) => process.stdout.write(raw),
+          color: process.env.NO_COLOR === undefined && process.stdout.hasColors(),
+        },
+      }
+    : {}),
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { CliIo } from '../lambdas/cli/io.js';
 import { reportCommand } from '../lambdas/cli/report.js';
 import { statusPageCommand } from '../lambdas/cli/status-page.js';
-import { parseConfig } from '../lambdas/core/config.js';
+import { parseConfig } from '../lambdas/config/parse.js';
 import type { CheckResult } from '../lambdas/core/types.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { type History, result, type SeededIncident, seedHistory } from '../test/support/history.js';

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorCommand } from '../lambdas/cli/monitor.js';
-import { parseConfig } from '../lambdas/core/config.js';
-import { parseText } from '../lambdas/core/config-file.js';
+import { parseText } from '../lambdas/config/file.js';
+import { parseConfig } from '../lambdas/config/parse.js';
 import { startDemoService, startPrintingReceiver } from './service.js';
 
 // Locally the SDK only talks to the embedded dynalite; its Node 20 end-of-support notice is noise

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config, parseConfig } from './core/config.js';
+import { type Config, parseConfig } from './config/parse.js';
 
 /** The file's name beside the bundle; the stack writes it there. */
 export const BUNDLED_CONFIG_FILE = 'vigil-config.json';

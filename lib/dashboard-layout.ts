@@ -3,7 +3,7 @@
  * (docs/scaling.md, "Dashboards"). Pure arithmetic on the checks, so `vigil validate --target aws` and
  * synth share it; lib/dashboard.ts draws what it decides.
  */
-import type { Check } from '../lambdas/core/config.js';
+import type { Check } from '../lambdas/config/parse.js';
 
 /**
  * CloudWatch's limits on one dashboard: 500 widgets (Dashboard Body Structure), 2,500 metrics across its

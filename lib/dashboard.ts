@@ -12,9 +12,10 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Check } from '../lambdas/core/config.js';
+import type { Check } from '../lambdas/config/parse.js';
 import { CHECK_RESULT_LOG, METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/contracts.js';
 import { budgetShare, objectiveLabel } from '../lambdas/core/objectives.js';
+import { HEAVY_LAG_MS } from '../lambdas/core/trusted-latency.js';
 import { dashboardLayout } from './dashboard-layout.js';
 
 export interface VigilDashboardProps {
@@ -220,13 +221,15 @@ export class VigilDashboard extends Construct {
     const phases = ['dnsMs', 'connectMs', 'tlsMs', 'ttfbMs', 'transferMs', 'totalMs'];
     this.dashboard.addWidgets(
       new LogQueryWidget({
-        title: 'Timing phases per check (ms, average over the dashboard period)',
+        title: `Timing phases per check (ms, average over the dashboard period); lagged: runs timed under ${HEAVY_LAG_MS} ms or more of Vigil's own event-loop lag, left out of Latency`,
         logGroupNames: [probeLogs.logGroupName],
         view: LogQueryVisualizationType.TABLE,
         queryLines: [
           `filter message = "${CHECK_RESULT_LOG}"`,
-          // The loop lag says how far a timing can be trusted: Vigil's own event loop, not the target.
-          `stats ${phases.map((p) => `avg(timings.${p}) as ${p.replace(/Ms$/, '')}`).join(', ')}, max(loopLagMs) as worstLoopLag, count(*) as runs by checkId`,
+          // The loop lag says how far a timing can be trusted: Vigil's own event loop, not the target. A run
+          // timed under HEAVY_LAG_MS of it writes no Latency datum (core/trusted-latency.ts): 1 here, else 0.
+          `fields least(floor(loopLagMs / ${HEAVY_LAG_MS}), 1) as timedUnderLag`,
+          `stats ${phases.map((p) => `avg(timings.${p}) as ${p.replace(/Ms$/, '')}`).join(', ')}, max(loopLagMs) as worstLoopLag, sum(timedUnderLag) as lagged, count(*) as runs by checkId`,
           'sort checkId',
         ],
         width: 24,

@@ -5,6 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES, STACK_ENV } from '../lambdas/core/contracts.js';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import { type FunctionOptions, VigilFunction } from './vigil-function.js';
 
@@ -55,10 +56,10 @@ export class Dispatcher extends Construct {
       timeout: DISPATCH_TIMEOUT,
       reservedConcurrentExecutions: 2,
       environment: {
-        TABLE_NAME: props.table.tableName,
-        TOPIC_ARN: props.topic.topicArn,
-        DISPATCH_QUEUE_URL: this.queue.queueUrl,
-        POWERTOOLS_SERVICE_NAME: 'vigil-dispatch',
+        [STACK_ENV.tableName]: props.table.tableName,
+        [STACK_ENV.topicArn]: props.topic.topicArn,
+        [STACK_ENV.dispatchQueueUrl]: this.queue.queueUrl,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.dispatch,
       },
     });
     const fn = this.function.fn;

@@ -6,7 +6,7 @@
  * and only with `allowPlainSecrets`. Works on the raw document
  * (what is bundled) and checks that each result still validates.
  */
-import { parseConfig } from '../lambdas/core/config.js';
+import { parseConfig } from '../lambdas/config/parse.js';
 
 type Doc = Record<string, unknown> & { checks: Record<string, unknown>[]; channels?: Record<string, unknown> };
 

@@ -3,8 +3,8 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type FunctionUrl, FunctionUrlAuthType, InvokeMode, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { Check } from '../lambdas/core/config.js';
-import { checkPartitionKey } from '../lambdas/core/contracts.js';
+import type { Check } from '../lambdas/config/parse.js';
+import { checkPartitionKey, SERVICE_NAMES } from '../lambdas/core/contracts.js';
 import { type FunctionOptions, type IngestTargets, VigilFunction } from './vigil-function.js';
 
 export interface HeartbeatEndpointProps extends IngestTargets, FunctionOptions {
@@ -52,7 +52,7 @@ export class HeartbeatEndpoint extends Construct {
       // A public URL: each request's START, END and REPORT lines would make a flood a log bill too.
       // Its own lines (INFO and up) stay: a refusal logs nothing, a recorded report little.
       systemLogLevelV2: SystemLogLevel.WARN,
-      environment: { POWERTOOLS_SERVICE_NAME: 'vigil-heartbeat' },
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.heartbeat },
     });
     const fn = this.function.fn;
     // Anyone may call it; each check's token is checked inside, before anything is written.

@@ -5,6 +5,7 @@ import { type ITopic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES, STACK_ENV } from '../lambdas/core/contracts.js';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import type { ChannelPlan } from './stack-config.js';
 import { type FunctionOptions, VigilFunction } from './vigil-function.js';
@@ -66,10 +67,10 @@ export class Notifier extends Construct {
         timeout: Duration.minutes(2),
         reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
         environment: {
-          POWERTOOLS_SERVICE_NAME: 'vigil-notify',
-          CHANNEL_NAME: plan.name,
-          STACK_NAME: props.stackName,
-          DASHBOARD_URL: props.dashboardUrl,
+          POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.notify,
+          [STACK_ENV.channelName]: plan.name,
+          [STACK_ENV.stackName]: props.stackName,
+          [STACK_ENV.dashboardUrl]: props.dashboardUrl,
         },
       });
       notifier.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.deadLetterQueue) });
@@ -86,8 +87,8 @@ export class Notifier extends Construct {
    */
   trustAlarms(topic: ITopic, alarms: readonly Alarm[]): void {
     for (const notifier of this.functions.values()) {
-      notifier.fn.addEnvironment('HEALTH_TOPIC_ARN', topic.topicArn);
-      notifier.fn.addEnvironment('HEALTH_ALARM_ARNS', alarms.map((alarm) => alarm.alarmArn).join(','));
+      notifier.fn.addEnvironment(STACK_ENV.healthTopicArn, topic.topicArn);
+      notifier.fn.addEnvironment(STACK_ENV.healthAlarmArns, alarms.map((alarm) => alarm.alarmArn).join(','));
     }
   }
 }

@@ -5,6 +5,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES } from '../lambdas/core/contracts.js';
 import type { ProbeEvent } from '../lambdas/probe/app.js';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import { LAMBDA_MAX_MS, PROBE_HEADROOM_MS, type ScheduleGroup } from './stack-config.js';
@@ -61,7 +62,7 @@ export class ProbeSchedule extends Construct {
       timeout,
       memorySize: props.memoryMb,
       reservedConcurrentExecutions: props.reservedConcurrency ?? overlappingInvocations(props.groups),
-      environment: { POWERTOOLS_SERVICE_NAME: 'vigil-probe' },
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.probe },
     });
     const fn = this.function.fn;
     // A run that throws goes to the queue at once: a late probe is worth less than the next scheduled one.
@@ -78,7 +79,16 @@ export class ProbeSchedule extends Construct {
       // No invocations means no data points: that is exactly what this alarm is for.
       treatMissingData: TreatMissingData.BREACHING,
     });
-    this.function.feedsIngest(props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']);
+    // A cycle reads its states and silences with BatchGetItem and writes its results with BatchWriteItem
+    // (lambdas/adapters/dynamodb.ts); without them every cycle's reads and writes are refused.
+    this.function.feedsIngest(props, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+    ]);
     this.rules = props.groups.map((group) => {
       const event: ProbeEvent = {
         checkIds: group.checkIds,

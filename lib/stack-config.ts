@@ -4,12 +4,12 @@
  * collected and thrown together, with the same paths `vigil validate` uses.
  */
 
-import type { ChannelConfig, Check, Config, SecretRef } from '../lambdas/core/config.js';
+import { type CostEstimate, estimateCost } from '../lambdas/config/cost.js';
+import type { ChannelConfig, Check, Config, SecretRef } from '../lambdas/config/parse.js';
+import { channelSecretRefs, checkSecretRefs, heartbeatTokenRefs } from '../lambdas/config/secret-refs.js';
 import { PROBE_CONCURRENCY } from '../lambdas/core/contracts.js';
-import { type CostEstimate, estimateCost } from '../lambdas/core/cost.js';
 import { formatDuration, MINUTE_MS } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
-import { channelSecretRefs, checkSecretRefs, heartbeatTokenRefs } from '../lambdas/core/secret-refs.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
 import { ALERT_KINDS, SEVERITIES } from '../lambdas/core/types.js';
 import { dashboardLayout } from './dashboard-layout.js';
@@ -175,7 +175,7 @@ function dashboardCount(checks: readonly Check[]): number {
   return 1 + dashboardLayout(checks).pages.length;
 }
 
-/** The monthly bill of the stack this config makes (lambdas/core/cost.ts), from the same shards and spreads. */
+/** The monthly bill of the stack this config makes (lambdas/config/cost.ts), from the same shards and spreads. */
 export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): CostEstimate {
   return estimateCost({
     checks: config.checks,

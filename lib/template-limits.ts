@@ -4,7 +4,7 @@
  * makes: the stack's own and each nested stack of detail dashboards (lib/dashboard-layout.ts). Pure, so
  * `vigil validate --target aws` refuses what synth would make and CloudFormation refuse.
  */
-import type { Check, Config } from '../lambdas/core/config.js';
+import type { Check, Config } from '../lambdas/config/parse.js';
 import { checkFootprint, DASHBOARD_LIMITS, type DashboardLayout } from './dashboard-layout.js';
 
 /** The stack has at most five outputs (lib/vigil.ts), far from the 200 a template may have. */

@@ -21,7 +21,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUNDLED_CONFIG_FILE } from '../lambdas/bundled-config.js';
-import { METRIC_NAMESPACE } from '../lambdas/core/contracts.js';
+import { METRIC_NAMESPACE, STACK_ENV } from '../lambdas/core/contracts.js';
 import { BUNDLE_OPTIONS, type HandlerName, handlerCode } from './handler-code.js';
 
 /** Where a producer's results go (lambdas/adapters/stack-ingest.ts reads them from the environment). */
@@ -147,10 +147,10 @@ export class VigilFunction extends Construct {
    * namespace, and the environment that says where they are.
    */
   feedsIngest(targets: IngestTargets, tableActions?: readonly string[]): void {
-    this.fn.addEnvironment('TABLE_NAME', targets.table.tableName);
-    this.fn.addEnvironment('DISPATCH_QUEUE_URL', targets.dispatchQueue.queueUrl);
-    this.fn.addEnvironment('STACK_NAME', targets.stackName);
-    this.fn.addEnvironment('DASHBOARD_URL', targets.dashboardUrl);
+    this.fn.addEnvironment(STACK_ENV.tableName, targets.table.tableName);
+    this.fn.addEnvironment(STACK_ENV.dispatchQueueUrl, targets.dispatchQueue.queueUrl);
+    this.fn.addEnvironment(STACK_ENV.stackName, targets.stackName);
+    this.fn.addEnvironment(STACK_ENV.dashboardUrl, targets.dashboardUrl);
     // Without actions the caller grants its own, narrower table access.
     if (tableActions) targets.table.grant(this.fn, ...tableActions);
     targets.dispatchQueue.grantSendMessages(this.fn);

@@ -1,7 +1,7 @@
 import { CfnOutput, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Config } from '../lambdas/core/config.js';
+import type { Config } from '../lambdas/config/parse.js';
 import { AlertTopic } from './alert-topic.js';
 import { VigilDashboard } from './dashboard.js';
 import { Dispatcher } from './dispatcher.js';

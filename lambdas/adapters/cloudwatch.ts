@@ -3,6 +3,7 @@ import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@
 import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../core/contracts.js';
 import type { Run } from '../core/heartbeat.js';
 import type { MetricsSink } from '../core/ports.js';
+import { countedLatencyMs } from '../core/trusted-latency.js';
 import type { CheckResult } from '../core/types.js';
 
 /** PutMetricData's limit on datums per call. */
@@ -22,10 +23,11 @@ function datum(checkId: string, metricName: string, at: string, unit: 'None' | '
 export function toMetricData(results: readonly CheckResult[]): MetricDatum[] {
   return results.flatMap((result) => {
     const availability = datum(result.checkId, METRICS.availability, result.startedAt, 'None', result.status === 'down' ? 0 : 1);
-    // A heartbeat's result times nothing: its runs' durations are their own metric (toRunMetricData). A
-    // down run's time is how fast it failed, not how fast the target answers: availability counts it.
-    if (result.heartbeat || result.status === 'down') return [availability];
-    return [availability, datum(result.checkId, METRICS.latency, result.startedAt, 'Milliseconds', result.timings.totalMs)];
+    // No latency for a heartbeat (its runs' durations are their own metric, toRunMetricData), a down run
+    // or one timed under Vigil's own event-loop lag: availability still counts them (trusted-latency.ts).
+    const latency = countedLatencyMs(result);
+    if (latency === null) return [availability];
+    return [availability, datum(result.checkId, METRICS.latency, result.startedAt, 'Milliseconds', latency)];
   });
 }
 

@@ -3,10 +3,9 @@
  * (Secrets Manager in AWS: secrets-manager.ts; the environment on a laptop: below). Values are cached for the resolver's life
  * (one per invocation or CLI run) and never logged; errors name the reference, not the value.
  */
-import type { SecretRef } from '../core/config.js';
 import { SecretError } from '../core/errors.js';
-
-export type SecretResolver = (ref: SecretRef) => Promise<string>;
+import type { SecretResolver } from '../core/ports.js';
+import type { SecretRef } from '../core/schema-parts.js';
 
 /** Where `{ secret: NAME }` comes from: Secrets Manager in AWS, the environment on a laptop. */
 export type SecretSource = (name: string) => Promise<string>;

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STACK_ENV } from '../core/contracts.js';
 import { CloudWatchMetricsSink } from './cloudwatch.js';
 import { DynamoResultStore } from './dynamodb.js';
 import { powertoolsLog } from './powertools-log.js';
@@ -13,14 +14,17 @@ import { stackVariable } from './stack-env.js';
 /** Reads the environment lib/vigil-function.ts `feedsIngest` sets. */
 export function stackIngest(logger: Logger) {
   const store = new DynamoResultStore(new DynamoDBClient({ requestHandler: AWS_REQUEST_HANDLER }), {
-    tableName: stackVariable('TABLE_NAME'),
+    tableName: stackVariable(STACK_ENV.tableName),
   });
   return {
     store,
     heartbeats: store,
     metrics: new CloudWatchMetricsSink(new CloudWatchClient({ requestHandler: AWS_REQUEST_HANDLER })),
-    dispatch: new SqsDispatchQueue(new SQSClient({ requestHandler: AWS_REQUEST_HANDLER }), stackVariable('DISPATCH_QUEUE_URL')),
+    dispatch: new SqsDispatchQueue(
+      new SQSClient({ requestHandler: AWS_REQUEST_HANDLER }),
+      stackVariable(STACK_ENV.dispatchQueueUrl),
+    ),
     log: powertoolsLog(logger),
-    alertContext: { stackName: stackVariable('STACK_NAME'), dashboardUrl: process.env.DASHBOARD_URL || null },
+    alertContext: { stackName: stackVariable(STACK_ENV.stackName), dashboardUrl: process.env[STACK_ENV.dashboardUrl] || null },
   };
 }

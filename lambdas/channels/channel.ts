@@ -4,7 +4,7 @@
  * are worth retrying. Each provider is a folder under lambdas/channels/ exporting one of these.
  */
 import type * as z from 'zod';
-import type { SecretResolver } from '../adapters/secrets.js';
+import type { SecretResolver } from '../core/ports.js';
 import type { SecretRef } from '../core/schema-parts.js';
 import type { AlertEvent } from '../core/types.js';
 

@@ -4,16 +4,16 @@
  * else fails at once. Logs and outcomes name the channel and say what failed in fixed words
  * (network-failure.ts), never the URL, the body or an error's own message (any may hold a secret).
  */
-import type { SecretResolver } from '../adapters/secrets.js';
-import type { ChannelConfig } from '../core/config.js';
+
 import { DeliveryError, SecretError } from '../core/errors.js';
 import { plural } from '../core/format.js';
-import type { Log } from '../core/ports.js';
+import type { Log, SecretResolver } from '../core/ports.js';
 import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
 import type { AlertEvent } from '../core/types.js';
 import type { Channel, ChannelRequest } from './channel.js';
 import { networkFailure } from './network-failure.js';
 import type { Pacer } from './pacer.js';
+import type { ChannelConfig } from './registry.js';
 import { CHANNEL_TYPES } from './registry.js';
 
 export interface RetryPolicy {

@@ -4,7 +4,7 @@
  * channel's URL may be its secret (a Slack webhook), so a message could carry it into logs, delivery
  * outcomes and the notifier's dead-letter queue.
  */
-import { isTlsErrorCode } from '../checks/shared/classify.js';
+import { isTlsErrorCode } from '../core/tls-error-codes.js';
 
 const BY_CODE: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'connection refused',

@@ -1,7 +1,14 @@
 /** The notifier's one call: deliver an alert event to every channel its check routes to. */
-import type { ChannelConfig, Config } from '../core/config.js';
+import type { CheckBase } from '../core/schema-parts.js';
 import { type AlertEvent, SEVERITIES } from '../core/types.js';
 import { type DeliveryDeps, type DeliveryOutcome, deliver } from './deliver.js';
+import type { ChannelConfig } from './registry.js';
+
+/** What routing reads of a config: its channels and which each check names. */
+interface Routes {
+  readonly channels: Readonly<Record<string, ChannelConfig>>;
+  readonly checks: readonly Pick<CheckBase, 'id' | 'channels'>[];
+}
 
 const rank = (severity: AlertEvent['severity']) => SEVERITIES.indexOf(severity);
 
@@ -12,7 +19,7 @@ export function accepts(channel: ChannelConfig, event: AlertEvent): boolean {
 }
 
 /** The channels an event goes to: the check's list (every channel for an unknown check), filtered by routing. */
-export function channelsFor(event: AlertEvent, config: Config): string[] {
+export function channelsFor(event: AlertEvent, config: Routes): string[] {
   const check = config.checks.find((c) => c.id === event.checkId);
   const names = check?.channels ?? Object.keys(config.channels);
   return names.filter((name) => {
@@ -23,7 +30,7 @@ export function channelsFor(event: AlertEvent, config: Config): string[] {
 
 export async function notify(
   event: AlertEvent,
-  config: Config,
+  config: Routes,
   deps: DeliveryDeps,
   only?: readonly string[],
 ): Promise<DeliveryOutcome[]> {

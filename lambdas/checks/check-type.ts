@@ -6,8 +6,11 @@
  */
 import type * as z from 'zod';
 import type { SecretRef } from '../core/schema-parts.js';
-import type { Probe } from './shared/probe.js';
-import type { Judge } from './shared/verdict.js';
+import type { CheckStatus } from '../core/types.js';
+import type { Examples } from './shared/example.js';
+import type { Observation } from './shared/observation.js';
+import type { Probe, ProbeContext } from './shared/probe.js';
+import type { Judge, Verdict } from './shared/verdict.js';
 
 /** Reads a file named in the config (relative to it); undefined after recording why it could not. */
 export type ConfigFileReader = (file: string, field: string) => string | undefined;
@@ -30,8 +33,26 @@ export interface CheckTypeDefinition<C> {
   readonly inlineFiles?: (raw: Record<string, unknown>, read: ConfigFileReader) => Record<string, unknown>;
 }
 
-/** How a check type probes and judges: lambdas/checks/runtimes.ts puts them together. */
-export interface CheckRuntime<C> {
-  readonly probe: Probe<C>;
-  readonly judge: Judge<C>;
+/** How a check type probes and judges, and what it could see: lambdas/checks/runtimes.ts puts them together. */
+export interface CheckRuntime<C, O extends Observation = Observation> {
+  readonly probe: Probe<C, O>;
+  readonly judge: Judge<C, O>;
+  /** What a probe of the check could see when it is up, degraded or down: `vigil preview` judges these. */
+  readonly examples: Examples<C, O>;
+  /** The probe times nothing (a heartbeat reads its store): its results carry no event-loop lag. */
+  readonly untimed?: true;
+  /**
+   * The check pointed at a loopback HTTP server that answers `{"status":"healthy"}`, for warm-up
+   * (lambdas/checks/warm-up.ts): its probe's code is compiled before the first real probe. Absent: not warmed up.
+   */
+  readonly aimedAt?: (check: C, local: { readonly host: string; readonly port: number }) => C;
+}
+
+/** A runtime of some check type and observation: what a registry of every type holds. */
+export interface SomeCheckRuntime {
+  readonly probe: (check: never, context: ProbeContext) => Promise<Observation>;
+  readonly judge: (check: never, observation: never, now: Date) => Verdict;
+  readonly examples: (check: never, status: CheckStatus, now: Date) => readonly Observation[];
+  readonly untimed?: true;
+  readonly aimedAt?: (check: never, local: { readonly host: string; readonly port: number }) => unknown;
 }

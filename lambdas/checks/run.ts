@@ -1,17 +1,19 @@
 /** The one entry point for probing: probe a check with its type's probe, judge it, never throw. */
 import type { Log } from '../core/ports.js';
-import type { CheckResult, Observation } from '../core/types.js';
+import type { CheckResult } from '../core/types.js';
 import type { CheckRuntime } from './check-type.js';
 import type { Check } from './registry.js';
 import { CHECK_RUNTIMES } from './runtimes.js';
 import { faultBehind, ownFault } from './shared/classify.js';
 import { LoopLag } from './shared/loop-lag.js';
-import { noTimings, observation, type ProbeContext } from './shared/probe.js';
-import { judged } from './shared/verdict.js';
+import type { Observation } from './shared/observation.js';
+import { noTimings, type ProbeContext } from './shared/probe.js';
+import { fail, judged, resultOf } from './shared/verdict.js';
 
 export type { ProbeContext } from './shared/probe.js';
 
-const runtimeOf = (check: Check) => CHECK_RUNTIMES[check.type] as CheckRuntime<Check>;
+// CHECK_RUNTIMES pairs each type with its own runtime, so a check's runtime takes it and makes the observation its judge reads.
+const runtimeOf = (check: Check) => CHECK_RUNTIMES[check.type] as unknown as CheckRuntime<Check, Observation>;
 
 export interface RunOptions {
   /** Waits between retries; tests pass a fake. @default setTimeout */
@@ -58,7 +60,7 @@ async function probeOnce(check: Check, context: ProbeContext, log: Log | undefin
     if (fault) throw fault;
     const result = evaluateCheck(check, seen, context.now());
     // A heartbeat's look reads the store and times nothing, so no lag can distort it.
-    return seen.heartbeat ? result : { ...result, loopLagMs };
+    return runtimeOf(check).untimed ? result : { ...result, loopLagMs };
   } catch (error) {
     const fault = ownFault(error);
     if (fault) throw fault;
@@ -68,10 +70,7 @@ async function probeOnce(check: Check, context: ProbeContext, log: Log | undefin
       error: String(error),
       stack: (error as Error)?.stack,
     });
-    const seen = observation(startedAt.toISOString(), {
-      timings: noTimings(0),
-      error: { kind: 'internal', message: `internal error: ${(error as Error)?.message ?? String(error)}` },
-    });
-    return evaluateCheck(check, seen, startedAt);
+    const seen = { startedAt: startedAt.toISOString(), timings: noTimings(0), error: null };
+    return resultOf(check, seen, fail('internal', `internal error: ${(error as Error)?.message ?? String(error)}`));
   }
 }

@@ -1,8 +1,8 @@
 /** `vigil cost`: what the config's stack would cost a month, and the same checks elsewhere. */
 
 import { PROBE_MEMORY_MB, stackCost } from '../../lib/stack-config.js';
-import type { Config } from '../core/config.js';
-import { type CostDriver, type CostEstimate, costDrivers } from '../core/cost.js';
+import { type CostDriver, type CostEstimate, costDrivers } from '../config/cost.js';
+import type { Config } from '../config/parse.js';
 import { plural } from '../core/format.js';
 import { PRICES } from '../core/prices.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';

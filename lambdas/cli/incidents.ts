@@ -1,5 +1,5 @@
 /** `vigil incidents [--check ID]`: every recorded outage, newest first. */
-import type { Config } from '../core/config.js';
+import type { Config } from '../config/parse.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration } from '../core/format.js';
 import type { NotificationEntry } from '../core/ports.js';

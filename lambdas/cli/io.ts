@@ -6,6 +6,18 @@ export interface CliIo {
   /** Aborted on SIGINT/SIGTERM: long-running commands finish their work and return. */
   readonly signal: AbortSignal;
   readonly fetch: typeof globalThis.fetch;
+  /** Set when stdout is a terminal a person watches (not a pipe or a file): a command may draw in place. */
+  readonly terminal?: Terminal;
+}
+
+/** What drawing in place needs of a terminal. */
+export interface Terminal {
+  readonly columns: () => number;
+  readonly rows: () => number;
+  /** Writes as it is: no newline added. */
+  readonly write: (raw: string) => void;
+  /** Whether to colour (not with NO_COLOR, or a terminal without colours). */
+  readonly color: boolean;
 }
 
 /** Exit codes (★ CLI contract). */

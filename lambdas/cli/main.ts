@@ -1,8 +1,9 @@
 /** The `vigil` command line: parse arguments, load config, run one command, return its exit code. */
 import { parseArgs } from 'node:util';
 import { missingLocalSecrets } from '../adapters/secrets.js';
-import type { Config } from '../core/config.js';
-import { loadConfigFile } from '../core/config-file.js';
+import { loadConfigFile } from '../config/file.js';
+import type { Config } from '../config/parse.js';
+import { allSecretRefs } from '../config/secret-refs.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { DAY_MS, HOUR_MS, parseDuration } from '../core/duration.js';
 import { ConfigError, UserError } from '../core/errors.js';
@@ -10,7 +11,6 @@ import { plural } from '../core/format.js';
 import { heartbeatWarnings } from '../core/heartbeat.js';
 import { burnThresholds, objectiveWarnings } from '../core/objectives.js';
 import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
-import { allSecretRefs } from '../core/secret-refs.js';
 import { checkDataDir } from './data-dir.js';
 import { type CliIo, EXIT } from './io.js';
 import { VERSION } from './version.js';
@@ -20,7 +20,7 @@ const COMMANDS = {
   check: { does: 'probe every check once', flags: '[--config F] [--json] [--only ID[,ID…]] [--data DIR | --table NAME]' },
   monitor: {
     does: 'run continuously, alerting',
-    flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--allow-missing-secrets]',
+    flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--metrics HOST:PORT] [--allow-missing-secrets]',
   },
   run: { does: 'run a job and report it', flags: '--check ID [--config F] [--url BASE] [--retry-for 5m] -- CMD…' },
   validate: { does: 'validate the config (--target aws: as the AWS stack)', flags: '[--config F] [--target aws] [--memory MB]' },
@@ -36,7 +36,7 @@ const COMMANDS = {
     flags: '[--config F] [--period 24h|7d|30d] [--json | --markdown | --html FILE] [--data DIR | --table NAME]',
   },
   'status-page': {
-    does: 'static status page of public checks',
+    does: 'static page of public checks',
     flags: '--out DIR [--config F] [--title TEXT] [--show errors,latency] [--data DIR | --table NAME]',
   },
   cost: { does: 'monthly AWS bill of the config', flags: '[--config F] [--memory MB] [--json]' },
@@ -81,6 +81,7 @@ const OPTIONS = {
   memory: { type: 'string' },
   target: { type: 'string' },
   listen: { type: 'string' },
+  metrics: { type: 'string' },
   url: { type: 'string' },
   'retry-for': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -148,11 +149,15 @@ function stackRefusal(plan: () => unknown): number {
   }
 }
 
-/** `--listen 127.0.0.1:8787`, `[::1]:8787` or `:8787` (loopback): where the heartbeat API listens. */
-function listenOption(text: string): { host: string; port: number } {
+/**
+ * `--listen 127.0.0.1:8787`, `[::1]:8787` or `:8787` (loopback): where the heartbeat API (`--listen`) or
+ * the Prometheus metrics (`--metrics`) are served.
+ */
+function listenOption(flag: 'listen' | 'metrics', text: string): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
-  if (!match || port > 65_535) throw new UserError(`--listen: expected HOST:PORT like 127.0.0.1:8787, got "${text}"`);
+  const example = flag === 'listen' ? '127.0.0.1:8787' : '127.0.0.1:9464';
+  if (!match || port > 65_535) throw new UserError(`--${flag}: expected HOST:PORT like ${example}, got "${text}"`);
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
@@ -222,7 +227,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         dataDir: values.data,
         allowMissingSecrets: values['allow-missing-secrets'],
         ...retentionOption(values.retention),
-        ...(values.listen === undefined ? {} : { listen: listenOption(values.listen) }),
+        ...(values.listen === undefined ? {} : { listen: listenOption('listen', values.listen) }),
+        ...(values.metrics === undefined ? {} : { serveMetrics: listenOption('metrics', values.metrics) }),
       };
       return monitorCommand(load(), options, io);
     }

@@ -14,24 +14,31 @@ import { localSecretResolver, missingLocalSecrets } from '../adapters/secrets.js
 import { systemClock } from '../adapters/system-clock.js';
 import { channelsFor, notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
+import { receivePing } from '../checks/heartbeat/receive-ping.js';
 import { runCheck } from '../checks/run.js';
-import type { Config } from '../core/config.js';
+import { CHECK_RUNTIMES } from '../checks/runtimes.js';
+import type { Config } from '../config/parse.js';
+import { allSecretRefs, heartbeatTokenRefs } from '../config/secret-refs.js';
+import { reportedStatus } from '../core/alert-state.js';
 import { DAY_MS, HOUR_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { headline, plural } from '../core/format.js';
 import type { IngestOutcome } from '../core/pipeline/ingest.js';
-import { receivePing } from '../core/pipeline/ping.js';
-import type { Clock, Log, ResultStore } from '../core/ports.js';
-import { allSecretRefs, heartbeatTokenRefs } from '../core/secret-refs.js';
+import type { Clock, Log, MetricsSink, ResultStore } from '../core/ports.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
+import { CheckBoard } from '../local/check-board.js';
+import type { Chore } from '../local/chore.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
 import { HeldResults, heldPerCheck } from '../local/held-results.js';
+import { startMetricsServer } from '../local/monitor-metrics.js';
 import { startPingServer } from '../local/ping-server.js';
-import { type Chore, LocalRunner } from '../local/runner.js';
+import { ProbeThread } from '../local/probe-thread.js';
+import { LocalRunner } from '../local/runner.js';
 import { SelfWatch } from '../local/self-watch.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { LiveView, viewRows } from './monitor-view.js';
 import { markDataFolder } from './store.js';
 import { formatMs, reasonOf } from './table.js';
 
@@ -51,6 +58,10 @@ export interface MonitorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Also serve the heartbeat API here (port 0: any free one). */
   readonly listen?: { readonly host: string; readonly port: number };
+  /** Also serve Prometheus metrics at `/metrics` here (port 0: any free one). */
+  readonly serveMetrics?: { readonly host: string; readonly port: number };
+  /** Print a line per result. @default true (the live view shows results in its table instead) */
+  readonly printResults?: boolean;
   /** Fault injection for tests: while this file exists the store's writes fail as on a full disk. */
   readonly diskFullWhile?: string;
 }
@@ -61,6 +72,10 @@ export interface Monitor {
   readonly store: ResultStore;
   /** Where the heartbeat API listens, when asked to. */
   readonly pingUrl: string | null;
+  /** Where the Prometheus metrics are served (`…/metrics`), when asked to. */
+  readonly metricsUrl: string | null;
+  /** What it has seen of each check since it started: the live view and the metrics read it. */
+  readonly board: CheckBoard;
   /** Alerts that could not be delivered yet and wait for another try. */
   pendingDeliveries(): number;
   /** Cuts deliveries in flight short; they stay queued for the next start. */
@@ -140,16 +155,29 @@ export async function createMonitor(
       }
     },
   });
-  const metrics = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'));
+  const board = new CheckBoard(config.checks);
+  const file = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'));
+  // Every result passes here, probed or reported: the board sees them before the file does.
+  const metrics: MetricsSink = {
+    put: async (results) => {
+      for (const result of results) board.result(result);
+      await file.put(results);
+    },
+    putRun: (checkId, run) => file.putRun(checkId, run),
+  };
   // What people see change (pending and maintenance included), and what was held back and why.
-  const onDecided = ({ checkId, change, held }: IngestOutcome) => {
+  const onDecided = (outcome: IngestOutcome) => {
+    board.decided(outcome);
+    const { checkId, change, held } = outcome;
     if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
     for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
   };
   // Publishing hands the event to each routed channel's queue, as SNS hands it to each notifier.
   const publish = (event: AlertEvent) => {
     io.stdout(`ALERT ${event.severity.toUpperCase()} ${forTerminal(headline(event))}`);
-    deliveries.add(event, channelsFor(event, config), wallNow());
+    const channels = channelsFor(event, config);
+    board.alerted(event, channels);
+    deliveries.add(event, channels, wallNow());
     options.onAlert?.(event);
   };
   // While the store does not answer, results wait here and Vigil itself is told as an alert of its own.
@@ -166,6 +194,8 @@ export async function createMonitor(
     backlog: () => ({ kept: held.kept, dropped: held.dropped, waiting: held.size }),
     stackName: LOCAL_CONTEXT.stackName,
   });
+  // A simulated clock (tests) cannot be shared with another thread: probes then run on this one.
+  const probes = options.clock ? null : ProbeThread.start({ checks: config.checks, env: io.env }, log);
   const runner = new LocalRunner({
     config,
     store,
@@ -174,8 +204,12 @@ export async function createMonitor(
     watch,
     held,
     runCheck: async (check) => {
-      const result = await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
-      io.stdout(resultLine(result));
+      // A look that times nothing (a heartbeat's) gains nothing on the probe thread, and reads the store, which is here.
+      const result =
+        probes && !CHECK_RUNTIMES[check.type].untimed
+          ? await probes.run(check)
+          : await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
+      if (options.printResults !== false) io.stdout(resultLine(result));
       return result;
     },
     log,
@@ -215,19 +249,40 @@ export async function createMonitor(
         log,
       ).catch(async (error) => {
         await db.close();
-        const code = (error as NodeJS.ErrnoException).code ?? '';
-        const why = LISTEN_ERRORS[code] ?? String(error);
-        throw new UserError(`--listen ${options.listen?.host}:${options.listen?.port}: ${why}${code ? ` (${code})` : ''}`);
+        throw listenError('--listen', options.listen, error);
       })
     : null;
+  const scrapes = options.serveMetrics
+    ? await startMetricsServer(options.serveMetrics.host, options.serveMetrics.port, board).catch(async (error) => {
+        await pings?.close();
+        await db.close();
+        throw listenError('--metrics', options.serveMetrics, error);
+      })
+    : null;
+  // The states a person saw before this start: a check stays as it was until a decision changes it.
+  void store
+    .readSnapshots(
+      config.checks.map((c) => c.id),
+      clock.now(),
+    )
+    .then(
+      (snapshots) => {
+        for (const [checkId, { state }] of snapshots) if (state) board.known(checkId, reportedStatus(state));
+      },
+      (error) => log.warn('states not read at start', { error: String(error) }),
+    );
   return {
     runner,
     store,
+    board,
     pingUrl: pings?.url ?? null,
+    metricsUrl: scrapes ? `${scrapes.url}/metrics` : null,
     pendingDeliveries: () => deliveries.size,
     stopDeliveries: () => stopping.abort(),
     close: async () => {
+      await scrapes?.close();
       await pings?.close();
+      await probes?.close();
       await db.close();
     },
   };
@@ -249,11 +304,31 @@ export async function monitorCommand(
     );
   }
   let wake: () => void = () => {};
-  const monitor = await createMonitor(config, { ...options, onDue: () => wake() }, io);
-  const log = consoleLog(io.stderr);
+  // On a terminal, lines go above the live view; elsewhere (a pipe, a file) they are all there is.
+  let view: LiveView | null = null;
+  const out: CliIo = io.terminal
+    ? {
+        ...io,
+        stdout: (text) => (view ? view.above(() => io.stdout(text)) : io.stdout(text)),
+        stderr: (text) => (view ? view.above(() => io.stderr(text)) : io.stderr(text)),
+      }
+    : io;
+  const monitor = await createMonitor(config, { ...options, printResults: !io.terminal, onDue: () => wake() }, out);
+  const log = consoleLog(out.stderr);
   io.stdout(`vigil monitor: ${plural(config.checks.length, 'check')}, data in ${options.dataDir}; Ctrl-C to stop`);
   if (monitor.pingUrl) io.stdout(`heartbeat API on ${monitor.pingUrl} (POST /ping/<check-id>[/start|/fail|/<exit code>])`);
+  if (monitor.metricsUrl) io.stdout(`Prometheus metrics on ${monitor.metricsUrl}`);
   const { runner } = monitor;
+  if (io.terminal) {
+    const { board } = monitor;
+    const clock = options.clock ?? systemClock;
+    view = new LiveView(
+      io.terminal,
+      () => viewRows(board.entries(), (id) => runner.nextRunAt(id), clock.monotonicMs()),
+      () => clock.now(),
+    );
+    view.redraw();
+  }
   while (!io.signal.aborted) {
     runner.startDue();
     await new Promise<void>((resolve) => {
@@ -282,6 +357,8 @@ export async function monitorCommand(
     });
   }
   await monitor.close();
+  view?.stop();
+  view = null;
   io.stdout('vigil monitor: stopped');
   return EXIT.ok;
 }
@@ -304,6 +381,13 @@ function retention(config: Config, store: ResultStore, clock: Clock, log: Log, r
       if (pruned > 0) log.info('pruned old results', { count: pruned, before: before.toISOString() });
     },
   };
+}
+
+/** A port that could not be listened on, in one line: which flag, where, and why in words. */
+function listenError(flag: string, at: { host: string; port: number } | undefined, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const why = LISTEN_ERRORS[code] ?? String(error);
+  return new UserError(`${flag} ${at?.host}:${at?.port}: ${why}${code ? ` (${code})` : ''}`);
 }
 
 /** Why a port could not be listened on, in words. */

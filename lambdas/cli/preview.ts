@@ -3,22 +3,38 @@
 import type { Channel } from '../channels/channel.js';
 import { channelsFor } from '../channels/notify.js';
 import { CHANNEL_TYPES } from '../channels/registry.js';
+import type { CheckRuntime } from '../checks/check-type.js';
+import { CHECK_RUNTIMES } from '../checks/runtimes.js';
+import type { Observation } from '../checks/shared/observation.js';
+import { noTimings } from '../checks/shared/probe.js';
+import { judged } from '../checks/shared/verdict.js';
+import type { ChannelConfig, Check, Config } from '../config/parse.js';
 import { dedupKey } from '../core/alert-state.js';
-import type { ChannelConfig, Check, CheckType, Config } from '../core/config.js';
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { alertWindows, BURN_ALERTS, burnThresholds, objectiveLabel } from '../core/objectives.js';
-import { ALERT_KINDS, type AlertEvent, type AlertKind, type CheckResult, type ProbeError } from '../core/types.js';
+import { ALERT_KINDS, type AlertEvent, type AlertKind, type CheckResult, type CheckStatus } from '../core/types.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 
-/** What a failing check of each type typically says, so a preview looks like the real thing. */
-const EXAMPLE_ERRORS: Record<CheckType, ProbeError> = {
-  http: { kind: 'http_status', message: 'expected status 2xx, got 503 (example)' },
-  tcp: { kind: 'connect_refused', message: 'connection refused by db.internal (example)' },
-  tls: { kind: 'assertion', message: 'certificate expires in 5 days (2026-11-28), below 7 (example)' },
-  dns: { kind: 'assertion', message: 'A api.example.com: response NXDOMAIN, expected NOERROR (example)' },
-  heartbeat: { kind: 'job_failed', message: 'run 7f3a failed with exit code 3 after 4m 12s: upload refused (example)' },
-};
+/**
+ * A result of this check as its own type would judge it: the first of the type's examples (its
+ * `examples`, lambdas/checks/<type>/example.ts) whose judgement is `status`, marked as an example. Null
+ * when the check cannot be that (a tcp check is never degraded).
+ */
+function exampleResult(check: Check, status: CheckStatus, now: Date): CheckResult | null {
+  // CHECK_RUNTIMES pairs each type with its runtime: its examples are what its judge reads.
+  const runtime = CHECK_RUNTIMES[check.type] as unknown as CheckRuntime<Check, Observation>;
+  for (const seen of runtime.examples(check, status, now)) {
+    const result = judged(check, seen, runtime.judge, now);
+    if (result.status !== status) continue;
+    return {
+      ...result,
+      error: result.error && { ...result.error, message: `${result.error.message} (example)` },
+      detail: result.detail === null ? null : `${result.detail} (example)`,
+    };
+  }
+  return null;
+}
 
 /** A fast burn of the check's first objective, as the state machine would send it. */
 function burnPreview(check: Check, now: Date, result: CheckResult): AlertEvent {
@@ -48,30 +64,31 @@ function burnPreview(check: Check, now: Date, result: CheckResult): AlertEvent {
   };
 }
 
-/** An event as the state machine would make it, around an example result. */
-function previewEvent(check: Check, kind: AlertKind, now: Date): AlertEvent {
+/** An event as the state machine would make it, around an example result; `note` when the check cannot be so. */
+function previewEvent(check: Check, kind: AlertKind, now: Date): { event: AlertEvent; note: string | null } {
   const checkId = check.id;
   const failing = kind === 'down' || kind === 'reminder' || kind === 'flapping';
   const startedAt = new Date(now.getTime() - 5 * 60_000).toISOString();
-  const result: CheckResult = {
+  const status: CheckStatus = failing ? 'down' : kind === 'degraded' ? 'degraded' : 'up';
+  const example = exampleResult(check, status, now);
+  // A check its type cannot make up a passing answer for (a JSON assertion) still previews, plainly.
+  const up = exampleResult(check, 'up', now) ?? {
     checkId,
-    status: failing ? 'down' : kind === 'degraded' ? 'degraded' : 'up',
-    error: failing ? EXAMPLE_ERRORS[check.type] : null,
-    httpStatus: check.type === 'http' ? (failing ? 503 : 200) : null,
-    timings: {
-      dnsMs: 1.2,
-      connectMs: 0.8,
-      tlsMs: check.type === 'http' ? 4.1 : null,
-      ttfbMs: 42.5,
-      transferMs: 0.6,
-      totalMs: 49.2,
-    },
+    status: 'up',
+    error: null,
+    httpStatus: null,
+    timings: noTimings(0),
     startedAt: now.toISOString(),
-    detail: kind === 'degraded' ? 'response time 950 ms above 800 ms (example)' : null,
+    detail: null,
   };
-  if (kind === 'burn') return burnPreview(check, now, result);
+  const result = example ?? (status === 'up' ? up : { ...up, status, detail: `${status} (example)` });
+  const note =
+    example || status === 'up'
+      ? null
+      : `${checkId} is never ${status} as configured: the payload is how such an alert would look`;
+  if (kind === 'burn') return { event: burnPreview(check, now, result), note };
   const severity = kind === 'degraded' || kind === 'flapping' ? check.degradedSeverity : check.severity;
-  return {
+  const event: AlertEvent = {
     version: 1,
     eventId: `${checkId}@${now.toISOString()}#preview`,
     kind,
@@ -89,6 +106,7 @@ function previewEvent(check: Check, kind: AlertKind, now: Date): AlertEvent {
     dashboardUrl: null,
     runbookUrl: check.runbookUrl,
   };
+  return { event, note };
 }
 
 export function previewCommand(config: Config, checkId: string | undefined, kind: string | undefined, io: CliIo): ExitCode {
@@ -97,7 +115,8 @@ export function previewCommand(config: Config, checkId: string | undefined, kind
     throw new UserError(`--kind: expected one of ${ALERT_KINDS.join(', ')}, got "${kind}"`);
   const check = config.checks.find((c) => c.id === checkId);
   if (!check) throw new UserError(`unknown check "${checkId}"`);
-  const event = previewEvent(check, kind as AlertKind, new Date());
+  const { event, note } = previewEvent(check, kind as AlertKind, new Date());
+  if (note) io.stdout(`note: ${note}`);
   // What it takes, at this check's interval, before such an alert goes out.
   if (kind === 'burn') for (const line of burnThresholds(check)) io.stdout(line);
   const routed = channelsFor(event, config);

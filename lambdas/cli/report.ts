@@ -1,6 +1,6 @@
 /** `vigil report`: uptime, latency percentiles and incidents per check, as a table, JSON, Markdown or an HTML page. */
 import { writeFileSync } from 'node:fs';
-import type { Config } from '../core/config.js';
+import type { Config } from '../config/parse.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration, plural } from '../core/format.js';
 import { heartbeatVerdict, runOutcome, runTime } from '../core/heartbeat.js';
@@ -74,7 +74,7 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
     }),
   ).finally(close);
   if (options.format === 'html') {
-    writeHtml(options.htmlFile as string, renderReport(buildReportModel(histories, config, period, now)));
+    writeHtml(options.htmlFile as string, renderReport(buildReportModel(histories, config.channels, period, now)));
     io.stdout(`report written to ${options.htmlFile}`);
     return EXIT.ok;
   }

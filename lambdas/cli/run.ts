@@ -15,7 +15,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { localSecretResolver } from '../adapters/secrets.js';
 import { parseRetryAfter } from '../channels/deliver.js';
 import { networkFailure } from '../channels/network-failure.js';
-import type { Config } from '../core/config.js';
+import type { Config } from '../config/parse.js';
 import { plural } from '../core/format.js';
 import { MAX_PING_BODY_BYTES } from '../core/heartbeat.js';
 import { forTerminal } from '../core/untrusted.js';

@@ -2,7 +2,7 @@
  * `vigil silence --check ID --for 2h --reason …`: hold a check's alerts for a while, recorded in the
  * table; `--list` shows the silences in force, `--lift CHECK` ends a check's.
  */
-import type { Config } from '../core/config.js';
+import type { Config } from '../config/parse.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { plural } from '../core/format.js';

@@ -1,7 +1,7 @@
 /** `vigil status-page --out DIR`: a static page of the public checks (index.html) and its JSON feed (status.json). */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../core/config.js';
+import type { Config } from '../config/parse.js';
 import { DAY_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import type { CheckHistory } from '../core/report-model.js';

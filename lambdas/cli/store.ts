@@ -10,7 +10,7 @@ import { DynamoResultStore } from '../adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../adapters/local/embedded-dynamodb.js';
 import { writePrivateFile } from '../adapters/local/private-files.js';
 import { AWS_REQUEST_HANDLER } from '../adapters/request-timeouts.js';
-import type { Config } from '../core/config.js';
+import type { Config } from '../config/parse.js';
 import { UserError } from '../core/errors.js';
 
 export interface OpenStore {

@@ -1,7 +1,7 @@
 /** Plain-text tables for the terminal. Cells may quote a target, so control characters are made visible. */
-import { HEAVY_LAG_MS } from '../checks/shared/loop-lag.js';
 import { describeHeartbeat } from '../core/heartbeat.js';
 import type { CheckReport } from '../core/summary.js';
+import { timedUnderLag } from '../core/trusted-latency.js';
 import type { CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
 
@@ -27,7 +27,7 @@ export function reasonOf(result: CheckResult): string {
   const notes = [
     result.error ? `${result.error.kind}: ${result.error.message}` : (result.detail ?? ''),
     result.heartbeat ? describeHeartbeat(result.heartbeat) : '',
-    (result.loopLagMs ?? 0) >= HEAVY_LAG_MS ? `timed under ${result.loopLagMs} ms of event-loop lag` : '',
+    timedUnderLag(result) ? `timed under ${result.loopLagMs} ms of event-loop lag` : '',
   ];
   return notes.filter(Boolean).join(' · ');
 }

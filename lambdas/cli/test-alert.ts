@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { localSecretResolver } from '../adapters/secrets.js';
 import { notify } from '../channels/notify.js';
-import type { Config } from '../core/config.js';
+import type { Config } from '../config/parse.js';
 import { UserError } from '../core/errors.js';
 import { testEvent } from '../core/test-event.js';
 import { consoleLog } from './console-log.js';

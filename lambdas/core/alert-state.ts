@@ -8,7 +8,7 @@
  * maintenance window or a parent that is down (passed in). Suppressed transitions are returned,
  * not lost, and when the suppression ends the channels are told the net change.
  */
-import type { Check } from './config.js';
+
 import { formatDuration } from './duration.js';
 import type { Hold } from './maintenance.js';
 import {
@@ -21,6 +21,7 @@ import {
   objectiveLabel,
   recordRun,
 } from './objectives.js';
+import type { CheckBase } from './schema-parts.js';
 import { type AlertEvent, type AlertKind, type CheckResult, SEVERITIES, type Severity } from './types.js';
 
 /** What has been confirmed. `unknown` until the first result. */
@@ -199,7 +200,7 @@ function changeRate(recent: string): number {
 export function decide(
   prev: CheckState,
   result: CheckResult,
-  check: Check,
+  check: CheckBase,
   context: AlertContext,
   now: Date,
   heldBy: Hold | null = null,
@@ -418,7 +419,7 @@ const outranks = (told: Severity | undefined, severity: Severity) => severityRan
 const higher = (a: Severity | undefined, b: Severity) => (outranks(a, b) ? (a ?? b) : b);
 
 /** The check's open incident, with what older states did not keep filled in: those were all outages. */
-function openIncidentOf(prev: CheckState, check: Check): OpenIncident | null {
+function openIncidentOf(prev: CheckState, check: CheckBase): OpenIncident | null {
   if (!prev.incident) return null;
   return {
     openedBy: 'down',
@@ -459,7 +460,7 @@ interface BurnChange {
  * Each objective's history after this result, and which of its burn alerts (lambdas/core/objectives.ts)
  * start or stop with it.
  */
-function burnChanges(prev: CheckState, result: CheckResult, check: Check, now: Date) {
+function burnChanges(prev: CheckState, result: CheckResult, check: CheckBase, now: Date) {
   const current: BurnChange[] = [];
   const started: BurnChange[] = [];
   const stopped: BurnChange[] = [];
@@ -512,7 +513,7 @@ interface Confirmation {
 }
 
 /** Counts streaks and moves the confirmed status once a streak reaches its threshold. */
-function confirm(prev: CheckState, result: CheckResult, check: Check): Confirmation {
+function confirm(prev: CheckState, result: CheckResult, check: CheckBase): Confirmation {
   const isDown = result.status === 'down';
   // Streaks count no further than the check's thresholds ask, so a steady check's state stops changing.
   const cap = Math.max(check.failureThreshold, check.successThreshold, check.degradedThreshold);
@@ -553,7 +554,7 @@ function confirm(prev: CheckState, result: CheckResult, check: Check): Confirmat
 function notificationFor(
   notified: ConfirmedStatus,
   confirmed: ConfirmedStatus,
-  check: Check,
+  check: CheckBase,
   make: (kind: AlertKind, severity: Severity, fields?: Partial<AlertEvent>) => AlertEvent,
 ): AlertEvent | null {
   if (confirmed === notified || confirmed === 'unknown') return null;
@@ -564,7 +565,7 @@ function notificationFor(
   return null;
 }
 
-function isReminderDue(state: CheckState, check: Check, now: Date): boolean {
+function isReminderDue(state: CheckState, check: CheckBase, now: Date): boolean {
   if (check.repeatIntervalMs === null || state.notified !== 'down' || state.confirmed !== 'down' || !state.lastNotifiedAt)
     return false;
   return now.getTime() - Date.parse(state.lastNotifiedAt) >= check.repeatIntervalMs;
@@ -579,7 +580,7 @@ interface Flapping {
 }
 
 /** Above the high watermark over a full window: flapping; below the low one: over. */
-function detectFlapping(prev: CheckState, next: CheckState, check: Check): Flapping {
+function detectFlapping(prev: CheckState, next: CheckState, check: CheckBase): Flapping {
   const window = check.flapping?.window ?? 0;
   const letter = next.failures > 0 ? LETTER.down : next.degradedRuns > 0 ? LETTER.degraded : LETTER.up;
   const recent = window > 0 ? `${prev.recent}${letter}`.slice(-window) : '';

@@ -27,3 +27,27 @@ export const CHECK_RESULT_LOG = 'check result';
 
 /** Probes one invocation (or the local runner) keeps in flight at once; the stack sizes timeouts from it. */
 export const PROBE_CONCURRENCY = 50;
+
+/** The environment the stack gives its functions: lib/ sets these names, the handlers read them. */
+export const STACK_ENV = {
+  tableName: 'TABLE_NAME',
+  dispatchQueueUrl: 'DISPATCH_QUEUE_URL',
+  /** The alert topic the dispatcher publishes to. */
+  topicArn: 'TOPIC_ARN',
+  stackName: 'STACK_NAME',
+  /** Optional: alerts link to it when set. */
+  dashboardUrl: 'DASHBOARD_URL',
+  /** A notifier's channel, by its name in the config. */
+  channelName: 'CHANNEL_NAME',
+  healthTopicArn: 'HEALTH_TOPIC_ARN',
+  /** Comma-separated: the alarms a notifier trusts on the health topic. */
+  healthAlarmArns: 'HEALTH_ALARM_ARNS',
+} as const;
+
+/** Each function's Powertools service name: its log lines and the dashboard's log queries say which function spoke. */
+export const SERVICE_NAMES = {
+  probe: 'vigil-probe',
+  notify: 'vigil-notify',
+  dispatch: 'vigil-dispatch',
+  heartbeat: 'vigil-heartbeat',
+} as const;

@@ -7,7 +7,6 @@
  * from every probe cycle (which is how silence is noticed).
  */
 import { CronExpressionParser } from 'cron-parser';
-import type { HeartbeatCheck } from '../checks/heartbeat/schema.js';
 import { DAY_MS, formatDuration } from './duration.js';
 import { humanDuration } from './format.js';
 import { bounded } from './untrusted.js';
@@ -157,8 +156,19 @@ export function applyPing(prev: HeartbeatState, ping: Ping, now: Date): PingOutc
   };
 }
 
+/** What judging the runs reads of a heartbeat check: the heartbeat type's config (lambdas/checks/heartbeat) gives it. */
+export interface RunExpectations {
+  /** A run is expected this long after the last success; else by `cron` in `timezone`. */
+  readonly every?: number;
+  readonly cron?: string;
+  readonly timezone: string;
+  readonly grace: number;
+  readonly maxRuntime?: number;
+  readonly successRate?: { readonly window: number; readonly min: number; readonly status: 'degraded' | 'down' };
+}
+
 /** The first time after `after` that a run is expected. */
-export function nextExpected(check: HeartbeatCheck, after: Date): Date {
+export function nextExpected(check: RunExpectations, after: Date): Date {
   if (check.every !== undefined) return new Date(after.getTime() + check.every);
   const early = Math.min(check.grace, EARLY_MS);
   return CronExpressionParser.parse(check.cron as string, { currentDate: new Date(after.getTime() + early), tz: check.timezone })
@@ -187,7 +197,7 @@ export interface HeartbeatVerdict {
 }
 
 /** Judges a heartbeat at `now`. The first problem in this order wins: a run over its time, a failed run, lateness, the rate. */
-export function heartbeatVerdict(check: HeartbeatCheck, state: HeartbeatState, now: Date): HeartbeatVerdict {
+export function heartbeatVerdict(check: RunExpectations, state: HeartbeatState, now: Date): HeartbeatVerdict {
   const t = now.getTime();
   const lastOk = new Date(state.lastSuccessAt ?? state.since);
   const running = state.open.at(-1) ?? null;

@@ -1,6 +1,6 @@
 /** Maintenance windows and silences: pure answers to "are this check's alerts held right now, and why?" */
 import { CronExpressionParser } from 'cron-parser';
-import type { Check, MaintenanceWindow } from './config.js';
+import type { CheckBase, MaintenanceWindow } from './schema-parts.js';
 
 /** A silence set with `vigil silence`: stored in the table, ends on its own. */
 export interface Silence {
@@ -22,7 +22,7 @@ export function cronProblem(expression: string, timezone = 'UTC'): string | null
   }
 }
 
-function covers(window: MaintenanceWindow, check: Check): boolean {
+function covers(window: MaintenanceWindow, check: CheckBase): boolean {
   if (!window.checks && !window.groups) return true;
   return (
     (window.checks?.includes(check.id) ?? false) || (check.group !== null && (window.groups?.includes(check.group) ?? false))
@@ -46,7 +46,7 @@ export interface Hold {
 
 /** Why the check's alerts are held now, or null: a maintenance window, a silence, or a parent that is down. */
 export function suppressionFor(
-  check: Check,
+  check: CheckBase,
   now: Date,
   sources: {
     readonly windows: readonly MaintenanceWindow[];
@@ -66,20 +66,20 @@ export function suppressionFor(
 }
 
 /** Checks in the order their parents come first: each inner list can run side by side. */
-export function dependencyLevels(checks: readonly Check[]): Check[][] {
+export function dependencyLevels<C extends CheckBase>(checks: readonly C[]): C[][] {
   const byId = new Map(checks.map((c) => [c.id, c]));
   const level = new Map<string, number>();
-  const depth = (check: Check, seen: Set<string>): number => {
+  const depth = (check: C, seen: Set<string>): number => {
     const known = level.get(check.id);
     if (known !== undefined) return known;
     if (seen.has(check.id)) return 0; // a cycle; the config rejects these, so this only guards
     seen.add(check.id);
-    const parents = check.dependsOn.map((id) => byId.get(id)).filter((c): c is Check => c !== undefined);
+    const parents = check.dependsOn.map((id) => byId.get(id)).filter((c): c is C => c !== undefined);
     const own = parents.length === 0 ? 0 : 1 + Math.max(...parents.map((p) => depth(p, seen)));
     level.set(check.id, own);
     return own;
   };
-  const levels: Check[][] = [];
+  const levels: C[][] = [];
   for (const check of checks) {
     const at = depth(check, new Set());
     const level = levels[at] ?? [];

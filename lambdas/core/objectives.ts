@@ -7,6 +7,7 @@
  */
 import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from './duration.js';
 import type { ObjectiveConfig } from './schema-parts.js';
+import { timedUnderLag } from './trusted-latency.js';
 import type { CheckResult } from './types.js';
 
 /** The windows burn rates are reported over: the workbook's long and short alerting windows. */
@@ -40,11 +41,16 @@ export function budgetShare(objective: ObjectiveConfig): number {
 /**
  * Whether a run meets the objective, or null when the objective does not count it. Availability: not
  * down. Latency: answered under the time; a down run is availability's to count (one outage spends one
- * budget, not every objective's), unless the objective says `includeDown`.
+ * budget, not every objective's), unless the objective says `includeDown`; a run timed under Vigil's own
+ * event-loop lag is not the target's time, and the Latency metric the dashboard reads leaves it out too.
  */
-export function judgeRun(objective: ObjectiveConfig, result: { status: string; timings: { totalMs: number } }): boolean | null {
+export function judgeRun(
+  objective: ObjectiveConfig,
+  result: { status: string; timings: { totalMs: number }; loopLagMs?: number },
+): boolean | null {
   if ('availability' in objective) return result.status !== 'down';
   if (result.status === 'down') return objective.latency.includeDown ? false : null;
+  if (timedUnderLag(result)) return null;
   return result.timings.totalMs < objective.latency.under;
 }
 

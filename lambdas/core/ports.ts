@@ -2,6 +2,7 @@
 import type { CheckState, Incident } from './alert-state.js';
 import type { HeartbeatState, Run } from './heartbeat.js';
 import type { Silence } from './maintenance.js';
+import type { SecretRef } from './schema-parts.js';
 import type { AlertEvent, CheckResult, ProbeError } from './types.js';
 
 export interface IncidentRecord extends Incident {
@@ -108,3 +109,6 @@ export interface Log {
   warn(message: string, attributes?: Record<string, unknown>): void;
   error(message: string, attributes?: Record<string, unknown>): void;
 }
+
+/** A secret's value from its reference (`{ secret }`, `{ env }` or plain); lambdas/adapters/secrets.ts builds one per invocation or CLI run. */
+export type SecretResolver = (ref: SecretRef) => Promise<string>;

@@ -4,11 +4,12 @@
  * The renderer (lambdas/report/) only lays this out; every figure a chart shows is computed here.
  */
 import type { CheckState } from './alert-state.js';
-import type { Check, Config } from './config.js';
 import { DAY_MS, HOUR_MS } from './duration.js';
 import { budgetShare, expectedRuns, judgeRun, type ObjectiveReport, objectiveReport } from './objectives.js';
 import type { IncidentRecord, NotificationEntry } from './ports.js';
 import { type CheckReportRow, type HeartbeatReport, percentile, REPORT_PERIODS, type ReportPeriod, reportRow } from './report.js';
+import type { CheckBase } from './schema-parts.js';
+import { countedLatencyMs } from './trusted-latency.js';
 import { type AlertKind, type CheckResult, type ErrorKind, SEVERITIES, type Severity } from './types.js';
 import type { Span, StatusNow } from './watch.js';
 
@@ -27,7 +28,7 @@ export interface UptimeBar {
 export interface LatencyPoint {
   readonly from: string;
   readonly to: string;
-  /** Runs timed (not down, not heartbeats). */
+  /** Runs whose time counts as latency (trusted-latency.ts). */
   readonly runs: number;
   readonly p50: number | null;
   readonly p95: number | null;
@@ -76,7 +77,7 @@ export interface IncidentView {
 export interface CheckSection {
   readonly id: string;
   readonly name: string;
-  readonly type: Check['type'];
+  readonly type: string;
   readonly group: string | null;
   readonly intervalMs: number;
   readonly row: CheckReportRow;
@@ -120,7 +121,7 @@ export interface ReportModel {
 
 /** What the report reads about one check. */
 export interface CheckHistory {
-  readonly check: Check;
+  readonly check: CheckBase;
   /** Oldest first; may reach back before the period (objectives look back over their windows). */
   readonly results: readonly CheckResult[];
   readonly incidents: readonly IncidentRecord[];
@@ -180,8 +181,9 @@ function latencySeries(
   results: readonly CheckResult[],
   spans: readonly Span[],
 ): { latency: LatencyPoint[]; phases: PhasePoint[] } {
+  // The runs latency counts (trusted-latency.ts): not down, not heartbeats, not timed under Vigil's own lag.
   const groups = byStretch(
-    results.filter((r) => r.status !== 'down' && !r.heartbeat),
+    results.filter((r) => countedLatencyMs(r) !== null),
     spans,
   );
   const latency = groups.map((timed, i) => {
@@ -218,7 +220,7 @@ function latencySeries(
 
 /** Budget left at `at` (the runs of the objective's window before it), in percent; null with no runs counted. */
 function budgetLeftAt(
-  objective: Check['objectives'][number],
+  objective: CheckBase['objectives'][number],
   intervalMs: number,
   results: readonly CheckResult[],
   at: number,
@@ -240,16 +242,27 @@ function budgetLeftAt(
 
 const rank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
+/** What the report reads of each channel: its routing (the config's `channels`). */
+export type ChannelRouting = Readonly<
+  Record<string, { readonly minSeverity: Severity; readonly kinds?: readonly AlertKind[] | undefined }>
+>;
+
 /** The check's channels whose routing takes an alert of this kind from it (severity as the check's alerts carry it). */
-function channelsTold(check: Check, config: Config, kind: AlertKind): string[] {
+function channelsTold(check: CheckBase, channels: ChannelRouting, kind: AlertKind): string[] {
   const severity = kind === 'degraded' ? check.degradedSeverity : check.severity;
   return check.channels.filter((name) => {
-    const channel = config.channels[name];
+    const channel = channels[name];
     return channel !== undefined && rank(severity) >= rank(channel.minSeverity) && (channel.kinds?.includes(kind) ?? true);
   });
 }
 
-function incidentViews(history: CheckHistory, config: Config, row: CheckReportRow, since: number, now: number): IncidentView[] {
+function incidentViews(
+  history: CheckHistory,
+  channels: ChannelRouting,
+  row: CheckReportRow,
+  since: number,
+  now: number,
+): IncidentView[] {
   const { check } = history;
   return history.incidents
     .filter((i) => (i.endedAt ? Date.parse(i.endedAt) : now) > since)
@@ -271,13 +284,13 @@ function incidentViews(history: CheckHistory, config: Config, row: CheckReportRo
         cause: i.cause ? { kind: i.cause.kind, message: i.cause.message } : null,
         notified: i.notifications
           .filter((n) => !n.heldBy)
-          .map((n) => ({ ...n, channels: n.undeliveredTo ? [] : channelsTold(check, config, n.kind) })),
+          .map((n) => ({ ...n, channels: n.undeliveredTo ? [] : channelsTold(check, channels, n.kind) })),
         held: i.notifications.filter((n) => n.heldBy),
       };
     });
 }
 
-export function checkSection(history: CheckHistory, config: Config, period: ReportPeriod, now: Date): CheckSection {
+export function checkSection(history: CheckHistory, channels: ChannelRouting, period: ReportPeriod, now: Date): CheckSection {
   const { check, results } = history;
   const until = now.getTime();
   const since = until - REPORT_PERIODS[period];
@@ -301,20 +314,20 @@ export function checkSection(history: CheckHistory, config: Config, period: Repo
         remainingPercent: budgetLeftAt(objective, check.intervalMs, results, p.to),
       })),
     })),
-    incidents: incidentViews(history, config, row, since, until),
+    incidents: incidentViews(history, channels, row, since, until),
     heartbeat: history.heartbeat ?? null,
   };
 }
 
 export function buildReportModel(
   histories: readonly CheckHistory[],
-  config: Config,
+  channels: ChannelRouting,
   period: ReportPeriod,
   now: Date,
 ): ReportModel {
   const until = now.getTime();
   const since = until - REPORT_PERIODS[period];
-  const sections = histories.map((h) => checkSection(h, config, period, now));
+  const sections = histories.map((h) => checkSection(h, channels, period, now));
   const groups = new Map<string | null, CheckSection[]>();
   for (const section of sections) groups.set(section.group, [...(groups.get(section.group) ?? []), section]);
   return {

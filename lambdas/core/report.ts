@@ -4,6 +4,7 @@ import type { CheckState } from './alert-state.js';
 import { DAY_MS } from './duration.js';
 import type { HeartbeatSummary, Run } from './heartbeat.js';
 import type { IncidentRecord } from './ports.js';
+import { countedLatencyMs } from './trusted-latency.js';
 import type { CheckResult } from './types.js';
 import { gapsBetween, overlapMs, type StatusNow, statusNow, watchedSpans } from './watch.js';
 
@@ -51,8 +52,9 @@ export function reportRow(
   const until = now.getTime();
   const inPeriod = results.filter((r) => Date.parse(r.startedAt) >= from);
   const available = inPeriod.filter((r) => r.status !== 'down').length;
-  // A heartbeat's results time nothing; its runs' durations are in heartbeatReport.
-  const latencies = inPeriod.filter((r) => r.status !== 'down' && !r.heartbeat).map((r) => r.timings.totalMs);
+  // As the Latency metric: no heartbeats (their runs' durations are in heartbeatReport), down runs or
+  // runs timed under Vigil's own loop lag (trusted-latency.ts); uptime above still counts them all.
+  const latencies = inPeriod.flatMap((r) => countedLatencyMs(r) ?? []);
   const watched = watchedSpans(
     results.map((r) => Date.parse(r.startedAt)),
     check.intervalMs,

@@ -2,14 +2,14 @@
  * When each check is next due in the local runner. Pure: the runner passes its monotonic clock in.
  *
  * Checks due together would start in one burst, and their responses would queue on one event loop and
- * be timed through each other. So each check starts at a stable point of its interval (its phase, from a
- * hash of its id), as the probe Lambda spreads a cycle (lambdas/core/spread.ts): the first run at the
- * runner's start plus the phase, each next one an interval after the last started. The checks of one
+ * be timed through each other. So each check starts at a stable point of its interval (its phase), spread
+ * as the probe Lambda spreads a cycle (lambdas/core/spread.ts): the first run at the runner's start plus
+ * the phase, each next one an interval after the last started. The checks of one
  * interval spread over PHASE_STEP_MS each, at most the interval and PHASE_WINDOW_MS: a few checks start
  * within milliseconds of the start, 200 every second over the whole second.
  */
-import type { Check } from './config.js';
-import { stableHash } from './spread.js';
+import type { CheckBase } from './schema-parts.js';
+import { spreadStarts } from './spread.js';
 
 /** Room each check of an interval gets: about what a probe's start and end cost the event loop. */
 const PHASE_STEP_MS = 5;
@@ -22,27 +22,20 @@ export interface Running {
 }
 
 /**
- * Where in its interval a check starts, from the runner's start, among `sharing` checks of that interval:
- * the same on every run and every start of the same config.
+ * Where in its interval each check starts, from the runner's start (check id → ms): the checks of one
+ * interval spread evenly over min(interval, PHASE_WINDOW_MS, PHASE_STEP_MS each), parents first, in the
+ * order the probe Lambda spreads a cycle (`spreadStarts`), so a config starts its checks the same way in
+ * both and at the same points every time.
  */
-export function phaseOf(check: Pick<Check, 'id' | 'intervalMs'>, sharing: number): number {
-  const window = Math.min(check.intervalMs, PHASE_WINDOW_MS, sharing * PHASE_STEP_MS);
-  return Math.floor((spreadBits(stableHash(check.id)) / 2 ** 32) * window);
-}
-
-/** Each check's phase (check id → ms). */
-export function phases(checks: readonly Pick<Check, 'id' | 'intervalMs'>[]): Map<string, number> {
-  const sharing = new Map<number, number>();
-  for (const c of checks) sharing.set(c.intervalMs, (sharing.get(c.intervalMs) ?? 0) + 1);
-  return new Map(checks.map((c) => [c.id, phaseOf(c, sharing.get(c.intervalMs) ?? 1)]));
-}
-
-/** MurmurHash3's finaliser: ids that differ in their last character differ in every bit, the high ones too. */
-function spreadBits(hash: number): number {
-  let h = hash;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+export function phases(checks: readonly CheckBase[]): Map<string, number> {
+  const byInterval = new Map<number, CheckBase[]>();
+  for (const c of checks) byInterval.set(c.intervalMs, [...(byInterval.get(c.intervalMs) ?? []), c]);
+  const offsets = new Map<string, number>();
+  for (const [intervalMs, sharing] of byInterval) {
+    const window = Math.min(intervalMs, PHASE_WINDOW_MS, sharing.length * PHASE_STEP_MS);
+    for (const { check, offsetMs } of spreadStarts(sharing, window)) offsets.set(check.id, offsetMs);
+  }
+  return offsets;
 }
 
 /** When the runner started (monotonic ms), and each check's phase from then (`phases`). */
@@ -52,25 +45,25 @@ export interface Start {
 }
 
 /** When a check is next due (monotonic ms). */
-function dueAt(check: Check, lastStarted: ReadonlyMap<string, number>, start: Start): number {
+export function dueAt(check: CheckBase, lastStarted: ReadonlyMap<string, number>, start: Start): number {
   const last = lastStarted.get(check.id);
   return last === undefined ? start.at + (start.phases.get(check.id) ?? 0) : last + check.intervalMs;
 }
 
 /** Checks whose time has come that are not still running. */
-export function dueChecks(
-  checks: readonly Check[],
+export function dueChecks<C extends CheckBase>(
+  checks: readonly C[],
   lastStarted: ReadonlyMap<string, number>,
   running: Running,
   now: number,
   start: Start,
-): Check[] {
+): C[] {
   return checks.filter((c) => !running.has(c.id) && dueAt(c, lastStarted, start) <= now);
 }
 
 /** When the next check that is not running falls due (monotonic ms); +Infinity when every check runs. */
 export function nextDueAt(
-  checks: readonly Check[],
+  checks: readonly CheckBase[],
   lastStarted: ReadonlyMap<string, number>,
   running: Running,
   start: Start,

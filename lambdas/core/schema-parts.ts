@@ -237,3 +237,36 @@ const channelRouting = (minSeverity: Severity) => ({
 export function channelSchema<T extends string, F extends z.core.$ZodLooseShape>(type: T, minSeverity: Severity, fields: F) {
   return z.strictObject({ type: z.literal(type), ...fields, ...channelRouting(minSeverity) });
 }
+
+const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time like 2026-11-22T02:00:00Z' });
+
+/** When alerts are held: once (start/end) or recurring (cron + duration, in a time zone). */
+export const maintenanceWindow = z.union(
+  [
+    z.strictObject({
+      name: z.string().min(1),
+      /** Check ids; with neither `checks` nor `groups` the window covers every check. */
+      checks: z.array(z.string()).optional(),
+      groups: z.array(z.string()).optional(),
+      start: isoInstant,
+      end: isoInstant,
+    }),
+    z.strictObject({
+      name: z.string().min(1),
+      checks: z.array(z.string()).optional(),
+      groups: z.array(z.string()).optional(),
+      /** Five-field cron for when each window starts, e.g. "0 2 * * SUN". */
+      cron: z.string().min(1),
+      duration: duration(60_000, 744 * HOUR_MS, 'duration'),
+      /** @default UTC */
+      timezone: timeZone.default('UTC'),
+    }),
+  ],
+  { error: 'expected { name, start, end } or { name, cron, duration, timezone }' },
+);
+export type MaintenanceWindow = z.output<typeof maintenanceWindow>;
+
+/** What every check is to the core, whatever its type: the shared fields with defaults applied. */
+export interface CheckBase extends ResolvedFields {
+  readonly type: string;
+}

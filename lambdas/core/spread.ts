@@ -4,8 +4,9 @@
  * cycle spreads its starts evenly over a window, in an order that is the same every cycle (as
  * Prometheus spreads its scrapes): parents first, then by a hash of the id. Pure.
  */
-import type { Check } from './config.js';
+
 import { dependencyLevels } from './maintenance.js';
+import type { CheckBase } from './schema-parts.js';
 
 /** FNV-1a: stable across runs and processes, unlike anything seeded. */
 export function stableHash(text: string): number {
@@ -14,14 +15,14 @@ export function stableHash(text: string): number {
   return h;
 }
 
-export interface Slot {
-  readonly check: Check;
+export interface Slot<C extends CheckBase = CheckBase> {
+  readonly check: C;
   /** From the cycle's start. */
   readonly offsetMs: number;
 }
 
 /** The checks in start order: parents first, then by a hash of the id. */
-export function startOrder(checks: readonly Check[]): Check[] {
+export function startOrder<C extends CheckBase>(checks: readonly C[]): C[] {
   return dependencyLevels(checks).flatMap((level) =>
     level
       .map((check) => ({ check, key: stableHash(check.id) }))
@@ -31,7 +32,7 @@ export function startOrder(checks: readonly Check[]): Check[] {
 }
 
 /** The checks in start order, each `overMs / N` after the one before (all at 0 when `overMs` is 0). */
-export function spreadStarts(checks: readonly Check[], overMs: number): Slot[] {
+export function spreadStarts<C extends CheckBase>(checks: readonly C[], overMs: number): Slot<C>[] {
   const ordered = startOrder(checks);
   const step = ordered.length > 0 ? overMs / ordered.length : 0;
   return ordered.map((check, i) => ({ check, offsetMs: Math.round(i * step) }));

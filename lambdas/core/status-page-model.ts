@@ -8,6 +8,7 @@ import { humanDuration } from './format.js';
 import { percentile } from './report.js';
 import type { CheckHistory } from './report-model.js';
 import { type BarState, stretches, uptimeBars } from './report-model.js';
+import { countedLatencyMs } from './trusted-latency.js';
 import type { ErrorKind } from './types.js';
 import { type StatusNow, statusNow } from './watch.js';
 
@@ -142,7 +143,7 @@ function publicCheck(h: CheckHistory, days: ReturnType<typeof stretches>, now: D
   const results = h.results.filter((r) => Date.parse(r.startedAt) >= from);
   const bars = uptimeBars(results, days);
   const { status, lastCheckedAt } = statusNow(h.state, h.check.intervalMs, now, h.results.at(-1)?.startedAt ?? null);
-  const timed = results.filter((r) => r.status !== 'down' && !r.heartbeat).map((r) => r.timings.totalMs);
+  const timed = results.flatMap((r) => countedLatencyMs(r) ?? []);
   return {
     id: h.check.id,
     name: h.check.name,

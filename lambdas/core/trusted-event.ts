@@ -4,8 +4,8 @@
  * so a forged message cannot resolve another key or carry a `javascript:` link. Pure.
  */
 import { burnDedupKey, dedupKey } from './alert-state.js';
-import type { Config } from './config.js';
 import { objectiveLabel } from './objectives.js';
+import type { CheckBase } from './schema-parts.js';
 import { TEST_CHECK_ID } from './test-event.js';
 import type { AlertEvent } from './types.js';
 
@@ -15,7 +15,11 @@ export interface TrustedContext {
 }
 
 /** The event with its config-derived fields rebuilt, or null when it names no configured check. */
-export function trustedEvent(event: AlertEvent, config: Config, context: TrustedContext): AlertEvent | null {
+export function trustedEvent(
+  event: AlertEvent,
+  config: { readonly checks: readonly CheckBase[] },
+  context: TrustedContext,
+): AlertEvent | null {
   const key = (checkId: string) => dedupKey(context.stackName, checkId);
   if (event.checkId === TEST_CHECK_ID) {
     return { ...event, dedupKey: key(TEST_CHECK_ID), dashboardUrl: null, runbookUrl: null, group: null };

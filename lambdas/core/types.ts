@@ -5,7 +5,6 @@
  * events back with the same schema, so a field added here is neither forgotten nor dropped.
  */
 import * as z from 'zod';
-import type { HeartbeatState } from './heartbeat.js';
 
 /** ★ Error kinds: a down result always carries exactly one. Never rename these. */
 export const ERROR_KINDS = [
@@ -176,32 +175,3 @@ export const alertEventSchema = z
   .transform((event) => ({ ...event, eventId: eventIdOf(event) }))
   .readonly();
 export type AlertEvent = z.output<typeof alertEventSchema>;
-
-export interface PeerCertificate {
-  readonly subject: string;
-  readonly issuer: string;
-  readonly validFrom: string;
-  readonly validTo: string;
-  /** Subject alternative names, as "DNS:api.example.com" / "IP Address:10.0.0.1". */
-  readonly altNames: readonly string[];
-}
-
-/** What a DNS query returned: the response code and the answers as text (MX as "10 mail.example.com"). */
-export interface DnsAnswer {
-  readonly rcode: string;
-  readonly answers: readonly string[];
-}
-
-/** What a probe saw, before any judgement. `error` is set when the transport itself failed. */
-export interface Observation {
-  readonly startedAt: string;
-  readonly timings: Timings;
-  readonly error: ProbeError | null;
-  readonly httpStatus: number | null;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: Buffer | null;
-  readonly certificate: PeerCertificate | null;
-  readonly dns: DnsAnswer | null;
-  /** Heartbeat checks: the runs reported so far. */
-  readonly heartbeat: HeartbeatState | null;
-}

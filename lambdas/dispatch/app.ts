@@ -5,7 +5,7 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import type { DispatchMessage } from '../adapters/sqs.js';
-import type { Config } from '../core/config.js';
+import type { Config } from '../config/parse.js';
 import { type DispatchReport, dispatch } from '../core/pipeline/dispatch.js';
 import type { AlertPublisher, DispatchQueue, Log, ResultStore } from '../core/ports.js';
 

@@ -12,16 +12,17 @@ import { SnsAlertPublisher } from '../adapters/sns.js';
 import { SqsDispatchQueue } from '../adapters/sqs.js';
 import { stackVariable } from '../adapters/stack-env.js';
 import { bundledConfig } from '../bundled-config.js';
+import { SERVICE_NAMES, STACK_ENV } from '../core/contracts.js';
 import { createDispatcherApp } from './app.js';
 
-const logger = new Logger({ serviceName: 'vigil-dispatch' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.dispatch });
 const app = createDispatcherApp({
   config: bundledConfig(),
   store: new DynamoResultStore(new DynamoDBClient({ requestHandler: AWS_REQUEST_HANDLER }), {
-    tableName: stackVariable('TABLE_NAME'),
+    tableName: stackVariable(STACK_ENV.tableName),
   }),
-  publisher: new SnsAlertPublisher(new SNSClient({ requestHandler: AWS_REQUEST_HANDLER }), stackVariable('TOPIC_ARN')),
-  queue: new SqsDispatchQueue(new SQSClient({ requestHandler: AWS_REQUEST_HANDLER }), stackVariable('DISPATCH_QUEUE_URL')),
+  publisher: new SnsAlertPublisher(new SNSClient({ requestHandler: AWS_REQUEST_HANDLER }), stackVariable(STACK_ENV.topicArn)),
+  queue: new SqsDispatchQueue(new SQSClient({ requestHandler: AWS_REQUEST_HANDLER }), stackVariable(STACK_ENV.dispatchQueueUrl)),
   log: powertoolsLog(logger),
   now: () => new Date(),
 });

@@ -1,10 +1,10 @@
 /**
  * The heartbeat endpoint's one job: turn a Lambda Function URL request into a `PingRequest` for the
- * ping API (lambdas/core/pipeline/ping.ts) and its answer back into a response. A failure of our own
+ * ping API (lambdas/checks/heartbeat/receive-ping.ts) and its answer back into a response. A failure of our own
  * (the table, a secret) is a 503 the job's wrapper retries, never a 4xx that reads as the job's fault.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { type PingDeps, type PingRequest, receivePing } from '../core/pipeline/ping.js';
+import { type PingDeps, type PingRequest, receivePing } from '../checks/heartbeat/receive-ping.js';
 
 /** A Function URL's event is API Gateway's payload version 2.0. */
 export type FunctionUrlEvent = Pick<

@@ -4,8 +4,9 @@
  * again, so an outage during the fault is decided (and pages once) afterwards, and nothing decides on a
  * state it could not read. Bounded: past `perCheck` a check's oldest kept result is dropped, and counted.
  */
+
+import type { Check } from '../config/parse.js';
 import { mapLimit } from '../core/concurrency.js';
-import type { Check } from '../core/config.js';
 import { dependencyLevels } from '../core/maintenance.js';
 import type { ResultKeeper } from '../core/pipeline/probe-batch.js';
 import type { CheckResult } from '../core/types.js';

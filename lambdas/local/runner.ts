@@ -6,24 +6,19 @@
  * bound sized from the open-file limit (probe-slots.ts); while the store does not answer, results are
  * kept (held-results.ts) and dispatches wait, and both go on once it answers again.
  */
+
+import type { Check, Config } from '../config/parse.js';
 import type { AlertContext } from '../core/alert-state.js';
-import type { Check, Config } from '../core/config.js';
 import { dispatch } from '../core/pipeline/dispatch.js';
 import { type IngestOutcome, ingest } from '../core/pipeline/ingest.js';
 import { probeBatch } from '../core/pipeline/probe-batch.js';
 import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
-import { dueChecks, nextDueAt, phases, type Start } from '../core/schedule.js';
+import { dueAt, dueChecks, nextDueAt, phases, type Start } from '../core/schedule.js';
 import type { CheckResult } from '../core/types.js';
+import type { Chore } from './chore.js';
 import type { HeldResults } from './held-results.js';
 import { openFileLimit, ProbeSlots, probeSlotsFor } from './probe-slots.js';
 import type { SelfWatch } from './self-watch.js';
-
-/** Work besides probing and dispatching that runs on the runner's clock (each channel's deliveries, retention). */
-export interface Chore {
-  /** Monotonic time it is next due at, or null when it has nothing to do. */
-  dueAt(): number | null;
-  run(): Promise<void>;
-}
 
 export interface RunnerDeps {
   readonly config: Config;
@@ -49,6 +44,7 @@ export interface RunnerDeps {
 
 export class LocalRunner {
   private readonly lastStarted = new Map<string, number>();
+  private readonly checks: ReadonlyMap<string, Check>;
   /** Check id → the batch running it. */
   private readonly running = new Map<string, string>();
   /** Check id → monotonic time the dispatcher should look at it. */
@@ -67,6 +63,7 @@ export class LocalRunner {
 
   constructor(private readonly deps: RunnerDeps) {
     this.start = { at: deps.clock.monotonicMs(), phases: phases(deps.config.checks) };
+    this.checks = new Map(deps.config.checks.map((c) => [c.id, c]));
     this.slots = new ProbeSlots(deps.probeSlots ?? probeSlotsFor(openFileLimit()));
     this.queue = {
       request: async (checkIds, at) => {
@@ -112,6 +109,13 @@ export class LocalRunner {
     const drain = this.canDrain() ? [now] : [];
     const chores = (this.deps.chores ?? []).flatMap((c) => (this.choring.has(c) ? [] : [c.dueAt() ?? Number.POSITIVE_INFINITY]));
     return Math.max(0, Math.min(...probes, ...dispatches, ...drain, ...chores) - now);
+  }
+
+  /** When a check next starts (monotonic ms): null while it runs, or for a check the config does not have. */
+  nextRunAt(checkId: string): number | null {
+    const check = this.checks.get(checkId);
+    if (!check || this.running.has(checkId)) return null;
+    return dueAt(check, this.lastStarted, this.start);
   }
 
   private startBatch(due: readonly Check[], now: number): void {

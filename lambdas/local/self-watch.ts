@@ -10,7 +10,7 @@ import { vigilItselfEvent } from '../core/alarm-event.js';
 import { humanDuration, plural } from '../core/format.js';
 import type { Clock, Log } from '../core/ports.js';
 import type { AlertEvent } from '../core/types.js';
-import type { Chore } from './runner.js';
+import type { Chore } from './chore.js';
 
 /** The store Vigil keeps state in, or the machine it runs on (files, disk, memory). */
 export type FaultSource = 'store' | 'host';

@@ -5,13 +5,13 @@
  * took them.
  */
 import type { SNSEvent } from 'aws-lambda';
-import type { SecretResolver } from '../adapters/secrets.js';
 import type { DeliveryDeps, DeliveryOutcome } from '../channels/deliver.js';
 import { channelsFor, notify } from '../channels/notify.js';
+import type { Config } from '../config/parse.js';
 import { alarmEvent, type HealthSource, isAlarmNotification, isOwnAlarm } from '../core/alarm-event.js';
 import { parseAlertEvent } from '../core/alert-event.js';
-import type { Config } from '../core/config.js';
 import { DeliveryError } from '../core/errors.js';
+import type { SecretResolver } from '../core/ports.js';
 import { trustedEvent } from '../core/trusted-event.js';
 import type { AlertEvent } from '../core/types.js';
 

@@ -10,18 +10,19 @@ import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { stackVariable } from '../adapters/stack-env.js';
 import { bundledConfig } from '../bundled-config.js';
 import { createPacer } from '../channels/pacer.js';
+import { SERVICE_NAMES, STACK_ENV } from '../core/contracts.js';
 import { createNotifierApp } from './app.js';
 
-const logger = new Logger({ serviceName: 'vigil-notify' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.notify });
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const secrets = new SecretsManagerClient({ requestHandler: AWS_REQUEST_HANDLER });
 
 const app = createNotifierApp({
   config: bundledConfig(),
-  channel: stackVariable('CHANNEL_NAME'),
-  stackName: stackVariable('STACK_NAME'),
-  health: { topicArn: stackVariable('HEALTH_TOPIC_ARN'), alarmArns: stackVariable('HEALTH_ALARM_ARNS').split(',') },
-  dashboardUrl: process.env.DASHBOARD_URL || null,
+  channel: stackVariable(STACK_ENV.channelName),
+  stackName: stackVariable(STACK_ENV.stackName),
+  health: { topicArn: stackVariable(STACK_ENV.healthTopicArn), alarmArns: stackVariable(STACK_ENV.healthAlarmArns).split(',') },
+  dashboardUrl: process.env[STACK_ENV.dashboardUrl] || null,
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   fetch: globalThis.fetch,
   sleep,

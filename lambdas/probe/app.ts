@@ -5,13 +5,12 @@
  * on SNS.
  */
 
-import type { SecretResolver } from '../adapters/secrets.js';
 import { runCheck } from '../checks/run.js';
+import type { Check, Config } from '../config/parse.js';
 import type { AlertContext } from '../core/alert-state.js';
-import type { Check, Config } from '../core/config.js';
 import { guarded } from '../core/pipeline/outbox.js';
 import { type BatchReport, probeBatch } from '../core/pipeline/probe-batch.js';
-import type { DispatchQueue, HeartbeatReader, Log, MetricsSink, ResultStore } from '../core/ports.js';
+import type { DispatchQueue, HeartbeatReader, Log, MetricsSink, ResultStore, SecretResolver } from '../core/ports.js';
 
 /** What each EventBridge rule sends (see lib/probe-schedule.ts). */
 export interface ProbeEvent {

@@ -7,9 +7,10 @@ import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { stackIngest } from '../adapters/stack-ingest.js';
 import { bundledConfig } from '../bundled-config.js';
 import { warmUp } from '../checks/warm-up.js';
+import { SERVICE_NAMES } from '../core/contracts.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
 
-const logger = new Logger({ serviceName: 'vigil-probe' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.probe });
 const secrets = new SecretsManagerClient({ requestHandler: AWS_REQUEST_HANDLER });
 const app = createProbeApp({
   ...stackIngest(logger),
@@ -20,7 +21,7 @@ const app = createProbeApp({
   monotonicMs: () => performance.now(),
   // One probe: more makes the JIT compile on background threads during the first cycle, which a
   // fraction of a vCPU pays for in throttled periods (bench/results/lambda.md).
-  warmUp: (checks) => warmUp(checks, () => new Date(), { rounds: 1, width: 1 }),
+  warmUp: async (checks) => void (await warmUp(checks, () => new Date(), { rounds: 1, width: 1 })),
 });
 
 // Not Powertools' injectLambdaContext: its function name, ARN and memory size would be half of every

@@ -3,8 +3,8 @@ import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import { observeHeartbeat } from '../../lambdas/checks/heartbeat/probe.js';
 import { evaluateCheck } from '../../lambdas/checks/run.js';
+import type { Check } from '../../lambdas/config/parse.js';
 import { type CheckState, initialState } from '../../lambdas/core/alert-state.js';
-import type { Check } from '../../lambdas/core/config.js';
 import { applyPing, type HeartbeatState } from '../../lambdas/core/heartbeat.js';
 import { dispatch } from '../../lambdas/core/pipeline/dispatch.js';
 import { ingest } from '../../lambdas/core/pipeline/ingest.js';
@@ -31,7 +31,7 @@ const queue: DispatchQueue = {
 };
 
 /** What a probe batch needs, plus the publisher the dispatcher sends through. */
-type CycleDeps = BatchDeps & { readonly publisher: AlertPublisher };
+type CycleDeps = BatchDeps<Check> & { readonly publisher: AlertPublisher };
 
 const checks = config({
   defaults: { failureThreshold: 2, successThreshold: 1 },
@@ -292,6 +292,27 @@ describe('probe batch, ingest and dispatch on dynalite', () => {
     await dispatch(['api'], dispatchDeps, new Date(clock + 30_000));
     expect(published.map((e) => e.dedupKey)).toEqual(['vigil/test/api/burn/0/1h', 'vigil/test/api/burn/0/6h']);
     expect((await store.getState('api'))?.outbox).toEqual([]);
+  });
+
+  it('looks at an outbox again when the store fails while it is being sent', async () => {
+    statuses.api = 'down';
+    for (let i = 0; i < 3; i++) await cycle();
+    expect(published.map((e) => e.kind)).toEqual(['down']);
+    statuses.api = 'up';
+    // The recovery is decided; no dispatcher has looked at it yet.
+    await probeBatch(checks, deps(), 'recovering');
+    const waiting = (await store.getState('api'))?.outbox ?? [];
+    expect(waiting.map((e) => e.kind)).toEqual(['recovered']);
+    const log = recordingLog();
+    const failing = Object.assign(Object.create(store), { getState: () => Promise.reject(new Error('store unavailable')) });
+    const now = new Date(clock);
+    const report = await dispatch(['api'], { store: failing, publisher: deps().publisher, log, checks }, now);
+    expect(report.published).toEqual([]);
+    expect(report.revisit).toEqual([{ checkId: 'api', at: new Date(now.getTime() + 30_000) }]);
+    expect(log.lines.map((l) => [l.level, l.message, l.attributes.checkId])).toEqual([['error', 'outbox not sent', 'api']]);
+    // The next look, with the store back, sends what waited.
+    const again = await dispatch(['api'], { store, publisher: deps().publisher, log, checks }, new Date(clock + 30_000));
+    expect(again.published.map((e) => e.kind)).toEqual(['recovered']);
   });
 
   it('carries on with the other checks when one check’s storage fails', async () => {

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import type { DnsObservation } from '../../lambdas/checks/dns/probe.js';
+import type { HttpObservation } from '../../lambdas/checks/http/exchange.js';
 import { readHealth } from '../../lambdas/checks/http/health.js';
 import { evaluateCheck } from '../../lambdas/checks/run.js';
-import type { Observation } from '../../lambdas/core/types.js';
+import type { TcpObservation } from '../../lambdas/checks/tcp/probe.js';
+import type { TlsObservation } from '../../lambdas/checks/tls/probe.js';
 import { type Check, config, httpCheck, tcpCheck } from '../support/checks.js';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 
-function observed(fields: Partial<Omit<Observation, 'body'>> & { body?: string; totalMs?: number } = {}): Observation {
+/** What any of the types here could have seen: each judge reads its own fields of it. */
+type Seen = HttpObservation & TcpObservation & TlsObservation & DnsObservation;
+
+function observed(fields: Partial<Omit<Seen, 'body'>> & { body?: string; totalMs?: number } = {}): Seen {
   const { body = '', totalMs = 25, ...rest } = fields;
   return {
     startedAt: NOW.toISOString(),
@@ -15,9 +21,9 @@ function observed(fields: Partial<Omit<Observation, 'body'>> & { body?: string; 
     httpStatus: 200,
     headers: {},
     body: Buffer.from(body),
+    banner: Buffer.from(body),
     certificate: null,
     dns: null,
-    heartbeat: null,
     ...rest,
   };
 }

@@ -1,7 +1,7 @@
 /** Targets that stall in one phase: the probe ends at its deadline with that phase's kind, and says which. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../lambdas/checks/run.js';
-import { parseConfig } from '../../lambdas/core/config.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { plainContext } from '../support/checks.js';
 import { type Running, startTcp, unansweredPort } from '../support/servers.js';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config.js';
-import { loadConfigFile, parseText } from '../../lambdas/core/config-file.js';
+import { loadConfigFile, parseText } from '../../lambdas/config/file.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { httpEntry } from '../support/checks.js';
 

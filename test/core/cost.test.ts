@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config.js';
-import { costDrivers, estimateCost, MONTH_MS } from '../../lambdas/core/cost.js';
+import { costDrivers, estimateCost, MONTH_MS } from '../../lambdas/config/cost.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { PRICES } from '../../lambdas/core/prices.js';
 import { stackCost } from '../../lib/stack-config.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Check } from '../../lambdas/core/config.js';
-import { parseConfig } from '../../lambdas/core/config.js';
+import type { Check } from '../../lambdas/config/parse.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { formatDuration } from '../../lambdas/core/duration.js';
 import {
   alertWindows,

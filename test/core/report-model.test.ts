@@ -88,7 +88,7 @@ describe('the report model', () => {
         { check: api, results: apiResults, incidents: [incident], state: fresh('api') },
         { check: db, results: [run('db', SINCE, 'up', 5)], incidents: [], state: null },
       ],
-      cfg,
+      cfg.channels,
       '24h',
       NOW,
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dueChecks, nextDueAt, phaseOf, phases } from '../../lambdas/core/schedule.js';
+import { dueChecks, nextDueAt, phases } from '../../lambdas/core/schedule.js';
+import { spreadStarts } from '../../lambdas/core/spread.js';
 import { config } from '../support/checks.js';
 
 const checks = config({
@@ -34,16 +35,38 @@ describe('schedule', () => {
     expect(nextDueAt(checks, started, new Set(['fast', 'slow']), zero)).toBe(Number.POSITIVE_INFINITY);
   });
 
-  it('spreads the checks of one interval over it, each at the same point every time, within 10 s of a long one', () => {
-    const many = Array.from({ length: 200 }, (_, i) => ({ id: `c${i}`, intervalMs: 1_000 }));
-    const spread = many.map((c) => phaseOf(c, many.length));
-    expect([...phases(many).values()]).toEqual(spread);
-    expect(Math.min(...spread)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...spread)).toBeLessThan(1_000);
-    // Ten tenths of the second, each with some of the 200 and none with most of them.
-    const tenths = Array.from({ length: 10 }, (_, t) => spread.filter((p) => Math.floor(p / 100) === t).length);
-    expect(Math.min(...tenths)).toBeGreaterThan(5);
-    expect(Math.max(...tenths)).toBeLessThan(40);
-    expect(Math.max(...many.map((c) => phaseOf({ ...c, intervalMs: 3_600_000 }, 5_000)))).toBeLessThan(10_000);
+  it('spreads the checks of one interval evenly over it, parents first, as the probe Lambda spreads a cycle', () => {
+    const many = config({
+      checks: Array.from({ length: 200 }, (_, i) => ({
+        id: `c${i}`,
+        type: 'tcp',
+        host: 'h',
+        port: 1,
+        interval: '1s',
+        ...(i > 0 && i % 50 === 0 ? { dependsOn: ['c0'] } : {}),
+      })),
+    }).checks;
+    const offsets = phases(many);
+    const lambda = spreadStarts(many, 1_000);
+    expect(lambda.map(({ check }) => offsets.get(check.id))).toEqual(lambda.map(({ offsetMs }) => offsetMs));
+    const sorted = [...offsets.values()].sort((a, b) => a - b);
+    expect(sorted[0]).toBe(0);
+    expect(sorted.at(-1)).toBeLessThan(1_000);
+    // Evenly: every start 5 ms after the one before (200 checks over the second).
+    expect(new Set(sorted.slice(1).map((t, i) => t - (sorted[i] as number)))).toEqual(new Set([5]));
+    // Dependents start after every check they could depend on, whatever their hashes.
+    const dependents = ['c50', 'c100', 'c150'].map((id) => offsets.get(id) as number);
+    expect(Math.min(...dependents)).toBeGreaterThan(sorted.at(-4) as number);
+    // The same points every time the config is started.
+    expect(phases(many)).toEqual(offsets);
+  });
+
+  it('spreads a long interval over at most 10 s, a few checks over 5 ms each', () => {
+    const hourly = config({
+      checks: Array.from({ length: 5_000 }, (_, i) => ({ id: `h${i}`, type: 'tcp', host: 'h', port: 1, interval: '1h' })),
+    }).checks;
+    expect(Math.max(...phases(hourly).values())).toBeLessThan(10_000);
+    expect(Math.max(...phases(hourly).values())).toBeGreaterThan(9_990);
+    expect([...phases(checks).values()]).toEqual([0, 0]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { spreadStarts, startOrder } from '../../lambdas/core/spread.js';
 
 const config = (count: number, extra: Record<string, unknown>[] = []) =>

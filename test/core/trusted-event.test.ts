@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPagerDutyEvents } from '../../lambdas/channels/pagerduty/index.js';
-import { parseConfig } from '../../lambdas/core/config.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { trustedEvent } from '../../lambdas/core/trusted-event.js';
 import { alertEvent } from '../support/events.js';
 

@@ -7,7 +7,7 @@ import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import { SnsAlertPublisher } from '../../lambdas/adapters/sns.js';
 import { SqsDispatchQueue } from '../../lambdas/adapters/sqs.js';
-import type { Check } from '../../lambdas/core/config.js';
+import type { Check } from '../../lambdas/config/parse.js';
 import { ingest } from '../../lambdas/core/pipeline/ingest.js';
 import { createDispatcherApp } from '../../lambdas/dispatch/app.js';
 import { config } from '../support/checks.js';

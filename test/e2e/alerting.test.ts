@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../lambdas/core/config-file.js';
+import { loadConfigFile } from '../../lambdas/config/file.js';
 import { start, vigil, waitFor } from '../support/cli.js';
 import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';
 import { simMonitor } from '../support/sim-monitor.js';
@@ -50,8 +50,8 @@ describe('vigil preview', () => {
   });
 
   it.each([
-    ['db', 'connection refused by db.internal (example)'],
-    ['cert', 'certificate expires in 5 days'],
+    ['db', 'connection refused by 127.0.0.1 (example)'],
+    ['cert', 'certificate expires in 6 days'],
     ['name', 'response NXDOMAIN, expected NOERROR (example)'],
   ])('previews the %s check with an error its own type would give', async (id, error) => {
     const typed = join(dir, 'typed.yaml');

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config.js';
-import { parseText } from '../../lambdas/core/config-file.js';
+import { parseText } from '../../lambdas/config/file.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { VigilStack } from '../../lib/vigil-stack.js';
 import { vigil } from '../support/cli.js';
 

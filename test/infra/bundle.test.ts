@@ -9,7 +9,7 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
-import { parseConfig } from '../../lambdas/core/config.js';
+import { parseConfig } from '../../lambdas/config/parse.js';
 import { VigilStack } from '../../lib/vigil-stack.js';
 import { alertEvent } from '../support/events.js';
 import { type Receiver, type Running, startHttp, startReceiver } from '../support/servers.js';

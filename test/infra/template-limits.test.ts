@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Config, parseConfig } from '../../lambdas/core/config.js';
+import { type Config, parseConfig } from '../../lambdas/config/parse.js';
 import { checkFootprint, DASHBOARD_LIMITS, dashboardLayout } from '../../lib/dashboard-layout.js';
 import { planStack, stackCost } from '../../lib/stack-config.js';
 import { estimateTemplates, TEMPLATE_LIMITS } from '../../lib/template-limits.js';

@@ -4,7 +4,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PingResponse } from '../../lambdas/core/pipeline/ping.js';
+import type { PingResponse } from '../../lambdas/checks/heartbeat/receive-ping.js';
 import { PING_SERVER_LIMITS, type PingServer, type PingServerLimits, startPingServer } from '../../lambdas/local/ping-server.js';
 import { recordingLog } from '../support/log.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
-import type { Check, Config } from '../../lambdas/core/config.js';
+import type { Check, Config } from '../../lambdas/config/parse.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
 import { LocalRunner } from '../../lambdas/local/runner.js';
 import { config } from '../support/checks.js';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import { classifyError, faultBehind } from '../../lambdas/checks/shared/classify.js';
-import type { Check } from '../../lambdas/core/config.js';
+import type { Check } from '../../lambdas/config/parse.js';
 import { headline } from '../../lambdas/core/format.js';
 import type { AlertEvent, CheckResult } from '../../lambdas/core/types.js';
 import { HeldResults } from '../../lambdas/local/held-results.js';

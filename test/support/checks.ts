@@ -6,7 +6,7 @@ import {
   type HttpCheck,
   parseConfig,
   type TcpCheck,
-} from '../../lambdas/core/config.js';
+} from '../../lambdas/config/parse.js';
 
 export function config(document: Record<string, unknown>): Config {
   return parseConfig(document);

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMonitor, type Monitor } from '../../lambdas/cli/monitor.js';
-import type { Config } from '../../lambdas/core/config.js';
+import type { Config } from '../../lambdas/config/parse.js';
 import { runFor, type SimClock, simClock } from './sim-clock.js';
 
 export interface SimMonitor {

@@ -1,8 +1,9 @@
 import { fail, type Judge, pass } from '../shared/verdict.js';
+import type { DnsObservation } from './probe.js';
 import type { DnsCheck } from './schema.js';
 
 /** The response code must be the expected one and every expected answer among the answers (case-insensitive). */
-export const judgeDns: Judge<DnsCheck> = (check, observation) => {
+export const judgeDns: Judge<DnsCheck, DnsObservation> = (check, observation) => {
   const answer = observation.dns;
   if (!answer) return fail('dns', 'no DNS response');
   if (answer.rcode !== check.expect.rcode) {

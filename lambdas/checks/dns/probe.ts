@@ -3,9 +3,10 @@
  * code and answers are observed; whether they are right is judged in judge.ts.
  */
 import { Resolver } from 'node:dns/promises';
-import type { DnsAnswer, ProbeError } from '../../core/types.js';
+import type { ProbeError } from '../../core/types.js';
 import { probeError } from '../shared/classify.js';
-import { observation, type Probe, since } from '../shared/probe.js';
+import type { Observation } from '../shared/observation.js';
+import { type Probe, since } from '../shared/probe.js';
 import type { DnsCheck } from './schema.js';
 
 /** Node's resolver error codes that are really DNS response codes. */
@@ -19,7 +20,18 @@ const QUERIES: Record<DnsCheck['recordType'], (resolver: Resolver, name: string)
   MX: async (r, name) => (await r.resolveMx(name)).map((mx) => `${mx.priority} ${mx.exchange}`),
 };
 
-export const probeDns: Probe<DnsCheck> = async (check, context) => {
+/** What a DNS query returned: the response code and the answers as text (MX as "10 mail.example.com"). */
+export interface DnsAnswer {
+  readonly rcode: string;
+  readonly answers: readonly string[];
+}
+
+/** What a dns check saw: the answer, or null when none came. */
+export interface DnsObservation extends Observation {
+  readonly dns: DnsAnswer | null;
+}
+
+export const probeDns: Probe<DnsCheck, DnsObservation> = async (check, context) => {
   const startedAt = context.now().toISOString();
   const t0 = performance.now();
   const resolver = new Resolver({ timeout: check.timeoutMs, tries: 1 });
@@ -52,9 +64,10 @@ export const probeDns: Probe<DnsCheck> = async (check, context) => {
     clearTimeout(timer);
   }
   const elapsed = since(t0);
-  return observation(startedAt, {
+  return {
+    startedAt,
     timings: { dnsMs: elapsed, connectMs: null, tlsMs: null, ttfbMs: null, transferMs: null, totalMs: elapsed },
     error,
     dns,
-  });
+  };
 };

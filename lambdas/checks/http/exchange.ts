@@ -7,9 +7,10 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Observation, PeerCertificate, ProbeError } from '../../core/types.js';
+import type { ProbeError } from '../../core/types.js';
 import { verifyPeer } from '../shared/certificate.js';
 import { classifyError, deadlineError, probeError } from '../shared/classify.js';
+import type { Observation, PeerCertificate } from '../shared/observation.js';
 import { PhaseClock } from '../shared/phase-clock.js';
 
 /** Larger header blocks are a `protocol` error. */
@@ -29,7 +30,15 @@ export interface Exchange {
   readonly timeoutMs: number;
 }
 
-export interface ExchangeResult extends Omit<Observation, 'startedAt' | 'dns' | 'heartbeat'> {
+/** What an http check saw: the final hop's response, as far as it came. */
+export interface HttpObservation extends Observation {
+  readonly httpStatus: number | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer | null;
+  readonly certificate: PeerCertificate | null;
+}
+
+export interface ExchangeResult extends Omit<HttpObservation, 'startedAt'> {
   /** performance.now() when the request was handed to the socket layer: where its timings start. */
   readonly started: number;
 }

@@ -3,14 +3,15 @@
  * human would look: an unhealthy health document (whatever the status code), status, the rest of
  * health, body, headers, JSON, certificate, latency.
  */
-import type { Observation } from '../../core/types.js';
+
 import { certificateFailure } from '../shared/certificate-days.js';
 import { degrade, fail, type Judge, pass } from '../shared/verdict.js';
 import { bodyFailure, headerFailure, jsonFailure, statusFailure } from './assertions.js';
+import type { HttpObservation } from './exchange.js';
 import { componentsSuffix, readHealth } from './health.js';
 import type { HttpCheck } from './schema.js';
 
-export const judgeHttp: Judge<HttpCheck> = (check: HttpCheck, observation: Observation, now: Date) => {
+export const judgeHttp: Judge<HttpCheck, HttpObservation> = (check, observation, now) => {
   const { expect } = check;
   const body = observation.body?.toString('utf8') ?? '';
   const health = check.healthJson ? readHealth(body) : null;

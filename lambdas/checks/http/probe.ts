@@ -6,13 +6,13 @@
 
 import type { ProbeError } from '../../core/types.js';
 import { probeError } from '../shared/classify.js';
-import { failedObservation, noTimings, observation, type Probe, type ProbeContext, since } from '../shared/probe.js';
-import { type Exchange, exchange } from './exchange.js';
+import { failedObservation, noTimings, type Probe, type ProbeContext, since } from '../shared/probe.js';
+import { type Exchange, exchange, type HttpObservation } from './exchange.js';
 import type { HttpCheck } from './schema.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-export const probeHttp: Probe<HttpCheck> = async (check, context) => {
+export const probeHttp: Probe<HttpCheck, HttpObservation> = async (check, context) => {
   const startedAt = context.now().toISOString();
   const t0 = performance.now();
   let headers: Record<string, string>;
@@ -41,10 +41,10 @@ export const probeHttp: Probe<HttpCheck> = async (check, context) => {
     const timings = { ...seen.timings, totalMs: since(firstHopStarted) };
     const location = seen.headers.location;
     if (seen.error || !check.followRedirects || !REDIRECTS.has(seen.httpStatus ?? 0) || !location) {
-      return observation(startedAt, { ...seen, timings });
+      return { ...seen, timings, startedAt };
     }
     const next = nextHop(hop, seen.httpStatus ?? 0, location, visited, check);
-    if ('kind' in next) return observation(startedAt, { ...seen, timings, error: next });
+    if ('kind' in next) return { ...seen, timings, error: next, startedAt };
     hop = next;
     visited.push(hop.url.href);
   }

@@ -1,6 +1,6 @@
 /** Judging a certificate's expiry, shared by the http and tls judges. Pure. */
 import { DAY_MS } from '../../core/duration.js';
-import type { PeerCertificate } from '../../core/types.js';
+import type { PeerCertificate } from './observation.js';
 
 export function daysLeft(certificate: PeerCertificate, now: Date): number {
   return Math.floor((Date.parse(certificate.validTo) - now.getTime()) / DAY_MS);

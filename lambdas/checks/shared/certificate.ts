@@ -1,7 +1,8 @@
 /** Reading and judging a peer certificate after a handshake; shared by the http and tls probes. */
 import type { TLSSocket, PeerCertificate as TlsPeerCertificate } from 'node:tls';
-import type { PeerCertificate, ProbeError } from '../../core/types.js';
+import type { ProbeError } from '../../core/types.js';
 import { certificateError } from './classify.js';
+import type { PeerCertificate } from './observation.js';
 
 function describeCertificate(peer: TlsPeerCertificate | undefined): PeerCertificate | null {
   if (!peer?.valid_to) return null;

@@ -4,12 +4,11 @@
  * timings grow by that much: the lag says how far a timing can be trusted. A timer ticks every few
  * milliseconds while any probe is in flight (and not otherwise); each tick notes how late it fired.
  * Timers run before I/O callbacks in a loop iteration, so a stall that delayed a response is noted
- * before the probe that read the response asks.
+ * before the probe that read the response asks. What a lag means for a result's latency is decided in
+ * lambdas/core/trusted-latency.ts.
  */
 
 const PERIOD_MS = 5;
-/** A lag from which a result's timings are flagged as not the target's alone. */
-export const HEAVY_LAG_MS = 10;
 /** Ticks remembered: at one per period, 40 s of history, longer than any probe's timeout is useful for. */
 const SAMPLES = 8192;
 

@@ -1,6 +1,7 @@
 import type { HeartbeatReader } from '../../core/ports.js';
 import type { SecretRef } from '../../core/schema-parts.js';
-import type { Observation, ProbeError, Timings } from '../../core/types.js';
+import type { ProbeError, Timings } from '../../core/types.js';
+import type { FailedObservation, Observation } from './observation.js';
 
 /** What a probe may use besides its check: everything with I/O or a clock comes in here. */
 export interface ProbeContext {
@@ -11,7 +12,7 @@ export interface ProbeContext {
 }
 
 /** One per check type: performs the I/O and reports what it saw. Must never throw for target behaviour. */
-export type Probe<C> = (check: C, context: ProbeContext) => Promise<Observation>;
+export type Probe<C, O extends Observation = Observation> = (check: C, context: ProbeContext) => Promise<O | FailedObservation>;
 
 /** Milliseconds since `start` (a performance.now() mark), rounded to 0.1 ms. */
 export function since(start: number, end = performance.now()): number {
@@ -27,24 +28,7 @@ export const noTimings = (totalMs: number): Timings => ({
   totalMs,
 });
 
-/** An observation with nothing seen but what is given. */
-export function observation(
-  startedAt: string,
-  fields: Partial<Omit<Observation, 'startedAt'>> & { timings: Timings },
-): Observation {
-  return {
-    error: null,
-    httpStatus: null,
-    headers: {},
-    body: null,
-    certificate: null,
-    dns: null,
-    heartbeat: null,
-    ...fields,
-    startedAt,
-  };
-}
-
-export function failedObservation(startedAt: string, timings: Timings, error: ProbeError): Observation {
-  return observation(startedAt, { timings, error });
+/** What a probe saw that failed before its type saw anything of its own. */
+export function failedObservation(startedAt: string, timings: Timings, error: ProbeError): FailedObservation {
+  return { startedAt, timings, error };
 }

@@ -2,14 +2,20 @@
 import { connect } from 'node:net';
 import type { ProbeError } from '../../core/types.js';
 import { classifyError, deadlineError } from '../shared/classify.js';
+import type { Observation } from '../shared/observation.js';
 import { PhaseClock } from '../shared/phase-clock.js';
-import { observation, type Probe } from '../shared/probe.js';
+import type { Probe } from '../shared/probe.js';
 import type { TcpCheck } from './schema.js';
 
 /** Most banner bytes read. */
 const MAX_BANNER_BYTES = 64 * 1024;
 
-export const probeTcp: Probe<TcpCheck> = (check, context) => {
+/** What a tcp check saw: with `expectBanner`, what the server sent first (null without). */
+export interface TcpObservation extends Observation {
+  readonly banner: Buffer | null;
+}
+
+export const probeTcp: Probe<TcpCheck, TcpObservation> = (check, context) => {
   const startedAt = context.now().toISOString();
   const clock = new PhaseClock(check.host);
   const received: Buffer[] = [];
@@ -27,8 +33,8 @@ export const probeTcp: Probe<TcpCheck> = (check, context) => {
       settled = true;
       clearTimeout(deadline);
       socket.destroy();
-      const body = check.expectBanner === undefined ? null : Buffer.concat(received);
-      resolve(observation(startedAt, { timings: { ...clock.timings(), transferMs: null }, error, body }));
+      const banner = check.expectBanner === undefined ? null : Buffer.concat(received);
+      resolve({ startedAt, timings: { ...clock.timings(), transferMs: null }, error, banner });
     };
     const deadline = setTimeout(() => {
       // Waiting for a banner that never came is not a transport failure: judge what arrived.

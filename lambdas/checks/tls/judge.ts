@@ -1,9 +1,10 @@
 import { daysLeft, describeCertificate } from '../shared/certificate-days.js';
 import { degrade, fail, type Judge, pass } from '../shared/verdict.js';
+import type { TlsObservation } from './probe.js';
 import type { TlsCheck } from './schema.js';
 
 /** Down below `certMinDaysRemaining`, degraded below `certWarnDaysRemaining`; the detail names the certificate. */
-export const judgeTls: Judge<TlsCheck> = (check, observation, now) => {
+export const judgeTls: Judge<TlsCheck, TlsObservation> = (check, observation, now) => {
   const certificate = observation.certificate;
   if (!certificate) return fail('tls', 'no certificate presented');
   const summary = describeCertificate(certificate, now);

@@ -1,14 +1,20 @@
 /** TLS probe: handshake, chain and host name verification, and the certificate for its expiry. */
 import { isIP } from 'node:net';
 import { connect } from 'node:tls';
-import type { PeerCertificate, ProbeError } from '../../core/types.js';
+import type { ProbeError } from '../../core/types.js';
 import { verifyPeer } from '../shared/certificate.js';
 import { classifyError, deadlineError } from '../shared/classify.js';
+import type { Observation, PeerCertificate } from '../shared/observation.js';
 import { PhaseClock } from '../shared/phase-clock.js';
-import { observation, type Probe } from '../shared/probe.js';
+import type { Probe } from '../shared/probe.js';
 import type { TlsCheck } from './schema.js';
 
-export const probeTls: Probe<TlsCheck> = (check, context) => {
+/** What a tls check saw: the certificate the server presented, if the handshake got that far. */
+export interface TlsObservation extends Observation {
+  readonly certificate: PeerCertificate | null;
+}
+
+export const probeTls: Probe<TlsCheck, TlsObservation> = (check, context) => {
   const startedAt = context.now().toISOString();
   const servername = check.servername ?? check.host;
   const clock = new PhaseClock(check.host);
@@ -28,7 +34,7 @@ export const probeTls: Probe<TlsCheck> = (check, context) => {
       settled = true;
       clearTimeout(deadline);
       socket.destroy();
-      resolve(observation(startedAt, { timings: clock.timings(), error, certificate }));
+      resolve({ startedAt, timings: clock.timings(), error, certificate });
     };
     const deadline = setTimeout(() => finish(deadlineError(clock.phase, check.timeoutMs, check.host)), check.timeoutMs);
     clock.watch(socket, 'tls');

@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckState } from '../alert-state.js';
 import { mapLimit } from '../concurrency.js';
-import type { Check } from '../config.js';
 import { dependencyLevels } from '../maintenance.js';
 import type { AlertPublisher, Log, ResultStore } from '../ports.js';
+import type { CheckBase } from '../schema-parts.js';
 import { type AlertEvent, eventIdOf } from '../types.js';
 import { readState } from './ingest.js';
 import { claimedElsewhere, guarded, noteOnIncident, waitsForGroup } from './outbox.js';
@@ -20,7 +20,7 @@ export interface DispatchDeps {
   readonly publisher: AlertPublisher;
   readonly log: Log;
   /** Every configured check: groups are flushed as a whole, whichever member asked. */
-  readonly checks: readonly Check[];
+  readonly checks: readonly CheckBase[];
   /** Wait before an event that failed to publish is tried again. @default 30 s */
   readonly retryAfterMs?: number;
 }
@@ -52,29 +52,28 @@ export async function dispatch(checkIds: readonly string[], deps: DispatchDeps, 
   const groupNames = new Set(named.flatMap((c) => (c.group !== null && c.groupWaitMs > 0 ? [c.group] : [])));
   const members = deps.checks.filter((c) => c.group !== null && groupNames.has(c.group));
   const targets = [...new Set([...named, ...members])];
+  const groupMembers = (group: string) => members.filter((c) => c.group === group);
+  const retryAt = new Date(now.getTime() + (deps.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS));
   const revisit: Revisit[] = [];
   const published: AlertEvent[] = [];
   for (const group of groupNames) {
-    const due = await guarded(deps.log, 'group not flushed', undefined, () =>
-      flushGroup(
-        group,
-        members.filter((c) => c.group === group),
-        deps,
-        now,
-      ),
-    );
-    if (due) revisit.push(...due);
+    const due = await guarded(deps.log, 'group not flushed', undefined, () => flushGroup(group, groupMembers(group), deps, now));
+    // A store that failed mid-flush: the group's members are looked at again, or its deadline would be lost.
+    revisit.push(...(due ?? groupMembers(group).map((c) => ({ checkId: c.id, at: retryAt }))));
   }
   // Parents before children: a parent's recovery goes out before the outage of a child it no longer holds.
   for (const level of dependencyLevels(targets)) {
     const sent = await mapLimit(level, SENDS_AT_ONCE, (check) =>
       guarded(deps.log, 'outbox not sent', check.id, () => sendOutbox(check, deps, now)),
     );
-    for (const outcome of sent) {
-      if (!outcome) continue;
-      published.push(...outcome.published);
-      if (outcome.revisit) revisit.push(outcome.revisit);
-    }
+    sent.forEach((outcome, i) => {
+      // The store failed while sending: what is in the outbox stays there, and is looked at again.
+      if (!outcome) revisit.push({ checkId: (level[i] as CheckBase).id, at: retryAt });
+      else {
+        published.push(...outcome.published);
+        if (outcome.revisit) revisit.push(outcome.revisit);
+      }
+    });
   }
   return { published, revisit };
 }
@@ -84,7 +83,7 @@ export async function dispatch(checkIds: readonly string[], deps: DispatchDeps, 
  * outbox starts with a waiting down. It replaces the first member's down (a conditional write, so of two
  * dispatchers one does it) and the others' downs are dropped. Before then: when to come back.
  */
-async function flushGroup(name: string, members: readonly Check[], deps: DispatchDeps, now: Date): Promise<Revisit[]> {
+async function flushGroup(name: string, members: readonly CheckBase[], deps: DispatchDeps, now: Date): Promise<Revisit[]> {
   const states = await Promise.all(members.map(async (check) => ({ check, state: await readState(check.id, deps.store) })));
   const waiting = states.flatMap(({ check, state }) => {
     const head = state.outbox[0];
@@ -127,7 +126,7 @@ interface Sent {
 }
 
 /** Claims the check's outbox, publishes it in order up to the first failure or waiting down, and releases it. */
-async function sendOutbox(check: Check, deps: DispatchDeps, now: Date): Promise<Sent> {
+async function sendOutbox(check: CheckBase, deps: DispatchDeps, now: Date): Promise<Sent> {
   const by = randomUUID();
   for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
     const state = await readState(check.id, deps.store);
@@ -147,7 +146,7 @@ async function sendOutbox(check: Check, deps: DispatchDeps, now: Date): Promise<
   return { published: [], revisit: { checkId: check.id, at: now } };
 }
 
-async function publishClaimed(state: CheckState, check: Check, by: string, deps: DispatchDeps, now: Date): Promise<Sent> {
+async function publishClaimed(state: CheckState, check: CheckBase, by: string, deps: DispatchDeps, now: Date): Promise<Sent> {
   const sent: AlertEvent[] = [];
   let failed = false;
   for (const event of state.outbox) {

@@ -17,9 +17,9 @@ import {
   type ReportedStatus,
   reportedStatus,
 } from '../alert-state.js';
-import type { Check, MaintenanceWindow } from '../config.js';
 import { suppressionFor } from '../maintenance.js';
 import type { CheckSnapshot, DispatchQueue, Log, ResultStore } from '../ports.js';
+import type { CheckBase, MaintenanceWindow } from '../schema-parts.js';
 import type { AlertEvent, CheckResult } from '../types.js';
 import { guarded, noteOnIncident } from './outbox.js';
 
@@ -54,7 +54,7 @@ export async function record(result: CheckResult, store: ResultStore): Promise<v
 }
 
 /** Records and decides: what a pushed result or a single probe goes through. */
-export async function ingest(check: Check, result: CheckResult, deps: IngestDeps, now: Date): Promise<IngestOutcome> {
+export async function ingest(check: CheckBase, result: CheckResult, deps: IngestDeps, now: Date): Promise<IngestOutcome> {
   await record(result, deps.store);
   return decideOn(check, result, deps, now);
 }
@@ -65,7 +65,7 @@ export async function ingest(check: Check, result: CheckResult, deps: IngestDeps
  * first attempt only, since a conditional write that loses is decided again on what won.
  */
 export async function decideOn(
-  check: Check,
+  check: CheckBase,
   result: CheckResult,
   deps: IngestDeps,
   now: Date,
@@ -96,7 +96,7 @@ const DECIDE_ATTEMPTS = 5;
 
 /** Records what a decision that won its write opened, closed and held, and tells the dispatcher. */
 async function afterDecision(
-  check: Check,
+  check: CheckBase,
   result: CheckResult,
   prev: CheckState,
   decision: Decision,
@@ -160,7 +160,7 @@ const withDefaults = (checkId: string, stored: CheckState | null): CheckState =>
 });
 
 /** Why the check's alerts are held now (or null), and the open incidents of its parents that are down. */
-async function holds(check: Check, deps: IngestDeps, now: Date, known: CheckSnapshot | undefined) {
+async function holds(check: CheckBase, deps: IngestDeps, now: Date, known: CheckSnapshot | undefined) {
   const [silence, parents] = await Promise.all([
     // A silence read at the cycle's start may have ended since.
     known

@@ -3,12 +3,12 @@
  * conditional write as the decision; the dispatcher claims it, publishes, then removes what it sent.
  */
 import type { CheckState } from '../alert-state.js';
-import type { Check } from '../config.js';
 import type { Log, NotificationEntry, ResultStore } from '../ports.js';
+import type { CheckBase } from '../schema-parts.js';
 import type { AlertEvent } from '../types.js';
 
 /** A down of a grouped check waits in its outbox for the group's window; the dispatcher sends it as one. */
-export function waitsForGroup(event: AlertEvent, check: Check): boolean {
+export function waitsForGroup(event: AlertEvent, check: CheckBase): boolean {
   return check.group !== null && check.groupWaitMs > 0 && event.kind === 'down' && !event.group;
 }
 

@@ -11,10 +11,10 @@
  * and a lost write is decided again on a fresh read.
  */
 import { mapLimit } from '../concurrency.js';
-import type { Check } from '../config.js';
 import { CHECK_RESULT_LOG, PROBE_CONCURRENCY } from '../contracts.js';
 import { VigilFault } from '../errors.js';
 import type { CheckSnapshot, MetricsSink } from '../ports.js';
+import type { CheckBase } from '../schema-parts.js';
 import { spreadStarts } from '../spread.js';
 import type { CheckResult } from '../types.js';
 import { decideOn, type IngestDeps, type IngestOutcome } from './ingest.js';
@@ -22,9 +22,9 @@ import { guarded } from './outbox.js';
 import { QuietGate } from './quiet-gate.js';
 import { ResultBatcher } from './result-batcher.js';
 
-export interface BatchDeps extends IngestDeps {
+export interface BatchDeps<C extends CheckBase = CheckBase> extends IngestDeps {
   readonly metrics: MetricsSink;
-  readonly runCheck: (check: Check) => Promise<CheckResult>;
+  readonly runCheck: (check: C) => Promise<CheckResult>;
   /** The time each decision is made at (one read per result). */
   readonly now: () => Date;
   /** Told as each check's result is decided on (or failed to be): a scheduler can run it again. */
@@ -38,16 +38,16 @@ export interface BatchDeps extends IngestDeps {
    * answers). Without it such a result is logged as not stored or not decided, an error (in AWS, one that
    * raises the Vigil-itself alarm).
    */
-  readonly keeper?: ResultKeeper;
+  readonly keeper?: ResultKeeper<C>;
   /** Told when Vigil itself could not probe a check: there is no result, and nothing about the target to judge. */
   readonly onFault?: (checkId: string, fault: VigilFault) => void;
 }
 
-export interface ResultKeeper {
+export interface ResultKeeper<C extends CheckBase = CheckBase> {
   /** True when it kept the result instead of it being ingested now (the store is down, or older results of the check wait). */
-  keeps(check: Check, result: CheckResult): boolean;
+  keeps(check: C, result: CheckResult): boolean;
   /** A result the store failed to record or decide on, to be ingested again. */
-  failed(check: Check, result: CheckResult, error: unknown): void;
+  failed(check: C, result: CheckResult, error: unknown): void;
 }
 
 export interface Pacing {
@@ -73,7 +73,11 @@ export interface BatchReport {
   readonly outcomes: readonly IngestOutcome[];
 }
 
-export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batchId: string): Promise<BatchReport> {
+export async function probeBatch<C extends CheckBase>(
+  checks: readonly C[],
+  deps: BatchDeps<C>,
+  batchId: string,
+): Promise<BatchReport> {
   const { pacing } = deps;
   const snapshots = pacing ? await readSnapshots(checks, deps) : undefined;
   const startedAt = pacing ? pacing.monotonicMs() + pacing.settleMs : 0;
@@ -170,7 +174,10 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
 }
 
 /** Every check's state and silence in a few requests; on failure each decision reads its own. */
-async function readSnapshots(checks: readonly Check[], deps: BatchDeps): Promise<Map<string, CheckSnapshot> | undefined> {
+async function readSnapshots<C extends CheckBase>(
+  checks: readonly C[],
+  deps: BatchDeps<C>,
+): Promise<Map<string, CheckSnapshot> | undefined> {
   return guarded(deps.log, 'states not read ahead', undefined, () =>
     deps.store.readSnapshots(
       checks.map((c) => c.id),

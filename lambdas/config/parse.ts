@@ -8,26 +8,27 @@ import * as z from 'zod';
 import { CHANNEL_TYPES, type ChannelConfig, channelSchemas } from '../channels/registry.js';
 import type { CheckTypeDefinition } from '../checks/check-type.js';
 import { CHECK_TYPES, type Check, type CheckType, checkSchemas } from '../checks/registry.js';
-import { plainMessages } from './config-messages.js';
-import { didYouMean } from './did-you-mean.js';
-import { formatDuration, HOUR_MS } from './duration.js';
-import { ConfigError } from './errors.js';
-import { knownFieldsAt } from './known-fields.js';
-import { cronProblem } from './maintenance.js';
-import { objectiveProblems } from './objectives.js';
+import { plainMessages } from '../core/config-messages.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { formatDuration, HOUR_MS } from '../core/duration.js';
+import { ConfigError } from '../core/errors.js';
+import { knownFieldsAt } from '../core/known-fields.js';
+import { cronProblem } from '../core/maintenance.js';
+import { objectiveProblems } from '../core/objectives.js';
 import {
   commonCheck,
   duration,
   FLAPPING_DEFAULTS,
   httpUrl,
   interval,
+  type MaintenanceWindow,
+  maintenanceWindow,
   type ObjectiveConfig,
   objective,
   severity,
   threshold,
   timeout,
-  timeZone,
-} from './schema-parts.js';
+} from '../core/schema-parts.js';
 
 export type { ChannelConfig, ChannelType } from '../channels/registry.js';
 export type { DnsCheck } from '../checks/dns/schema.js';
@@ -36,7 +37,7 @@ export type { HeaderAssertion, HttpCheck, JsonAssertion, StatusPattern } from '.
 export type { Check, CheckType } from '../checks/registry.js';
 export type { TcpCheck } from '../checks/tcp/schema.js';
 export type { TlsCheck } from '../checks/tls/schema.js';
-export type { SecretRef } from './schema-parts.js';
+export type { MaintenanceWindow, SecretRef } from '../core/schema-parts.js';
 
 /** "a, b, c or d" */
 const oneOf = (names: readonly string[]) => `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
@@ -49,34 +50,6 @@ const sharedFields = z.object({ ...commonCheck, type: z.enum(Object.keys(CHECK_T
 const channel = z.discriminatedUnion('type', channelSchemas, {
   error: `expected a channel with type ${oneOf(Object.keys(CHANNEL_TYPES))}`,
 });
-
-const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 time like 2026-11-22T02:00:00Z' });
-
-/** When alerts are held: once (start/end) or recurring (cron + duration, in a time zone). */
-const maintenanceWindow = z.union(
-  [
-    z.strictObject({
-      name: z.string().min(1),
-      /** Check ids; with neither `checks` nor `groups` the window covers every check. */
-      checks: z.array(z.string()).optional(),
-      groups: z.array(z.string()).optional(),
-      start: isoInstant,
-      end: isoInstant,
-    }),
-    z.strictObject({
-      name: z.string().min(1),
-      checks: z.array(z.string()).optional(),
-      groups: z.array(z.string()).optional(),
-      /** Five-field cron for when each window starts, e.g. "0 2 * * SUN". */
-      cron: z.string().min(1),
-      duration: duration(60_000, 744 * HOUR_MS, 'duration'),
-      /** @default UTC */
-      timezone: timeZone.default('UTC'),
-    }),
-  ],
-  { error: 'expected { name, start, end } or { name, cron, duration, timezone }' },
-);
-export type MaintenanceWindow = z.output<typeof maintenanceWindow>;
 
 const defaults = z.strictObject({
   /** @default 60s */

@@ -4,8 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import type { CheckTypeDefinition } from '../checks/check-type.js';
 import { CHECK_TYPES } from '../checks/registry.js';
-import { type Check, type CheckType, type Config, parseConfig } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../core/errors.js';
+import { type Check, type CheckType, type Config, parseConfig } from './parse.js';
 
 export interface LoadedConfig {
   readonly path: string;

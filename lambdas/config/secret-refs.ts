@@ -3,8 +3,8 @@ import type { Channel } from '../channels/channel.js';
 import { CHANNEL_TYPES } from '../channels/registry.js';
 import type { CheckTypeDefinition } from '../checks/check-type.js';
 import { CHECK_TYPES } from '../checks/registry.js';
-import type { ChannelConfig, Check, Config } from './config.js';
-import type { SecretRef } from './schema-parts.js';
+import type { SecretRef } from '../core/schema-parts.js';
+import type { ChannelConfig, Check, Config } from './parse.js';
 
 export type SecretField = readonly [path: string, ref: SecretRef];
 

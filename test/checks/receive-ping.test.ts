@@ -1,10 +1,10 @@
 /**
- * The heartbeat API's refusals (lambdas/core/pipeline/ping.ts): which ids exist is told only to a
+ * The heartbeat API's refusals (lambdas/checks/heartbeat/receive-ping.ts): which ids exist is told only to a
  * caller holding a valid token. Every refusal here is decided before the store is touched.
  */
 import { describe, expect, it } from 'vitest';
-import type { SecretRef } from '../../lambdas/core/config.js';
-import { type PingDeps, type PingRequest, receivePing } from '../../lambdas/core/pipeline/ping.js';
+import { type PingDeps, type PingRequest, receivePing } from '../../lambdas/checks/heartbeat/receive-ping.js';
+import type { SecretRef } from '../../lambdas/config/parse.js';
 import { config } from '../support/checks.js';
 import { recordingLog } from '../support/log.js';
 

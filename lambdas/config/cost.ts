@@ -3,10 +3,11 @@
  * price table (prices.ts); beside it what CloudWatch Synthetics and Route 53 health checks would cost
  * for the same checks. Pure: `vigil cost` and `cdk synth` print it.
  */
-import type { Check } from './config.js';
-import { formatDuration, HOUR_MS } from './duration.js';
-import { nextExpected } from './heartbeat.js';
-import { FREE_TIER, PRICES } from './prices.js';
+
+import { formatDuration, HOUR_MS } from '../core/duration.js';
+import { nextExpected } from '../core/heartbeat.js';
+import { FREE_TIER, PRICES } from '../core/prices.js';
+import type { Check } from './parse.js';
 
 /** AWS bills a month as 730 hours. */
 export const MONTH_MS = 730 * HOUR_MS;

@@ -13,10 +13,6 @@
  * valid for some check may learn that an id is unknown (404): it belongs to a host that runs jobs.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { judgeHeartbeat } from '../../checks/heartbeat/judge.js';
-import { observeHeartbeat } from '../../checks/heartbeat/probe.js';
-import { judged } from '../../checks/shared/verdict.js';
-import type { Check, HeartbeatCheck, SecretRef } from '../config.js';
 import {
   actionName,
   applyPing,
@@ -25,10 +21,15 @@ import {
   PINGS_PER_MINUTE,
   type PingAction,
   RUN_ID,
-} from '../heartbeat.js';
-import type { HeartbeatStore, MetricsSink } from '../ports.js';
-import { type IngestDeps, type IngestOutcome, ingest } from './ingest.js';
-import { guarded } from './outbox.js';
+} from '../../core/heartbeat.js';
+import { type IngestDeps, type IngestOutcome, ingest } from '../../core/pipeline/ingest.js';
+import { guarded } from '../../core/pipeline/outbox.js';
+import type { HeartbeatStore, MetricsSink } from '../../core/ports.js';
+import type { CheckBase, SecretRef } from '../../core/schema-parts.js';
+import { judged } from '../shared/verdict.js';
+import { judgeHeartbeat } from './judge.js';
+import { observeHeartbeat } from './probe.js';
+import type { HeartbeatCheck } from './schema.js';
 
 export interface PingRequest {
   readonly method: string;
@@ -47,7 +48,7 @@ export interface PingResponse {
 }
 
 export interface PingDeps extends IngestDeps {
-  readonly checks: readonly Check[];
+  readonly checks: readonly CheckBase[];
   readonly heartbeats: HeartbeatStore;
   readonly metrics: MetricsSink;
   readonly resolveSecret: (ref: SecretRef) => Promise<string>;
@@ -78,7 +79,7 @@ export async function receivePing(request: PingRequest, deps: PingDeps): Promise
   if (!presented)
     return refuse(401, 'missing bearer token: send Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
   const { matching, unavailable } = await checksTakingToken(presented, deps);
-  const check = deps.checks.find((c): c is Check & HeartbeatCheck => c.id === checkId && c.type === 'heartbeat');
+  const check = deps.checks.find((c): c is CheckBase & HeartbeatCheck => c.id === checkId && c.type === 'heartbeat');
   if (!check || !matching.has(check.id)) {
     // A token could not be read, and none matched: the caller may hold that one (ours to fix, 503).
     if (matching.size === 0 && unavailable) {
@@ -144,7 +145,7 @@ function parseAction(text: string): PingAction | null {
  */
 async function checksTakingToken(presented: string, deps: PingDeps): Promise<{ matching: Set<string>; unavailable: boolean }> {
   const given = digest(presented);
-  const heartbeats = deps.checks.filter((c): c is Check & HeartbeatCheck => c.type === 'heartbeat');
+  const heartbeats = deps.checks.filter((c): c is CheckBase & HeartbeatCheck => c.type === 'heartbeat');
   const tokens = await Promise.allSettled(heartbeats.map((c) => deps.resolveSecret(c.token)));
   const matching = new Set<string>();
   let unavailable = false;
