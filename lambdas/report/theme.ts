@@ -3,6 +3,7 @@
  * colours from it, so a bar's colour is its state's), one stylesheet, and the script that shows times
  * in the reader's zone (UTC stays in the tooltip and in print). Nothing here is built from data.
  */
+import { createHash } from 'node:crypto';
 import { type Html, html, trustedMarkup } from './html.js';
 
 /** A colour per state; `unknown` (nothing looked) is grey, never green. */
@@ -138,6 +139,14 @@ const LOCAL_TIMES = `
 })();
 `;
 
+/**
+ * Should a name or an error text ever get past escaping, the browser still runs no script but the page's
+ * own (by its hash) and loads nothing from anywhere.
+ */
+const CONTENT_POLICY = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${createHash('sha256')
+  .update(LOCAL_TIMES)
+  .digest('base64')}'; base-uri 'none'; form-action 'none'`;
+
 /** "2026-11-22 10:00 UTC" (or the date alone): what shows without script, and in the tooltip. */
 export function utcText(iso: string, format: 'datetime' | 'date' | 'time' = 'datetime'): string {
   const day = iso.slice(0, 10);
@@ -157,6 +166,7 @@ export function page(title: string, body: Html, css = ''): Html {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_POLICY}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Vigil">
 <title>${title}</title>

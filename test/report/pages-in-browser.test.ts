@@ -172,6 +172,9 @@ describe.runIf(haveChromium)('the report and the status page in Chromium', () =>
     expect(await page.evaluate(() => window.pwned)).toBeUndefined();
     expect(await page.locator('script').count()).toBe(1);
     expect(await page.locator('img').count()).toBe(0);
+    // And were one to get through, the page's policy runs no script but its own.
+    await page.addScriptTag({ content: 'window.pwned = 3' }).catch(() => {});
+    expect(await page.evaluate(() => window.pwned)).toBeUndefined();
     expect(await page.textContent('[data-check="web"] h3')).toBe(HOSTILE_NAME);
     expect(await page.textContent('[data-check="web"] tr[data-incident] .msg')).toContain('<script>window.pwned=1</script>');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
