@@ -3,6 +3,7 @@ import type { Config } from '../config/parse.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration } from '../core/format.js';
 import type { NotificationEntry } from '../core/ports.js';
+import { statusNow } from '../core/watch.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
 import { renderTable } from './table.js';
@@ -24,7 +25,21 @@ export async function incidentsCommand(
     throw new UserError(`unknown check "${options.checkId}"`);
   const ids = options.checkId ? [options.checkId] : config.checks.map((c) => c.id);
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
-  const incidents = await Promise.all(ids.map((id) => store.listIncidents(id))).finally(close);
+  const incidents = await Promise.all(
+    ids.map(async (id) => {
+      const [list, state] = await Promise.all([store.listIncidents(id), store.getState(id)]);
+      const check = config.checks.find((c) => c.id === id) as Config['checks'][number];
+      const { status, lastCheckedAt } = statusNow(state, check.intervalMs, now);
+      // Open, but nothing has looked at the check for two intervals: whether it goes on is not known.
+      return list.map((i) =>
+        i.endedAt
+          ? { ...i, status: 'ended' as const }
+          : status === 'unknown'
+            ? { ...i, status: 'unknown' as const, lastCheckedAt }
+            : { ...i, status: 'ongoing' as const },
+      );
+    }),
+  ).finally(close);
   const all = incidents.flat().sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   if (options.json) {
     io.stdout(JSON.stringify({ incidents: all }, null, 2));
@@ -37,8 +52,10 @@ export async function incidentsCommand(
   const rows = all.map((i) => [
     i.checkId,
     i.startedAt,
-    i.endedAt ?? 'ongoing',
-    humanDuration(i.durationMs ?? now.getTime() - Date.parse(i.startedAt)),
+    i.status === 'unknown' ? `unknown: not watched since ${i.lastCheckedAt ?? 'it started'}` : (i.endedAt ?? 'ongoing'),
+    i.status === 'unknown'
+      ? `${humanDuration((i.lastCheckedAt ? Date.parse(i.lastCheckedAt) : Date.parse(i.startedAt)) - Date.parse(i.startedAt))}+`
+      : humanDuration(i.durationMs ?? now.getTime() - Date.parse(i.startedAt)),
     i.cause ? `${i.cause.kind}: ${i.cause.message}` : '',
     i.notifications.map(describeNotification).join(', ') || '-',
   ]);

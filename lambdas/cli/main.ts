@@ -35,6 +35,10 @@ const COMMANDS = {
     does: 'uptime, latency, incidents',
     flags: '[--config F] [--period 24h|7d|30d] [--json | --markdown | --html FILE] [--data DIR | --table NAME]',
   },
+  'status-page': {
+    does: 'static page of public checks',
+    flags: '--out DIR [--config F] [--title TEXT] [--show errors,latency] [--data DIR | --table NAME]',
+  },
   cost: { does: 'monthly AWS bill of the config', flags: '[--config F] [--memory MB] [--json]' },
 } as const;
 type Command = keyof typeof COMMANDS;
@@ -71,6 +75,9 @@ const OPTIONS = {
   period: { type: 'string', default: '24h' },
   markdown: { type: 'boolean', default: false },
   html: { type: 'string' },
+  out: { type: 'string' },
+  title: { type: 'string' },
+  show: { type: 'string' },
   memory: { type: 'string' },
   target: { type: 'string' },
   listen: { type: 'string' },
@@ -306,6 +313,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       const memory = memoryOption(values.memory);
       const { costCommand } = await import('./cost.js');
       return costCommand(load(), { source: values.config, memoryMb: memory, json: values.json }, io);
+    }
+    case 'status-page': {
+      const { statusPageCommand } = await import('./status-page.js');
+      const options = { outDir: values.out, title: values.title, show: values.show, dataDir: values.data, table: values.table };
+      return statusPageCommand(load(), options, io);
     }
     case 'report': {
       const formats = [values.json && 'json', values.markdown && 'markdown', values.html !== undefined && 'html'].filter(Boolean);

@@ -1,4 +1,4 @@
-/** `vigil report`: uptime, latency percentiles and incidents per check, as a table, JSON, Markdown or HTML. */
+/** `vigil report`: uptime, latency percentiles and incidents per check, as a table, JSON, Markdown or an HTML page. */
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../config/parse.js';
 import { UserError } from '../core/errors.js';
@@ -13,7 +13,8 @@ import {
   type ReportPeriod,
   reportRow,
 } from '../core/report.js';
-import { forHtml } from '../core/untrusted.js';
+import { buildReportModel, type CheckHistory } from '../core/report-model.js';
+import { renderReport } from '../report/report-page.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
 import { renderTable } from './table.js';
@@ -26,14 +27,16 @@ export interface ReportOptions {
   readonly table: string | undefined;
 }
 
-const HEADINGS = ['check', 'runs', 'uptime', 'p50 ms', 'p95 ms', 'p99 ms', 'incidents', 'downtime'];
+const HEADINGS = ['check', 'state', 'last checked', 'runs', 'uptime', 'p50 ms', 'p95 ms', 'p99 ms', 'incidents', 'downtime'];
 
 /** A number as shown in a table, `-` when there is none. */
 const show = (n: number | null) => (n === null ? '-' : String(n));
 
-function cells(row: CheckReportRow): string[] {
+function cells(row: CheckReportRow, now: Date): string[] {
   return [
     row.checkId,
+    row.state,
+    row.lastCheckedAt ? `${humanDuration(now.getTime() - Date.parse(row.lastCheckedAt))} ago` : 'never',
     String(row.runs),
     row.uptimePercent === null ? '-' : `${percent(row.uptimePercent)}%`,
     show(row.latencyMs.p50),
@@ -46,29 +49,40 @@ function cells(row: CheckReportRow): string[] {
 
 export async function reportCommand(config: Config, options: ReportOptions, io: CliIo, now = new Date()): Promise<ExitCode> {
   if (!(options.period in REPORT_PERIODS)) throw new UserError(`--period: expected 24h, 7d or 30d, got "${options.period}"`);
-  const periodMs = REPORT_PERIODS[options.period as ReportPeriod];
+  const period = options.period as ReportPeriod;
+  const periodMs = REPORT_PERIODS[period];
   const since = new Date(now.getTime() - periodMs);
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
-  const rows = await Promise.all(
+  const histories: CheckHistory[] = await Promise.all(
     config.checks.map(async (check) => {
-      // Objectives look back over their own windows, which may be longer than the period.
-      const lookBack = Math.max(periodMs, ...check.objectives.map((o) => o.window));
-      const results = await store.listResults(check.id, new Date(now.getTime() - lookBack), now);
-      const inPeriod = results.filter((r) => Date.parse(r.startedAt) >= since.getTime());
-      return {
-        ...reportRow(check, inPeriod, await store.listIncidents(check.id), since, now),
-        objectives: check.objectives.map((o) => objectiveReport(o, check.intervalMs, results, now)),
-        ...(check.type === 'heartbeat'
-          ? {
-              heartbeat: heartbeatReport(
-                await store.listRuns(check.id, since, now),
-                heartbeatVerdict(check, await store.readHeartbeat(check.id, now), now).summary,
-              ),
-            }
-          : {}),
-      };
+      // Objectives look back over their own windows, which may be longer than the period; the look
+      // just before the period vouches for its start.
+      const lookBack = Math.max(periodMs + 2 * check.intervalMs, ...check.objectives.map((o) => o.window));
+      const [results, incidents, state] = await Promise.all([
+        store.listResults(check.id, new Date(now.getTime() - lookBack), now),
+        store.listIncidents(check.id),
+        store.getState(check.id),
+      ]);
+      const heartbeat =
+        check.type === 'heartbeat'
+          ? heartbeatReport(
+              await store.listRuns(check.id, since, now),
+              heartbeatVerdict(check, await store.readHeartbeat(check.id, now), now).summary,
+            )
+          : null;
+      return { check, results, incidents, state, heartbeat };
     }),
   ).finally(close);
+  if (options.format === 'html') {
+    writeHtml(options.htmlFile as string, renderReport(buildReportModel(histories, config.channels, period, now)));
+    io.stdout(`report written to ${options.htmlFile}`);
+    return EXIT.ok;
+  }
+  const rows = histories.map(({ check, results, incidents, state, heartbeat }) => ({
+    ...reportRow(check, results, incidents, since, now, state),
+    objectives: check.objectives.map((o) => objectiveReport(o, check.intervalMs, results, now)),
+    ...(heartbeat ? { heartbeat } : {}),
+  }));
   const title = `Vigil report: ${options.period} to ${now.toISOString()}`;
   const objectiveRows = rows.flatMap((r) => r.objectives.map((o) => objectiveCells(r.checkId, o)));
   const heartbeatRows = rows.flatMap((r) => (r.heartbeat ? [heartbeatCells(r.checkId, r.heartbeat)] : []));
@@ -76,6 +90,15 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
     { title: 'Objectives', headings: OBJECTIVE_HEADINGS, body: objectiveRows },
     { title: 'Heartbeats', headings: HEARTBEAT_HEADINGS, body: heartbeatRows },
   ].filter((section) => section.body.length > 0);
+  const unwatched = rows.flatMap((r) =>
+    r.unwatched.length === 0
+      ? []
+      : [
+          `not watched: ${r.checkId} ${r.unwatched.map((u) => `${u.from} to ${u.to}`).join(', ')} (${humanDuration(
+            periodMs - r.watchedMs,
+          )}, counted neither up nor down)`,
+        ],
+  );
   switch (options.format) {
     case 'json':
       io.stdout(
@@ -89,31 +112,29 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
         ...body.map((cellsOfRow) => `| ${cellsOfRow.join(' | ')} |`),
       ];
       const more = sections.flatMap((section) => ['', `## ${section.title}`, '', ...table(section.headings, section.body)]);
-      io.stdout([`# ${title}`, '', ...table(HEADINGS, rows.map(cells)), ...more].join('\n'));
-      break;
-    }
-    case 'html': {
-      const table = (headings: readonly string[], body: readonly string[][]) =>
-        `<table border="1" cellpadding="4"><thead><tr>${headings.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>\n${body
-          .map((cellsOfRow) => `<tr>${cellsOfRow.map((c) => `<td>${forHtml(c)}</td>`).join('')}</tr>`)
-          .join('\n')}\n</tbody></table>`;
-      const more = sections.map((section) => `\n<h2>${section.title}</h2>\n${table(section.headings, section.body)}`).join('');
-      const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${forHtml(title)}</title></head>\n<body><h1>${forHtml(title)}</h1>\n${table(HEADINGS, rows.map(cells))}${more}</body></html>\n`;
-      try {
-        writeFileSync(options.htmlFile as string, html);
-      } catch (error) {
-        throw new UserError(
-          `--html: cannot write ${options.htmlFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        );
-      }
-      io.stdout(`report written to ${options.htmlFile}`);
+      const notes = unwatched.length > 0 ? ['', ...unwatched.map((line) => `- ${line}`)] : [];
+      io.stdout(
+        [
+          `# ${title}`,
+          '',
+          ...table(
+            HEADINGS,
+            rows.map((r) => cells(r, now)),
+          ),
+          ...notes,
+          ...more,
+        ].join('\n'),
+      );
       break;
     }
     case 'table': {
       const more = sections.map(
         (section) => `\n\n${renderTable([section.headings.map((h) => h.toUpperCase()), ...section.body])}`,
       );
-      io.stdout(`${title}\n\n${renderTable([HEADINGS.map((h) => h.toUpperCase()), ...rows.map(cells)])}${more.join('')}`);
+      const notes = unwatched.length > 0 ? `\n\n${unwatched.join('\n')}` : '';
+      io.stdout(
+        `${title}\n\n${renderTable([HEADINGS.map((h) => h.toUpperCase()), ...rows.map((r) => cells(r, now))])}${notes}${more.join('')}`,
+      );
     }
   }
   return EXIT.ok;
@@ -153,4 +174,13 @@ function heartbeatCells(checkId: string, h: HeartbeatReport): string[] {
 function percent(value: number): string {
   const floored = Math.floor(value * 100) / 100;
   return String(floored);
+}
+
+/** Writes a page the command made; a path that cannot be written is the user's to fix, in one line. */
+export function writeHtml(file: string, html: string, flag = '--html'): void {
+  try {
+    writeFileSync(file, html);
+  } catch (error) {
+    throw new UserError(`${flag}: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }

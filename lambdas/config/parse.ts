@@ -69,6 +69,8 @@ const defaults = z.strictObject({
    * checks that time a response (http, dns, tcp that sends or expects bytes). @default none
    */
   objectives: z.array(objective).default([]),
+  /** Whether checks are shown on `vigil status-page`; a check's own `public` wins. @default false */
+  public: z.boolean().default(false),
 });
 
 const configSchema = z.strictObject({
@@ -253,6 +255,7 @@ function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[])
     dependsOn: c.dependsOn ?? [],
     groupWaitMs: d.groupWait,
     objectives: c.objectives ?? d.objectives,
+    public: c.public ?? d.public,
   }) as Check;
   // Only now is the check whole enough to say what its latency is.
   if (!c.objectives && latencyOf(resolved) !== 'response') {

@@ -1,9 +1,12 @@
 /** SLO math for `vigil report`, pure: uptime, latency percentiles and incidents per check over a period. */
+
+import type { CheckState } from './alert-state.js';
 import { DAY_MS } from './duration.js';
 import type { HeartbeatSummary, Run } from './heartbeat.js';
 import type { IncidentRecord } from './ports.js';
 import { countedLatencyMs } from './trusted-latency.js';
 import type { CheckResult } from './types.js';
+import { gapsBetween, overlapMs, type StatusNow, statusNow, watchedSpans } from './watch.js';
 
 export const REPORT_PERIODS = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS } as const;
 export type ReportPeriod = keyof typeof REPORT_PERIODS;
@@ -16,8 +19,14 @@ export interface CheckReportRow {
   readonly uptimePercent: number | null;
   readonly latencyMs: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null };
   readonly incidents: number;
-  /** Time inside incidents that overlap the period (ongoing ones up to now). */
+  /** Time inside incidents that overlap the period (ongoing ones up to now), while something was watching. */
   readonly downtimeMs: number;
+  /** Now: its reported status, `unknown` when it was not looked at for two intervals. */
+  readonly state: StatusNow;
+  readonly lastCheckedAt: string | null;
+  /** Of the period, how long something was looking at the check, and when nothing was (neither up nor down). */
+  readonly watchedMs: number;
+  readonly unwatched: readonly { readonly from: string; readonly to: string }[];
 }
 
 /** Nearest-rank percentile; null for no values. */
@@ -27,29 +36,45 @@ export function percentile(values: readonly number[], p: number): number | null 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
 }
 
+/**
+ * One check's line over [since, now). `results` may reach back before `since` (a look just before it
+ * vouches for its start); only those in the period are counted as runs.
+ */
 export function reportRow(
-  check: { readonly id: string; readonly name: string },
+  check: { readonly id: string; readonly name: string; readonly intervalMs: number },
   results: readonly CheckResult[],
   incidents: readonly IncidentRecord[],
   since: Date,
   now: Date,
+  state: CheckState | null = null,
 ): CheckReportRow {
-  const available = results.filter((r) => r.status !== 'down').length;
+  const from = since.getTime();
+  const until = now.getTime();
+  const inPeriod = results.filter((r) => Date.parse(r.startedAt) >= from);
+  const available = inPeriod.filter((r) => r.status !== 'down').length;
   // As the Latency metric: no heartbeats (their runs' durations are in heartbeatReport), down runs or
   // runs timed under Vigil's own loop lag (trusted-latency.ts); uptime above still counts them all.
-  const latencies = results.flatMap((r) => countedLatencyMs(r) ?? []);
-  const overlapping = incidents.filter((i) => (i.endedAt ? Date.parse(i.endedAt) : now.getTime()) > since.getTime());
-  const downtimeMs = overlapping.reduce((sum, i) => {
-    const start = Math.max(Date.parse(i.startedAt), since.getTime());
-    const end = i.endedAt ? Date.parse(i.endedAt) : now.getTime();
-    return sum + Math.max(0, end - start);
-  }, 0);
+  const latencies = inPeriod.flatMap((r) => countedLatencyMs(r) ?? []);
+  const watched = watchedSpans(
+    results.map((r) => Date.parse(r.startedAt)),
+    check.intervalMs,
+    from,
+    until,
+  );
+  const overlapping = incidents.filter((i) => (i.endedAt ? Date.parse(i.endedAt) : until) > from);
+  // Only watched time is downtime: an incident left open when the monitor stopped does not count on.
+  const downtimeMs = overlapping.reduce(
+    (sum, i) => sum + overlapMs(watched, Date.parse(i.startedAt), i.endedAt ? Date.parse(i.endedAt) : until),
+    0,
+  );
   const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+  const current = statusNow(state, check.intervalMs, now, results.at(-1)?.startedAt ?? null);
+  const iso = (ms: number) => new Date(ms).toISOString();
   return {
     checkId: check.id,
     name: check.name,
-    runs: results.length,
-    uptimePercent: results.length === 0 ? null : Math.round((available / results.length) * 100_000) / 1000,
+    runs: inPeriod.length,
+    uptimePercent: inPeriod.length === 0 ? null : Math.round((available / inPeriod.length) * 100_000) / 1000,
     latencyMs: {
       p50: round(percentile(latencies, 50)),
       p95: round(percentile(latencies, 95)),
@@ -57,6 +82,10 @@ export function reportRow(
     },
     incidents: overlapping.length,
     downtimeMs,
+    state: current.status,
+    lastCheckedAt: current.lastCheckedAt,
+    watchedMs: overlapMs(watched, from, until),
+    unwatched: gapsBetween(watched, from, until).map((gap) => ({ from: iso(gap.from), to: iso(gap.to) })),
   };
 }
 

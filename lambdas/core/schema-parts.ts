@@ -187,6 +187,8 @@ export const commonCheck = {
   flapping: z.union([z.literal(false), flappingWindow]).optional(),
   /** Service level objectives, reported by `vigil report` (lambdas/core/objectives.ts). @default defaults.objectives */
   objectives: z.array(objective).optional(),
+  /** Shown on `vigil status-page` (its name and state, never its URL). @default defaults.public (false) */
+  public: z.boolean().optional(),
 };
 
 /** A check type's schema: the shared fields, its `type`, and its own fields. */
@@ -216,6 +218,8 @@ export interface ResolvedFields {
   /** How long the first outage in the check's group waits for others to join it. */
   readonly groupWaitMs: number;
   readonly objectives: readonly ObjectiveConfig[];
+  /** Whether `vigil status-page` shows it. */
+  readonly public: boolean;
 }
 
 /** A check as parsed, with every default applied (distributes over a union of check types). */

@@ -36,7 +36,7 @@ describe('latency counts only runs timed without heavy event-loop lag', () => {
 
   it('leaves lagged runs out of the report’s percentiles and counts them in its uptime', () => {
     const results = [...Array.from({ length: 10 }, (_, i) => run('up', 100 + i)), run('up', 2_000, 40), run('down', 50, 40)];
-    const row = reportRow({ id: 'api', name: 'API' }, results, [], new Date(0), new Date(DAY));
+    const row = reportRow({ id: 'api', name: 'API', intervalMs: 60_000 }, results, [], new Date(0), new Date(DAY));
     expect(row.runs).toBe(12);
     expect(row.uptimePercent).toBeCloseTo((11 / 12) * 100, 2);
     expect(row.latencyMs).toEqual({ p50: 104, p95: 109, p99: 109 });

@@ -21,6 +21,10 @@ describe('the layers of lambdas/ (docs/architecture.md "Layers")', () => {
     expect(reachesOutside(graph, 'lambdas/checks', ['lambdas/core'])).toEqual([]);
     expect(reachesOutside(graph, 'lambdas/channels', ['lambdas/core'])).toEqual([]);
   });
+
+  it('draws the pages from the core alone', () => {
+    expect(reachesOutside(graph, 'lambdas/report', ['lambdas/core'])).toEqual([]);
+  });
 });
 
 describe('the import reader', () => {

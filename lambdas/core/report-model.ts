@@ -1,0 +1,375 @@
+/**
+ * What `vigil report --html` draws, pure: from each check's results, incidents and state, the config and
+ * `now`, the overview, uptime bars, latency and timing series, budget burn-down and incident timeline.
+ * The renderer (lambdas/report/) only lays this out; every figure a chart shows is computed here.
+ */
+import type { CheckState } from './alert-state.js';
+import { DAY_MS, HOUR_MS } from './duration.js';
+import { budgetShare, expectedRuns, judgeRun, type ObjectiveReport, objectiveReport } from './objectives.js';
+import type { IncidentRecord, NotificationEntry } from './ports.js';
+import { type CheckReportRow, type HeartbeatReport, percentile, REPORT_PERIODS, type ReportPeriod, reportRow } from './report.js';
+import type { CheckBase } from './schema-parts.js';
+import { countedLatencyMs } from './trusted-latency.js';
+import { type AlertKind, type CheckResult, type ErrorKind, SEVERITIES, type Severity } from './types.js';
+import type { Span, StatusNow } from './watch.js';
+
+/** A bar's colour: the worst result in it, `unknown` when nothing looked. */
+export type BarState = 'up' | 'degraded' | 'down' | 'unknown';
+
+export interface UptimeBar {
+  readonly from: string;
+  readonly to: string;
+  readonly state: BarState;
+  readonly runs: number;
+  /** Runs not down over runs, in percent; null with no runs. */
+  readonly uptimePercent: number | null;
+}
+
+export interface LatencyPoint {
+  readonly from: string;
+  readonly to: string;
+  /** Runs whose time counts as latency (trusted-latency.ts). */
+  readonly runs: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+}
+
+/** Mean milliseconds per phase over the runs of a stretch; null where the phase never applied. */
+export interface PhasePoint {
+  readonly from: string;
+  readonly to: string;
+  readonly runs: number;
+  readonly dnsMs: number | null;
+  readonly connectMs: number | null;
+  readonly tlsMs: number | null;
+  readonly ttfbMs: number | null;
+  readonly transferMs: number | null;
+}
+
+export const PHASES = ['dnsMs', 'connectMs', 'tlsMs', 'ttfbMs', 'transferMs'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface ObjectiveSection {
+  readonly report: ObjectiveReport;
+  /** Error budget left at each bar's end (the objective's window back from there), in percent. */
+  readonly burnDown: readonly { readonly at: string; readonly remainingPercent: number | null }[];
+}
+
+export interface IncidentView {
+  readonly id: string;
+  readonly checkId: string;
+  readonly checkName: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  /** `unknown`: still open, but nothing has looked at the check for two intervals. */
+  readonly status: 'ongoing' | 'ended' | 'unknown';
+  /** Ended: its length; ongoing: so far; unknown: up to the last look. */
+  readonly durationMs: number;
+  readonly lastCheckedAt: string | null;
+  readonly cause: { readonly kind: ErrorKind; readonly message: string } | null;
+  /** What went out, and to which of the check's channels its routing sends it. */
+  readonly notified: readonly (NotificationEntry & { readonly channels: readonly string[] })[];
+  /** What was held back, with why. */
+  readonly held: readonly NotificationEntry[];
+}
+
+export interface CheckSection {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly group: string | null;
+  readonly intervalMs: number;
+  readonly row: CheckReportRow;
+  readonly bars: readonly UptimeBar[];
+  readonly latency: readonly LatencyPoint[];
+  readonly phases: readonly PhasePoint[];
+  readonly objectives: readonly ObjectiveSection[];
+  readonly incidents: readonly IncidentView[];
+  readonly heartbeat: HeartbeatReport | null;
+}
+
+export interface ReportOverview {
+  /** Runs not down over all runs of every check, in percent; null with no runs. */
+  readonly availabilityPercent: number | null;
+  readonly checks: number;
+  /** How many checks are in each state now. */
+  readonly states: Readonly<Partial<Record<StatusNow, number>>>;
+  readonly openIncidents: number;
+  /** Incidents still open on checks nothing has looked at for two intervals: whether they go on is not known. */
+  readonly unknownIncidents: number;
+  /** Mean length of the incidents that ended in the period; null when none did. */
+  readonly mttrMs: number | null;
+  readonly incidents: number;
+  /** Up to five checks, slowest p95 first. */
+  readonly slowest: readonly { readonly checkId: string; readonly name: string; readonly p95: number }[];
+  /** Up to five error kinds of the period's down runs, commonest first. */
+  readonly errorKinds: readonly { readonly kind: ErrorKind; readonly count: number }[];
+}
+
+export interface ReportModel {
+  readonly period: ReportPeriod;
+  readonly since: string;
+  readonly until: string;
+  /** Length of one uptime bar, and of one latency/timing point. */
+  readonly barMs: number;
+  readonly pointMs: number;
+  readonly overview: ReportOverview;
+  /** Checks by group (in the order groups first appear), ungrouped ones as a group named null. */
+  readonly groups: readonly { readonly name: string | null; readonly checks: readonly CheckSection[] }[];
+}
+
+/** What the report reads about one check. */
+export interface CheckHistory {
+  readonly check: CheckBase;
+  /** Oldest first; may reach back before the period (objectives look back over their windows). */
+  readonly results: readonly CheckResult[];
+  readonly incidents: readonly IncidentRecord[];
+  readonly state: CheckState | null;
+  readonly heartbeat?: HeartbeatReport | null;
+}
+
+/** Uptime bars: an hour each over 24 h, else a day. Latency and timing points: finer where the period allows. */
+const BAR_MS: Record<ReportPeriod, number> = { '24h': HOUR_MS, '7d': DAY_MS, '30d': DAY_MS };
+const POINT_MS: Record<ReportPeriod, number> = { '24h': HOUR_MS, '7d': 6 * HOUR_MS, '30d': DAY_MS };
+
+const WORST: readonly BarState[] = ['down', 'degraded', 'up'];
+
+/** Equal stretches from `since` on, the last ending at `until`. */
+export function stretches(since: number, until: number, sizeMs: number): Span[] {
+  const count = Math.max(1, Math.round((until - since) / sizeMs));
+  return Array.from({ length: count }, (_, i) => ({ from: since + i * sizeMs, to: Math.min(until, since + (i + 1) * sizeMs) }));
+}
+
+/** The results of each stretch (results oldest first). */
+function byStretch(results: readonly CheckResult[], spans: readonly Span[]): CheckResult[][] {
+  const out = spans.map(() => [] as CheckResult[]);
+  const first = spans[0]?.from ?? 0;
+  const size = spans.length > 0 ? (spans[0] as Span).to - first : 1;
+  for (const result of results) {
+    const at = Date.parse(result.startedAt);
+    const index = Math.floor((at - first) / size);
+    if (index >= 0 && index < spans.length && at < (spans[index] as Span).to) out[index]?.push(result);
+  }
+  return out;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+
+/** The worst state among the results; `unknown` with none. */
+export function worstState(results: readonly { readonly status: CheckResult['status'] }[]): BarState {
+  for (const state of WORST) if (results.some((r) => r.status === state)) return state;
+  return 'unknown';
+}
+
+export function uptimeBars(results: readonly CheckResult[], spans: readonly Span[]): UptimeBar[] {
+  return byStretch(results, spans).map((inBar, i) => {
+    const span = spans[i] as Span;
+    const up = inBar.filter((r) => r.status !== 'down').length;
+    return {
+      from: iso(span.from),
+      to: iso(span.to),
+      state: worstState(inBar),
+      runs: inBar.length,
+      uptimePercent: inBar.length === 0 ? null : Math.floor((up / inBar.length) * 100_000) / 1000,
+    };
+  });
+}
+
+function latencySeries(
+  results: readonly CheckResult[],
+  spans: readonly Span[],
+): { latency: LatencyPoint[]; phases: PhasePoint[] } {
+  // The runs latency counts (trusted-latency.ts): not down, not heartbeats, not timed under Vigil's own lag.
+  const groups = byStretch(
+    results.filter((r) => countedLatencyMs(r) !== null),
+    spans,
+  );
+  const latency = groups.map((timed, i) => {
+    const totals = timed.map((r) => r.timings.totalMs);
+    const span = spans[i] as Span;
+    return {
+      from: iso(span.from),
+      to: iso(span.to),
+      runs: timed.length,
+      p50: round1(percentile(totals, 50)),
+      p95: round1(percentile(totals, 95)),
+      p99: round1(percentile(totals, 99)),
+    };
+  });
+  const phases = groups.map((timed, i) => {
+    const span = spans[i] as Span;
+    const mean = (phase: Phase) => {
+      const values = timed.flatMap((r) => (r.timings[phase] === null ? [] : [r.timings[phase] as number]));
+      return values.length === 0 ? null : round1(values.reduce((a, b) => a + b, 0) / values.length);
+    };
+    return {
+      from: iso(span.from),
+      to: iso(span.to),
+      runs: timed.length,
+      dnsMs: mean('dnsMs'),
+      connectMs: mean('connectMs'),
+      tlsMs: mean('tlsMs'),
+      ttfbMs: mean('ttfbMs'),
+      transferMs: mean('transferMs'),
+    };
+  });
+  return { latency, phases };
+}
+
+/** Budget left at `at` (the runs of the objective's window before it), in percent; null with no runs counted. */
+function budgetLeftAt(
+  objective: CheckBase['objectives'][number],
+  intervalMs: number,
+  results: readonly CheckResult[],
+  at: number,
+): number | null {
+  let runs = 0;
+  let bad = 0;
+  for (const result of results) {
+    const t = Date.parse(result.startedAt);
+    if (t < at - objective.window || t >= at) continue;
+    const good = judgeRun(objective, result);
+    if (good === null) continue;
+    runs++;
+    if (!good) bad++;
+  }
+  if (runs === 0) return null;
+  const allowed = budgetShare(objective) * expectedRuns(objective, intervalMs);
+  return Math.round(((allowed - bad) / allowed) * 1000) / 10;
+}
+
+const rank = (severity: Severity) => SEVERITIES.indexOf(severity);
+
+/** What the report reads of each channel: its routing (the config's `channels`). */
+export type ChannelRouting = Readonly<
+  Record<string, { readonly minSeverity: Severity; readonly kinds?: readonly AlertKind[] | undefined }>
+>;
+
+/** The check's channels whose routing takes an alert of this kind from it (severity as the check's alerts carry it). */
+function channelsTold(check: CheckBase, channels: ChannelRouting, kind: AlertKind): string[] {
+  const severity = kind === 'degraded' ? check.degradedSeverity : check.severity;
+  return check.channels.filter((name) => {
+    const channel = channels[name];
+    return channel !== undefined && rank(severity) >= rank(channel.minSeverity) && (channel.kinds?.includes(kind) ?? true);
+  });
+}
+
+function incidentViews(
+  history: CheckHistory,
+  channels: ChannelRouting,
+  row: CheckReportRow,
+  since: number,
+  now: number,
+): IncidentView[] {
+  const { check } = history;
+  return history.incidents
+    .filter((i) => (i.endedAt ? Date.parse(i.endedAt) : now) > since)
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    .map((i) => {
+      const start = Date.parse(i.startedAt);
+      const status = i.endedAt ? 'ended' : row.state === 'unknown' ? 'unknown' : 'ongoing';
+      const lastLook = row.lastCheckedAt ? Date.parse(row.lastCheckedAt) : start;
+      const end = i.endedAt ? Date.parse(i.endedAt) : status === 'unknown' ? Math.max(start, lastLook) : now;
+      return {
+        id: i.id,
+        checkId: check.id,
+        checkName: check.name,
+        startedAt: i.startedAt,
+        endedAt: i.endedAt,
+        status,
+        durationMs: i.endedAt && i.durationMs !== null ? i.durationMs : end - start,
+        lastCheckedAt: row.lastCheckedAt,
+        cause: i.cause ? { kind: i.cause.kind, message: i.cause.message } : null,
+        notified: i.notifications
+          .filter((n) => !n.heldBy)
+          .map((n) => ({ ...n, channels: n.undeliveredTo ? [] : channelsTold(check, channels, n.kind) })),
+        held: i.notifications.filter((n) => n.heldBy),
+      };
+    });
+}
+
+export function checkSection(history: CheckHistory, channels: ChannelRouting, period: ReportPeriod, now: Date): CheckSection {
+  const { check, results } = history;
+  const until = now.getTime();
+  const since = until - REPORT_PERIODS[period];
+  const row = reportRow(check, results, history.incidents, new Date(since), now, history.state);
+  const inPeriod = results.filter((r) => Date.parse(r.startedAt) >= since);
+  const bars = stretches(since, until, BAR_MS[period]);
+  const points = stretches(since, until, POINT_MS[period]);
+  return {
+    id: check.id,
+    name: check.name,
+    type: check.type,
+    group: check.group,
+    intervalMs: check.intervalMs,
+    row,
+    bars: uptimeBars(inPeriod, bars),
+    ...latencySeries(inPeriod, points),
+    objectives: check.objectives.map((objective) => ({
+      report: objectiveReport(objective, check.intervalMs, results, now),
+      burnDown: points.map((p) => ({
+        at: iso(p.to),
+        remainingPercent: budgetLeftAt(objective, check.intervalMs, results, p.to),
+      })),
+    })),
+    incidents: incidentViews(history, channels, row, since, until),
+    heartbeat: history.heartbeat ?? null,
+  };
+}
+
+export function buildReportModel(
+  histories: readonly CheckHistory[],
+  channels: ChannelRouting,
+  period: ReportPeriod,
+  now: Date,
+): ReportModel {
+  const until = now.getTime();
+  const since = until - REPORT_PERIODS[period];
+  const sections = histories.map((h) => checkSection(h, channels, period, now));
+  const groups = new Map<string | null, CheckSection[]>();
+  for (const section of sections) groups.set(section.group, [...(groups.get(section.group) ?? []), section]);
+  return {
+    period,
+    since: iso(since),
+    until: iso(until),
+    barMs: BAR_MS[period],
+    pointMs: POINT_MS[period],
+    overview: overviewOf(histories, sections, since),
+    groups: [...groups].map(([name, checks]) => ({ name, checks })),
+  };
+}
+
+function overviewOf(histories: readonly CheckHistory[], sections: readonly CheckSection[], since: number): ReportOverview {
+  const runs = sections.reduce((sum, s) => sum + s.row.runs, 0);
+  const upRuns = sections.reduce((sum, s) => sum + Math.round(((s.row.uptimePercent ?? 0) / 100) * s.row.runs), 0);
+  const states: Partial<Record<StatusNow, number>> = {};
+  for (const s of sections) states[s.row.state] = (states[s.row.state] ?? 0) + 1;
+  const incidents = sections.flatMap((s) => s.incidents);
+  const ended = incidents.filter((i) => i.status === 'ended' && Date.parse(i.endedAt as string) >= since);
+  const kinds = new Map<ErrorKind, number>();
+  for (const h of histories) {
+    for (const r of h.results) {
+      if (r.error && r.status === 'down' && Date.parse(r.startedAt) >= since)
+        kinds.set(r.error.kind, (kinds.get(r.error.kind) ?? 0) + 1);
+    }
+  }
+  return {
+    availabilityPercent: runs === 0 ? null : Math.floor((upRuns / runs) * 100_000) / 1000,
+    checks: sections.length,
+    states,
+    openIncidents: incidents.filter((i) => i.status === 'ongoing').length,
+    unknownIncidents: incidents.filter((i) => i.status === 'unknown').length,
+    mttrMs: ended.length === 0 ? null : Math.round(ended.reduce((sum, i) => sum + i.durationMs, 0) / ended.length),
+    incidents: incidents.length,
+    slowest: sections
+      .flatMap((s) => (s.row.latencyMs.p95 === null ? [] : [{ checkId: s.id, name: s.name, p95: s.row.latencyMs.p95 }]))
+      .sort((a, b) => b.p95 - a.p95)
+      .slice(0, 5),
+    errorKinds: [...kinds]
+      .map(([kind, count]) => ({ kind, count }))
+      .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind))
+      .slice(0, 5),
+  };
+}
