@@ -27,6 +27,7 @@ import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
 import { HeldResults, heldPerCheck } from '../local/held-results.js';
+import { LocationWatch } from '../local/location-watch.js';
 import { startPingServer } from '../local/ping-server.js';
 import { type Chore, LocalRunner } from '../local/runner.js';
 import { SelfWatch } from '../local/self-watch.js';
@@ -53,6 +54,11 @@ export interface MonitorOptions {
   readonly listen?: { readonly host: string; readonly port: number };
   /** Fault injection for tests: while this file exists the store's writes fail as on a full disk. */
   readonly diskFullWhile?: string;
+  /**
+   * Which of the config's locations this monitor probes from (each check once per location, on this
+   * machine). @default every location the check names
+   */
+  readonly locations?: readonly string[];
 }
 
 export interface Monitor {
@@ -141,17 +147,21 @@ export async function createMonitor(
     },
   });
   const metrics = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'));
-  // What people see change (pending and maintenance included), and what was held back and why.
-  const onDecided = ({ checkId, change, held }: IngestOutcome) => {
-    if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
-    for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
-  };
   // Publishing hands the event to each routed channel's queue, as SNS hands it to each notifier.
   const publish = (event: AlertEvent) => {
     io.stdout(`ALERT ${event.severity.toUpperCase()} ${forTerminal(headline(event))}`);
     deliveries.add(event, channelsFor(event, config), wallNow());
     options.onAlert?.(event);
   };
+  const locationWatch = new LocationWatch({ clock, publish, stackName: LOCAL_CONTEXT.stackName });
+  // What people see change (pending and maintenance included), what was held back and why, and locations
+  // that stopped counting (Vigil's own trouble).
+  const onDecided = ({ checkId, change, held, locations }: IngestOutcome) => {
+    if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
+    for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
+    if (locations) locationWatch.told(locations);
+  };
+  const probedFrom = options.locations;
   // While the store does not answer, results wait here and Vigil itself is told as an alert of its own.
   const held = new HeldResults({
     storeAnswers: () => watch?.storeAnswers() ?? true,
@@ -173,10 +183,16 @@ export async function createMonitor(
     publisher: { publish: async (event) => publish(event) },
     watch,
     held,
-    runCheck: async (check) => {
-      const result = await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
+    runCheck: async (check, location) => {
+      const context = { resolveSecret, now: () => clock.now(), heartbeats: store, ...(location ? { location } : {}) };
+      const result = await runCheck(check, context, { log, sleep: pause });
       io.stdout(resultLine(result));
       return result;
+    },
+    // Each of the check's locations, from this machine: quorum works end to end with real parts.
+    originsOf: (check) => {
+      const from = probedFrom ? check.locations.filter((name) => probedFrom.includes(name)) : check.locations;
+      return check.locations.length === 0 ? [undefined] : from;
     },
     log,
     clock,
@@ -329,5 +345,6 @@ function resultLine(result: CheckResult): string {
   const http = result.httpStatus === null ? '' : ` ${result.httpStatus}`;
   const reason = reasonOf(result);
   const took = result.heartbeat ? '' : ` ${formatMs(result.timings.totalMs)}`;
-  return `${time} ${result.checkId} ${result.status}${http}${took}${reason ? ` (${forTerminal(reason)})` : ''}`;
+  const from = result.location ? ` @${result.location}` : '';
+  return `${time} ${result.checkId}${from} ${result.status}${http}${took}${reason ? ` (${forTerminal(reason)})` : ''}`;
 }

@@ -13,6 +13,7 @@ import { didYouMean } from './did-you-mean.js';
 import { formatDuration, HOUR_MS } from './duration.js';
 import { ConfigError } from './errors.js';
 import { knownFieldsAt } from './known-fields.js';
+import { checkLocationProblems, type Location, locationListProblems, locationSchema, resolveLocations } from './locations.js';
 import { cronProblem } from './maintenance.js';
 import { objectiveProblems } from './objectives.js';
 import {
@@ -36,6 +37,7 @@ export type { HeaderAssertion, HttpCheck, JsonAssertion, StatusPattern } from '.
 export type { Check, CheckType } from '../checks/registry.js';
 export type { TcpCheck } from '../checks/tcp/schema.js';
 export type { TlsCheck } from '../checks/tls/schema.js';
+export type { Location } from './locations.js';
 export type { SecretRef } from './schema-parts.js';
 
 /** "a, b, c or d" */
@@ -107,6 +109,8 @@ const configSchema = z.strictObject({
   maintenance: z.array(maintenanceWindow).default([]),
   /** Where `vigil run` reports heartbeats: the stack's HeartbeatUrl output, or a `vigil monitor --listen` address. */
   heartbeatUrl: httpUrl.optional(),
+  /** Where checks are probed from (lambdas/core/locations.ts). @default none: one unnamed location, as the stack's own region */
+  locations: z.array(locationSchema).default([]),
 });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -118,6 +122,8 @@ export interface Config {
   readonly checks: readonly Check[];
   readonly maintenance: readonly MaintenanceWindow[];
   readonly heartbeatUrl?: string;
+  /** Where checks are probed from; empty: one unnamed location. @default [] */
+  readonly locations: readonly Location[];
   /** What the config means that its reader might not expect (for `vigil validate`). @default none */
   readonly notes?: readonly string[];
 }
@@ -136,6 +142,8 @@ interface Parts {
   readonly groups: ReadonlySet<string>;
   /** `defaults.objectives`, so a problem of one is named where it is written. */
   readonly defaultObjectives: readonly ObjectiveConfig[];
+  /** The top-level locations that parsed. */
+  readonly locations: readonly Location[];
 }
 
 /** Turns a zod issue path into `checks[2].expect.status[0]`. */
@@ -158,7 +166,11 @@ export function parseConfig(document: unknown, source = 'config'): Config {
   }
   const raw = parsed.data;
   const channelNames = Object.keys(raw.channels);
-  const checks = raw.checks.map((c, index) => ({ index, raw: c, check: resolveCheck(c, raw.defaults, channelNames) }));
+  const checks = raw.checks.map((c, index) => ({
+    index,
+    raw: c,
+    check: resolveCheck(c, raw.defaults, channelNames, raw.locations),
+  }));
   const windows = raw.maintenance.map((window, index) => ({ index, window }));
   const problems = crossFieldProblems({
     checks,
@@ -167,6 +179,7 @@ export function parseConfig(document: unknown, source = 'config'): Config {
     ids: raw.checks.map((c) => c.id),
     groups: new Set(raw.checks.flatMap((c) => c.group ?? [])),
     defaultObjectives: raw.defaults.objectives,
+    locations: raw.locations,
   });
   if (problems.length > 0) throw new ConfigError(problems, source);
   // No prototype: a channel named `constructor` is a channel, and an unknown name finds nothing.
@@ -176,6 +189,7 @@ export function parseConfig(document: unknown, source = 'config'): Config {
     channels,
     checks: checks.map((c) => c.check),
     maintenance: raw.maintenance,
+    locations: raw.locations,
     ...(raw.heartbeatUrl ? { heartbeatUrl: raw.heartbeatUrl } : {}),
     ...(notes.length > 0 ? { notes } : {}),
   };
@@ -227,14 +241,18 @@ function partsThatParse(document: unknown): Parts {
   const given = defaults.safeParse(doc.defaults ?? {});
   const d = given.success ? given.data : defaults.parse({});
   const channelNames = doc.channels !== null && typeof doc.channels === 'object' ? Object.keys(doc.channels) : [];
+  const locations = list(doc.locations).flatMap((value) => {
+    const l = locationSchema.safeParse(value);
+    return l.success ? [l.data] : [];
+  });
   const checks = list(doc.checks).flatMap((value, index) => {
     const c = check.safeParse(value);
-    if (c.success) return [{ index, raw: c.data, check: resolveCheck(c.data, d, channelNames) }];
+    if (c.success) return [{ index, raw: c.data, check: resolveCheck(c.data, d, channelNames, locations) }];
     // `port: 99999` must not hide `timeout: 2h` over `interval: 90m`: the shared fields alone may still parse.
     const shared = sharedFields.safeParse(value);
     if (!shared.success) return [];
     const raw = shared.data as RawCheck;
-    return [{ index, raw, check: resolveCheck(raw, d, channelNames), partial: true as const }];
+    return [{ index, raw, check: resolveCheck(raw, d, channelNames, locations), partial: true as const }];
   });
   const windows = list(doc.maintenance).flatMap((value, index) => {
     const w = maintenanceWindow.safeParse(value);
@@ -252,11 +270,12 @@ function partsThatParse(document: unknown): Parts {
     ids: named('id'),
     groups: new Set(named('group').filter((g) => g !== undefined)),
     defaultObjectives: d.objectives,
+    locations,
   };
 }
 
 /** A check's shared fields, falling back to `defaults`; its type's own fields stay as parsed. */
-function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[]): Check {
+function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[], locations: readonly Location[]): Check {
   const intervalMs = c.interval ?? d.interval;
   const own = (CHECK_TYPES[c.type] as CheckTypeDefinition<Check>).thresholds;
   const failureThreshold = c.failureThreshold ?? own?.failure ?? d.failureThreshold;
@@ -280,6 +299,8 @@ function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[])
     dependsOn: c.dependsOn ?? [],
     groupWaitMs: d.groupWait,
     objectives: c.objectives ?? d.objectives,
+    // A heartbeat is judged where its reports arrive: one place, whatever the config's locations.
+    ...(c.type === 'heartbeat' ? { locations: [], quorum: 1 } : resolveLocations(c, locations)),
   }) as Check;
   // Only now is the check whole enough to say what its latency is.
   if (!c.objectives && latencyOf(resolved) !== 'response') {
@@ -312,6 +333,7 @@ function crossFieldProblems(parts: Parts): string[] {
     if (c.flapping && c.flapping.low >= c.flapping.high) {
       problems.push(`${at}.flapping.low: ${c.flapping.low} must be below high ${c.flapping.high}`);
     }
+    problems.push(...checkLocationProblems(at, raw, c as unknown as Record<string, unknown> & Check, parts.locations));
     const own = partial ? [] : ((CHECK_TYPES[c.type] as CheckTypeDefinition<Check>).problems?.(c) ?? []);
     problems.push(...own.map((problem) => `${at}.${problem}`));
     // An objective from `defaults` is named there, with the check it fails for.
@@ -325,7 +347,7 @@ function crossFieldProblems(parts: Parts): string[] {
       }
     });
   }
-  problems.push(...dependencyProblems(parts), ...maintenanceProblems(parts));
+  problems.push(...dependencyProblems(parts), ...maintenanceProblems(parts), ...locationListProblems(parts.locations));
   return problems;
 }
 

@@ -22,6 +22,14 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'ex
 /** Every item of a check shares this partition key (docs/architecture.md, "The table"). */
 export const checkPartitionKey = (checkId: string) => `CHECK#${checkId}`;
 
+/**
+ * A result's sort key: `RESULT#<startedAt>`, and `#<location>` after it for what one location saw, so
+ * locations probing at the same instant never collide. Keys without a location (older results, checks of
+ * one location, several locations' combined result) read as before; both sort by time.
+ */
+export const resultSortKey = (result: { readonly startedAt: string; readonly location?: string | undefined }) =>
+  result.location ? `RESULT#${result.startedAt}#${result.location}` : `RESULT#${result.startedAt}`;
+
 /** The message of the log line each probed result is written to; the dashboard's timing-phase query reads it. */
 export const CHECK_RESULT_LOG = 'check result';
 

@@ -187,6 +187,14 @@ export const commonCheck = {
   flapping: z.union([z.literal(false), flappingWindow]).optional(),
   /** Service level objectives, reported by `vigil report` (lambdas/core/objectives.ts). @default defaults.objectives */
   objectives: z.array(objective).optional(),
+  /** Names of top-level `locations` to probe from (lambdas/core/locations.ts). @default every location without a VPC */
+  locations: z.array(z.string()).optional(),
+  /** Locations that must see it down (or degraded) in the same window. @default a majority of its locations */
+  quorum: z
+    .number({ error: 'expected a whole number of locations, at least 1' })
+    .int({ error: 'expected a whole number of locations, at least 1' })
+    .min(1, { error: 'expected a whole number of locations, at least 1' })
+    .optional(),
 };
 
 /** A check type's schema: the shared fields, its `type`, and its own fields. */
@@ -216,6 +224,10 @@ export interface ResolvedFields {
   /** How long the first outage in the check's group waits for others to join it. */
   readonly groupWaitMs: number;
   readonly objectives: readonly ObjectiveConfig[];
+  /** The locations it probes from, by name; empty without top-level `locations` (one unnamed location). */
+  readonly locations: readonly string[];
+  /** How many of its locations must agree it is down or degraded; 1 without locations. */
+  readonly quorum: number;
 }
 
 /** A check as parsed, with every default applied (distributes over a union of check types). */

@@ -1,0 +1,116 @@
+/**
+ * Quorum through `vigil monitor`'s real wiring (probes, dynalite, combine, dispatcher, channels) on
+ * simulated time: one check probed from three locations on this machine, `quorum: 2`, against a target
+ * that fails only the requests whose `X-Vigil-Location` it is told to. One location failing pages nobody;
+ * two page once, naming both, and resolve once; a location whose producer stopped pages Vigil itself.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { config } from '../support/checks.js';
+import { pagerDutyActions, pagingChannels, pagingRig } from '../support/paging.js';
+import { startHttp, startReceiver } from '../support/servers.js';
+import { simMonitor } from '../support/sim-monitor.js';
+
+const MINUTE = 60_000;
+const rig = pagingRig();
+
+/** Locations whose requests the target answers 503. */
+const failing = new Set<string>();
+/** Each request's identity headers, as the target saw them. */
+const seen: { agent: string; location: string }[] = [];
+
+async function rigged() {
+  const target = await startHttp((req, res) => {
+    const location = String(req.headers['x-vigil-location'] ?? '');
+    seen.push({ agent: String(req.headers['user-agent']), location });
+    res.writeHead(failing.has(location) ? 503 : 200).end('ok');
+  });
+  const slack = await startReceiver();
+  const pagerduty = await startReceiver({ status: 202 });
+  Object.assign(rig, { target, slack, pagerduty });
+  return config({
+    defaults: { interval: '30s', timeout: '2s' },
+    channels: pagingChannels(slack, pagerduty),
+    locations: [
+      { name: 'eu', region: 'eu-west-1' },
+      { name: 'us', region: 'us-east-1' },
+      { name: 'ap', region: 'ap-southeast-2' },
+    ],
+    checks: [{ id: 'orders', name: 'Order API', type: 'http', url: `${target.url}/orders`, quorum: 2 }],
+  });
+}
+
+const pages = () => pagerDutyActions(rig.pagerduty);
+const chat = () => (rig.slack?.received ?? []).map((r) => (r.body as { text: string }).text);
+
+describe('locations and quorum, through vigil monitor', () => {
+  afterEach(() => {
+    failing.clear();
+    seen.length = 0;
+  });
+
+  it('probes from each location, each request saying which, and pages nobody when one location fails', async () => {
+    const monitor = await simMonitor(await rigged());
+    rig.sim = monitor;
+    await monitor.run(5 * MINUTE);
+    failing.add('eu');
+    await monitor.run(15 * MINUTE);
+    expect(pages()).toEqual([]);
+    expect(chat()).toEqual([]);
+    expect(new Set(seen.map((s) => s.location))).toEqual(new Set(['eu', 'us', 'ap']));
+    expect(
+      seen.every((s) => /^Vigil\/\d+\.\d+\.\d+\S* \(\+(eu|us|ap)\)$/.test(s.agent) && s.agent.endsWith(`(+${s.location})`)),
+    ).toBe(true);
+    // Each location's results are kept apart, and one combined result per window beside them.
+    const results = await monitor.monitor.store.listResults('orders', new Date(0), monitor.clock.now());
+    const from = (location: string | undefined) => results.filter((r) => r.location === location);
+    expect(from('eu').length).toBeGreaterThanOrEqual(39);
+    expect(from('eu').length).toBe(from('us').length);
+    expect(
+      from('eu')
+        .slice(-5)
+        .every((r) => r.status === 'down'),
+    ).toBe(true);
+    const combined = from(undefined);
+    expect(combined.length).toBeGreaterThanOrEqual(38);
+    expect(combined.every((r) => r.status === 'up')).toBe(true);
+    // The first window is judged as soon as a quorum has reported; each one after waits for all three.
+    expect(combined.slice(1).every((r) => r.locations?.length === 3)).toBe(true);
+    expect(monitor.err).toEqual([]);
+  });
+
+  it('pages once when two locations agree, naming both, and resolves once', async () => {
+    const monitor = await simMonitor(await rigged());
+    rig.sim = monitor;
+    await monitor.run(5 * MINUTE);
+    failing.add('eu').add('us');
+    await monitor.run(10 * MINUTE);
+    failing.clear();
+    await monitor.run(10 * MINUTE);
+    expect(pages()).toEqual(['trigger vigil/local/orders', 'resolve vigil/local/orders']);
+    const trigger = rig.pagerduty?.received[0]?.body as { payload: { summary: string } };
+    expect(trigger.payload.summary).toMatch(/seen from eu \(HTTP 503\), us \(HTTP 503\); 2 of 3 locations, quorum 2 \(ap up\)/);
+    expect(chat()).toHaveLength(2);
+    expect(chat()[0]).toMatch(/^DOWN: Order API: .*seen from eu \(HTTP 503\), us \(HTTP 503\)/);
+    expect(chat()[1]).toMatch(/^RECOVERED: Order API/);
+    const [incident] = await monitor.monitor.store.listIncidents('orders');
+    expect(incident?.endedAt).not.toBeNull();
+    expect(incident?.firstFailure?.locations?.filter((l) => l.agreed).map((l) => l.location)).toEqual(['eu', 'us']);
+  });
+
+  it('pages Vigil itself, not the check, when a location stops reporting, and judges on without it', async () => {
+    const cfg = await rigged();
+    const first = await simMonitor(cfg);
+    await first.run(5 * MINUTE);
+    await first.close();
+    // The same data, a moment later, probing from eu and us only: ap's producer has stopped.
+    const monitor = await simMonitor(cfg, { dataDir: first.dataDir, startAt: first.clock.now(), locations: ['eu', 'us'] });
+    rig.sim = monitor;
+    await monitor.run(5 * MINUTE);
+    expect(pages()).toEqual(['trigger vigil/local/vigil-health/location/ap']);
+    expect(chat()).toEqual([expect.stringMatching(/^DOWN: Vigil itself: location ap unavailable: no result from it in/)]);
+    // Still judged from the two left: both failing still pages the check.
+    failing.add('eu').add('us');
+    await monitor.run(5 * MINUTE);
+    expect(pages()).toEqual(['trigger vigil/local/vigil-health/location/ap', 'trigger vigil/local/orders']);
+  });
+});
