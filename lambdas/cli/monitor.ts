@@ -14,6 +14,7 @@ import { localSecretResolver, missingLocalSecrets } from '../adapters/secrets.js
 import { systemClock } from '../adapters/system-clock.js';
 import { channelsFor, notify } from '../channels/notify.js';
 import { createPacer } from '../channels/pacer.js';
+import { controlProbe } from '../checks/control.js';
 import { runCheck } from '../checks/run.js';
 import type { Config } from '../core/config.js';
 import { DAY_MS, HOUR_MS } from '../core/duration.js';
@@ -189,6 +190,7 @@ export async function createMonitor(
       io.stdout(resultLine(result));
       return result;
     },
+    locationFault: controlProbe(config.locations, { resolveSecret, now: () => clock.now() }),
     // Each of the check's locations, from this machine: quorum works end to end with real parts.
     originsOf: (check) => {
       const from = probedFrom ? check.locations.filter((name) => probedFrom.includes(name)) : check.locations;

@@ -34,6 +34,8 @@ export interface RunnerDeps {
   readonly runCheck: (check: Check, location?: string) => Promise<CheckResult>;
   /** Where each check is probed from: every one of its locations, on this machine. @default once, unnamed */
   readonly originsOf?: (check: Check) => readonly (string | undefined)[];
+  /** Why a location's control probe fails, once per batch for each location it probes from. @default none */
+  readonly locationFault?: (location: string) => Promise<string | null>;
   readonly log: Log;
   readonly clock: Clock;
   readonly alertContext: AlertContext;

@@ -18,9 +18,16 @@ const failing = new Set<string>();
 /** Each request's identity headers, as the target saw them. */
 const seen: { agent: string; location: string }[] = [];
 
+/** Locations whose control probe the target fails. */
+const cut = new Set<string>();
+
 async function rigged() {
   const target = await startHttp((req, res) => {
     const location = String(req.headers['x-vigil-location'] ?? '');
+    if (req.url === '/control') {
+      res.writeHead(cut.has(location) ? 503 : 204).end();
+      return;
+    }
     seen.push({ agent: String(req.headers['user-agent']), location });
     res.writeHead(failing.has(location) ? 503 : 200).end('ok');
   });
@@ -33,7 +40,7 @@ async function rigged() {
     locations: [
       { name: 'eu', region: 'eu-west-1' },
       { name: 'us', region: 'us-east-1' },
-      { name: 'ap', region: 'ap-southeast-2' },
+      { name: 'ap', region: 'ap-southeast-2', control: `${target.url}/control` },
     ],
     checks: [{ id: 'orders', name: 'Order API', type: 'http', url: `${target.url}/orders`, quorum: 2 }],
   });
@@ -45,6 +52,7 @@ const chat = () => (rig.slack?.received ?? []).map((r) => (r.body as { text: str
 describe('locations and quorum, through vigil monitor', () => {
   afterEach(() => {
     failing.clear();
+    cut.clear();
     seen.length = 0;
   });
 
@@ -112,5 +120,26 @@ describe('locations and quorum, through vigil monitor', () => {
     failing.add('eu').add('us');
     await monitor.run(5 * MINUTE);
     expect(pages()).toEqual(['trigger vigil/local/vigil-health/location/ap', 'trigger vigil/local/orders']);
+  });
+
+  it('counts nothing a location sees while its own control probe fails, and pages Vigil itself instead', async () => {
+    const monitor = await simMonitor(await rigged());
+    rig.sim = monitor;
+    await monitor.run(5 * MINUTE);
+    cut.add('ap');
+    failing.add('ap').add('eu');
+    await monitor.run(10 * MINUTE);
+    expect(pages()).toEqual(['trigger vigil/local/vigil-health/location/ap']);
+    expect(chat()).toEqual([
+      expect.stringMatching(
+        /^DOWN: Vigil itself: location ap unavailable: its control probe fails: http:.*\/control: http_status/,
+      ),
+    ]);
+    const results = await monitor.monitor.store.listResults('orders', new Date(0), monitor.clock.now());
+    expect(results.filter((r) => r.location === 'ap').at(-1)?.locationFault).toMatch(/control/);
+    cut.clear();
+    failing.clear();
+    await monitor.run(2 * MINUTE);
+    expect(pages()).toEqual(['trigger vigil/local/vigil-health/location/ap', 'resolve vigil/local/vigil-health/location/ap']);
   });
 });

@@ -31,6 +31,11 @@ export interface BatchDeps extends IngestDeps {
    * check's. @default once, from no named location
    */
   readonly originsOf?: (check: Check) => readonly (string | undefined)[];
+  /**
+   * Why a location's control probe fails (null: it answers), asked once per batch for each location it
+   * probes from; that location's results then carry it and count in no quorum. @default no control probes
+   */
+  readonly locationFault?: (location: string) => Promise<string | null>;
   /** The time each decision is made at (one read per result). */
   readonly now: () => Date;
   /** Told as each check's result is decided on (or failed to be): a scheduler can run it again. */
@@ -103,6 +108,7 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     decided.set(checkId, Promise.resolve(undefined));
     deps.onCheckDone?.(checkId);
   };
+  const faults = await controlProbes(checks, deps);
   const probing = mapLimit(slots, deps.concurrency ?? PROBE_CONCURRENCY, async ({ check, offsetMs }) => {
     if (pacing) {
       const wait = startedAt + offsetMs - pacing.monotonicMs();
@@ -115,8 +121,10 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     const settled = await Promise.allSettled(origins.map((location) => deps.runCheck(check, location))).finally(timed);
     const results: CheckResult[] = [];
     for (const outcome of settled) {
-      if (outcome.status === 'fulfilled') results.push(outcome.value);
-      else if (!(outcome.reason instanceof VigilFault)) throw outcome.reason;
+      if (outcome.status === 'fulfilled') {
+        const fault = outcome.value.location ? faults.get(outcome.value.location) : undefined;
+        results.push(fault ? { ...outcome.value, locationFault: fault } : outcome.value);
+      } else if (!(outcome.reason instanceof VigilFault)) throw outcome.reason;
       else {
         deps.log.error('probe skipped: Vigil itself failed', {
           cycleId: batchId,
@@ -194,6 +202,17 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     results: checks.flatMap((c) => byId.get(c.id) ?? []),
     outcomes: outcomes.filter((o): o is IngestOutcome => o !== undefined),
   };
+}
+
+/** Each location of the batch whose control probe fails, with why. */
+async function controlProbes(checks: readonly Check[], deps: BatchDeps): Promise<Map<string, string>> {
+  const { locationFault, originsOf } = deps;
+  if (!locationFault || !originsOf) return new Map();
+  const locations = new Set(checks.flatMap((c) => originsOf(c).filter((l): l is string => l !== undefined)));
+  const faults = await Promise.all(
+    [...locations].map(async (location) => [location, await locationFault(location).catch((e) => String(e))] as const),
+  );
+  return new Map(faults.filter((entry): entry is readonly [string, string] => entry[1] !== null));
 }
 
 /** What a check's decisions did, several origins' taken together: the last one's outcome, everything held and told. */
