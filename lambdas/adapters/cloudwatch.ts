@@ -1,6 +1,6 @@
 /** MetricsSink on CloudWatch: namespace `Vigil`, dimension `CheckId` only (each value is a billed metric). */
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../core/contracts.js';
+import { LOCATION_DIMENSION, METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../core/contracts.js';
 import type { Run } from '../core/heartbeat.js';
 import type { MetricsSink } from '../core/ports.js';
 import type { CheckResult } from '../core/types.js';
@@ -25,7 +25,14 @@ export function toMetricData(results: readonly CheckResult[]): MetricDatum[] {
     // A heartbeat's result times nothing: its runs' durations are their own metric (toRunMetricData). A
     // down run's time is how fast it failed, not how fast the target answers: availability counts it.
     if (result.heartbeat || result.status === 'down') return [availability];
-    return [availability, datum(result.checkId, METRICS.latency, result.startedAt, 'Milliseconds', result.timings.totalMs)];
+    const latency = datum(result.checkId, METRICS.latency, result.startedAt, 'Milliseconds', result.timings.totalMs);
+    if (!result.location) return [availability, latency];
+    // The same latency once more per location, for the dashboard's graph of each check by location.
+    const located = {
+      ...latency,
+      Dimensions: [...(latency.Dimensions ?? []), { Name: LOCATION_DIMENSION, Value: result.location }],
+    };
+    return [availability, latency, located];
   });
 }
 
@@ -45,6 +52,18 @@ export class CloudWatchMetricsSink implements MetricsSink {
 
   async putRun(checkId: string, run: Run): Promise<void> {
     await this.send(toRunMetricData(checkId, run));
+  }
+
+  async putLocation(location: string, up: boolean, at: Date): Promise<void> {
+    await this.send([
+      {
+        MetricName: METRICS.locationUp,
+        Dimensions: [{ Name: LOCATION_DIMENSION, Value: location }],
+        Timestamp: at,
+        Unit: 'None',
+        Value: up ? 1 : 0,
+      },
+    ]);
   }
 
   private async send(data: readonly MetricDatum[]): Promise<void> {

@@ -14,8 +14,12 @@ export const METRICS = {
   runSuccess: 'RunSuccess',
   /** Heartbeat checks, milliseconds from a run's start report to its end report. */
   runDuration: 'RunDuration',
+  /** Per location (dimension `Location` only), 1 or 0 per cycle: its probes ran and its control probe answered. */
+  locationUp: 'LocationUp',
 } as const;
 export const METRIC_DIMENSION = 'CheckId';
+/** `LocationUp`'s only dimension: one billed metric per location. */
+export const LOCATION_DIMENSION = 'Location';
 
 /** The single table's key and TTL attribute names. */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;

@@ -4,7 +4,6 @@
  * locations it names (default: every location without a VPC) and is down when `quorum` of them agree.
  * No `locations` in the config is one location, unnamed, as before they existed. Pure.
  */
-import { isIP } from 'node:net';
 import * as z from 'zod';
 
 const name = z.string().regex(/^[a-z0-9-]{1,32}$/, {
@@ -90,12 +89,14 @@ export function targetHost(check: Record<string, unknown>): string | null {
  * one machine. A host name is not resolved here, so it never counts as private.
  */
 export function isPrivateAddress(host: string): boolean {
-  if (isIP(host) === 4) {
-    const [a, b] = host.split('.').map(Number) as [number, number];
+  // Parsed here, not with node:net: the core goes into every bundle, and only the probe's may carry sockets.
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) {
+    const [a, b, ...rest] = v4.slice(1).map(Number) as [number, number, number, number];
+    if ([a, b, ...rest].some((n) => n > 255)) return false;
     return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
   }
-  if (isIP(host) === 6) return /^f[cd][0-9a-f]{0,2}:/i.test(host);
-  return false;
+  return host.includes(':') && /^f[cd][0-9a-f]{0,2}:[0-9a-f:.]*$/i.test(host);
 }
 
 /** Problems of the top-level `locations` list: duplicate names. */

@@ -21,6 +21,8 @@ const app = createProbeApp({
   // One probe: more makes the JIT compile on background threads during the first cycle, which a
   // fraction of a vCPU pays for in throttled periods (bench/results/lambda.md).
   warmUp: (checks) => warmUp(checks, () => new Date(), { rounds: 1, width: 1 }),
+  // Set by a location's probe stack (lib/vigil-locations.ts).
+  ...(process.env.VIGIL_LOCATION ? { location: process.env.VIGIL_LOCATION } : {}),
 });
 
 // Not Powertools' injectLambdaContext: its function name, ARN and memory size would be half of every

@@ -82,6 +82,8 @@ export interface BatchReport {
   readonly results: readonly CheckResult[];
   /** One per check whose decision ran (a storage failure leaves it out, logged). */
   readonly outcomes: readonly IngestOutcome[];
+  /** Locations of the batch whose control probe failed, with why. */
+  readonly locationFaults: ReadonlyMap<string, string>;
 }
 
 export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batchId: string): Promise<BatchReport> {
@@ -201,6 +203,7 @@ export async function probeBatch(checks: readonly Check[], deps: BatchDeps, batc
     batchId,
     results: checks.flatMap((c) => byId.get(c.id) ?? []),
     outcomes: outcomes.filter((o): o is IngestOutcome => o !== undefined),
+    locationFaults: faults,
   };
 }
 
