@@ -3,6 +3,7 @@ import type { Config } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration } from '../core/format.js';
 import type { NotificationEntry } from '../core/ports.js';
+import type { CheckResult } from '../core/types.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
 import { renderTable } from './table.js';
@@ -39,11 +40,17 @@ export async function incidentsCommand(
     i.startedAt,
     i.endedAt ?? 'ongoing',
     humanDuration(i.durationMs ?? now.getTime() - Date.parse(i.startedAt)),
-    i.cause ? `${i.cause.kind}: ${i.cause.message}` : '',
+    i.cause ? `${i.cause.kind}: ${i.cause.message}${seenFrom(i.firstFailure)}` : '',
     i.notifications.map(describeNotification).join(', ') || '-',
   ]);
   io.stdout(renderTable([['CHECK', 'STARTED', 'ENDED', 'DURATION', 'CAUSE', 'NOTIFICATIONS'], ...rows]));
   return EXIT.ok;
+}
+
+/** " (seen from eu, us of 3)" for an outage several locations agreed on; "" otherwise. */
+function seenFrom(result: CheckResult | null): string {
+  const agreed = result?.locations?.filter((l) => l.agreed).map((l) => l.location) ?? [];
+  return agreed.length > 0 ? ` (seen from ${agreed.join(', ')} of ${result?.locations?.length})` : '';
 }
 
 /** "down", "down (held)", "child down (held)" (a dependent's), "down (group edge)". */

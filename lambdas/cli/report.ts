@@ -9,6 +9,9 @@ import {
   type CheckReportRow,
   type HeartbeatReport,
   heartbeatReport,
+  judgedResults,
+  type LocationReportRow,
+  locationRows,
   REPORT_PERIODS,
   type ReportPeriod,
   reportRow,
@@ -53,11 +56,16 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
     config.checks.map(async (check) => {
       // Objectives look back over their own windows, which may be longer than the period.
       const lookBack = Math.max(periodMs, ...check.objectives.map((o) => o.window));
-      const results = await store.listResults(check.id, new Date(now.getTime() - lookBack), now);
-      const inPeriod = results.filter((r) => Date.parse(r.startedAt) >= since.getTime());
+      const stored = await store.listResults(check.id, new Date(now.getTime() - lookBack), now);
+      const recent = stored.filter((r) => Date.parse(r.startedAt) >= since.getTime());
+      // Probed from several locations: uptime and objectives from the windows as judged, and each location apart.
+      const results = judgedResults(check, stored);
+      const inPeriod = judgedResults(check, recent);
+      const locations = locationRows(check, recent, since, now);
       return {
         ...reportRow(check, inPeriod, await store.listIncidents(check.id), since, now),
         objectives: check.objectives.map((o) => objectiveReport(o, check.intervalMs, results, now)),
+        ...(locations.length > 0 ? { locations } : {}),
         ...(check.type === 'heartbeat'
           ? {
               heartbeat: heartbeatReport(
@@ -72,7 +80,9 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
   const title = `Vigil report: ${options.period} to ${now.toISOString()}`;
   const objectiveRows = rows.flatMap((r) => r.objectives.map((o) => objectiveCells(r.checkId, o)));
   const heartbeatRows = rows.flatMap((r) => (r.heartbeat ? [heartbeatCells(r.checkId, r.heartbeat)] : []));
+  const locationLines = rows.flatMap((r) => (r.locations ?? []).map((l) => locationCells(r.checkId, l)));
   const sections = [
+    { title: 'Locations', headings: LOCATION_HEADINGS, body: locationLines },
     { title: 'Objectives', headings: OBJECTIVE_HEADINGS, body: objectiveRows },
     { title: 'Heartbeats', headings: HEARTBEAT_HEADINGS, body: heartbeatRows },
   ].filter((section) => section.body.length > 0);
@@ -117,6 +127,21 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
     }
   }
   return EXIT.ok;
+}
+
+const LOCATION_HEADINGS = ['check', 'location', 'runs', 'uptime', 'p50 ms', 'p95 ms', 'control failed'];
+
+/** What one location saw of a check: "api", "eu", "1440", "99.93%", latency, runs its control probe failed. */
+function locationCells(checkId: string, l: LocationReportRow): string[] {
+  return [
+    checkId,
+    l.location,
+    String(l.runs),
+    l.uptimePercent === null ? '-' : `${percent(l.uptimePercent)}%`,
+    show(l.latencyMs.p50),
+    show(l.latencyMs.p95),
+    String(l.unusableRuns),
+  ];
 }
 
 const OBJECTIVE_HEADINGS = ['check', 'objective', 'attained', 'budget left', 'burn 5m / 1h / 6h / 3d', 'runs out'];

@@ -5,6 +5,8 @@
  * two page once, naming both, and resolve once; a location whose producer stopped pages Vigil itself.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { incidentsCommand } from '../../lambdas/cli/incidents.js';
+import { reportCommand } from '../../lambdas/cli/report.js';
 import { config } from '../support/checks.js';
 import { pagerDutyActions, pagingChannels, pagingRig } from '../support/paging.js';
 import { startHttp, startReceiver } from '../support/servers.js';
@@ -87,7 +89,8 @@ describe('locations and quorum, through vigil monitor', () => {
   });
 
   it('pages once when two locations agree, naming both, and resolves once', async () => {
-    const monitor = await simMonitor(await rigged());
+    const cfg = await rigged();
+    const monitor = await simMonitor(cfg);
     rig.sim = monitor;
     await monitor.run(5 * MINUTE);
     failing.add('eu').add('us');
@@ -103,6 +106,25 @@ describe('locations and quorum, through vigil monitor', () => {
     const [incident] = await monitor.monitor.store.listIncidents('orders');
     expect(incident?.endedAt).not.toBeNull();
     expect(incident?.firstFailure?.locations?.filter((l) => l.agreed).map((l) => l.location)).toEqual(['eu', 'us']);
+
+    // `vigil report` and `vigil incidents`, through the running monitor's store: each location apart.
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: () => {}, env: {}, signal: new AbortController().signal, fetch };
+    const at = { dataDir: monitor.dataDir, table: undefined };
+    await reportCommand(cfg, { period: '24h', format: 'json', htmlFile: undefined, ...at }, io, monitor.clock.now());
+    const [row] = JSON.parse(out.join('\n')).checks;
+    expect(row.locations.map((l: { location: string }) => l.location)).toEqual(['eu', 'us', 'ap']);
+    const [eu, us, ap] = row.locations as { uptimePercent: number; runs: number }[];
+    expect(eu?.uptimePercent).toBeLessThan(70);
+    expect(us?.uptimePercent).toBe(eu?.uptimePercent);
+    expect(ap?.uptimePercent).toBe(100);
+    // The check's own uptime is of the windows as judged (one a window, not three): down while two agreed.
+    expect(Math.abs(row.runs - (eu?.runs ?? 0))).toBeLessThanOrEqual(1);
+    expect(row.uptimePercent).toBeLessThan(100);
+    expect(row.incidents).toBe(1);
+    out.length = 0;
+    await incidentsCommand(cfg, { checkId: 'orders', json: false, ...at }, io, monitor.clock.now());
+    expect(out.join('\n')).toMatch(/http_status: .*\(seen from eu, us of 3\)/);
   });
 
   it('pages Vigil itself, not the check, when a location stops reporting, and judges on without it', async () => {
