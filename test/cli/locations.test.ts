@@ -5,6 +5,7 @@
  * two page once, naming both, and resolve once; a location whose producer stopped pages Vigil itself.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkCommand } from '../../lambdas/cli/check.js';
 import { incidentsCommand } from '../../lambdas/cli/incidents.js';
 import { reportCommand } from '../../lambdas/cli/report.js';
 import { config } from '../support/checks.js';
@@ -163,5 +164,24 @@ describe('locations and quorum, through vigil monitor', () => {
     failing.clear();
     await monitor.run(2 * MINUTE);
     expect(pages()).toEqual(['trigger vigil/local/vigil-health/location/ap', 'resolve vigil/local/vigil-health/location/ap']);
+  });
+
+  it('vigil check probes once per location, or only from --location, each result tagged', async () => {
+    const cfg = await rigged();
+    failing.add('us');
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: () => {}, env: {}, signal: new AbortController().signal, fetch };
+    const options = { json: true, only: [], dataDir: '/nonexistent', table: undefined };
+    expect(await checkCommand(cfg, options, io)).toBe(1);
+    const all = JSON.parse(out.join('\n')).results as { location: string; status: string }[];
+    expect(all.map((r) => [r.location, r.status])).toEqual([
+      ['eu', 'up'],
+      ['us', 'down'],
+      ['ap', 'up'],
+    ]);
+    out.length = 0;
+    expect(await checkCommand(cfg, { ...options, locations: ['ap'] }, io)).toBe(0);
+    expect(JSON.parse(out.join('\n')).results.map((r: { location: string }) => r.location)).toEqual(['ap']);
+    expect(seen.filter((s) => s.location === 'ap')).toHaveLength(2);
   });
 });
