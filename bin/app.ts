@@ -4,9 +4,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { costLine } from '../lambdas/cli/cost.js';
 import { loadConfigFile } from '../lambdas/config/file.js';
 import { UserError } from '../lambdas/core/errors.js';
+import { vigilStacks } from '../lib/locations.js';
 import { acknowledgeNagFindings } from '../lib/nag-suppressions.js';
 import { stackCost } from '../lib/stack-config.js';
-import { VigilStack } from '../lib/vigil-stack.js';
 
 const app = new App();
 const configPath = String(app.node.tryGetContext('vigil:config') ?? 'vigil.yaml');
@@ -14,7 +14,8 @@ const stackName = String(app.node.tryGetContext('vigil:stackName') ?? 'Vigil');
 
 try {
   const loaded = loadConfigFile(configPath);
-  const stack = new VigilStack(app, stackName, {
+  // One stack; with `locations`, a home stack and a probe stack per region of them (lib/locations.ts).
+  const { home: stack } = vigilStacks(app, stackName, {
     config: loaded.config,
     configDocument: loaded.document,
     configSource: configPath,

@@ -120,8 +120,9 @@ function checkRows(check: Check): IWidget[][] {
   return check.objectives.length > 0 ? [graphs, [objectivesWidget(check, metric)]] : [graphs];
 }
 
-const consoleUrl = (dashboardName: string) =>
-  `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${dashboardName}`;
+/** The console link of a dashboard, in the deploying stack's region or (a location's probe) the home one. */
+export const consoleUrl = (dashboardName: string, region: string = Aws.REGION) =>
+  `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${dashboardName}`;
 
 /** The whole fleet in a few graphs: CloudWatch's search finds each check's metric, none is listed. */
 function fleetRows(): IWidget[][] {
@@ -211,6 +212,31 @@ export class VigilDashboard extends Construct {
       }),
     );
     for (const row of fleetRows()) this.dashboard.addWidgets(...row);
+  }
+
+  /**
+   * Latency per location: for each, every check's p50 and p90 as its probe logged them, queried in the
+   * location's region (a metric per check and location would cost more than the check's own two).
+   */
+  showLocations(locations: readonly { readonly name: string; readonly region: string; readonly logGroupName: string }[]): void {
+    this.dashboard.addWidgets(
+      ...locations.map(
+        (location) =>
+          new LogQueryWidget({
+            title: `Latency from ${location.name} (${location.region}), ms`,
+            region: location.region,
+            logGroupNames: [location.logGroupName],
+            view: LogQueryVisualizationType.TABLE,
+            queryLines: [
+              `filter message = "${CHECK_RESULT_LOG}" and location = "${location.name}" and status != "down"`,
+              'stats pct(timings.totalMs, 50) as p50, pct(timings.totalMs, 90) as p90, count(*) as runs by checkId',
+              'sort checkId',
+            ],
+            width: Math.max(6, Math.floor(24 / Math.min(4, locations.length))),
+            height: Math.min(12, 3 + this.checkCount),
+          }),
+      ),
+    );
   }
 
   /**

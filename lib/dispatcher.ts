@@ -13,6 +13,8 @@ export interface DispatcherProps extends FunctionOptions {
   readonly configDocument: unknown;
   readonly table: ITableV2;
   readonly topic: ITopic;
+  /** A name other regions' probe stacks can send to (see ResultsTable). @default CloudFormation names it */
+  readonly queueName?: string;
 }
 
 /** One dispatch takes a few reads, writes and publishes per check it names. */
@@ -46,6 +48,7 @@ export class Dispatcher extends Construct {
       // AWS's advice for a Lambda event source: six times the function's timeout.
       visibilityTimeout: Duration.seconds(DISPATCH_TIMEOUT.toSeconds() * 6),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
+      ...(props.queueName ? { queueName: props.queueName } : {}),
     });
     this.function = new VigilFunction(this, 'Dispatch', {
       handler: 'dispatch',

@@ -12,7 +12,8 @@ export function acknowledgeNagFindings(vigil: Vigil): void {
     reason: 'AWSLambdaBasicExecutionRole only lets the functions write their own CloudWatch Logs.',
   });
   all.acknowledge({ id: 'AwsSolutions-SQS3', reason: 'These queues are the dead-letter queues.' });
-  for (const fn of [vigil.probes.function.fn, ...(vigil.heartbeats ? [vigil.heartbeats.function.fn] : [])]) {
+  const probes = vigil.probeSchedule ? [vigil.probeSchedule.function.fn] : [];
+  for (const fn of [...probes, ...(vigil.heartbeats ? [vigil.heartbeats.function.fn] : [])]) {
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the Vigil namespace.',

@@ -1,11 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type ISecurityGroup, SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SERVICE_NAMES } from '../lambdas/core/contracts.js';
+import type { Location } from '../lambdas/config/parse.js';
+import { SERVICE_NAMES, STACK_ENV } from '../lambdas/core/contracts.js';
 import type { ProbeEvent } from '../lambdas/probe/app.js';
 import { AlarmedDeadLetterQueue } from './dead-letter-queue.js';
 import { LAMBDA_MAX_MS, PROBE_HEADROOM_MS, type ScheduleGroup } from './stack-config.js';
@@ -18,6 +20,12 @@ export interface ProbeScheduleProps extends IngestTargets, FunctionOptions {
   readonly secretNames: readonly string[];
   /** @default enough for every shard's invocations that may overlap, at least 10 */
   readonly reservedConcurrency?: number;
+  /** The location this probe is: its results carry its name; with a VPC it runs inside it. @default none */
+  readonly location?: Location;
+  /** Where the secrets it reads are (a location's probe: the home region). @default its own region */
+  readonly secretRegion?: string;
+  /** Its log group's name, for a dashboard in another region to query. @default CloudFormation's */
+  readonly logGroupName?: string;
 }
 
 /** CloudWatch evaluates an alarm over at most a day. */
@@ -43,6 +51,8 @@ export class ProbeSchedule extends Construct {
   /** Fires when probes stopped running: no invocation for twice the longest schedule (at least 5 minutes). */
   readonly heartbeat: Alarm;
   readonly rules: readonly Rule[];
+  /** A probe inside a VPC: its own security group, egress only (it answers nothing, it only asks). */
+  readonly securityGroup: ISecurityGroup | undefined;
 
   constructor(scope: Construct, id: string, props: ProbeScheduleProps) {
     super(scope, id);
@@ -53,7 +63,32 @@ export class ProbeSchedule extends Construct {
     });
     this.deadLetterQueue = deadLetters.queue;
     this.failedRuns = deadLetters.alarm;
+    const inVpc = props.location?.vpc;
+    const vpc = inVpc
+      ? Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: inVpc.vpcId, availabilityZones: inVpc.subnetIds.map((_, i) => `az${i}`) })
+      : undefined;
+    this.securityGroup = vpc
+      ? new SecurityGroup(this, 'Egress', {
+          vpc,
+          allowAllOutbound: true,
+          description: `Vigil probe of location ${props.location?.name}: egress only, no inbound rule`,
+        })
+      : undefined;
+    const network =
+      vpc && inVpc && this.securityGroup
+        ? {
+            vpc,
+            vpcSubnets: { subnets: inVpc.subnetIds.map((subnetId) => Subnet.fromSubnetId(this, subnetId, subnetId)) },
+            securityGroups: [
+              this.securityGroup,
+              ...(inVpc.securityGroupIds ?? []).map((sg) => SecurityGroup.fromSecurityGroupId(this, sg, sg, { mutable: false })),
+            ],
+          }
+        : {};
     this.function = new VigilFunction(this, 'Probe', {
+      ...network,
+      ...(props.secretRegion ? { secretRegion: props.secretRegion } : {}),
+      ...(props.logGroupName ? { logGroupName: props.logGroupName } : {}),
       handler: 'probe',
       logRetention: props.logRetention,
       description: 'Vigil: probe scheduled checks, ingest their results, hand transitions to the dispatcher',
@@ -62,7 +97,10 @@ export class ProbeSchedule extends Construct {
       timeout,
       memorySize: props.memoryMb,
       reservedConcurrentExecutions: props.reservedConcurrency ?? overlappingInvocations(props.groups),
-      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.probe },
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.probe,
+        ...(props.location ? { [STACK_ENV.location]: props.location.name } : {}),
+      },
     });
     const fn = this.function.fn;
     // A run that throws goes to the queue at once: a late probe is worth less than the next scheduled one.

@@ -6,6 +6,11 @@ import { TABLE_KEYS } from '../lambdas/core/contracts.js';
 export interface ResultsTableProps {
   /** @default RemovalPolicy.RETAIN: history outlives the stack */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * A name other regions' probe stacks can write to (PhysicalName.GENERATE_IF_NEEDED: made when a stack in
+   * another region refers to the table). @default CloudFormation names it
+   */
+  readonly tableName?: string;
 }
 
 /** The single table for results, per-check state and incidents (docs/architecture.md, "The table"). */
@@ -22,6 +27,7 @@ export class ResultsTable extends Construct {
       encryption: TableEncryptionV2.awsManagedKey(),
       timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.tableName ? { tableName: props.tableName } : {}),
     });
   }
 }

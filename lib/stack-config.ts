@@ -167,7 +167,9 @@ function intervalProblems(check: Check, path: string): string[] {
  * reports when there is one.
  */
 export function stackAlarms(config: Config): number {
-  return 6 + (config.checks.some((c) => c.type === 'heartbeat') ? 2 : 0);
+  // With locations: one alarm per location its checks use (lib/locations.ts).
+  const locations = new Set(config.checks.flatMap((c) => c.locations)).size;
+  return 6 + (config.checks.some((c) => c.type === 'heartbeat') ? 2 : 0) + locations;
 }
 
 /** Dashboards the stack creates: the one, or the fleet overview and its detail pages. */
@@ -179,11 +181,29 @@ function dashboardCount(checks: readonly Check[]): number {
 export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): CostEstimate {
   return estimateCost({
     checks: config.checks,
-    shards: groupByInterval(config.checks, probeMemoryMb),
+    shards: locatedShards(config, probeMemoryMb),
     memoryMb: probeMemoryMb,
     alarms: stackAlarms(config),
     dashboards: dashboardCount(config.checks),
   });
+}
+
+/** The shards every probe runs: the stack's own, and with locations each location's over its checks. */
+function locatedShards(config: Config, memoryMb: number): ScheduleGroup[] {
+  if (config.locations.length === 0) return groupByInterval(config.checks, memoryMb);
+  const home = groupByInterval(
+    config.checks.filter((c) => c.locations.length === 0),
+    memoryMb,
+  );
+  return [
+    ...home,
+    ...config.locations.flatMap((l) =>
+      groupByInterval(
+        config.checks.filter((c) => c.locations.includes(l.name)),
+        memoryMb,
+      ),
+    ),
+  ];
 }
 
 function groupByInterval(checks: readonly Check[], memoryMb: number): ScheduleGroup[] {

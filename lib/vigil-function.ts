@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duration, Stage } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -31,6 +31,11 @@ export interface IngestTargets {
   readonly dispatchQueue: IQueue;
   readonly stackName: string;
   readonly dashboardUrl: string;
+  /**
+   * The home stack's region, for a producer in another one (a location's probe): its table, queue,
+   * metrics and secrets are written and read there. @default the function's own region
+   */
+  readonly homeRegion?: string;
 }
 
 /** What the Vigil construct sets on every function it makes. */
@@ -43,7 +48,15 @@ export interface VigilFunctionProps
   extends FunctionOptions,
     Pick<
       FunctionProps,
-      'timeout' | 'memorySize' | 'environment' | 'reservedConcurrentExecutions' | 'description' | 'systemLogLevelV2'
+      | 'timeout'
+      | 'memorySize'
+      | 'environment'
+      | 'reservedConcurrentExecutions'
+      | 'description'
+      | 'systemLogLevelV2'
+      | 'vpc'
+      | 'vpcSubnets'
+      | 'securityGroups'
     > {
   /** Which of lambdas/<name>/handler.ts it runs. */
   readonly handler: HandlerName;
@@ -51,6 +64,10 @@ export interface VigilFunctionProps
   readonly configDocument: unknown;
   /** Secrets Manager names this function may read. */
   readonly secretNames: readonly string[];
+  /** Where those secrets are (a location's probe reads the home region's). @default the function's own region */
+  readonly secretRegion?: string;
+  /** A log group name others can know (the home dashboard reads a location's probe logs). @default CloudFormation's */
+  readonly logGroupName?: string;
 }
 
 /** Where files for the cloud assembly go before they are assets. */
@@ -91,8 +108,11 @@ export class VigilFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: VigilFunctionProps) {
     super(scope, id);
-    const { configDocument, secretNames, handler, logRetention, ...rest } = props;
-    this.logGroup = new LogGroup(this, 'Logs', { retention: logRetention ?? RetentionDays.ONE_MONTH });
+    const { configDocument, secretNames, secretRegion, logGroupName, handler, logRetention, ...rest } = props;
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: logRetention ?? RetentionDays.ONE_MONTH,
+      ...(logGroupName ? { logGroupName } : {}),
+    });
     const common = {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -136,7 +156,19 @@ export class VigilFunction extends Construct {
             },
           });
     this.secrets = secretNames.map((name, i) => {
-      const secret = Secret.fromSecretNameV2(this, `Secret${i}`, name);
+      const secret = secretRegion
+        ? Secret.fromSecretPartialArn(
+            this,
+            `Secret${i}`,
+            Stack.of(this).formatArn({
+              service: 'secretsmanager',
+              region: secretRegion,
+              resource: 'secret',
+              resourceName: name,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          )
+        : Secret.fromSecretNameV2(this, `Secret${i}`, name);
       secret.grantRead(this.fn);
       return secret;
     });
@@ -151,6 +183,7 @@ export class VigilFunction extends Construct {
     this.fn.addEnvironment(STACK_ENV.dispatchQueueUrl, targets.dispatchQueue.queueUrl);
     this.fn.addEnvironment(STACK_ENV.stackName, targets.stackName);
     this.fn.addEnvironment(STACK_ENV.dashboardUrl, targets.dashboardUrl);
+    if (targets.homeRegion) this.fn.addEnvironment(STACK_ENV.homeRegion, targets.homeRegion);
     // Without actions the caller grants its own, narrower table access.
     if (tableActions) targets.table.grant(this.fn, ...tableActions);
     targets.dispatchQueue.grantSendMessages(this.fn);

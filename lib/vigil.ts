@@ -1,4 +1,4 @@
-import { CfnOutput, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, PhysicalName, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Config } from '../lambdas/config/parse.js';
@@ -8,10 +8,11 @@ import { Dispatcher } from './dispatcher.js';
 import { dispatcherDocument, heartbeatDocument, notifierDocument, probeDocument } from './function-documents.js';
 import { HealthTopic } from './health-topic.js';
 import { HeartbeatEndpoint } from './heartbeat-endpoint.js';
+import { locationAlarms, locationGroups, probeLogGroupName } from './locations.js';
 import { Notifier } from './notifier.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { ResultsTable } from './results-table.js';
-import { PROBE_MEMORY_MB, planStack } from './stack-config.js';
+import { PROBE_MEMORY_MB, planStack, type ScheduleGroup } from './stack-config.js';
 
 export interface VigilProps {
   /** The validated config (`loadConfigFile(path).config`). */
@@ -59,13 +60,27 @@ export class Vigil extends Construct {
   readonly results: ResultsTable;
   readonly alerts: AlertTopic;
   readonly health: HealthTopic;
-  readonly probes: ProbeSchedule;
+  /**
+   * The probe of the checks this stack probes itself: all of them without `locations`; with locations only
+   * heartbeats (the rest probe from each location's stack, lib/locations.ts). Undefined when there are none.
+   */
+  readonly probeSchedule: ProbeSchedule | undefined;
   readonly dispatcher: Dispatcher;
   readonly notifier: Notifier;
   readonly dashboard: VigilDashboard;
   /** The heartbeat API; only when the config has heartbeat checks. */
   readonly heartbeats: HeartbeatEndpoint | undefined;
   readonly probeMemoryMb: number;
+  /** The shards of every check, planned once: each location's probe stack takes its checks' share. */
+  readonly plan: { readonly groups: readonly ScheduleGroup[]; readonly probeSecrets: readonly string[] };
+  /** The name dedup keys and the dashboard carry. */
+  readonly name: string;
+
+  /** The stack's own probe; a Vigil with locations and no heartbeat checks has none (see `probeSchedule`). */
+  get probes(): ProbeSchedule {
+    if (!this.probeSchedule) throw new Error("this Vigil probes from its locations' stacks only; it has no probe of its own");
+    return this.probeSchedule;
+  }
 
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
@@ -75,8 +90,16 @@ export class Vigil extends Construct {
       allowPlainSecrets: props.allowPlainSecrets ?? false,
       probeMemoryMb: this.probeMemoryMb,
     });
+    this.name = name;
+    this.plan = plan;
     const functions = { logRetention: props.logRetention };
-    this.results = new ResultsTable(this, 'Results', { removalPolicy: props.tableRemovalPolicy });
+    // With locations, probe stacks in other regions write here: the table and queue need names they can know.
+    const located = props.config.locations.length > 0;
+    const shared = located ? PhysicalName.GENERATE_IF_NEEDED : undefined;
+    this.results = new ResultsTable(this, 'Results', {
+      removalPolicy: props.tableRemovalPolicy,
+      ...(shared ? { tableName: shared } : {}),
+    });
     this.alerts = new AlertTopic(this, 'Alerts');
     this.health = new HealthTopic(this, 'Health');
     this.dashboard = new VigilDashboard(this, 'Dashboard', { dashboardName: `${name}-vigil`, checks: props.config.checks });
@@ -85,19 +108,24 @@ export class Vigil extends Construct {
       configDocument: dispatcherDocument(props.configDocument),
       table: this.results.table,
       topic: this.alerts.topic,
+      ...(shared ? { queueName: shared } : {}),
     });
-    this.probes = new ProbeSchedule(this, 'Probes', {
-      ...functions,
-      configDocument: probeDocument(props.configDocument),
-      reservedConcurrency: props.probeReservedConcurrency,
-      groups: plan.groups,
-      memoryMb: this.probeMemoryMb,
-      secretNames: plan.probeSecrets,
-      table: this.results.table,
-      dispatchQueue: this.dispatcher.queue,
-      stackName: name,
-      dashboardUrl: this.dashboard.url,
-    });
+    const homeGroups = located ? locationGroups(plan.groups, props.config, null) : plan.groups;
+    this.probeSchedule =
+      homeGroups.length === 0
+        ? undefined
+        : new ProbeSchedule(this, 'Probes', {
+            ...functions,
+            configDocument: probeDocument(props.configDocument),
+            reservedConcurrency: props.probeReservedConcurrency,
+            groups: homeGroups,
+            memoryMb: this.probeMemoryMb,
+            secretNames: plan.probeSecrets,
+            table: this.results.table,
+            dispatchQueue: this.dispatcher.queue,
+            stackName: name,
+            dashboardUrl: this.dashboard.url,
+          });
     this.heartbeats = plan.hasHeartbeats
       ? new HeartbeatEndpoint(this, 'Heartbeats', {
           ...functions,
@@ -120,13 +148,20 @@ export class Vigil extends Construct {
       stackName: name,
       dashboardUrl: this.dashboard.url,
     });
+    const probes = this.probeSchedule;
     const ownAlarms = [
-      this.probes.failedRuns,
-      this.probes.heartbeat,
-      this.probes.function.alarmOnLoggedErrors(
-        'ProbeErrors',
-        'Vigil probes logged errors: results or alert state could not be stored (see the probe logs)',
-      ),
+      ...(probes
+        ? [
+            probes.failedRuns,
+            probes.heartbeat,
+            probes.function.alarmOnLoggedErrors(
+              'ProbeErrors',
+              'Vigil probes logged errors: results or alert state could not be stored (see the probe logs)',
+            ),
+          ]
+        : []),
+      // Each location that stopped reporting, or whose control probe fails: Vigil's trouble, never a target's.
+      ...locationAlarms(this, props.config),
       this.dispatcher.failedDispatches,
       this.dispatcher.function.alarmOnLoggedErrors(
         'DispatchErrors',
@@ -145,7 +180,12 @@ export class Vigil extends Construct {
     ];
     this.health.watch(...ownAlarms);
     this.notifier.trustAlarms(this.health.topic, ownAlarms);
-    this.dashboard.showTimingPhases(this.probes.function.logGroup);
+    if (probes) this.dashboard.showTimingPhases(probes.function.logGroup);
+    if (located) {
+      this.dashboard.showLocations(
+        props.config.locations.map((l) => ({ name: l.name, region: l.region, logGroupName: probeLogGroupName(name, l.name) })),
+      );
+    }
     if (props.outputs ?? true) {
       new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.url });
       new CfnOutput(this, 'TableName', { value: this.results.table.tableName });

@@ -1,6 +1,6 @@
 /** MetricsSink on CloudWatch: namespace `Vigil`, dimension `CheckId` only (each value is a billed metric). */
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../core/contracts.js';
+import { LOCATION_DIMENSION, METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../core/contracts.js';
 import type { Run } from '../core/heartbeat.js';
 import type { MetricsSink } from '../core/ports.js';
 import { countedLatencyMs } from '../core/trusted-latency.js';
@@ -47,6 +47,18 @@ export class CloudWatchMetricsSink implements MetricsSink {
 
   async putRun(checkId: string, run: Run): Promise<void> {
     await this.send(toRunMetricData(checkId, run));
+  }
+
+  async putLocation(location: string, up: boolean, at: Date): Promise<void> {
+    await this.send([
+      {
+        MetricName: METRICS.locationUp,
+        Dimensions: [{ Name: LOCATION_DIMENSION, Value: location }],
+        Timestamp: at,
+        Unit: 'None',
+        Value: up ? 1 : 0,
+      },
+    ]);
   }
 
   private async send(data: readonly MetricDatum[]): Promise<void> {

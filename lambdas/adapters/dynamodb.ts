@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CheckState, Incident } from '../core/alert-state.js';
-import { checkPartitionKey, TABLE_KEYS } from '../core/contracts.js';
+import { checkPartitionKey, resultSortKey, TABLE_KEYS } from '../core/contracts.js';
 import { DAY_MS } from '../core/duration.js';
 import { type HeartbeatState, initialHeartbeat, type Run } from '../core/heartbeat.js';
 import type { Silence } from '../core/maintenance.js';
@@ -81,7 +81,7 @@ export class DynamoResultStore implements ResultStore, HeartbeatStore {
 
   private resultItem(result: CheckResult) {
     const expiresAt = Math.floor((Date.parse(result.startedAt) + this.retentionMs) / 1000);
-    return toItem({ pk: pk(result.checkId), sk: `RESULT#${result.startedAt}`, expiresAt, result });
+    return toItem({ pk: pk(result.checkId), sk: resultSortKey(result), expiresAt, result });
   }
 
   async readSnapshots(checkIds: readonly string[], now: Date): Promise<Map<string, CheckSnapshot>> {

@@ -11,19 +11,19 @@ import { AWS_REQUEST_HANDLER } from './request-timeouts.js';
 import { SqsDispatchQueue } from './sqs.js';
 import { stackVariable } from './stack-env.js';
 
-/** Reads the environment lib/vigil-function.ts `feedsIngest` sets. */
+/**
+ * Reads the environment lib/vigil-function.ts `feedsIngest` sets. A probe in another region than the home
+ * stack's (`HOME_REGION`) writes to the home table, queue and metrics there: one place decides.
+ */
 export function stackIngest(logger: Logger) {
-  const store = new DynamoResultStore(new DynamoDBClient({ requestHandler: AWS_REQUEST_HANDLER }), {
-    tableName: stackVariable(STACK_ENV.tableName),
-  });
+  const home = process.env[STACK_ENV.homeRegion] ? { region: process.env[STACK_ENV.homeRegion] } : {};
+  const options = { requestHandler: AWS_REQUEST_HANDLER, ...home };
+  const store = new DynamoResultStore(new DynamoDBClient(options), { tableName: stackVariable(STACK_ENV.tableName) });
   return {
     store,
     heartbeats: store,
-    metrics: new CloudWatchMetricsSink(new CloudWatchClient({ requestHandler: AWS_REQUEST_HANDLER })),
-    dispatch: new SqsDispatchQueue(
-      new SQSClient({ requestHandler: AWS_REQUEST_HANDLER }),
-      stackVariable(STACK_ENV.dispatchQueueUrl),
-    ),
+    metrics: new CloudWatchMetricsSink(new CloudWatchClient(options)),
+    dispatch: new SqsDispatchQueue(new SQSClient(options), stackVariable(STACK_ENV.dispatchQueueUrl)),
     log: powertoolsLog(logger),
     alertContext: { stackName: stackVariable(STACK_ENV.stackName), dashboardUrl: process.env[STACK_ENV.dashboardUrl] || null },
   };

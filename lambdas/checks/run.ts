@@ -35,7 +35,8 @@ export async function runCheck(check: Check, context: ProbeContext, options: Run
     await sleep(check.retryDelayMs);
     result = await probeOnce(check, context, options.log);
   }
-  return result;
+  // Its origin: which location saw this (results of several locations are combined at ingest).
+  return context.location ? { ...result, location: context.location } : result;
 }
 
 /** Pure: the result of an observation, judged by the check's type (./shared/verdict.ts). */

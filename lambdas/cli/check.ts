@@ -20,6 +20,8 @@ export interface CheckOptions {
   /** Where heartbeat checks' runs are read: a monitor's data folder, or the deployed table. */
   readonly dataDir: string;
   readonly table: string | undefined;
+  /** Probe only from these of the config's locations. @default every location each check names */
+  readonly locations?: readonly string[];
 }
 
 /** Probes in flight at once, at most: a burst of checks waits on its targets, not on Vigil. */
@@ -47,9 +49,16 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
   const pacer = new StartPacer();
   // A check Vigil itself could not probe (too many open files) has no result: it is named, not judged down.
   const notProbed: string[] = [];
-  const probed = await mapLimit(startOrder(checks), CONCURRENCY, (check) =>
+  // Once per location the check names, from this machine, each result tagged with it.
+  const wanted = (name: string) => !options.locations || options.locations.includes(name);
+  const probes = startOrder(checks).flatMap((check): { check: Check; location: string | undefined }[] =>
+    check.locations.length === 0
+      ? [{ check, location: undefined }]
+      : check.locations.filter(wanted).map((location) => ({ check, location })),
+  );
+  const probed = await mapLimit(probes, CONCURRENCY, ({ check, location }) =>
     pacer
-      .run(() => runCheck(check, context, { log }))
+      .run(() => runCheck(check, location ? { ...context, location } : context, { log }))
       .catch((error) => {
         if (!(error instanceof VigilFault)) throw error;
         notProbed.push(check.id);
@@ -63,9 +72,11 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
       `note: no runs in ${options.dataDir}: heartbeat checks are judged as never reported (--data DIR or --table NAME reads them)`,
     );
   }
-  const byId = new Map(results.map((r) => [r.checkId, r]));
-  // In the config's order, whatever order they ran in.
-  const report = summarize(checks.flatMap((c) => byId.get(c.id) ?? []));
+  const byId = new Map<string, CheckResult[]>();
+  for (const r of results) byId.set(r.checkId, [...(byId.get(r.checkId) ?? []), r]);
+  // In the config's order (and each check's locations in its order), whatever order they ran in.
+  const place = (c: Check, r: CheckResult) => c.locations.indexOf(r.location ?? '');
+  const report = summarize(checks.flatMap((c) => (byId.get(c.id) ?? []).sort((a, b) => place(c, a) - place(c, b))));
   io.stdout(options.json ? JSON.stringify(report, null, 2) : renderCheckReport(report));
   return exitCodeFor(report) === 0 && notProbed.length === 0 ? EXIT.ok : EXIT.failed;
 }

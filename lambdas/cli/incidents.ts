@@ -3,6 +3,7 @@ import type { Config } from '../config/parse.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration } from '../core/format.js';
 import type { NotificationEntry } from '../core/ports.js';
+import type { CheckResult } from '../core/types.js';
 import { statusNow } from '../core/watch.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
@@ -56,11 +57,17 @@ export async function incidentsCommand(
     i.status === 'unknown'
       ? `${humanDuration((i.lastCheckedAt ? Date.parse(i.lastCheckedAt) : Date.parse(i.startedAt)) - Date.parse(i.startedAt))}+`
       : humanDuration(i.durationMs ?? now.getTime() - Date.parse(i.startedAt)),
-    i.cause ? `${i.cause.kind}: ${i.cause.message}` : '',
+    i.cause ? `${i.cause.kind}: ${i.cause.message}${seenFrom(i.firstFailure)}` : '',
     i.notifications.map(describeNotification).join(', ') || '-',
   ]);
   io.stdout(renderTable([['CHECK', 'STARTED', 'ENDED', 'DURATION', 'CAUSE', 'NOTIFICATIONS'], ...rows]));
   return EXIT.ok;
+}
+
+/** " (seen from eu, us of 3)" for an outage several locations agreed on; "" otherwise. */
+function seenFrom(result: CheckResult | null): string {
+  const agreed = result?.locations?.filter((l) => l.agreed).map((l) => l.location) ?? [];
+  return agreed.length > 0 ? ` (seen from ${agreed.join(', ')} of ${result?.locations?.length})` : '';
 }
 
 /** "down", "down (held)", "child down (held)" (a dependent's), "down (group edge)". */

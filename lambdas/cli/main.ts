@@ -11,16 +11,20 @@ import { plural } from '../core/format.js';
 import { heartbeatWarnings } from '../core/heartbeat.js';
 import { burnThresholds, objectiveWarnings } from '../core/objectives.js';
 import { URL_CREDENTIALS_MESSAGE, urlProblem } from '../core/schema-parts.js';
+import { VERSION } from '../core/version.js';
 import { checkDataDir } from './data-dir.js';
 import { type CliIo, EXIT } from './io.js';
-import { VERSION } from './version.js';
 
 /** Every command, what it does and the flags it takes: the usage, `--help` and flag checks all read this. */
 const COMMANDS = {
-  check: { does: 'probe every check once', flags: '[--config F] [--json] [--only ID[,ID…]] [--data DIR | --table NAME]' },
+  check: {
+    does: 'probe every check once',
+    flags: '[--config F] [--json] [--only ID[,ID…]] [--location NAME[,NAME…]] [--data DIR | --table NAME]',
+  },
   monitor: {
     does: 'run continuously, alerting',
-    flags: '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--metrics HOST:PORT] [--allow-missing-secrets]',
+    flags:
+      '[--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--metrics HOST:PORT] [--location NAME[,NAME…]] [--allow-missing-secrets]',
   },
   run: { does: 'run a job and report it', flags: '--check ID [--config F] [--url BASE] [--retry-for 5m] -- CMD…' },
   validate: { does: 'validate the config (--target aws: as the AWS stack)', flags: '[--config F] [--target aws] [--memory MB]' },
@@ -61,6 +65,7 @@ const OPTIONS = {
   config: { type: 'string', short: 'c', default: 'vigil.yaml' },
   json: { type: 'boolean', default: false },
   only: { type: 'string', multiple: true, default: [] as string[] },
+  location: { type: 'string', multiple: true, default: [] as string[] },
   data: { type: 'string', default: '.vigil' },
   retention: { type: 'string' },
   'allow-missing-secrets': { type: 'boolean', default: false },
@@ -214,12 +219,27 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (known !== 'check' && extra.length > 0) throw new UserError(`unexpected argument "${extra[0]}" for ${known}`);
   if (known !== 'run' && job.length > 0) throw new UserError(`unexpected argument "${job[0]}" for ${known}`);
   const load = () => loadConfigFile(values.config).config;
+  const locations = values.location.flatMap((names) => names.split(',')).filter(Boolean);
+  /** The config, with every --location one of its own. */
+  const loadWithLocations = () => {
+    const config = load();
+    const unknown = locations.filter((name) => !config.locations.some((l) => l.name === name));
+    if (unknown.length > 0) {
+      const known = config.locations.map((l) => l.name).join(', ') || 'none configured';
+      throw new UserError(`--location: unknown location ${unknown.map((n) => `"${n}"`).join(', ')} (locations: ${known})`);
+    }
+    return config;
+  };
   if (flagsOf(known).has('data') && !values.table) checkDataDir(values.data);
   switch (known) {
     // Commands load their modules on demand: `vigil check` should not pay for dynalite and the SDK.
     case 'check': {
       const { checkCommand } = await import('./check.js');
-      return checkCommand(load(), { json: values.json, only, dataDir: values.data, table: values.table }, io);
+      return checkCommand(
+        loadWithLocations(),
+        { json: values.json, only, dataDir: values.data, table: values.table, ...(locations.length > 0 ? { locations } : {}) },
+        io,
+      );
     }
     case 'monitor': {
       const { monitorCommand } = await import('./monitor.js');
@@ -229,8 +249,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         ...retentionOption(values.retention),
         ...(values.listen === undefined ? {} : { listen: listenOption('listen', values.listen) }),
         ...(values.metrics === undefined ? {} : { serveMetrics: listenOption('metrics', values.metrics) }),
+        ...(locations.length > 0 ? { locations } : {}),
       };
-      return monitorCommand(load(), options, io);
+      return monitorCommand(loadWithLocations(), options, io);
     }
     case 'run': {
       if (!values.check) throw new UserError('run needs --check ID');

@@ -17,6 +17,7 @@ import { createPacer } from '../channels/pacer.js';
 import { receivePing } from '../checks/heartbeat/receive-ping.js';
 import { runCheck } from '../checks/run.js';
 import { CHECK_RUNTIMES } from '../checks/runtimes.js';
+import { controlProbe } from '../config/control-probe.js';
 import type { Config } from '../config/parse.js';
 import { allSecretRefs, heartbeatTokenRefs } from '../config/secret-refs.js';
 import { reportedStatus } from '../core/alert-state.js';
@@ -31,6 +32,7 @@ import { CheckBoard } from '../local/check-board.js';
 import type { Chore } from '../local/chore.js';
 import { DeliveryQueue } from '../local/delivery-queue.js';
 import { HeldResults, heldPerCheck } from '../local/held-results.js';
+import { LocationWatch } from '../local/location-watch.js';
 import { startMetricsServer } from '../local/monitor-metrics.js';
 import { startPingServer } from '../local/ping-server.js';
 import { ProbeThread } from '../local/probe-thread.js';
@@ -64,6 +66,11 @@ export interface MonitorOptions {
   readonly printResults?: boolean;
   /** Fault injection for tests: while this file exists the store's writes fail as on a full disk. */
   readonly diskFullWhile?: string;
+  /**
+   * Which of the config's locations this monitor probes from (each check once per location, on this
+   * machine). @default every location the check names
+   */
+  readonly locations?: readonly string[];
 }
 
 export interface Monitor {
@@ -165,13 +172,6 @@ export async function createMonitor(
     },
     putRun: (checkId, run) => file.putRun(checkId, run),
   };
-  // What people see change (pending and maintenance included), and what was held back and why.
-  const onDecided = (outcome: IngestOutcome) => {
-    board.decided(outcome);
-    const { checkId, change, held } = outcome;
-    if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
-    for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
-  };
   // Publishing hands the event to each routed channel's queue, as SNS hands it to each notifier.
   const publish = (event: AlertEvent) => {
     io.stdout(`ALERT ${event.severity.toUpperCase()} ${forTerminal(headline(event))}`);
@@ -180,6 +180,17 @@ export async function createMonitor(
     deliveries.add(event, channels, wallNow());
     options.onAlert?.(event);
   };
+  const locationWatch = new LocationWatch({ clock, publish, stackName: LOCAL_CONTEXT.stackName });
+  // What people see change (pending and maintenance included), what was held back and why, and locations
+  // that stopped counting (Vigil's own trouble).
+  const onDecided = (outcome: IngestOutcome) => {
+    board.decided(outcome);
+    const { checkId, change, held, locations } = outcome;
+    if (change) io.stdout(`STATE ${checkId}: ${change.from} → ${change.to}`);
+    for (const { event, reason } of held) io.stdout(`HELD ${event.kind} of ${event.checkId}: ${forTerminal(reason)}`);
+    if (locations) locationWatch.told(locations);
+  };
+  const probedFrom = options.locations;
   // While the store does not answer, results wait here and Vigil itself is told as an alert of its own.
   const held = new HeldResults({
     storeAnswers: () => watch?.storeAnswers() ?? true,
@@ -203,14 +214,24 @@ export async function createMonitor(
     publisher: { publish: async (event) => publish(event) },
     watch,
     held,
-    runCheck: async (check) => {
+    runCheck: async (check, location) => {
       // A look that times nothing (a heartbeat's) gains nothing on the probe thread, and reads the store, which is here.
       const result =
         probes && !CHECK_RUNTIMES[check.type].untimed
-          ? await probes.run(check)
-          : await runCheck(check, { resolveSecret, now: () => clock.now(), heartbeats: store }, { log, sleep: pause });
+          ? await probes.run(check, location)
+          : await runCheck(
+              check,
+              { resolveSecret, now: () => clock.now(), heartbeats: store, ...(location ? { location } : {}) },
+              { log, sleep: pause },
+            );
       if (options.printResults !== false) io.stdout(resultLine(result));
       return result;
+    },
+    locationFault: controlProbe(config.locations, { resolveSecret, now: () => clock.now() }),
+    // Each of the check's locations, from this machine: quorum works end to end with real parts.
+    originsOf: (check) => {
+      const from = probedFrom ? check.locations.filter((name) => probedFrom.includes(name)) : check.locations;
+      return check.locations.length === 0 ? [undefined] : from;
     },
     log,
     clock,
@@ -413,5 +434,6 @@ function resultLine(result: CheckResult): string {
   const http = result.httpStatus === null ? '' : ` ${result.httpStatus}`;
   const reason = reasonOf(result);
   const took = result.heartbeat ? '' : ` ${formatMs(result.timings.totalMs)}`;
-  return `${time} ${result.checkId} ${result.status}${http}${took}${reason ? ` (${forTerminal(reason)})` : ''}`;
+  const from = result.location ? ` @${result.location}` : '';
+  return `${time} ${result.checkId}${from} ${result.status}${http}${took}${reason ? ` (${forTerminal(reason)})` : ''}`;
 }

@@ -9,6 +9,9 @@ import {
   type CheckReportRow,
   type HeartbeatReport,
   heartbeatReport,
+  judgedResults,
+  type LocationReportRow,
+  locationRows,
   REPORT_PERIODS,
   type ReportPeriod,
   reportRow,
@@ -53,12 +56,12 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
   const periodMs = REPORT_PERIODS[period];
   const since = new Date(now.getTime() - periodMs);
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
-  const histories: CheckHistory[] = await Promise.all(
+  const histories: (CheckHistory & { readonly locations: LocationReportRow[] })[] = await Promise.all(
     config.checks.map(async (check) => {
       // Objectives look back over their own windows, which may be longer than the period; the look
       // just before the period vouches for its start.
       const lookBack = Math.max(periodMs + 2 * check.intervalMs, ...check.objectives.map((o) => o.window));
-      const [results, incidents, state] = await Promise.all([
+      const [stored, incidents, state] = await Promise.all([
         store.listResults(check.id, new Date(now.getTime() - lookBack), now),
         store.listIncidents(check.id),
         store.getState(check.id),
@@ -70,7 +73,10 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
               heartbeatVerdict(check, await store.readHeartbeat(check.id, now), now).summary,
             )
           : null;
-      return { check, results, incidents, state, heartbeat };
+      // Probed from several locations: uptime and objectives from the windows as judged, and each location apart.
+      const inPeriod = stored.filter((r) => Date.parse(r.startedAt) >= since.getTime());
+      const locations = locationRows(check, inPeriod, since, now);
+      return { check, results: judgedResults(check, stored), incidents, state, heartbeat, locations };
     }),
   ).finally(close);
   if (options.format === 'html') {
@@ -78,15 +84,18 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
     io.stdout(`report written to ${options.htmlFile}`);
     return EXIT.ok;
   }
-  const rows = histories.map(({ check, results, incidents, state, heartbeat }) => ({
+  const rows = histories.map(({ check, results, incidents, state, heartbeat, locations }) => ({
     ...reportRow(check, results, incidents, since, now, state),
     objectives: check.objectives.map((o) => objectiveReport(o, check.intervalMs, results, now)),
+    ...(locations.length > 0 ? { locations } : {}),
     ...(heartbeat ? { heartbeat } : {}),
   }));
   const title = `Vigil report: ${options.period} to ${now.toISOString()}`;
   const objectiveRows = rows.flatMap((r) => r.objectives.map((o) => objectiveCells(r.checkId, o)));
   const heartbeatRows = rows.flatMap((r) => (r.heartbeat ? [heartbeatCells(r.checkId, r.heartbeat)] : []));
+  const locationLines = rows.flatMap((r) => (r.locations ?? []).map((l) => locationCells(r.checkId, l)));
   const sections = [
+    { title: 'Locations', headings: LOCATION_HEADINGS, body: locationLines },
     { title: 'Objectives', headings: OBJECTIVE_HEADINGS, body: objectiveRows },
     { title: 'Heartbeats', headings: HEARTBEAT_HEADINGS, body: heartbeatRows },
   ].filter((section) => section.body.length > 0);
@@ -138,6 +147,21 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
     }
   }
   return EXIT.ok;
+}
+
+const LOCATION_HEADINGS = ['check', 'location', 'runs', 'uptime', 'p50 ms', 'p95 ms', 'control failed'];
+
+/** What one location saw of a check: "api", "eu", "1440", "99.93%", latency, runs its control probe failed. */
+function locationCells(checkId: string, l: LocationReportRow): string[] {
+  return [
+    checkId,
+    l.location,
+    String(l.runs),
+    l.uptimePercent === null ? '-' : `${percent(l.uptimePercent)}%`,
+    show(l.latencyMs.p50),
+    show(l.latencyMs.p95),
+    String(l.unusableRuns),
+  ];
 }
 
 const OBJECTIVE_HEADINGS = ['check', 'objective', 'attained', 'budget left', 'burn 5m / 1h / 6h / 3d', 'runs out'];

@@ -36,7 +36,8 @@ export function renderCheckReport(report: CheckReport): string {
   const rows = [
     ['CHECK', 'STATUS', 'HTTP', 'TOTAL', 'DETAIL'],
     ...report.results.map((r) => [
-      r.checkId,
+      // Probed from several locations, each result is one location's.
+      r.location ? `${r.checkId} @${r.location}` : r.checkId,
       r.status,
       r.httpStatus === null ? '-' : String(r.httpStatus),
       r.heartbeat ? '-' : formatMs(r.timings.totalMs),

@@ -49,6 +49,8 @@ const DRIVER_OF: Readonly<Record<string, string>> = {
   'CloudWatch metrics': 'metrics',
   'CloudWatch PutMetricData': 'metrics',
   'CloudWatch Logs': 'logs',
+  'Cross-region transfer': 'locations',
+  'Quorum state writes': 'locations',
   'Heartbeat reports': 'heartbeat reports',
   'CloudWatch alarms': 'alarms and dashboards (fixed)',
   'CloudWatch dashboard': 'alarms and dashboards (fixed)',
@@ -73,7 +75,8 @@ export function costDrivers(estimate: CostEstimate, checks: readonly Check[]): C
   }
   const runsByInterval = new Map<number, number>();
   for (const check of checks) {
-    runsByInterval.set(check.intervalMs, (runsByInterval.get(check.intervalMs) ?? 0) + MONTH_MS / check.intervalMs);
+    const runs = (MONTH_MS / check.intervalMs) * originsOf(check);
+    runsByInterval.set(check.intervalMs, (runsByInterval.get(check.intervalMs) ?? 0) + runs);
   }
   const byInterval = [...runsByInterval.entries()]
     .sort(([, a], [, b]) => b - a)
@@ -110,6 +113,15 @@ const LOG_BYTES_PER_RUN = 350;
 const LOG_BYTES_PER_INVOCATION = 600;
 /** Availability and Latency per check; a heartbeat has Availability, RunSuccess and RunDuration (docs/architecture.md). */
 const metricsOf = (check: Check) => (check.type === 'heartbeat' ? 3 : 2);
+/**
+ * A check probed from several locations (lambdas/core/pipeline/combine.ts): every location's result writes
+ * the state item (what it saw), about this many write units, and each window's combined result is stored too.
+ */
+const STATE_WRITE_UNITS = 2;
+/** What one location's result sends to the home region: the result item, the state item, request overhead. */
+const CROSS_REGION_BYTES_PER_RESULT = 4_000;
+/** Results each run of the check makes: one per location it probes from (one without locations). */
+const originsOf = (check: Check) => Math.max(1, check.locations.length);
 /** One heartbeat report: an invocation of about this long at the endpoint's 256 MB, and its writes (item, run, result). */
 const REPORT_MS = 100;
 const REPORT_GB = 0.25;
@@ -120,7 +132,13 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
   const { checks, shards, memoryMb } = inputs;
   const memoryGb = memoryMb / 1024;
   const runsOf = (c: Check) => MONTH_MS / c.intervalMs;
-  const runs = checks.reduce((n, c) => n + runsOf(c), 0);
+  // A run is one location's probe: each location probes every run of the check.
+  const runs = checks.reduce((n, c) => n + runsOf(c) * originsOf(c), 0);
+  const multi = checks.filter((c) => c.locations.length > 1);
+  const combined = multi.reduce((n, c) => n + runsOf(c), 0);
+  const stateWrites = multi.reduce((n, c) => n + runsOf(c) * originsOf(c) * STATE_WRITE_UNITS, 0);
+  const located = checks.reduce((n, c) => n + (c.locations.length > 0 ? runsOf(c) * c.locations.length : 0), 0);
+  const locationNames = new Set(checks.flatMap((c) => c.locations));
   const invocations = shards.reduce((n, s) => n + MONTH_MS / (s.rateMinutes * 60_000), 0);
   const invocationSeconds = shards.reduce((n, s) => {
     const perInvocation = (s.runs - 1) * s.intervalMs + s.spreadMs + INVOCATION_OVERHEAD_MS;
@@ -135,9 +153,12 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
   // A run reports its start and its end.
   const reports = checks.reduce((n, c) => n + (c.type === 'heartbeat' ? 2 * (MONTH_MS / heartbeatPeriodMs(c)) : 0), 0);
   const retentionDays = inputs.retentionDays ?? 30;
-  const storedGb = (runs * (retentionDays / 30.4) * RESULT_ITEM_BYTES) / GB;
+  const storedGb = ((runs + combined) * (retentionDays / 30.4) * RESULT_ITEM_BYTES) / GB;
   const logGb = (runs * LOG_BYTES_PER_RUN + invocations * LOG_BYTES_PER_INVOCATION) / GB;
-  const metrics = checks.reduce((n, c) => n + metricsOf(c), 0);
+  // With locations, one LocationUp per location (latency per location is read from the probes' logs).
+  const metrics = checks.reduce((n, c) => n + metricsOf(c), 0) + locationNames.size;
+  // Priced as if every location were in another region than the table: the bill's upper bound.
+  const transferGb = (located * CROSS_REGION_BYTES_PER_RESULT) / GB;
   const round = (n: number) => Math.round(n).toLocaleString('en-US');
   const dashboards = inputs.dashboards ?? 1;
   const lines: CostLine[] = [
@@ -149,7 +170,20 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
     { item: 'Lambda requests', usage: `${round(invocations)} invocations`, usd: invocations * PRICES.lambdaRequest.usd },
     // One result write per run; a steady check's state is not rewritten. Reads: state and silences per
     // run, eventually consistent (half a unit each).
-    { item: 'DynamoDB writes', usage: `${round(runs)} write units`, usd: runs * PRICES.dynamoWriteUnit.usd },
+    {
+      item: 'DynamoDB writes',
+      usage: `${round(runs + combined)} write units`,
+      usd: (runs + combined) * PRICES.dynamoWriteUnit.usd,
+    },
+    ...(stateWrites > 0
+      ? [
+          {
+            item: 'Quorum state writes',
+            usage: `${round(stateWrites)} write units (each location's result updates the check's state)`,
+            usd: stateWrites * PRICES.dynamoWriteUnit.usd,
+          },
+        ]
+      : []),
     { item: 'DynamoDB reads', usage: `${round(runs)} read units`, usd: runs * PRICES.dynamoReadUnit.usd },
     {
       item: 'DynamoDB storage',
@@ -167,6 +201,15 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
       usage: `${logGb.toFixed(2)} GB ingested, kept a month`,
       usd: logGb * (PRICES.logIngestGb.usd + PRICES.logStorageGbMonth.usd),
     },
+    ...(transferGb > 0
+      ? [
+          {
+            item: 'Cross-region transfer',
+            usage: `${transferGb.toFixed(2)} GB from ${locationNames.size} locations to the home table (at most)`,
+            usd: transferGb * PRICES.interRegionGb.usd,
+          },
+        ]
+      : []),
     ...(reports > 0
       ? [
           {

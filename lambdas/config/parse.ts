@@ -13,6 +13,13 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { formatDuration, HOUR_MS } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
 import { knownFieldsAt } from '../core/known-fields.js';
+import {
+  checkLocationProblems,
+  type Location,
+  locationListProblems,
+  locationSchema,
+  resolveLocations,
+} from '../core/locations.js';
 import { cronProblem } from '../core/maintenance.js';
 import { objectiveProblems } from '../core/objectives.js';
 import {
@@ -37,6 +44,7 @@ export type { HeaderAssertion, HttpCheck, JsonAssertion, StatusPattern } from '.
 export type { Check, CheckType } from '../checks/registry.js';
 export type { TcpCheck } from '../checks/tcp/schema.js';
 export type { TlsCheck } from '../checks/tls/schema.js';
+export type { Location } from '../core/locations.js';
 export type { MaintenanceWindow, SecretRef } from '../core/schema-parts.js';
 
 /** "a, b, c or d" */
@@ -82,6 +90,8 @@ const configSchema = z.strictObject({
   maintenance: z.array(maintenanceWindow).default([]),
   /** Where `vigil run` reports heartbeats: the stack's HeartbeatUrl output, or a `vigil monitor --listen` address. */
   heartbeatUrl: httpUrl.optional(),
+  /** Where checks are probed from (lambdas/core/locations.ts). @default none: one unnamed location, as the stack's own region */
+  locations: z.array(locationSchema).default([]),
 });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -93,6 +103,8 @@ export interface Config {
   readonly checks: readonly Check[];
   readonly maintenance: readonly MaintenanceWindow[];
   readonly heartbeatUrl?: string;
+  /** Where checks are probed from; empty: one unnamed location. @default [] */
+  readonly locations: readonly Location[];
   /** What the config means that its reader might not expect (for `vigil validate`). @default none */
   readonly notes?: readonly string[];
 }
@@ -111,6 +123,8 @@ interface Parts {
   readonly groups: ReadonlySet<string>;
   /** `defaults.objectives`, so a problem of one is named where it is written. */
   readonly defaultObjectives: readonly ObjectiveConfig[];
+  /** The top-level locations that parsed. */
+  readonly locations: readonly Location[];
 }
 
 /** Turns a zod issue path into `checks[2].expect.status[0]`. */
@@ -133,7 +147,11 @@ export function parseConfig(document: unknown, source = 'config'): Config {
   }
   const raw = parsed.data;
   const channelNames = Object.keys(raw.channels);
-  const checks = raw.checks.map((c, index) => ({ index, raw: c, check: resolveCheck(c, raw.defaults, channelNames) }));
+  const checks = raw.checks.map((c, index) => ({
+    index,
+    raw: c,
+    check: resolveCheck(c, raw.defaults, channelNames, raw.locations),
+  }));
   const windows = raw.maintenance.map((window, index) => ({ index, window }));
   const problems = crossFieldProblems({
     checks,
@@ -142,6 +160,7 @@ export function parseConfig(document: unknown, source = 'config'): Config {
     ids: raw.checks.map((c) => c.id),
     groups: new Set(raw.checks.flatMap((c) => c.group ?? [])),
     defaultObjectives: raw.defaults.objectives,
+    locations: raw.locations,
   });
   if (problems.length > 0) throw new ConfigError(problems, source);
   // No prototype: a channel named `constructor` is a channel, and an unknown name finds nothing.
@@ -151,6 +170,7 @@ export function parseConfig(document: unknown, source = 'config'): Config {
     channels,
     checks: checks.map((c) => c.check),
     maintenance: raw.maintenance,
+    locations: raw.locations,
     ...(raw.heartbeatUrl ? { heartbeatUrl: raw.heartbeatUrl } : {}),
     ...(notes.length > 0 ? { notes } : {}),
   };
@@ -202,14 +222,18 @@ function partsThatParse(document: unknown): Parts {
   const given = defaults.safeParse(doc.defaults ?? {});
   const d = given.success ? given.data : defaults.parse({});
   const channelNames = doc.channels !== null && typeof doc.channels === 'object' ? Object.keys(doc.channels) : [];
+  const locations = list(doc.locations).flatMap((value) => {
+    const l = locationSchema.safeParse(value);
+    return l.success ? [l.data] : [];
+  });
   const checks = list(doc.checks).flatMap((value, index) => {
     const c = check.safeParse(value);
-    if (c.success) return [{ index, raw: c.data, check: resolveCheck(c.data, d, channelNames) }];
+    if (c.success) return [{ index, raw: c.data, check: resolveCheck(c.data, d, channelNames, locations) }];
     // `port: 99999` must not hide `timeout: 2h` over `interval: 90m`: the shared fields alone may still parse.
     const shared = sharedFields.safeParse(value);
     if (!shared.success) return [];
     const raw = shared.data as RawCheck;
-    return [{ index, raw, check: resolveCheck(raw, d, channelNames), partial: true as const }];
+    return [{ index, raw, check: resolveCheck(raw, d, channelNames, locations), partial: true as const }];
   });
   const windows = list(doc.maintenance).flatMap((value, index) => {
     const w = maintenanceWindow.safeParse(value);
@@ -227,11 +251,12 @@ function partsThatParse(document: unknown): Parts {
     ids: named('id'),
     groups: new Set(named('group').filter((g) => g !== undefined)),
     defaultObjectives: d.objectives,
+    locations,
   };
 }
 
 /** A check's shared fields, falling back to `defaults`; its type's own fields stay as parsed. */
-function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[]): Check {
+function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[], locations: readonly Location[]): Check {
   const intervalMs = c.interval ?? d.interval;
   const own = (CHECK_TYPES[c.type] as CheckTypeDefinition<Check>).thresholds;
   const failureThreshold = c.failureThreshold ?? own?.failure ?? d.failureThreshold;
@@ -256,6 +281,8 @@ function resolveCheck(c: RawCheck, d: Defaults, channelNames: readonly string[])
     groupWaitMs: d.groupWait,
     objectives: c.objectives ?? d.objectives,
     public: c.public ?? d.public,
+    // A heartbeat is judged where its reports arrive: one place, whatever the config's locations.
+    ...(c.type === 'heartbeat' ? { locations: [], quorum: 1 } : resolveLocations(c, locations)),
   }) as Check;
   // Only now is the check whole enough to say what its latency is.
   if (!c.objectives && latencyOf(resolved) !== 'response') {
@@ -288,6 +315,7 @@ function crossFieldProblems(parts: Parts): string[] {
     if (c.flapping && c.flapping.low >= c.flapping.high) {
       problems.push(`${at}.flapping.low: ${c.flapping.low} must be below high ${c.flapping.high}`);
     }
+    problems.push(...checkLocationProblems(at, raw, c as unknown as Record<string, unknown> & Check, parts.locations));
     const own = partial ? [] : ((CHECK_TYPES[c.type] as CheckTypeDefinition<Check>).problems?.(c) ?? []);
     problems.push(...own.map((problem) => `${at}.${problem}`));
     // An objective from `defaults` is named there, with the check it fails for.
@@ -301,7 +329,7 @@ function crossFieldProblems(parts: Parts): string[] {
       }
     });
   }
-  problems.push(...dependencyProblems(parts), ...maintenanceProblems(parts));
+  problems.push(...dependencyProblems(parts), ...maintenanceProblems(parts), ...locationListProblems(parts.locations));
   return problems;
 }
 

@@ -14,13 +14,25 @@ export const METRICS = {
   runSuccess: 'RunSuccess',
   /** Heartbeat checks, milliseconds from a run's start report to its end report. */
   runDuration: 'RunDuration',
+  /** Per location (dimension `Location` only), 1 or 0 per cycle: its probes ran and its control probe answered. */
+  locationUp: 'LocationUp',
 } as const;
 export const METRIC_DIMENSION = 'CheckId';
+/** `LocationUp`'s only dimension: one billed metric per location. */
+export const LOCATION_DIMENSION = 'Location';
 
 /** The single table's key and TTL attribute names. */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
 /** Every item of a check shares this partition key (docs/architecture.md, "The table"). */
 export const checkPartitionKey = (checkId: string) => `CHECK#${checkId}`;
+
+/**
+ * A result's sort key: `RESULT#<startedAt>`, and `#<location>` after it for what one location saw, so
+ * locations probing at the same instant never collide. Keys without a location (older results, checks of
+ * one location, several locations' combined result) read as before; both sort by time.
+ */
+export const resultSortKey = (result: { readonly startedAt: string; readonly location?: string | undefined }) =>
+  result.location ? `RESULT#${result.startedAt}#${result.location}` : `RESULT#${result.startedAt}`;
 
 /** The message of the log line each probed result is written to; the dashboard's timing-phase query reads it. */
 export const CHECK_RESULT_LOG = 'check result';
@@ -42,6 +54,10 @@ export const STACK_ENV = {
   healthTopicArn: 'HEALTH_TOPIC_ARN',
   /** Comma-separated: the alarms a notifier trusts on the health topic. */
   healthAlarmArns: 'HEALTH_ALARM_ARNS',
+  /** A location's probe in another region: where the home table, queue and metrics are. */
+  homeRegion: 'HOME_REGION',
+  /** A location's probe: the location its results come from. */
+  location: 'VIGIL_LOCATION',
 } as const;
 
 /** Each function's Powertools service name: its log lines and the dashboard's log queries say which function spoke. */

@@ -1,5 +1,5 @@
 /** Human wording shared by the console, Slack and PagerDuty. Pure. */
-import type { AlertEvent, Timings } from './types.js';
+import type { AlertEvent, CheckResult, LocationSeen, Timings } from './types.js';
 
 const KIND_LABEL: Record<AlertEvent['kind'], string> = {
   down: 'DOWN',
@@ -41,7 +41,29 @@ export function explain(event: AlertEvent): string | null {
     // Back, but not well: say why, or the message reads as good news.
     return event.result?.status === 'degraded' && event.result.detail ? `${back}: ${event.result.detail}` : back;
   }
-  return event.result?.error?.message ?? event.result?.detail ?? null;
+  const reason = event.result?.error?.message ?? event.result?.detail ?? null;
+  const seen = event.result ? agreedLine(event.result) : null;
+  return seen ? `${reason ?? event.result?.status}; ${seen}` : reason;
+}
+
+/** What one location saw, in a word or two: "HTTP 503", "connect_refused", "degraded", "up". */
+const sawAt = (l: LocationSeen) =>
+  l.status === 'down'
+    ? l.error?.kind === 'http_status' && l.httpStatus
+      ? `HTTP ${l.httpStatus}`
+      : (l.error?.kind ?? 'down')
+    : l.status;
+
+/**
+ * For a result several locations judged, the ones that agreed and what each saw:
+ * "seen from eu (HTTP 503), us (timeout); 2 of 3 locations, quorum 2". Null for one location's result.
+ */
+export function agreedLine(result: CheckResult): string | null {
+  if (!result.locations) return null;
+  const agreed = result.locations.filter((l) => l.agreed);
+  if (agreed.length === 0) return null;
+  const others = result.locations.filter((l) => !l.agreed).map((l) => `${l.location} ${sawAt(l)}`);
+  return `seen from ${agreed.map((l) => `${l.location} (${sawAt(l)})`).join(', ')}; ${agreed.length} of ${result.locations.length} locations, quorum ${result.quorum ?? agreed.length}${others.length > 0 ? ` (${others.join(', ')})` : ''}`;
 }
 
 /** 1.2 ms → "dns 1.2 ms · connect 0.4 ms · total 25 ms", skipping phases that did not apply. */

@@ -80,6 +80,8 @@ export interface MetricsSink {
   put(results: readonly CheckResult[]): Promise<void>;
   /** A heartbeat's finished run: whether it succeeded and how long it took. */
   putRun(checkId: string, run: Run): Promise<void>;
+  /** A location's cycle: whether its probes ran with its control probe answering (AWS pages Vigil itself on it). */
+  putLocation?(location: string, up: boolean, at: Date): Promise<void>;
 }
 
 /**

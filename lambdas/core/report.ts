@@ -89,6 +89,40 @@ export function reportRow(
   };
 }
 
+/** What one location saw of a check over the period (lambdas/core/pipeline/combine.ts). */
+export interface LocationReportRow {
+  readonly location: string;
+  readonly runs: number;
+  /** Share of its runs that were not down, in percent; null with no runs. */
+  readonly uptimePercent: number | null;
+  readonly latencyMs: CheckReportRow['latencyMs'];
+  /** Runs while its control probe failed: they counted in no quorum. */
+  readonly unusableRuns: number;
+}
+
+/**
+ * The results a check's uptime and objectives are judged on: with several locations the one combined result
+ * per window (what paged), which carries no location; otherwise every result.
+ */
+export function judgedResults(check: { readonly locations: readonly string[] }, results: readonly CheckResult[]): CheckResult[] {
+  return check.locations.length > 1 ? results.filter((r) => r.location === undefined) : [...results];
+}
+
+/** Per location the check probes from, what it saw: its uptime and latency. Empty for a check of one location. */
+export function locationRows(
+  check: { readonly id: string; readonly name: string; readonly intervalMs: number; readonly locations: readonly string[] },
+  results: readonly CheckResult[],
+  since: Date,
+  now: Date,
+): LocationReportRow[] {
+  if (check.locations.length <= 1) return [];
+  return check.locations.map((location) => {
+    const seen = results.filter((r) => r.location === location);
+    const { runs, uptimePercent, latencyMs } = reportRow(check, seen, [], since, now);
+    return { location, runs, uptimePercent, latencyMs, unusableRuns: seen.filter((r) => r.locationFault).length };
+  });
+}
+
 /** A heartbeat check's runs over the period, and where it stands now. */
 export interface HeartbeatReport {
   /** Runs that ended in the period, and how many of them failed. */

@@ -189,6 +189,14 @@ export const commonCheck = {
   objectives: z.array(objective).optional(),
   /** Shown on `vigil status-page` (its name and state, never its URL). @default defaults.public (false) */
   public: z.boolean().optional(),
+  /** Names of top-level `locations` to probe from (lambdas/core/locations.ts). @default every location without a VPC */
+  locations: z.array(z.string()).optional(),
+  /** Locations that must see it down (or degraded) in the same window. @default a majority of its locations */
+  quorum: z
+    .number({ error: 'expected a whole number of locations, at least 1' })
+    .int({ error: 'expected a whole number of locations, at least 1' })
+    .min(1, { error: 'expected a whole number of locations, at least 1' })
+    .optional(),
 };
 
 /** A check type's schema: the shared fields, its `type`, and its own fields. */
@@ -220,6 +228,10 @@ export interface ResolvedFields {
   readonly objectives: readonly ObjectiveConfig[];
   /** Whether `vigil status-page` shows it. */
   readonly public: boolean;
+  /** The locations it probes from, by name; empty without top-level `locations` (one unnamed location). */
+  readonly locations: readonly string[];
+  /** How many of its locations must agree it is down or degraded; 1 without locations. */
+  readonly quorum: number;
 }
 
 /** A check as parsed, with every default applied (distributes over a union of check types). */

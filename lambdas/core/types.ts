@@ -80,6 +80,21 @@ const heartbeatSummary = z
   })
   .readonly();
 
+/** What one location saw in the window a combined result judges (lambdas/core/pipeline/combine.ts). */
+const locationSeen = z
+  .object({
+    location: z.string(),
+    status: z.enum(CHECK_STATUSES),
+    error: probeError.nullable(),
+    httpStatus: z.number().nullable(),
+    totalMs: z.number(),
+    startedAt: z.string(),
+    /** It saw what the verdict says (down or degraded), and counted towards the quorum. */
+    agreed: z.boolean(),
+  })
+  .readonly();
+export type LocationSeen = z.output<typeof locationSeen>;
+
 /** ★ One judged probe run, as printed by `vigil check --json` and stored in DynamoDB. */
 export const checkResultSchema = z
   .object({
@@ -98,6 +113,19 @@ export const checkResultSchema = z
     loopLagMs: z.number().optional(),
     /** Heartbeat checks only: the last run, the one in progress, when the next is due, the success rate. */
     heartbeat: heartbeatSummary.nullish(),
+    /** The location that probed it (its origin); absent without configured locations. */
+    location: z.string().optional(),
+    /**
+     * Set while the location's control probe fails: its results say nothing about the target and count in
+     * no quorum. Why it failed.
+     */
+    locationFault: z.string().optional(),
+    /**
+     * A check probed from several locations is decided on one combined result per window: what each
+     * location saw, and how many had to agree. Absent on what one location saw.
+     */
+    locations: z.array(locationSeen).readonly().optional(),
+    quorum: z.number().int().optional(),
   })
   .readonly();
 export type CheckResult = z.output<typeof checkResultSchema>;

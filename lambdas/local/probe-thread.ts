@@ -22,6 +22,8 @@ export interface ProbeThreadData {
 export interface ToProbeThread {
   readonly n: number;
   readonly checkId: string;
+  /** The location it is probed from (its requests say so), if any. */
+  readonly location?: string;
 }
 export type FromProbeThread =
   | { readonly n: number; readonly result: CheckResult }
@@ -53,13 +55,13 @@ export class ProbeThread {
     return existsSync(file) ? new ProbeThread(data, log, file) : null;
   }
 
-  /** The check's result, probed on the thread; a VigilFault when the thread could not probe it. */
-  run(check: Check): Promise<CheckResult> {
+  /** The check's result, probed on the thread (from `location` when given); a VigilFault when the thread could not probe it. */
+  run(check: Check, location?: string): Promise<CheckResult> {
     if (this.closed) return Promise.reject(new VigilFault('the probe thread is stopped'));
     const n = ++this.sent;
     return new Promise<CheckResult>((resolve, reject) => {
       this.pending.set(n, { resolve, reject });
-      this.thread().postMessage({ n, checkId: check.id } satisfies ToProbeThread);
+      this.thread().postMessage({ n, checkId: check.id, ...(location ? { location } : {}) } satisfies ToProbeThread);
     });
   }
 

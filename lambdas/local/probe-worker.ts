@@ -23,11 +23,12 @@ const log: Log = {
   error: (message, attributes) => post({ log: { level: 'error', message, attributes } }),
 };
 
-port.on('message', async ({ n, checkId }: ToProbeThread) => {
+port.on('message', async ({ n, checkId, location }: ToProbeThread) => {
   const check = checks.get(checkId);
   if (!check) return post({ n, fault: { message: `probe thread has no check "${checkId}"`, source: 'host' } });
   try {
-    post({ n, result: await runCheck(check, { resolveSecret, now: () => new Date() }, { log }) });
+    const context = { resolveSecret, now: () => new Date(), ...(location ? { location } : {}) };
+    post({ n, result: await runCheck(check, context, { log }) });
   } catch (error) {
     // runCheck throws only a VigilFault; anything else is a bug here, and still Vigil's, not the target's.
     const fault = error instanceof VigilFault ? error : new VigilFault(`probe thread: ${String(error)}`);

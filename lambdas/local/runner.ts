@@ -25,7 +25,12 @@ export interface RunnerDeps {
   readonly store: ResultStore;
   readonly metrics: MetricsSink;
   readonly publisher: AlertPublisher;
-  readonly runCheck: (check: Check) => Promise<CheckResult>;
+  /** Probes a check, from `location` when given. */
+  readonly runCheck: (check: Check, location?: string) => Promise<CheckResult>;
+  /** Where each check is probed from: every one of its locations, on this machine. @default once, unnamed */
+  readonly originsOf?: (check: Check) => readonly (string | undefined)[];
+  /** Why a location's control probe fails, once per batch for each location it probes from. @default none */
+  readonly locationFault?: (location: string) => Promise<string | null>;
   readonly log: Log;
   readonly clock: Clock;
   readonly alertContext: AlertContext;
@@ -137,7 +142,7 @@ export class LocalRunner {
         now: () => this.deps.clock.now(),
         // Every probe waits for one of the process's slots instead; the soonest due again goes first.
         concurrency: due.length,
-        runCheck: (check) => this.slots.run(now + check.intervalMs, () => this.deps.runCheck(check)),
+        runCheck: (check, location) => this.slots.run(now + check.intervalMs, () => this.deps.runCheck(check, location)),
         ...(this.deps.held ? { keeper: this.deps.held } : {}),
         onFault: (_checkId, fault) => this.deps.watch?.fault(fault.source, fault.message),
         // A check is free to run again once its own result is decided, not when the slowest of its batch is.

@@ -6,6 +6,7 @@
  */
 
 import { runCheck } from '../checks/run.js';
+import { controlProbe } from '../config/control-probe.js';
 import type { Check, Config } from '../config/parse.js';
 import type { AlertContext } from '../core/alert-state.js';
 import { guarded } from '../core/pipeline/outbox.js';
@@ -51,6 +52,8 @@ export interface ProbeAppDeps {
   readonly heartbeats?: HeartbeatReader;
   /** Run once before a sandbox's first cycle (lambdas/checks/warm-up.ts). @default nothing */
   readonly warmUp?: (checks: readonly Check[]) => Promise<void>;
+  /** The location this probe is (its stack's, lib/): every result carries it. @default none, the one unnamed location */
+  readonly location?: string;
 }
 
 export function createProbeApp(deps: ProbeAppDeps) {
@@ -66,15 +69,22 @@ export function createProbeApp(deps: ProbeAppDeps) {
       warmed = true;
       await guarded(deps.log, 'warm-up failed', undefined, async () => deps.warmUp?.(checks));
     }
+    const { location } = deps;
+    const context = { resolveSecret, now: deps.now, ...(deps.heartbeats ? { heartbeats: deps.heartbeats } : {}) };
     const batchDeps = {
       ...deps,
       maintenance: deps.config.maintenance,
-      runCheck: (check: (typeof checks)[number]) =>
-        runCheck(
-          check,
-          { resolveSecret, now: deps.now, ...(deps.heartbeats ? { heartbeats: deps.heartbeats } : {}) },
-          { log: deps.log },
-        ),
+      runCheck: (check: (typeof checks)[number], from?: string) =>
+        runCheck(check, from ? { ...context, location: from } : context, { log: deps.log }),
+      ...(location
+        ? {
+            originsOf: () => [location],
+            locationFault: controlProbe(
+              deps.config.locations.filter((l) => l.name === location),
+              context,
+            ),
+          }
+        : {}),
     };
     const runs = Math.max(1, event.runs ?? 1);
     const reports: BatchReport[] = [];
@@ -89,7 +99,14 @@ export function createProbeApp(deps: ProbeAppDeps) {
         sleep: deps.sleep,
         monotonicMs: deps.monotonicMs,
       };
-      reports.push(await probeBatch(checks, { ...batchDeps, pacing }, `${invocationId}#${run}`));
+      const report = await probeBatch(checks, { ...batchDeps, pacing }, `${invocationId}#${run}`);
+      reports.push(report);
+      // The home stack's alarm on this says the location stopped (or its network did): Vigil's trouble, not the targets'.
+      if (location) {
+        await guarded(deps.log, 'location metric not sent', undefined, async () =>
+          deps.metrics.putLocation?.(location, !report.locationFaults.has(location), deps.now()),
+        );
+      }
     }
     return reports;
   };

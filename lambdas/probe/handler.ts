@@ -7,7 +7,7 @@ import { secretsManagerSource } from '../adapters/secrets-manager.js';
 import { stackIngest } from '../adapters/stack-ingest.js';
 import { bundledConfig } from '../bundled-config.js';
 import { warmUp } from '../checks/warm-up.js';
-import { SERVICE_NAMES } from '../core/contracts.js';
+import { SERVICE_NAMES, STACK_ENV } from '../core/contracts.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.probe });
@@ -22,6 +22,8 @@ const app = createProbeApp({
   // One probe: more makes the JIT compile on background threads during the first cycle, which a
   // fraction of a vCPU pays for in throttled periods (bench/results/lambda.md).
   warmUp: async (checks) => void (await warmUp(checks, () => new Date(), { rounds: 1, width: 1 })),
+  // Set by a location's probe stack (lib/locations.ts).
+  ...(process.env[STACK_ENV.location] ? { location: process.env[STACK_ENV.location] } : {}),
 });
 
 // Not Powertools' injectLambdaContext: its function name, ARN and memory size would be half of every

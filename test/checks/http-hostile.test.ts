@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../lambdas/checks/run.js';
+import { VERSION } from '../../lambdas/core/version.js';
 import { selfSigned } from '../support/certs.js';
 import { httpCheck, plainContext } from '../support/checks.js';
 import { type Running, startHttp, startHttps, startTcp } from '../support/servers.js';
@@ -150,7 +151,7 @@ describe('redirects', () => {
     await probe('/ok');
     await probe('/ok', { headers: { 'x-api-key': 'key-1' } });
     const defaults = {
-      'user-agent': 'Vigil/0.1 (+synthetic monitoring)',
+      'user-agent': `Vigil/${VERSION} (+synthetic monitoring)`,
       'accept-encoding': 'gzip, deflate, br',
       connection: 'keep-alive',
     };

@@ -5,17 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseText } from '../../lambdas/config/file.js';
 import { parseConfig } from '../../lambdas/config/parse.js';
 import { ConfigError } from '../../lambdas/core/errors.js';
-import { httpEntry } from '../support/checks.js';
-
-function problemsOf(document: unknown): readonly string[] {
-  try {
-    parseConfig(document);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { httpEntry, problemsOf } from '../support/checks.js';
 
 const http = httpEntry;
 

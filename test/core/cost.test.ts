@@ -121,3 +121,32 @@ describe('estimateCost', () => {
     expect(drivers.find((d) => d.driver === 'metrics')?.byInterval).toBeUndefined();
   });
 });
+
+describe('stackCost with locations', () => {
+  const located = (quorumChecks: number) =>
+    parseConfig({
+      locations: [
+        { name: 'eu', region: 'eu-west-1' },
+        { name: 'us', region: 'us-east-1' },
+        { name: 'ap', region: 'ap-southeast-2' },
+      ],
+      checks: Array.from({ length: quorumChecks }, (_, i) => ({ id: `c${i}`, type: 'http', url: `https://a${i}.example.com/` })),
+    });
+
+  it('prices each location’s probes, the quorum’s state writes and the results sent to the home region', () => {
+    const one = stackCost(fleet(100));
+    const three = stackCost(located(100));
+    const runs = 100 * (MONTH_MS / 60_000);
+    expect(three.runs).toBe(3 * runs);
+    // A probe per location: three times the invocations and compute.
+    expect(item(three, 'Lambda requests')).toBeCloseTo(3 * (item(one, 'Lambda requests') ?? 0), 6);
+    // Three results and one combined a window; each result also writes the state (about 2 units).
+    expect(item(three, 'DynamoDB writes')).toBeCloseTo(4 * runs * PRICES.dynamoWriteUnit.usd, 6);
+    expect(item(three, 'Quorum state writes')).toBeCloseTo(3 * runs * 2 * PRICES.dynamoWriteUnit.usd, 6);
+    expect(item(three, 'Cross-region transfer')).toBeCloseTo(((3 * runs * 4_000) / 1024 ** 3) * 0.02, 6);
+    // The same two metrics a check, and LocationUp per location; an alarm per location.
+    expect(item(three, 'CloudWatch metrics')).toBeCloseTo((200 + 3) * 0.3, 6);
+    expect(item(three, 'CloudWatch alarms')).toBeCloseTo((6 + 3) * 0.1, 6);
+    expect(three.perCheckUsd).toBeGreaterThan(one.perCheckUsd);
+  });
+});

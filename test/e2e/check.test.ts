@@ -104,7 +104,7 @@ describe('bad config and usage exit 2 with a message, never a stack trace', () =
     [['check', '--config'], 'vigil: option --config needs a value'],
     [
       ['monitor', '--json'],
-      'vigil: monitor does not take --json; it takes [--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--metrics HOST:PORT] [--allow-missing-secrets]',
+      'vigil: monitor does not take --json; it takes [--config F] [--data DIR] [--retention 30d] [--listen HOST:PORT] [--metrics HOST:PORT] [--location NAME[,NAME…]] [--allow-missing-secrets]',
     ],
     [['launch'], 'unknown command "launch"'],
     [['repot'], 'vigil: unknown command "repot" (did you mean report?)'],

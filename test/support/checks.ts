@@ -7,9 +7,21 @@ import {
   parseConfig,
   type TcpCheck,
 } from '../../lambdas/config/parse.js';
+import { ConfigError } from '../../lambdas/core/errors.js';
 
 export function config(document: Record<string, unknown>): Config {
   return parseConfig(document);
+}
+
+/** The problems a config is refused with; fails the test when it is accepted. */
+export function problemsOf(document: unknown): readonly string[] {
+  try {
+    parseConfig(document);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
 }
 
 /** An http check as written in a config document (before validation), with `fields` over the usual ones. */

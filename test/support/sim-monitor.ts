@@ -27,12 +27,16 @@ export async function simMonitor(
     retentionMs?: number;
     /** Serve the heartbeat API on a free loopback port (its address: `monitor.pingUrl`). */
     listen?: boolean;
+    /** Probe only from these of the config's locations (`vigil monitor --location`). */
+    locations?: readonly string[];
+    /** Where the simulated wall clock starts (a monitor started again on the same data, later). @default now */
+    startAt?: Date;
   } = {},
 ): Promise<SimMonitor> {
   const out: string[] = [];
   const err: string[] = [];
   // From the real now, so what it records sits where the real CLI's --period looks.
-  const clock = simClock(new Date().toISOString());
+  const clock = simClock((options.startAt ?? new Date()).toISOString());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-sim-'));
   const monitor = await createMonitor(
     config,
@@ -44,6 +48,7 @@ export async function simMonitor(
       ...(options.redeliverAfterMs === undefined ? {} : { redeliverAfterMs: options.redeliverAfterMs }),
       ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
       ...(options.listen ? { listen: { host: '127.0.0.1', port: 0 } } : {}),
+      ...(options.locations ? { locations: options.locations } : {}),
     },
     {
       stdout: (text) => out.push(text),

@@ -5,6 +5,7 @@
  */
 
 import type { ProbeError } from '../../core/types.js';
+import { VERSION } from '../../core/version.js';
 import { probeError } from '../shared/classify.js';
 import { failedObservation, noTimings, type Probe, type ProbeContext, since } from '../shared/probe.js';
 import { type Exchange, exchange, type HttpObservation } from './exchange.js';
@@ -17,7 +18,8 @@ export const probeHttp: Probe<HttpCheck, HttpObservation> = async (check, contex
   const t0 = performance.now();
   let headers: Record<string, string>;
   try {
-    headers = needsSecrets(check) ? await requestHeaders(check, context) : BASE_HEADERS;
+    const base = context.location ? locatedHeaders(context.location) : BASE_HEADERS;
+    headers = needsSecrets(check) ? await requestHeaders(check, context, base) : base;
   } catch (error) {
     return failedObservation(startedAt, noTimings(since(t0)), probeError('internal', (error as Error).message));
   }
@@ -50,23 +52,42 @@ export const probeHttp: Probe<HttpCheck, HttpObservation> = async (check, contex
   }
 };
 
+/** Every request says who sent it: Vigil, its version, and (with locations) the location, twice over. */
 const BASE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'user-agent': 'Vigil/0.1 (+synthetic monitoring)',
+  'user-agent': `Vigil/${VERSION} (+synthetic monitoring)`,
   'accept-encoding': 'gzip, deflate, br',
   // The server then frames the body (length or chunks) and the probe ends at its last byte; with
   // `close` a server may instead mark the end by closing, and the probe would time its FIN too.
   connection: 'keep-alive',
 });
 
+/** A location's headers, made once per location name. */
+const LOCATED = new Map<string, Readonly<Record<string, string>>>();
+function locatedHeaders(location: string): Readonly<Record<string, string>> {
+  let headers = LOCATED.get(location);
+  if (!headers) {
+    headers = Object.freeze({ ...BASE_HEADERS, 'user-agent': `Vigil/${VERSION} (+${location})`, 'x-vigil-location': location });
+    LOCATED.set(location, headers);
+  }
+  return headers;
+}
+
 /** Most checks set no header and no auth: they skip the lookups, and the promises they would cost. */
 const needsSecrets = (check: HttpCheck) => check.auth !== undefined || Object.keys(check.headers).length > 0;
 
-async function requestHeaders(check: HttpCheck, context: ProbeContext): Promise<Record<string, string>> {
+async function requestHeaders(
+  check: HttpCheck,
+  context: ProbeContext,
+  base: Readonly<Record<string, string>>,
+): Promise<Record<string, string>> {
   const entries = await Promise.all(
     Object.entries(check.headers).map(async ([name, ref]) => [name.toLowerCase(), await context.resolveSecret(ref)] as const),
   );
   const auth: Record<string, string> = check.auth ? { authorization: await authorization(check.auth, context) } : {};
-  return { ...BASE_HEADERS, ...auth, ...Object.fromEntries(entries) };
+  // The location is said whatever the config's headers say: a target or its logs may tell locations apart by it.
+  const said = base['x-vigil-location'];
+  const location: Record<string, string> = said ? { 'x-vigil-location': said } : {};
+  return { ...base, ...auth, ...Object.fromEntries(entries), ...location };
 }
 
 async function authorization(auth: NonNullable<HttpCheck['auth']>, context: ProbeContext): Promise<string> {

@@ -9,6 +9,8 @@ export interface ProbeContext {
   readonly now: () => Date;
   /** Where heartbeat checks' reported runs are read; without it a heartbeat is judged as never reported. */
   readonly heartbeats?: HeartbeatReader;
+  /** The location probing (its name goes in each request's identity); none without configured locations. */
+  readonly location?: string;
 }
 
 /** One per check type: performs the I/O and reports what it saw. Must never throw for target behaviour. */

@@ -1,8 +1,9 @@
 /**
- * The one way in for every result (docs/architecture.md): probed, pushed or, later, another region's.
- * record → confirm and decide → state and outbox in one conditional write → incidents → ask the
- * dispatcher to send. Idempotent per result: a result already decided on (its `startedAt` among the
- * state's last ones) is stored again at the same key and changes nothing else. Order is not used to
+ * The one way in for every result (docs/architecture.md): probed, pushed, or from another location.
+ * record → combine (several locations' results into one judged per window, ./combine.ts) → confirm and
+ * decide → state and outbox in one conditional write → incidents → ask the dispatcher to send. Idempotent
+ * per result: a result already decided on (its `startedAt`, and its location when several are combined,
+ * among the state's last ones) is stored again at the same key and changes nothing else. Order is not used to
  * judge that, so a wall clock stepped back does not freeze decisions; a heartbeat's judgement carries
  * how many reports it saw, and one older than a report already decided on is stale.
  */
@@ -21,6 +22,7 @@ import { suppressionFor } from '../maintenance.js';
 import type { CheckSnapshot, DispatchQueue, Log, ResultStore } from '../ports.js';
 import type { CheckBase, MaintenanceWindow } from '../schema-parts.js';
 import type { AlertEvent, CheckResult } from '../types.js';
+import { arrivalId, combine, type LocationNews } from './combine.js';
 import { guarded, noteOnIncident } from './outbox.js';
 
 export interface IngestDeps {
@@ -40,12 +42,17 @@ export interface HeldAlert {
 
 export interface IngestOutcome {
   readonly checkId: string;
-  /** What the decision did: `stale` for a result seen before, `superseded` when writers kept winning over it. */
-  readonly outcome: 'decided' | 'stale' | 'superseded';
+  /**
+   * What the decision did: `stale` for a result seen before, `superseded` when writers kept winning over it,
+   * `waiting` for a location's result taken in while its window waits for the other locations.
+   */
+  readonly outcome: 'decided' | 'stale' | 'superseded' | 'waiting';
   /** Alerts held back (maintenance, silence, a parent down, flapping), with why. */
   readonly held: readonly HeldAlert[];
   /** Set when what a person sees changed (pending and maintenance included). */
   readonly change?: { readonly from: ReportedStatus; readonly to: ReportedStatus };
+  /** Locations that stopped counting for the check, or count again (Vigil's own trouble, never the target's). */
+  readonly locations?: readonly LocationNews[];
 }
 
 /** Stores the result where reports and incidents read it; safe to repeat (same key). */
@@ -76,14 +83,28 @@ export async function decideOn(
   for (let attempt = 1; ; attempt++) {
     const ahead = attempt === 1 ? known : undefined;
     const prev = ahead ? withDefaults(check.id, ahead.state) : await readState(check.id, deps.store);
-    if (prev.seenResults.includes(result.startedAt) || outdatedJudgement(prev, result)) {
+    if (prev.seenResults.includes(arrivalId(check, result)) || outdatedJudgement(prev, result)) {
       return { checkId: check.id, outcome: 'stale', held: [] };
     }
-    const held = await holds(check, deps, now, ahead);
-    const decision = decide(prev, result, check, deps.alertContext, now, held.hold);
-    // A steady check's state is not written again: most results of a healthy fleet cost one write, not two.
-    if (changesNothing(prev, decision) || (await deps.store.putState(decision.next))) {
-      return afterDecision(check, result, prev, decision, held, deps, now);
+    const combined = combine(prev, result, check, now);
+    const news = combined.news.length > 0 ? { locations: combined.news } : {};
+    if (!combined.judged) {
+      if (await deps.store.putState({ ...combined.state, version: prev.version + 1 })) {
+        tellLocations(combined.news, deps);
+        return { checkId: check.id, outcome: 'waiting', held: [], ...news };
+      }
+    } else {
+      const judged = combined.judged;
+      const held = await holds(check, deps, now, ahead);
+      const decision = decide(combined.state, judged, check, deps.alertContext, now, held.hold);
+      // A steady check's state is not written again: most results of a healthy fleet cost one write, not two.
+      if (changesNothing(prev, decision) || (await deps.store.putState(decision.next))) {
+        tellLocations(combined.news, deps);
+        // Several locations' window, judged: stored beside what each saw, for reports and objectives.
+        if (judged !== result)
+          await guarded(deps.log, 'combined result not stored', check.id, () => deps.store.putResult(judged));
+        return { ...(await afterDecision(check, judged, prev, decision, held, deps, now)), ...news };
+      }
     }
     if (attempt >= DECIDE_ATTEMPTS) {
       deps.log.error('state not updated: it kept changing under this result', { checkId: check.id, attempts: attempt });
@@ -93,6 +114,14 @@ export async function decideOn(
 }
 
 const DECIDE_ATTEMPTS = 5;
+
+/** A location that stopped counting is Vigil's trouble: logged for the operator (in AWS its own alarm pages, lib/). */
+function tellLocations(news: readonly LocationNews[], deps: IngestDeps): void {
+  for (const n of news) {
+    if (n.available) deps.log.info('location available again', { checkId: n.checkId, location: n.location });
+    else deps.log.warn('location unavailable', { checkId: n.checkId, location: n.location, reason: n.reason });
+  }
+}
 
 /** Records what a decision that won its write opened, closed and held, and tells the dispatcher. */
 async function afterDecision(

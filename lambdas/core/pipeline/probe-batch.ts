@@ -24,7 +24,18 @@ import { ResultBatcher } from './result-batcher.js';
 
 export interface BatchDeps<C extends CheckBase = CheckBase> extends IngestDeps {
   readonly metrics: MetricsSink;
-  readonly runCheck: (check: C) => Promise<CheckResult>;
+  /** Probes the check, from `location` when given (the result carries it). */
+  readonly runCheck: (check: C, location?: string) => Promise<CheckResult>;
+  /**
+   * Where each check is probed from in this batch: the producer's location, or (locally) each of the
+   * check's. @default once, from no named location
+   */
+  readonly originsOf?: (check: C) => readonly (string | undefined)[];
+  /**
+   * Why a location's control probe fails (null: it answers), asked once per batch for each location it
+   * probes from; that location's results then carry it and count in no quorum. @default no control probes
+   */
+  readonly locationFault?: (location: string) => Promise<string | null>;
   /** The time each decision is made at (one read per result). */
   readonly now: () => Date;
   /** Told as each check's result is decided on (or failed to be): a scheduler can run it again. */
@@ -71,6 +82,8 @@ export interface BatchReport {
   readonly results: readonly CheckResult[];
   /** One per check whose decision ran (a storage failure leaves it out, logged). */
   readonly outcomes: readonly IngestOutcome[];
+  /** Locations of the batch whose control probe failed, with why. */
+  readonly locationFaults: ReadonlyMap<string, string>;
 }
 
 export async function probeBatch<C extends CheckBase>(
@@ -101,6 +114,7 @@ export async function probeBatch<C extends CheckBase>(
     decided.set(checkId, Promise.resolve(undefined));
     deps.onCheckDone?.(checkId);
   };
+  const faults = await controlProbes(checks, deps);
   const probing = mapLimit(slots, deps.concurrency ?? PROBE_CONCURRENCY, async ({ check, offsetMs }) => {
     if (pacing) {
       const wait = startedAt + offsetMs - pacing.monotonicMs();
@@ -108,68 +122,117 @@ export async function probeBatch<C extends CheckBase>(
     }
     launched++;
     const timed = gate?.probeStarted();
-    let result: CheckResult;
-    try {
-      result = await deps.runCheck(check).finally(timed);
-    } catch (error) {
-      if (!(error instanceof VigilFault)) throw error;
-      deps.log.error('probe skipped: Vigil itself failed', { cycleId: batchId, checkId: check.id, error: error.message });
-      deps.onFault?.(check.id, error);
-      undecided(check.id);
-      return null;
+    // One probe per origin: the producer's own location, or (locally) each of the check's locations.
+    const origins = deps.originsOf?.(check) ?? [undefined];
+    const settled = await Promise.allSettled(origins.map((location) => deps.runCheck(check, location))).finally(timed);
+    const results: CheckResult[] = [];
+    for (const outcome of settled) {
+      if (outcome.status === 'fulfilled') {
+        const fault = outcome.value.location ? faults.get(outcome.value.location) : undefined;
+        results.push(fault ? { ...outcome.value, locationFault: fault } : outcome.value);
+      } else if (!(outcome.reason instanceof VigilFault)) throw outcome.reason;
+      else {
+        deps.log.error('probe skipped: Vigil itself failed', {
+          cycleId: batchId,
+          checkId: check.id,
+          error: outcome.reason.message,
+        });
+        deps.onFault?.(check.id, outcome.reason);
+      }
     }
-    deps.log.info(CHECK_RESULT_LOG, {
-      cycleId: batchId,
-      checkId: result.checkId,
-      status: result.status,
-      error: result.error,
-      timings: result.timings,
-      loopLagMs: result.loopLagMs,
-    });
-    if (deps.keeper?.keeps(check, result)) {
+    for (const result of results) {
+      deps.log.info(CHECK_RESULT_LOG, {
+        cycleId: batchId,
+        checkId: result.checkId,
+        ...(result.location ? { location: result.location } : {}),
+        status: result.status,
+        error: result.error,
+        timings: result.timings,
+        loopLagMs: result.loopLagMs,
+      });
+    }
+    const kept = results.filter((result) => deps.keeper?.keeps(check, result));
+    const taken = results.filter((result) => !kept.includes(result));
+    if (taken.length === 0) {
       undecided(check.id);
-      return result;
+      return results;
     }
     const { keeper } = deps;
     /** Kept for later when there is a keeper; otherwise logged as what did not happen. */
-    const failing = (what: string) => async (error: unknown) => {
+    const failing = (result: CheckResult, what: string) => async (error: unknown) => {
       if (keeper) keeper.failed(check, result, error);
       else deps.log.error(what, { checkId: check.id, error: String(error), stack: (error as Error)?.stack });
       return undefined;
     };
-    const stored = writer.add(result).then(() => true, failing('result not stored'));
+    const stored = taken.map((result) => writer.add(result).then(() => true, failing(result, 'result not stored')));
     if (--unfinished === 0) writer.flush();
     // The decision waits for the parents' (started earlier: parents come first), not for a probe slot.
     const parents = check.dependsOn.filter((id) => inBatch.has(id)).map((id) => decided.get(id));
     const known = snapshots?.get(check.id);
+    // Several origins' results are decided one after another: each is combined with what the others saw.
+    const decideAll = async () => {
+      let last: IngestOutcome | undefined;
+      for (const [i, result] of taken.entries()) {
+        const recorded = await stored[i];
+        // A result the keeper took back is decided when it is ingested again; without one, decide on anyway.
+        if (!recorded && keeper) continue;
+        const outcome = await quietly(() => decideOn(check, result, deps, deps.now(), i === 0 ? known : undefined)).catch(
+          failing(result, 'state not updated'),
+        );
+        last = merge(last, outcome);
+      }
+      return last;
+    };
     decided.set(
       check.id,
-      Promise.all([stored, ...parents])
-        // A result the keeper took back is decided when it is ingested again; without one, decide on anyway.
-        .then(([recorded]) =>
-          recorded || !keeper
-            ? quietly(() => decideOn(check, result, deps, deps.now(), known)).catch(failing('state not updated'))
-            : undefined,
-        )
+      Promise.all(parents)
+        .then(decideAll)
         .finally(() => deps.onCheckDone?.(check.id)),
     );
-    // Unpaced, a slot is held until its result is stored (back-pressure on a slow store); paced, storing
+    // Unpaced, a slot is held until its results are stored (back-pressure on a slow store); paced, storing
     // waits for quiet moments, which a held slot could keep from coming.
-    if (!gate) await stored;
-    return result;
+    if (!gate) await Promise.all(stored);
+    return results;
   });
   // However probing ended, no start is coming any more: work waiting for the gate must not wait for one.
   const probed = await probing.finally(() => {
     launched = slots.length;
   });
-  const results = probed.filter((r): r is CheckResult => r !== null);
+  const results = probed.flat();
   const outcomes = await Promise.all(checks.map((c) => decided.get(c.id)));
   await guarded(deps.log, 'metrics not sent', undefined, () => deps.metrics.put(results));
-  const byId = new Map(results.map((r) => [r.checkId, r]));
+  const byId = new Map<string, CheckResult[]>();
+  for (const r of results) byId.set(r.checkId, [...(byId.get(r.checkId) ?? []), r]);
   return {
     batchId,
     results: checks.flatMap((c) => byId.get(c.id) ?? []),
     outcomes: outcomes.filter((o): o is IngestOutcome => o !== undefined),
+    locationFaults: faults,
+  };
+}
+
+/** Each location of the batch whose control probe fails, with why. */
+async function controlProbes<C extends CheckBase>(checks: readonly C[], deps: BatchDeps<C>): Promise<Map<string, string>> {
+  const { locationFault, originsOf } = deps;
+  if (!locationFault || !originsOf) return new Map();
+  const locations = new Set(checks.flatMap((c) => originsOf(c).filter((l): l is string => l !== undefined)));
+  const faults = await Promise.all(
+    [...locations].map(async (location) => [location, await locationFault(location).catch((e) => String(e))] as const),
+  );
+  return new Map(faults.filter((entry): entry is readonly [string, string] => entry[1] !== null));
+}
+
+/** What a check's decisions did, several origins' taken together: the last one's outcome, everything held and told. */
+function merge(a: IngestOutcome | undefined, b: IngestOutcome | undefined): IngestOutcome | undefined {
+  if (!a || !b) return b ?? a;
+  const change = a.change && b.change ? { from: a.change.from, to: b.change.to } : (b.change ?? a.change);
+  const locations = [...(a.locations ?? []), ...(b.locations ?? [])];
+  const { change: _, ...rest } = b;
+  return {
+    ...rest,
+    held: [...a.held, ...b.held],
+    ...(change && change.from !== change.to ? { change } : {}),
+    ...(locations.length > 0 ? { locations } : {}),
   };
 }
 

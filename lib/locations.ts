@@ -1,0 +1,167 @@
+/**
+ * Locations in AWS (docs/architecture.md, "Locations and quorum"): the home stack keeps the table, topics,
+ * notifiers, dispatcher, dashboard and heartbeat API; each region of the config's locations gets a probe
+ * stack with one probe function per location there, which writes straight into the home table and queue
+ * (cross-region calls: the arithmetic and the failure modes are in docs/architecture.md). A location in a
+ * VPC runs its probe inside it, in a security group of its own that allows egress only.
+ */
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Config, Location } from '../lambdas/config/parse.js';
+import { LOCATION_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/contracts.js';
+import { UserError } from '../lambdas/core/errors.js';
+import { consoleUrl } from './dashboard.js';
+import { probeDocument } from './function-documents.js';
+import { ProbeSchedule } from './probe-schedule.js';
+import type { ScheduleGroup } from './stack-config.js';
+import type { Vigil } from './vigil.js';
+import { VigilStack, type VigilStackProps } from './vigil-stack.js';
+
+/** The shards with only the checks probed from `location`; null: the home stack's own (checks without locations). */
+export function locationGroups(groups: readonly ScheduleGroup[], config: Config, location: string | null): ScheduleGroup[] {
+  const ids = new Set(
+    config.checks.filter((c) => (location === null ? c.locations.length === 0 : c.locations.includes(location))).map((c) => c.id),
+  );
+  return groups.map((g) => ({ ...g, checkIds: g.checkIds.filter((id) => ids.has(id)) })).filter((g) => g.checkIds.length > 0);
+}
+
+/** The log group of a location's probe: named, so the home dashboard can query it in the location's region. */
+export const probeLogGroupName = (stackName: string, location: string) => `/vigil/${stackName}/probe-${location}`;
+
+/** "eu-central" → "EuCentral": a location's part of construct ids. */
+const idOf = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+
+/**
+ * Per location its checks probe from: an alarm when it has not reported (LocationUp, put by its probe each
+ * cycle into the home region) for two of its longest intervals, or reported its control probe failing. It
+ * goes to the health topic: a broken region is Vigil's trouble, never a page for its targets.
+ */
+export function locationAlarms(scope: Construct, config: Config): Alarm[] {
+  return config.locations.flatMap((location) => {
+    const checks = config.checks.filter((c) => c.locations.includes(location.name));
+    if (checks.length === 0) return [];
+    const longest = Math.max(...checks.map((c) => c.intervalMs));
+    const period = Duration.minutes(Math.min(24 * 60, Math.max(2, Math.ceil((2 * longest) / 60_000))));
+    return [
+      new Alarm(scope, `Location${idOf(location.name)}`, {
+        alarmDescription: `Vigil location ${location.name} (${location.region}) unavailable: no results in ${period.toHumanString()}, or its control probe fails; its results count in no quorum`,
+        metric: new Metric({
+          namespace: METRIC_NAMESPACE,
+          metricName: METRICS.locationUp,
+          dimensionsMap: { [LOCATION_DIMENSION]: location.name },
+          statistic: 'Minimum',
+          period,
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // A location that stopped puts nothing: that is what this alarm is for.
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+    ];
+  });
+}
+
+export interface VigilProbeStackProps extends StackProps {
+  /** The home stack's Vigil: its table, queue and plan. */
+  readonly home: Vigil;
+  readonly config: Config;
+  readonly configDocument: unknown;
+  /** The locations of this stack's region. */
+  readonly locations: readonly Location[];
+}
+
+/** One region's probes: a probe function per location there, writing into the home stack's table and queue. */
+export class VigilProbeStack extends Stack {
+  readonly probes: readonly ProbeSchedule[];
+
+  constructor(scope: Construct, id: string, props: VigilProbeStackProps) {
+    super(scope, id, props);
+    const { home } = props;
+    const homeStack = Stack.of(home);
+    const homeRegion = homeStack.region;
+    // Imported by ARN: the home names are literal (PhysicalName.GENERATE_IF_NEEDED), so no export crosses regions.
+    const table = TableV2.fromTableArn(this, 'HomeTable', home.results.table.tableArn);
+    const queueName = home.dispatcher.queue.queueName;
+    const dispatchQueue = Queue.fromQueueAttributes(this, 'HomeDispatchQueue', {
+      queueArn: home.dispatcher.queue.queueArn,
+      queueName,
+      queueUrl: `https://sqs.${homeRegion}.amazonaws.com/${homeStack.account}/${queueName}`,
+    });
+    this.probes = props.locations.flatMap((location) => {
+      const groups = locationGroups(home.plan.groups, props.config, location.name);
+      if (groups.length === 0) return [];
+      return [
+        new ProbeSchedule(this, `Probes${idOf(location.name)}`, {
+          configDocument: probeDocument(props.configDocument),
+          groups,
+          memoryMb: home.probeMemoryMb,
+          secretNames: home.plan.probeSecrets,
+          secretRegion: homeRegion,
+          table,
+          dispatchQueue,
+          stackName: home.name,
+          dashboardUrl: consoleUrl(home.dashboard.dashboard.dashboardName, homeRegion),
+          homeRegion,
+          location,
+          logGroupName: probeLogGroupName(home.name, location.name),
+        }),
+      ];
+    });
+    for (const probe of this.probes) {
+      Validations.of(probe.function.fn).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the Vigil namespace.',
+      });
+    }
+    const all = Validations.of(this);
+    all.acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWSLambdaBasicExecutionRole only lets the functions write their own CloudWatch Logs.',
+    });
+    all.acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason: 'A probe in a VPC needs its network interfaces; the policy allows only that.',
+    });
+    all.acknowledge({ id: 'AwsSolutions-SQS3', reason: 'These queues are the dead-letter queues.' });
+  }
+}
+
+export interface VigilStacks {
+  readonly home: VigilStack;
+  /** Region → its probe stack. */
+  readonly probes: ReadonlyMap<string, VigilProbeStack>;
+}
+
+/**
+ * What `cdk deploy` makes of a config: without `locations` one stack, as ever; with them the home stack
+ * (`id`, in the app's region) and `<id>-probes-<region>` for each region of the locations.
+ */
+export function vigilStacks(scope: Construct, id: string, props: VigilStackProps): VigilStacks {
+  const home = new VigilStack(scope, id, props);
+  const probes = new Map<string, VigilProbeStack>();
+  if (props.config.locations.length === 0) return { home, probes };
+  const region = home.region;
+  if (!region || region.startsWith('${Token')) {
+    throw new UserError(
+      'locations: the home stack needs a region to write to from other regions (set CDK_DEFAULT_REGION, or env.region)',
+    );
+  }
+  const regions = [...new Set(props.config.locations.map((l) => l.region))];
+  for (const r of regions) {
+    const stack = new VigilProbeStack(scope, `${id}-probes-${r}`, {
+      env: { account: props.env?.account, region: r },
+      description: `Vigil: probes of the locations in ${r}, writing to ${id} in ${region}`,
+      home: home.vigil,
+      config: props.config,
+      configDocument: props.configDocument,
+      locations: props.config.locations.filter((l) => l.region === r),
+    });
+    stack.addDependency(home);
+    probes.set(r, stack);
+  }
+  return { home, probes };
+}

@@ -1,0 +1,148 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/config/parse.js';
+import { vigilStacks } from '../../lib/locations.js';
+import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
+
+const VPC = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'] };
+const document = {
+  channels: { pd: { type: 'pagerduty', routingKey: { secret: 'vigil/pd' } } },
+  locations: [
+    { name: 'eu', region: 'eu-west-1' },
+    { name: 'us', region: 'us-east-1' },
+    { name: 'ap', region: 'ap-southeast-2' },
+    { name: 'eu-private', region: 'eu-west-1', vpc: { ...VPC, securityGroupIds: ['sg-0123456789abcdef0'] } },
+  ],
+  checks: [
+    {
+      id: 'api',
+      type: 'http',
+      url: 'https://api.example.com/health',
+      headers: { authorization: { secret: 'vigil/api-token' } },
+    },
+    { id: 'db', type: 'tcp', host: '10.0.0.5', port: 5432, locations: ['eu-private'] },
+    { id: 'nightly', type: 'heartbeat', every: '1d', token: { secret: 'vigil/nightly' } },
+  ],
+};
+
+function synth() {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stacks = vigilStacks(app, 'Vigil', {
+    config: parseConfig(document),
+    configDocument: document,
+    env: { account: '123456789012', region: 'us-east-1' },
+  });
+  acknowledgeNagFindings(stacks.home.vigil);
+  return { app, ...stacks };
+}
+
+const { app, home, probes } = synth();
+const homeTemplate = Template.fromStack(home);
+const probeTemplate = (region: string) => Template.fromStack(probes.get(region) as never);
+
+describe('locations in AWS', () => {
+  it('makes a home stack and one probe stack per region, the probes in the regions of their locations', () => {
+    expect([...probes.keys()].sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    expect([...probes.values()].map((s) => s.region).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    // eu-west-1 holds two locations: a public probe and one in the VPC.
+    probeTemplate('eu-west-1').resourceCountIs('AWS::Lambda::Function', 2);
+    probeTemplate('us-east-1').resourceCountIs('AWS::Lambda::Function', 1);
+    probeTemplate('eu-west-1').hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ VIGIL_LOCATION: 'eu', HOME_REGION: 'us-east-1' }) },
+    });
+    // The home stack keeps the table, topics and notifiers, and probes only the heartbeat itself.
+    homeTemplate.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    expect(home.vigil.plan.groups.flatMap((g) => g.checkIds).sort()).toEqual(['api', 'db', 'nightly']);
+    homeTemplate.resourceCountIs('AWS::Events::Rule', 1);
+    homeTemplate.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Input: Match.stringLikeRegexp('"checkIds":\\["nightly"\\]') })],
+    });
+    for (const stack of probes.values()) Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+  });
+
+  it('runs the VPC location inside its subnets, in a security group of its own with egress only', () => {
+    const eu = probeTemplate('eu-west-1');
+    eu.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ VIGIL_LOCATION: 'eu-private' }) },
+      VpcConfig: {
+        SubnetIds: VPC.subnetIds,
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('EuPrivateEgress'), 'GroupId'] }, 'sg-0123456789abcdef0'],
+      },
+    });
+    eu.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    eu.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      VpcId: VPC.vpcId,
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }],
+      SecurityGroupIngress: Match.absent(),
+    });
+    eu.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  it('lets each region’s probe write the home table and queue with only what ingest needs', () => {
+    for (const region of probes.keys()) {
+      const template = probeTemplate(region);
+      const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+      const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
+      // The home table only (by its literal name from another region, by the home stack's export from its own);
+      // the actions ingest takes and no other.
+      const homeTable =
+        /:dynamodb:us-east-1:123456789012:table\/[a-z0-9]+"\]\]\}$|^\{"Fn::ImportValue":"Vigil:ExportsOutputFnGetAttResultsTable[0-9A-F]+Arn[0-9A-F]+"\}$/;
+      const onTable = statements.filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('dynamodb:')));
+      expect(onTable).toHaveLength(functions);
+      for (const statement of onTable) {
+        expect(JSON.stringify(statement.Resource)).toMatch(homeTable);
+        expect(statement.Action).toEqual([
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+        ]);
+      }
+      const sending = statements.filter((s) => ([] as string[]).concat(s.Action).includes('sqs:SendMessage'));
+      expect(
+        sending.filter((s) => /:sqs:us-east-1:123456789012:|ImportValue.*Dispatcher/.test(JSON.stringify(s.Resource))),
+      ).toHaveLength(functions);
+      // Secrets are read where they are kept: the home region.
+      const secrets = statements.filter((s) => ([] as string[]).concat(s.Action).includes('secretsmanager:GetSecretValue'));
+      expect(secrets).toHaveLength(functions);
+      expect(JSON.stringify(secrets.map((s) => s.Resource))).toContain(
+        ':secretsmanager:us-east-1:123456789012:secret:vigil/api-token',
+      );
+    }
+  });
+
+  it('alarms to the health topic for each location that stops reporting, and graphs latency per location', () => {
+    for (const name of ['eu', 'us', 'ap', 'eu-private']) {
+      homeTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'LocationUp',
+        Dimensions: [{ Name: 'Location', Value: name }],
+        Statistic: 'Minimum',
+        TreatMissingData: 'breaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('Health') }],
+      });
+    }
+    const body = JSON.stringify(homeTemplate.findResources('AWS::CloudWatch::Dashboard'));
+    expect(body).toContain('Latency from eu-private (eu-west-1)');
+    expect(body).toContain('/vigil/Vigil/probe-ap');
+    expect(body).toContain('\\"region\\":\\"ap-southeast-2\\"');
+    probeTemplate('ap-southeast-2').hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/vigil/Vigil/probe-ap' });
+  });
+
+  it('passes the AWS Solutions cdk-nag pack in every stack', () => {
+    const checks = new AwsSolutionsChecks(app);
+    for (const stack of [home, ...probes.values()]) {
+      const report = checks.validateScope(stack);
+      expect(
+        report.violations.map(
+          (v) => `${stack.stackName} ${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`,
+        ),
+      ).toEqual([]);
+    }
+  });
+});
