@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -5,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/config/parse.js';
 import { vigilStacks } from '../../lib/locations.js';
 import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
+import { cfnLint } from '../support/cfn-lint.js';
 
 const VPC = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'] };
 const document = {
@@ -27,8 +31,10 @@ const document = {
   ],
 };
 
+const outdir = mkdtempSync(join(tmpdir(), 'vigil-locations-'));
+
 function synth() {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   const stacks = vigilStacks(app, 'Vigil', {
     config: parseConfig(document),
     configDocument: document,
@@ -145,4 +151,13 @@ describe('locations in AWS', () => {
       ).toEqual([]);
     }
   });
+});
+
+describe('cfn-lint', () => {
+  it('finds no error and no warning in the home stack and any region’s probe stack', async () => {
+    app.synth();
+    const files = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
+    expect(files.length).toBe(4);
+    expect(await cfnLint(files.map((f) => join(outdir, f)))).toBe('');
+  }, 120_000);
 });

@@ -3,11 +3,9 @@
  * dashboard under CloudWatch's, and the arithmetic `vigil validate --target aws` and synth refuse with
  * (lib/template-limits.ts, lib/dashboard-layout.ts) at least what the synthesized templates really take.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Config, parseConfig } from '../../lambdas/config/parse.js';
@@ -15,6 +13,7 @@ import { checkFootprint, DASHBOARD_LIMITS, dashboardLayout } from '../../lib/das
 import { planStack, stackCost } from '../../lib/stack-config.js';
 import { estimateTemplates, TEMPLATE_LIMITS } from '../../lib/template-limits.js';
 import { VigilStack } from '../../lib/vigil-stack.js';
+import { cfnLint } from '../support/cfn-lint.js';
 
 const tcp = (i: number, extra: object = {}) => ({ id: `c${i}`, type: 'tcp', host: 'h', port: 1, ...extra });
 
@@ -174,16 +173,7 @@ describe('cfn-lint', () => {
     '%s: no errors, no warnings',
     async (name) => {
       const { dir, templates } = get(name);
-      // W3005: CDK makes each function depend on its role and on its role's policy (aws-cdk-lib's Function);
-      // the role is also read by GetAtt, so one of the two is redundant, which changes nothing at deploy.
-      const args = ['--format', 'parseable', '--ignore-checks', 'W3005', '--', ...[...templates.keys()].map((f) => join(dir, f))];
-      // cfn-lint exits 2 on errors and 4 on warnings, each listed on stdout; no cfn-lint at all fails too.
-      const found = await promisify(execFile)(process.env.CFN_LINT ?? 'cfn-lint', args, { maxBuffer: 16 << 20 }).then(
-        ({ stdout }) => stdout,
-        (error: { stdout?: string; code?: number | string }) =>
-          typeof error.code === 'number' ? `exit ${error.code}: ${error.stdout}` : String(error),
-      );
-      expect(found.trim()).toBe('');
+      expect(await cfnLint([...templates.keys()].map((f) => join(dir, f)))).toBe('');
     },
     120_000,
   );
