@@ -12,12 +12,18 @@ import { SqsDispatchQueue } from './sqs.js';
 import { stackVariable } from './stack-env.js';
 
 /**
- * Reads the environment lib/vigil-function.ts `feedsIngest` sets. A probe in another region than the home
- * stack's (`HOME_REGION`) writes to the home table, queue and metrics there: one place decides.
+ * Options for a client of the home stack's services. A probe in another region than the home stack's
+ * (`HOME_REGION`) writes to the home table, queue and metrics and reads the check secrets there: one
+ * place decides, and the secrets are granted there (lib/locations.ts).
  */
+export function homeClientOptions() {
+  const home = process.env[STACK_ENV.homeRegion];
+  return { requestHandler: AWS_REQUEST_HANDLER, ...(home ? { region: home } : {}) };
+}
+
+/** Reads the environment lib/vigil-function.ts `feedsIngest` sets. */
 export function stackIngest(logger: Logger) {
-  const home = process.env[STACK_ENV.homeRegion] ? { region: process.env[STACK_ENV.homeRegion] } : {};
-  const options = { requestHandler: AWS_REQUEST_HANDLER, ...home };
+  const options = homeClientOptions();
   const store = new DynamoResultStore(new DynamoDBClient(options), { tableName: stackVariable(STACK_ENV.tableName) });
   return {
     store,

@@ -1,17 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { AWS_REQUEST_HANDLER } from '../adapters/request-timeouts.js';
 import { createSecretResolver } from '../adapters/secrets.js';
 import { secretsManagerSource } from '../adapters/secrets-manager.js';
-import { stackIngest } from '../adapters/stack-ingest.js';
+import { homeClientOptions, stackIngest } from '../adapters/stack-ingest.js';
 import { bundledConfig } from '../bundled-config.js';
 import { warmUp } from '../checks/warm-up.js';
 import { SERVICE_NAMES, STACK_ENV } from '../core/contracts.js';
 import { createProbeApp, type ProbeEvent } from './app.js';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.probe });
-const secrets = new SecretsManagerClient({ requestHandler: AWS_REQUEST_HANDLER });
+const secrets = new SecretsManagerClient(homeClientOptions());
 const app = createProbeApp({
   ...stackIngest(logger),
   config: bundledConfig(),

@@ -177,10 +177,48 @@ describe('combine: one judged result per window', () => {
     expect(statuses).toEqual([null, 'up', null, null, 'down', null, null, 'down', null, null]);
     expect(silent.judged[6]?.news).toEqual([]);
     expect(silent.judged[7]?.news).toEqual([
-      { checkId: 'orders', location: 'ap', available: false, reason: 'no result from it in 1m 31s (every 30s expected)' },
+      { checkId: 'orders', location: 'ap', available: false, reason: 'no result from it in 1m 30s (every 30s expected)' },
     ]);
     expect(silent.judged[7]?.judged?.locations?.map((l) => l.location)).toEqual(['eu', 'us']);
     expect(silent.judged[9]?.news).toEqual([{ checkId: 'orders', location: 'ap', available: true, reason: 'reporting again' }]);
+  });
+
+  it('tells no location unavailable for a stretch nobody was watching (the monitor stopped), and waits for each afresh', () => {
+    const { judged } = feed([
+      result('eu', 0),
+      result('us', 0),
+      result('ap', 0),
+      // An hour later the monitor starts again: the first location back says nothing of the others.
+      result('eu', 3600, 'down'),
+      result('us', 3600, 'down'),
+      result('ap', 3601, 'down'),
+    ]);
+    expect(judged.flatMap((j) => j.news)).toEqual([]);
+    // After the gap eu waits for the others as at a start: eu and us make the window (quorum 2), ap the next.
+    expect(judged.map((j) => j.judged?.status ?? null)).toEqual([null, 'up', null, null, 'down', null]);
+  });
+
+  it('judges results decided long after they were probed as when they were probed, and tells nothing of them', () => {
+    // Kept while the store did not answer, then decided in order ten minutes later.
+    const late = (r: CheckResult) => new Date(Date.parse(r.startedAt) + 10 * 60_000);
+    let state: StateWithOrigins = initialState('orders');
+    const outcomes = [result('eu', 0), result('us', 0), result('ap', 0), result('eu', 30, 'down'), result('us', 30, 'down')].map(
+      (r) => {
+        const c = combine(state, r, check, late(r));
+        state = c.state;
+        return c;
+      },
+    );
+    expect(outcomes.flatMap((c) => c.news)).toEqual([]);
+    expect(outcomes.map((c) => c.judged?.status ?? null)).toEqual([null, 'up', null, null, 'down']);
+  });
+
+  it('carries the shown location’s event-loop lag, so a lagged timing stays out of latency', () => {
+    const shown = feed([result('eu', 0, 'down'), { ...result('us', 0, 'down'), loopLagMs: 42 }]).judged[1]?.judged;
+    expect(shown).toMatchObject({ status: 'down', timings: { totalMs: 3 }, loopLagMs: 42 });
+    const other = feed([{ ...result('eu', 0), loopLagMs: 42 }, result('us', 0)]).judged[1]?.judged;
+    expect(other?.status).toBe('up');
+    expect(other?.loopLagMs).toBeUndefined();
   });
 
   it('leaves out a location whose control probe fails, and judges nothing with fewer usable locations than the quorum', () => {

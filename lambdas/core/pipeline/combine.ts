@@ -10,6 +10,11 @@
  * two intervals (plus the check's timeout), or whose control probe fails, is left out: the others do not
  * wait for it and it counts for nothing. With fewer usable locations than the quorum nothing is judged
  * (the state stays as it was), so a broken region never pages for its targets, nor resolves what they paged.
+ *
+ * Silence is measured between results' start times, never against the clock the decision runs at: results
+ * kept while the store was down and decided later, in order, say the same as when they were probed. After a
+ * stretch in which no location reported (the monitor stopped), every location starts afresh: none is told
+ * unavailable for the time nobody was watching.
  */
 import type { CheckState } from '../alert-state.js';
 import { humanDuration } from '../format.js';
@@ -25,6 +30,8 @@ export interface OriginSeen {
   readonly httpStatus: number | null;
   readonly timings: Timings;
   readonly detail: string | null;
+  /** How late this process's event loop ran while it was timed (its latency counts only under the threshold). */
+  readonly loopLagMs?: number;
   /** Why the location's control probe failed, while it does. */
   readonly fault?: string;
   /** Counted in a judgement already: the next one waits for a newer result. */
@@ -72,7 +79,7 @@ export function combine(prev: StateWithOrigins, result: CheckResult, check: Chec
   if (!isMultiLocation(check)) return { state: prev, judged: result, news: [] };
   const location = result.location;
   const seenResults = [...prev.seenResults, arrivalId(check, result)].slice(-SEEN_RESULTS);
-  const before = prev.origins ?? { seen: {}, since: now.toISOString(), unavailable: [] };
+  const before = prev.origins ?? { seen: {}, since: result.startedAt, unavailable: [] };
   // A result of no location, or of one the check no longer names, is recorded and counts for nothing.
   if (!location || !check.locations.includes(location)) {
     return { state: { ...prev, seenResults, origins: before }, judged: null, news: [] };
@@ -86,19 +93,27 @@ export function combine(prev: StateWithOrigins, result: CheckResult, check: Chec
   if (!known || result.startedAt > known.startedAt) seen[location] = brief(result);
 
   const silentAfter = silentAfterMs(check);
+  const arrivedAt = Date.parse(result.startedAt);
+  const heardBefore = Math.max(...Object.values(before.seen).map((e) => Date.parse(e.startedAt)));
+  // Nobody reported for longer than a location may be silent: nothing was watching, and all start afresh.
+  const since = !(arrivedAt - heardBefore <= silentAfter) ? result.startedAt : before.since;
+  const fresh = (entry: OriginSeen | undefined): entry is OriginSeen => entry !== undefined && entry.startedAt >= since;
+  const latest = Math.max(arrivedAt, ...Object.values(seen).map((e) => Date.parse(e.startedAt)));
   const why = (name: string): string | null => {
     const entry = seen[name];
-    if (!entry) {
-      const waited = now.getTime() - Date.parse(before.since);
+    if (!fresh(entry)) {
+      const waited = latest - Date.parse(since);
       return waited > silentAfter ? `no result from it in ${humanDuration(waited)}` : null;
     }
-    const age = now.getTime() - Date.parse(entry.startedAt);
+    const age = latest - Date.parse(entry.startedAt);
     if (age > silentAfter)
       return `no result from it in ${humanDuration(age)} (every ${humanDuration(check.intervalMs)} expected)`;
     return entry.fault ? `its control probe fails: ${entry.fault}` : null;
   };
   const reasons = new Map(check.locations.map((name) => [name, why(name)]));
-  const unavailable = check.locations.filter((name) => reasons.get(name) !== null);
+  // A result decided long after it was probed (kept while the store was down) changes nothing to tell now.
+  const replayed = now.getTime() - arrivedAt > silentAfter;
+  const unavailable = replayed ? before.unavailable : check.locations.filter((name) => reasons.get(name) !== null);
   const news: LocationNews[] = [
     ...unavailable
       .filter((name) => !before.unavailable.includes(name))
@@ -108,9 +123,9 @@ export function combine(prev: StateWithOrigins, result: CheckResult, check: Chec
       .map((name) => ({ checkId: check.id, location: name, available: true, reason: 'reporting again' })),
   ];
   // Reporting and usable: counted, and waited for.
-  const usable = check.locations.filter((name) => seen[name] && reasons.get(name) === null);
+  const usable = check.locations.filter((name) => fresh(seen[name]) && reasons.get(name) === null);
   const complete = usable.length >= check.quorum && usable.every((name) => !seen[name]?.judged);
-  const origins: Origins = { seen, since: before.since, unavailable };
+  const origins: Origins = { seen, since, unavailable };
   if (!complete) return { state: { ...prev, seenResults, origins }, judged: null, news };
 
   const judged = verdict(
@@ -130,6 +145,7 @@ function brief(result: CheckResult): OriginSeen {
     httpStatus: result.httpStatus,
     timings: result.timings,
     detail: result.detail,
+    ...(result.loopLagMs === undefined ? {} : { loopLagMs: result.loopLagMs }),
     ...(result.locationFault ? { fault: result.locationFault } : {}),
     judged: false,
   };
@@ -164,6 +180,7 @@ function verdict(check: CheckBase, arrival: CheckResult, view: readonly (readonl
     timings: shown.timings,
     startedAt: arrival.startedAt,
     detail: status === 'degraded' ? degradedDetail : null,
+    ...(shown.loopLagMs === undefined ? {} : { loopLagMs: shown.loopLagMs }),
     locations,
     quorum: check.quorum,
   };
