@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/parse.js';
 import { DAY_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
+import { judgedResults } from '../core/report.js';
 import type { CheckHistory } from '../core/report-model.js';
 import { buildStatusPage, STATUS_PAGE_DAYS, type StatusPageShow } from '../core/status-page-model.js';
 import { renderStatusPage } from '../report/status-page.js';
@@ -69,7 +70,8 @@ export async function statusPageCommand(
         store.listIncidents(check.id),
         store.getState(check.id),
       ]);
-      return { check, results, incidents, state };
+      // Probed from several locations: what the check was is each window's judgement, not each location's result.
+      return { check, results: judgedResults(check, results), incidents, state };
     }),
   ).finally(close);
   const status = buildStatusPage(histories, now, show);

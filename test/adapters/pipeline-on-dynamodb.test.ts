@@ -316,6 +316,36 @@ describe('probe batch, ingest and dispatch on dynalite', () => {
     expect(again.published.map((e) => e.kind)).toEqual(['recovered']);
   });
 
+  it('tells metrics what a check probed from several locations was: its window’s judgement, not each location’s result', async () => {
+    const located = config({
+      locations: [
+        { name: 'eu', region: 'eu-west-1' },
+        { name: 'us', region: 'us-east-1' },
+        { name: 'ap', region: 'ap-southeast-2' },
+      ],
+      checks: [{ id: 'api', type: 'http', url: 'http://127.0.0.1/' }],
+    }).checks;
+    const d = deps({
+      originsOf: (check) => check.locations,
+      runCheck: async (check, location) => ({
+        ...failingResult,
+        checkId: check.id,
+        status: location === 'eu' ? 'down' : 'up',
+        error: location === 'eu' ? failingResult.error : null,
+        startedAt: new Date(clock).toISOString(),
+        ...(location ? { location } : {}),
+      }),
+    });
+    const report = await probeBatch(located, d, 'located');
+    expect(report.results.map((r) => [r.location, r.status])).toEqual([
+      ['eu', 'down'],
+      ['us', 'up'],
+      ['ap', 'up'],
+    ]);
+    // One location down of three, quorum 2: the check was up, and that is all metrics hear of it.
+    expect(metricBatches.at(-1)?.map((r) => [r.checkId, r.status, r.location ?? null])).toEqual([['api', 'up', null]]);
+  });
+
   it('carries on with the other checks when one check’s storage fails', async () => {
     statuses = { api: 'down', db: 'down' };
     const log = recordingLog();

@@ -53,6 +53,11 @@ export interface IngestOutcome {
   readonly change?: { readonly from: ReportedStatus; readonly to: ReportedStatus };
   /** Locations that stopped counting for the check, or count again (Vigil's own trouble, never the target's). */
   readonly locations?: readonly LocationNews[];
+  /**
+   * Windows judged from several locations' results: what the check was, which metrics and people are told
+   * (each location's own result is stored beside it, for its own uptime and latency).
+   */
+  readonly judged?: readonly CheckResult[];
 }
 
 /** Stores the result where reports and incidents read it; safe to repeat (same key). */
@@ -103,7 +108,11 @@ export async function decideOn(
         // Several locations' window, judged: stored beside what each saw, for reports and objectives.
         if (judged !== result)
           await guarded(deps.log, 'combined result not stored', check.id, () => deps.store.putResult(judged));
-        return { ...(await afterDecision(check, judged, prev, decision, held, deps, now)), ...news };
+        return {
+          ...(await afterDecision(check, judged, prev, decision, held, deps, now)),
+          ...news,
+          ...(judged === result ? {} : { judged: [judged] }),
+        };
       }
     }
     if (attempt >= DECIDE_ATTEMPTS) {

@@ -13,6 +13,7 @@
 import { mapLimit } from '../concurrency.js';
 import { CHECK_RESULT_LOG, PROBE_CONCURRENCY } from '../contracts.js';
 import { VigilFault } from '../errors.js';
+import { isMultiLocation } from '../locations.js';
 import type { CheckSnapshot, MetricsSink } from '../ports.js';
 import type { CheckBase } from '../schema-parts.js';
 import { spreadStarts } from '../spread.js';
@@ -200,7 +201,10 @@ export async function probeBatch<C extends CheckBase>(
   });
   const results = probed.flat();
   const outcomes = await Promise.all(checks.map((c) => decided.get(c.id)));
-  await guarded(deps.log, 'metrics not sent', undefined, () => deps.metrics.put(results));
+  // Metrics say what each check was: a location's own result for one of several is not that, its window's judgement is.
+  const combined = new Set(checks.filter(isMultiLocation).map((c) => c.id));
+  const told = [...results.filter((r) => !combined.has(r.checkId)), ...outcomes.flatMap((o) => o?.judged ?? [])];
+  await guarded(deps.log, 'metrics not sent', undefined, () => deps.metrics.put(told));
   const byId = new Map<string, CheckResult[]>();
   for (const r of results) byId.set(r.checkId, [...(byId.get(r.checkId) ?? []), r]);
   return {
@@ -227,12 +231,14 @@ function merge(a: IngestOutcome | undefined, b: IngestOutcome | undefined): Inge
   if (!a || !b) return b ?? a;
   const change = a.change && b.change ? { from: a.change.from, to: b.change.to } : (b.change ?? a.change);
   const locations = [...(a.locations ?? []), ...(b.locations ?? [])];
+  const judged = [...(a.judged ?? []), ...(b.judged ?? [])];
   const { change: _, ...rest } = b;
   return {
     ...rest,
     held: [...a.held, ...b.held],
     ...(change && change.from !== change.to ? { change } : {}),
     ...(locations.length > 0 ? { locations } : {}),
+    ...(judged.length > 0 ? { judged } : {}),
   };
 }
 
