@@ -10,6 +10,7 @@ import { channelSecretRefs, checkSecretRefs, heartbeatTokenRefs } from '../lambd
 import { PROBE_CONCURRENCY } from '../lambdas/core/contracts.js';
 import { formatDuration, MINUTE_MS } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
+import { CONTROL_TIMEOUT_MS } from '../lambdas/core/locations.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
 import { ALERT_KINDS, SEVERITIES } from '../lambdas/core/types.js';
 import { dashboardLayout } from './dashboard-layout.js';
@@ -116,7 +117,9 @@ export function planStack(config: Config, source = 'config', options: StackOptio
   if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) {
     problems.push(`probe memory: expected a whole number of MB from 128 to 10240, got ${memoryMb}`);
   }
-  const groups = groupByInterval(config.checks, memoryMb);
+  // A location's probe runs its control probe before each batch: its shards (lib/locations.ts) are these, filtered.
+  const controlMs = config.locations.some((l) => l.control) ? CONTROL_TIMEOUT_MS : 0;
+  const groups = groupByInterval(config.checks, memoryMb, controlMs);
   problems.push(...groups.flatMap(durationProblems));
   const layout = dashboardLayout(config.checks);
   const templates = estimateTemplates(config, groups, layout);
@@ -201,12 +204,14 @@ function locatedShards(config: Config, memoryMb: number): ScheduleGroup[] {
       groupByInterval(
         config.checks.filter((c) => c.locations.includes(l.name)),
         memoryMb,
+        l.control ? CONTROL_TIMEOUT_MS : 0,
       ),
     ),
   ];
 }
 
-function groupByInterval(checks: readonly Check[], memoryMb: number): ScheduleGroup[] {
+/** `controlMs`: what a location's control probe may take before each batch (lambdas/config/control-probe.ts). */
+function groupByInterval(checks: readonly Check[], memoryMb: number, controlMs = 0): ScheduleGroup[] {
   const byInterval = new Map<number, Check[]>();
   for (const check of checks) {
     const members = byInterval.get(check.intervalMs) ?? [];
@@ -226,7 +231,7 @@ function groupByInterval(checks: readonly Check[], memoryMb: number): ScheduleGr
           shard,
           checkIds: part.map((c) => c.id),
           spreadMs,
-          maxDurationMs: invocationWorstMs(part, runs, intervalMs, spreadMs),
+          maxDurationMs: invocationWorstMs(part, runs, intervalMs, spreadMs + controlMs),
         };
       });
     });
@@ -264,10 +269,10 @@ function checkWorstMs(check: Check): number {
  */
 const DECIDE_WORST_MS = 50;
 
-/** Runs start `intervalMs` apart, or when the one before has finished if it ran longer. */
-function invocationWorstMs(members: readonly Check[], runs: number, intervalMs: number, spreadMs: number): number {
+/** Runs start `intervalMs` apart, or when the one before has finished if it ran longer; `beforeMs` precedes each run's probes. */
+function invocationWorstMs(members: readonly Check[], runs: number, intervalMs: number, beforeMs: number): number {
   const waves = Math.ceil(members.length / PROBE_CONCURRENCY);
-  const batchMs = spreadMs + waves * Math.max(...members.map(checkWorstMs)) + members.length * DECIDE_WORST_MS;
+  const batchMs = beforeMs + waves * Math.max(...members.map(checkWorstMs)) + members.length * DECIDE_WORST_MS;
   let end = 0;
   for (let run = 0; run < runs; run++) end = Math.max(run * intervalMs, end) + batchMs;
   return end;

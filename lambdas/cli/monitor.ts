@@ -24,6 +24,8 @@ import { reportedStatus } from '../core/alert-state.js';
 import { DAY_MS, HOUR_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { headline, plural } from '../core/format.js';
+import { isMultiLocation } from '../core/locations.js';
+import type { StateWithOrigins } from '../core/pipeline/combine.js';
 import type { IngestOutcome } from '../core/pipeline/ingest.js';
 import type { Clock, Log, MetricsSink, ResultStore } from '../core/ports.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
@@ -181,6 +183,13 @@ export async function createMonitor(
     options.onAlert?.(event);
   };
   const locationWatch = new LocationWatch({ clock, publish, stackName: LOCAL_CONTEXT.stackName });
+  // Locations told out of quorum before this start stay told: their return is what comes next.
+  for (const check of config.checks.filter(isMultiLocation)) {
+    const origins = ((await store.getState(check.id).catch(() => null)) as StateWithOrigins | null)?.origins;
+    for (const location of origins?.unavailable ?? []) {
+      locationWatch.resume(check.id, location, new Date(origins?.seen[location]?.startedAt ?? clock.now()));
+    }
+  }
   // What people see change (pending and maintenance included), what was held back and why, and locations
   // that stopped counting (Vigil's own trouble).
   const onDecided = (outcome: IngestOutcome) => {

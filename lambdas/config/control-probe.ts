@@ -7,6 +7,7 @@
 
 import { runCheck } from '../checks/run.js';
 import type { ProbeContext } from '../checks/shared/probe.js';
+import { CONTROL_TIMEOUT_MS } from '../core/locations.js';
 import { type Check, type Location, parseConfig } from './parse.js';
 
 /** Why a location's control probe fails, or null when it answers (or the location has none). */
@@ -22,7 +23,7 @@ export function controlProbe(locations: readonly Location[], context: ProbeConte
           id: `control-${location.name}`,
           type: 'http',
           url: location.control,
-          timeout: '5s',
+          timeout: `${CONTROL_TIMEOUT_MS}ms`,
           expect: { status: ['2xx', '3xx'] },
         },
       ],

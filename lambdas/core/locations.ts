@@ -61,6 +61,9 @@ export function resolveLocations(
 }
 
 /** Whether a check is judged from more than one location: then its results are combined before they are decided on. */
+/** How long a location's control probe may take: it runs before each batch of the location's checks. */
+export const CONTROL_TIMEOUT_MS = 5_000;
+
 export const isMultiLocation = (check: LocationFields) => check.locations.length > 1;
 
 /**

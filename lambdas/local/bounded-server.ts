@@ -4,7 +4,7 @@
  * all. At a cap, a new connection takes the place of the oldest one that is not being answered (still
  * sending its headers, or idle between requests), so 300 slow sockets, even from one host, cannot keep a
  * real request out: a slow socket is dropped, not the request. The heartbeat API (`--listen`,
- * ping-server.ts) and the Prometheus endpoint (`--metrics`, metrics-server.ts) both listen through it.
+ * ping-server.ts) and the Prometheus endpoint (`--metrics`, monitor-metrics.ts) both listen through it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

@@ -23,6 +23,16 @@ export class LocationWatch {
 
   constructor(private readonly deps: LocationWatchDeps) {}
 
+  /**
+   * What a check's stored state says was already told before this monitor started (its locations out of
+   * quorum): kept without telling again, so the location's return is told once, as `recovered`.
+   */
+  resume(checkId: string, location: string, since: Date): void {
+    const known = this.out.get(location);
+    if (known) known.checks.add(checkId);
+    else this.out.set(location, { since, checks: new Set([checkId]) });
+  }
+
   /** What a decision learnt of its check's locations. */
   told(news: readonly LocationNews[]): void {
     for (const n of news) {

@@ -101,10 +101,12 @@ export function createProbeApp(deps: ProbeAppDeps) {
       };
       const report = await probeBatch(checks, { ...batchDeps, pacing }, `${invocationId}#${run}`);
       reports.push(report);
-      // The home stack's alarm on this says the location stopped (or its network did): Vigil's trouble, not the targets'.
+      // The home stack's alarm on this says the location stopped, or its network, or its way home did: Vigil's
+      // trouble, not the targets'. Up only when its control probe answers and every check it probed was decided.
       if (location) {
+        const up = !report.locationFaults.has(location) && report.outcomes.length === checks.length;
         await guarded(deps.log, 'location metric not sent', undefined, async () =>
-          deps.metrics.putLocation?.(location, !report.locationFaults.has(location), deps.now()),
+          deps.metrics.putLocation?.(location, up, deps.now()),
         );
       }
     }

@@ -143,6 +143,20 @@ describe('locations and quorum, through vigil monitor', () => {
     failing.add('eu').add('us');
     await monitor.run(5 * MINUTE);
     expect(pages()).toEqual(['trigger vigil/local/vigil-health/location/ap', 'trigger vigil/local/orders']);
+    // Restarted while ap is still out, then with ap's producer back: nothing is paged again for ap, and its
+    // return is resolved once.
+    await monitor.close();
+    failing.clear();
+    const again = await simMonitor(cfg, { dataDir: first.dataDir, startAt: monitor.clock.now() });
+    rig.sim = again;
+    await again.run(5 * MINUTE);
+    expect(pages()).toEqual([
+      'trigger vigil/local/vigil-health/location/ap',
+      'trigger vigil/local/orders',
+      'resolve vigil/local/vigil-health/location/ap',
+      'resolve vigil/local/orders',
+    ]);
+    await again.close();
   });
 
   it('counts nothing a location sees while its own control probe fails, and pages Vigil itself instead', async () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/config/parse.js';
 import { vigilStacks } from '../../lib/locations.js';
 import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
+import { planStack } from '../../lib/stack-config.js';
 import { cfnLint } from '../support/cfn-lint.js';
 
 const VPC = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'] };
@@ -136,6 +137,8 @@ describe('locations in AWS', () => {
     const body = JSON.stringify(homeTemplate.findResources('AWS::CloudWatch::Dashboard'));
     expect(body).toContain('Latency from eu-private (eu-west-1)');
     expect(body).toContain('/vigil/Vigil/probe-ap');
+    // Latency per location as the Latency metric counts it: no down run, none timed under heavy loop lag.
+    expect(body).toMatch(/location = \W+eu\W+ and status != \W+down\W+ and \(not ispresent\(loopLagMs\) or loopLagMs < 10\)/);
     expect(body).toContain('\\"region\\":\\"ap-southeast-2\\"');
     probeTemplate('ap-southeast-2').hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/vigil/Vigil/probe-ap' });
   });
@@ -160,4 +163,23 @@ describe('cfn-lint', () => {
     expect(files.length).toBe(4);
     expect(await cfnLint(files.map((f) => join(outdir, f)))).toBe('');
   }, 120_000);
+});
+
+describe('a location’s control probe in the probe’s sizing', () => {
+  it('adds the control probe’s timeout before each batch when a location has one', () => {
+    const plan = (control?: string) =>
+      planStack(
+        parseConfig({
+          locations: [
+            { name: 'eu', region: 'eu-west-1', ...(control ? { control } : {}) },
+            { name: 'us', region: 'us-east-1' },
+          ],
+          checks: [{ id: 'api', type: 'http', url: 'https://api.example.com/health', interval: '10s' }],
+        }),
+      ).groups;
+    const [without] = plan();
+    const [withControl] = plan('https://status.example.com/');
+    // Six runs a minute, each waiting for the control probe first.
+    expect((withControl?.maxDurationMs ?? 0) - (without?.maxDurationMs ?? 0)).toBe(6 * 5_000);
+  });
 });

@@ -133,3 +133,51 @@ describe('probe Lambda app', () => {
     expect(() => bundledConfig('{"checks":[{"id":"x","type":"tcp","host":"h","port":0}]}')).toThrow('checks[0].port');
   });
 });
+
+describe('a location’s probe', () => {
+  it('says its location is up only while every check it probed was decided at home', async () => {
+    const target = await startHttp((_req, res) => res.writeHead(200).end('ok'));
+    const db = await startEmbeddedDynamoDB();
+    try {
+      const config = bundledConfig(
+        JSON.stringify({
+          locations: [
+            { name: 'eu', region: 'eu-west-1' },
+            { name: 'us', region: 'us-east-1' },
+          ],
+          checks: [{ id: 'api', type: 'http', url: `${target.url}/`, interval: '1m' }],
+        }),
+      );
+      const store = new DynamoResultStore(db.client, { tableName: db.tableName });
+      let homeAnswers = true;
+      const told: [string, boolean][] = [];
+      const app = createProbeApp({
+        config,
+        // The home table refuses state writes while home is unreachable; results, too.
+        store: Object.assign(Object.create(store), {
+          putState: (s: never) => (homeAnswers ? store.putState(s) : Promise.reject(new Error('ETIMEDOUT'))),
+          putResults: (r: never) => (homeAnswers ? store.putResults(r) : Promise.reject(new Error('ETIMEDOUT'))),
+        }),
+        metrics: { put: async () => {}, putRun: async () => {}, putLocation: async (l, up) => void told.push([l, up]) },
+        dispatch: { request: async () => {} },
+        log: recordingLog(),
+        alertContext: { stackName: 'prod', dashboardUrl: null },
+        secretResolver: () => async (ref) => String(ref),
+        now: () => new Date(),
+        sleep: async () => {},
+        monotonicMs: () => performance.now(),
+        location: 'eu',
+      });
+      await app({ checkIds: ['api'] }, 'req-1');
+      homeAnswers = false;
+      await app({ checkIds: ['api'] }, 'req-2');
+      expect(told).toEqual([
+        ['eu', true],
+        ['eu', false],
+      ]);
+    } finally {
+      await db.close();
+      await target.close();
+    }
+  });
+});
