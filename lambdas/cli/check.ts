@@ -7,7 +7,7 @@ import type { Check, Config } from '../config/parse.js';
 import { mapLimit } from '../core/concurrency.js';
 import { VigilFault } from '../core/errors.js';
 import { startOrder } from '../core/spread.js';
-import { exitCodeFor, summarize } from '../core/summary.js';
+import { summarize } from '../core/summary.js';
 import type { CheckResult } from '../core/types.js';
 import { consoleLog } from './console-log.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
@@ -78,7 +78,16 @@ export async function checkCommand(config: Config, options: CheckOptions, io: Cl
   const place = (c: Check, r: CheckResult) => c.locations.indexOf(r.location ?? '');
   const report = summarize(checks.flatMap((c) => (byId.get(c.id) ?? []).sort((a, b) => place(c, a) - place(c, b))));
   io.stdout(options.json ? JSON.stringify(report, null, 2) : renderCheckReport(report));
-  return exitCodeFor(report) === 0 && notProbed.length === 0 ? EXIT.ok : EXIT.failed;
+  return checks.some((c) => downByQuorum(c, byId.get(c.id) ?? [])) || notProbed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * Whether a check is down as its deployed probes would judge it: from several locations, when at least its
+ * quorum of those probed (all of them, when fewer were asked for) saw it down; else when its one result is.
+ */
+function downByQuorum(check: Check, results: readonly CheckResult[]): boolean {
+  const down = results.filter((r) => r.status === 'down').length;
+  return down > 0 && down >= Math.min(Math.max(check.quorum, 1), results.length);
 }
 
 /** The store heartbeat checks read their runs from, if there are any and there is one to read. */

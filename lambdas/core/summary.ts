@@ -11,8 +11,3 @@ export function summarize(results: readonly CheckResult[]): CheckReport {
   for (const result of results) summary[result.status]++;
   return { results, summary };
 }
-
-/** 0 when every check is up or degraded, 1 when any is down. */
-export function exitCodeFor(report: CheckReport): 0 | 1 {
-  return report.summary.down > 0 ? 1 : 0;
-}
