@@ -42,6 +42,11 @@ export function heartbeatDocument(document: unknown): unknown {
   return checked({ ...doc, channels: {}, checks: leanChecks(doc) });
 }
 
+/** The status page publisher: the checks as the dispatcher has them (which are public is all it reads of them). */
+export function statusPageDocument(document: unknown): unknown {
+  return dispatcherDocument(document);
+}
+
 /** For channel `name`: that channel, and each check routed to it (or not) as before. */
 export function notifierDocument(document: unknown, name: string): unknown {
   const doc = asDoc(document);

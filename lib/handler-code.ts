@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The four functions, each `lambdas/<name>/handler.ts`. */
-export const HANDLERS = ['probe', 'dispatch', 'notify', 'heartbeat'] as const;
+/** The functions, each `lambdas/<name>/handler.ts`. */
+export const HANDLERS = ['probe', 'dispatch', 'notify', 'heartbeat', 'status-page'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
 /** The repository root, or dist/ in the installed package: the folder above lib/. */

@@ -19,6 +19,13 @@ export function acknowledgeNagFindings(vigil: Vigil): void {
       reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the Vigil namespace.',
     });
   }
+  if (vigil.statusPage) {
+    Validations.of(vigil.statusPage.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'The status page bucket is private: viewers reach the page through CloudFront or the team’s own hosting, which logs their requests; its one writer is the publisher, whose calls CloudTrail records.',
+    });
+  }
   Validations.of(vigil.dispatcher.function.fn).acknowledge({
     id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
     reason: 'Publishing to the KMS-encrypted alert topic needs data keys from its own key only (resource is that key).',

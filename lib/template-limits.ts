@@ -14,7 +14,15 @@ export const TEMPLATE_LIMITS = { resources: 500, bytes: 1_000_000 } as const;
  * Resources of the stack (test/infra/template-limits.test.ts counts them on synthesized stacks): the table, topics
  * and keys, queues, alarms, the probe and dispatcher functions and their roles, logs and filters, the dashboard.
  */
-const RESOURCES = { fixed: 34, perShard: 2, perNotifier: 9, perEmail: 2, heartbeat: 10, perNestedStack: 1 } as const;
+const RESOURCES = {
+  fixed: 34,
+  perShard: 2,
+  perNotifier: 9,
+  perEmail: 2,
+  heartbeat: 10,
+  statusPage: 12,
+  perNestedStack: 1,
+} as const;
 /**
  * Bytes of the template file CDK writes, over-estimated (the same test holds them to at least the real size):
  * the fixed part, each channel and the heartbeat endpoint, each shard's rule and its check ids, and the one
@@ -24,6 +32,7 @@ const BYTES = {
   fixed: 30_000,
   perChannel: 8_000,
   heartbeat: 12_000,
+  statusPage: 7_000,
   perShard: 2_000,
   escapedBody: 1.5,
   overview: 8_000,
@@ -50,12 +59,15 @@ export function estimateTemplates(
   const channels = Object.values(config.channels);
   const emails = channels.filter((c) => c.type === 'email').length;
   const heartbeats = config.checks.filter((c) => c.type === 'heartbeat');
+  // The publisher's bucket, function, schedule and subscription (lib/status-page-publisher.ts).
+  const statusPage = config.statusPage !== undefined && config.checks.some((c) => c.public);
   const resources =
     RESOURCES.fixed +
     RESOURCES.perShard * shards.length +
     RESOURCES.perNotifier * (channels.length - emails) +
     RESOURCES.perEmail * emails +
     (heartbeats.length > 0 ? RESOURCES.heartbeat : 0) +
+    (statusPage ? RESOURCES.statusPage : 0) +
     RESOURCES.perNestedStack * layout.stacks.length;
   const body = (checks: readonly Check[]) => checks.reduce((n, c) => n + checkFootprint(c).bytes, 0);
   const dashboardBytes = layout.single
@@ -65,6 +77,7 @@ export function estimateTemplates(
     BYTES.fixed +
     channels.length * (BYTES.perChannel + idsBytes(config.checks.slice(0, FILTER_IDS).map((c) => c.id))) +
     (heartbeats.length > 0 ? BYTES.heartbeat : 0) +
+    (statusPage ? BYTES.statusPage : 0) +
     // The endpoint's policy names each heartbeat's keys and its parents'.
     heartbeats.reduce((n, c) => n + 3 * idsBytes([c.id, ...c.dependsOn]), 0) +
     // A rule's input is its event as a JSON string: each id's quotes are escaped once more.

@@ -5,7 +5,13 @@ import type { Config } from '../lambdas/config/parse.js';
 import { AlertTopic } from './alert-topic.js';
 import { VigilDashboard } from './dashboard.js';
 import { Dispatcher } from './dispatcher.js';
-import { dispatcherDocument, heartbeatDocument, notifierDocument, probeDocument } from './function-documents.js';
+import {
+  dispatcherDocument,
+  heartbeatDocument,
+  notifierDocument,
+  probeDocument,
+  statusPageDocument,
+} from './function-documents.js';
 import { HealthTopic } from './health-topic.js';
 import { HeartbeatEndpoint } from './heartbeat-endpoint.js';
 import { locationAlarms, locationGroups, probeLogGroupName } from './locations.js';
@@ -13,6 +19,7 @@ import { Notifier } from './notifier.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { ResultsTable } from './results-table.js';
 import { PROBE_MEMORY_MB, planStack, type ScheduleGroup } from './stack-config.js';
+import { StatusPagePublisher } from './status-page-publisher.js';
 
 export interface VigilProps {
   /** The validated config (`loadConfigFile(path).config`). */
@@ -70,6 +77,8 @@ export class Vigil extends Construct {
   readonly dashboard: VigilDashboard;
   /** The heartbeat API; only when the config has heartbeat checks. */
   readonly heartbeats: HeartbeatEndpoint | undefined;
+  /** The status page's publisher; only when the config has `statusPage` and a public check. */
+  readonly statusPage: StatusPagePublisher | undefined;
   readonly probeMemoryMb: number;
   /** The shards of every check, planned once: each location's probe stack takes its checks' share. */
   readonly plan: { readonly groups: readonly ScheduleGroup[]; readonly probeSecrets: readonly string[] };
@@ -148,6 +157,16 @@ export class Vigil extends Construct {
       stackName: name,
       dashboardUrl: this.dashboard.url,
     });
+    this.statusPage =
+      props.config.statusPage && props.config.checks.some((c) => c.public)
+        ? new StatusPagePublisher(this, 'StatusPage', {
+            ...functions,
+            configDocument: statusPageDocument(props.configDocument),
+            table: this.results.table,
+            alertTopic: this.alerts.topic,
+            everyMs: props.config.statusPage.every,
+          })
+        : undefined;
     const probes = this.probeSchedule;
     const ownAlarms = [
       ...(probes
@@ -177,6 +196,14 @@ export class Vigil extends Construct {
             this.heartbeats.throttled,
           ]
         : []),
+      ...(this.statusPage
+        ? [
+            this.statusPage.function.alarmOnLoggedErrors(
+              'StatusPageErrors',
+              'Vigil could not publish the status page (see the status page logs); it shows what it last published',
+            ),
+          ]
+        : []),
     ];
     this.health.watch(...ownAlarms);
     this.notifier.trustAlarms(this.health.topic, ownAlarms);
@@ -193,6 +220,7 @@ export class Vigil extends Construct {
       new CfnOutput(this, 'HealthTopicArn', { value: this.health.topic.topicArn });
       // `vigil run` reads it from `cdk deploy --outputs-file cdk-outputs.json`.
       if (this.heartbeats) new CfnOutput(this, 'HeartbeatUrl', { value: this.heartbeats.url.url });
+      if (this.statusPage) new CfnOutput(this, 'StatusPageBucket', { value: this.statusPage.bucket.bucketName });
     }
   }
 }

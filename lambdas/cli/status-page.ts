@@ -2,12 +2,11 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/parse.js';
-import { DAY_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
-import { judgedResults } from '../core/report.js';
-import type { CheckHistory } from '../core/report-model.js';
-import { buildStatusPage, STATUS_PAGE_DAYS, type StatusPageShow } from '../core/status-page-model.js';
-import { renderStatusPage } from '../report/status-page.js';
+import { STATUS_PAGE_SHOWABLE } from '../core/schema-parts.js';
+import { publicChecks, statusPageHistories } from '../core/status-page-history.js';
+import { pageShows, pageTitle, type StatusPageShow } from '../core/status-page-model.js';
+import { statusPageFiles } from '../report/status-page-files.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
 
@@ -20,14 +19,12 @@ export interface StatusPageOptions {
   readonly table: string | undefined;
 }
 
-const SHOWABLE = ['errors', 'latency'] as const;
-
 export function showOption(text: string | undefined): StatusPageShow {
   const asked = (text ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const unknown = asked.find((s) => !(SHOWABLE as readonly string[]).includes(s));
+  const unknown = asked.find((s) => !(STATUS_PAGE_SHOWABLE as readonly string[]).includes(s));
   if (unknown !== undefined)
     throw new UserError(`--show: expected errors and/or latency, like --show errors,latency, got "${unknown}"`);
   return { errors: asked.includes('errors'), latency: asked.includes('latency') };
@@ -55,37 +52,24 @@ export async function statusPageCommand(
   io: CliIo,
   now = new Date(),
 ): Promise<ExitCode> {
-  const show = showOption(options.show);
-  const published = config.checks.filter((c) => c.public);
-  if (published.length === 0) {
+  // The flags win over the config's `statusPage`, which says what the published page shows.
+  const show = options.show === undefined ? pageShows(config) : showOption(options.show);
+  if (publicChecks(config.checks).length === 0) {
     throw new UserError('no check is public: mark the checks to show with public: true (or defaults: { public: true })');
   }
   const dir = outFolder(options.outDir);
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
-  const histories: CheckHistory[] = await Promise.all(
-    published.map(async (check) => {
-      const since = new Date(now.getTime() - STATUS_PAGE_DAYS * DAY_MS - 2 * check.intervalMs);
-      const [results, incidents, state] = await Promise.all([
-        store.listResults(check.id, since, now),
-        store.listIncidents(check.id),
-        store.getState(check.id),
-      ]);
-      // Probed from several locations: what the check was is each window's judgement, not each location's result.
-      return { check, results: judgedResults(check, results), incidents, state };
-    }),
-  ).finally(close);
-  const status = buildStatusPage(histories, now, show);
-  const write = (name: string, text: string) => {
+  const histories = await statusPageHistories(store, config.checks, now).finally(close);
+  const { page, files } = statusPageFiles(histories, now, show, options.title ?? pageTitle(config));
+  for (const file of files) {
     try {
-      writeFileSync(join(dir, name), text);
+      writeFileSync(join(dir, file.name), file.body);
     } catch (error) {
       throw new UserError(
-        `--out: cannot write ${join(dir, name)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        `--out: cannot write ${join(dir, file.name)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       );
     }
-  };
-  write('status.json', `${JSON.stringify(status, null, 2)}\n`);
-  write('index.html', renderStatusPage(status, options.title ?? 'Service status'));
-  io.stdout(`status page written to ${join(dir, 'index.html')} and ${join(dir, 'status.json')}: ${status.headline}`);
+  }
+  io.stdout(`status page written to ${join(dir, 'index.html')} and ${join(dir, 'status.json')}: ${page.headline}`);
   return EXIT.ok;
 }

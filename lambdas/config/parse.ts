@@ -32,7 +32,9 @@ import {
   maintenanceWindow,
   type ObjectiveConfig,
   objective,
+  type StatusPageConfig,
   severity,
+  statusPageConfig,
   threshold,
   timeout,
 } from '../core/schema-parts.js';
@@ -92,6 +94,7 @@ const configSchema = z.strictObject({
   heartbeatUrl: httpUrl.optional(),
   /** Where checks are probed from (lambdas/core/locations.ts). @default none: one unnamed location, as the stack's own region */
   locations: z.array(locationSchema).default([]),
+  statusPage: statusPageConfig.optional(),
 });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -105,6 +108,8 @@ export interface Config {
   readonly heartbeatUrl?: string;
   /** Where checks are probed from; empty: one unnamed location. @default [] */
   readonly locations: readonly Location[];
+  /** The status page's title and what it shows; in AWS, that the stack publishes it. @default none */
+  readonly statusPage?: StatusPageConfig;
   /** What the config means that its reader might not expect (for `vigil validate`). @default none */
   readonly notes?: readonly string[];
 }
@@ -172,6 +177,7 @@ export function parseConfig(document: unknown, source = 'config'): Config {
     maintenance: raw.maintenance,
     locations: raw.locations,
     ...(raw.heartbeatUrl ? { heartbeatUrl: raw.heartbeatUrl } : {}),
+    ...(raw.statusPage ? { statusPage: raw.statusPage } : {}),
     ...(notes.length > 0 ? { notes } : {}),
   };
 }

@@ -58,6 +58,8 @@ export const STACK_ENV = {
   homeRegion: 'HOME_REGION',
   /** A location's probe: the location its results come from. */
   location: 'VIGIL_LOCATION',
+  /** The status page publisher: the private bucket it writes the page to. */
+  statusPageBucket: 'STATUS_PAGE_BUCKET',
 } as const;
 
 /** Each function's Powertools service name: its log lines and the dashboard's log queries say which function spoke. */
@@ -66,4 +68,5 @@ export const SERVICE_NAMES = {
   notify: 'vigil-notify',
   dispatch: 'vigil-dispatch',
   heartbeat: 'vigil-heartbeat',
+  statusPage: 'vigil-status-page',
 } as const;

@@ -282,3 +282,20 @@ export type MaintenanceWindow = z.output<typeof maintenanceWindow>;
 export interface CheckBase extends ResolvedFields {
   readonly type: string;
 }
+
+/** What a status page may show beyond names and states. */
+export const STATUS_PAGE_SHOWABLE = ['errors', 'latency'] as const;
+
+/**
+ * ★ `statusPage`: how `vigil status-page` titles the page and what it shows, and, in AWS, that the stack
+ * publishes it to a private S3 bucket on every alert and every `every` (lib/status-page-publisher.ts).
+ */
+export const statusPageConfig = z.strictObject({
+  /** @default "Service status" */
+  title: z.string().min(1).max(120).optional(),
+  /** Beyond names and states (never URLs). @default neither */
+  show: z.array(z.enum(STATUS_PAGE_SHOWABLE, { error: 'expected errors or latency' })).default([]),
+  /** In AWS, how often the page is published besides on each alert. @default 5m */
+  every: duration(60_000, 24 * HOUR_MS, 'every').default(300_000),
+});
+export type StatusPageConfig = z.output<typeof statusPageConfig>;

@@ -8,6 +8,7 @@ import { humanDuration } from './format.js';
 import { percentile } from './report.js';
 import type { CheckHistory } from './report-model.js';
 import { type BarState, stretches, uptimeBars } from './report-model.js';
+import type { StatusPageConfig } from './schema-parts.js';
 import { countedLatencyMs } from './trusted-latency.js';
 import type { ErrorKind } from './types.js';
 import { type StatusNow, statusNow } from './watch.js';
@@ -87,6 +88,13 @@ export interface StatusPageShow {
   readonly errors: boolean;
   readonly latency: boolean;
 }
+
+/** The config's `statusPage`: what its page shows, and its title. */
+export const pageShows = (config: { readonly statusPage?: StatusPageConfig }): StatusPageShow => ({
+  errors: config.statusPage?.show.includes('errors') ?? false,
+  latency: config.statusPage?.show.includes('latency') ?? false,
+});
+export const pageTitle = (config: { readonly statusPage?: StatusPageConfig }) => config.statusPage?.title ?? 'Service status';
 
 export function publicState(status: StatusNow): PublicState {
   return status === 'pending' ? 'up' : status;

@@ -19,8 +19,9 @@ const tcp = (i: number, extra: object = {}) => ({ id: `c${i}`, type: 'tcp', host
 
 const CONFIGS = {
   minimal: { checks: [tcp(0)] },
-  'heartbeats and objectives': {
+  'heartbeats, objectives and a status page': {
     defaults: { objectives: [{ availability: 99.9 }] },
+    statusPage: { title: 'Acme status' },
     channels: {
       slack: { type: 'slack', webhookUrl: { secret: 'vigil/slack' } },
       pd: { type: 'pagerduty', routingKey: { secret: 'vigil/pd' } },
@@ -33,6 +34,7 @@ const CONFIGS = {
         type: 'http',
         url: 'https://api.example.com/health',
         interval: '30s',
+        public: true,
         objectives: [{ availability: 99.9 }, { latency: { percent: 90, under: '2s' } }],
       },
       tcp(1, { interval: '5m' }),
