@@ -4,16 +4,18 @@ import type { Config } from '../config/parse.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration, plural } from '../core/format.js';
 import { heartbeatVerdict, runOutcome, runTime } from '../core/heartbeat.js';
-import { type ObjectiveReport, objectiveReport } from '../core/objectives.js';
+import { type History, historyOfResults } from '../core/history.js';
+import { type ObjectiveReport, objectiveReportOf } from '../core/objectives.js';
+import { readHistory } from '../core/pipeline/rollups.js';
 import {
   type CheckReportRow,
   type HeartbeatReport,
   heartbeatReport,
   REPORT_PERIODS,
   type ReportPeriod,
-  reportRow,
+  reportRowOf,
 } from '../core/report.js';
-import { buildReportModel, type CheckHistory } from '../core/report-model.js';
+import { buildReportModel, type CheckHistory, reportEdges, reportHoursFrom } from '../core/report-model.js';
 import { renderReport } from '../report/report-page.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
@@ -25,6 +27,8 @@ export interface ReportOptions {
   readonly htmlFile: string | undefined;
   readonly dataDir: string;
   readonly table: string | undefined;
+  /** Read every result of the period instead of rollups (the path before rollups; the bench compares them). @default false */
+  readonly everyResult?: boolean;
 }
 
 const HEADINGS = ['check', 'state', 'last checked', 'runs', 'uptime', 'p50 ms', 'p95 ms', 'p99 ms', 'incidents', 'downtime'];
@@ -53,13 +57,23 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
   const periodMs = REPORT_PERIODS[period];
   const since = new Date(now.getTime() - periodMs);
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
-  const histories: CheckHistory[] = await Promise.all(
+  const histories: (CheckHistory & { history: History })[] = await Promise.all(
     config.checks.map(async (check) => {
       // Objectives look back over their own windows, which may be longer than the period; the look
       // just before the period vouches for its start.
       const lookBack = Math.max(periodMs + 2 * check.intervalMs, ...check.objectives.map((o) => o.window));
-      const [results, incidents, state] = await Promise.all([
-        store.listResults(check.id, new Date(now.getTime() - lookBack), now),
+      const start = now.getTime() - lookBack;
+      // Rollups of complete hours and days, results only where none answer (lambdas/core/pipeline/rollups.ts).
+      const [history, incidents, state] = await Promise.all([
+        options.everyResult
+          ? store.listResults(check.id, new Date(start), now).then((r) => historyOfResults(r, check, start, now.getTime()))
+          : readHistory(store, check, {
+              start,
+              now: now.getTime(),
+              edges: reportEdges(check, period, now),
+              looksBefore: [since.getTime()],
+              hoursFrom: reportHoursFrom(period, now),
+            }),
         store.listIncidents(check.id),
         store.getState(check.id),
       ]);
@@ -70,7 +84,7 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
               heartbeatVerdict(check, await store.readHeartbeat(check.id, now), now).summary,
             )
           : null;
-      return { check, results, incidents, state, heartbeat };
+      return { check, results: [], history, incidents, state, heartbeat };
     }),
   ).finally(close);
   if (options.format === 'html') {
@@ -78,9 +92,9 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
     io.stdout(`report written to ${options.htmlFile}`);
     return EXIT.ok;
   }
-  const rows = histories.map(({ check, results, incidents, state, heartbeat }) => ({
-    ...reportRow(check, results, incidents, since, now, state),
-    objectives: check.objectives.map((o) => objectiveReport(o, check.intervalMs, results, now)),
+  const rows = histories.map(({ check, history, incidents, state, heartbeat }) => ({
+    ...reportRowOf(check, history, incidents, since, now, state),
+    objectives: check.objectives.map((o) => objectiveReportOf(o, check.intervalMs, history, now)),
     ...(heartbeat ? { heartbeat } : {}),
   }));
   const title = `Vigil report: ${options.period} to ${now.toISOString()}`;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/parse.js';
 import { DAY_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
+import { readHistory } from '../core/pipeline/rollups.js';
 import type { CheckHistory } from '../core/report-model.js';
 import { buildStatusPage, STATUS_PAGE_DAYS, type StatusPageShow } from '../core/status-page-model.js';
 import { renderStatusPage } from '../report/status-page.js';
@@ -63,13 +64,14 @@ export async function statusPageCommand(
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
   const histories: CheckHistory[] = await Promise.all(
     published.map(async (check) => {
-      const since = new Date(now.getTime() - STATUS_PAGE_DAYS * DAY_MS - 2 * check.intervalMs);
-      const [results, incidents, state] = await Promise.all([
-        store.listResults(check.id, since, now),
+      const since = now.getTime() - STATUS_PAGE_DAYS * DAY_MS - 2 * check.intervalMs;
+      // Daily rollups for the 90 days, hourly ones for today, results for this hour (lambdas/core/pipeline/rollups.ts).
+      const [history, incidents, state] = await Promise.all([
+        readHistory(store, check, { start: since, now: now.getTime(), edges: [], looksBefore: [], hoursFrom: now.getTime() }),
         store.listIncidents(check.id),
         store.getState(check.id),
       ]);
-      return { check, results, incidents, state };
+      return { check, results: [], history, incidents, state };
     }),
   ).finally(close);
   const status = buildStatusPage(histories, now, show);

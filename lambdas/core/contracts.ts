@@ -22,6 +22,11 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'ex
 /** Every item of a check shares this partition key (docs/architecture.md, "The table"). */
 export const checkPartitionKey = (checkId: string) => `CHECK#${checkId}`;
 
+/** Sort key prefixes of a check's rollups: `ROLLUP#H#<hour ISO>` and `ROLLUP#D#<day ISO>` (docs/architecture.md, "The table"). */
+export const ROLLUP_SORT_PREFIX = { hour: 'ROLLUP#H#', day: 'ROLLUP#D#' } as const;
+/** How long rollups are kept: hours past a 30-day report's reach, days past the status page's 90. */
+export const ROLLUP_KEEP_MS = { hour: 35 * 86_400_000, day: 95 * 86_400_000 } as const;
+
 /** The message of the log line each probed result is written to; the dashboard's timing-phase query reads it. */
 export const CHECK_RESULT_LOG = 'check result';
 

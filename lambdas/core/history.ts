@@ -8,8 +8,8 @@
 import { DAY_MS, HOUR_MS } from './duration.js';
 import { emptyRollup, mergeRollups, type Rollup, rollupOf } from './rollup.js';
 import type { ObjectiveConfig } from './schema-parts.js';
+import { type Span, STALE_AFTER_INTERVALS } from './span.js';
 import type { CheckResult } from './types.js';
-import { type Span, STALE_AFTER_INTERVALS } from './watch.js';
 
 export interface History {
   readonly intervalMs: number;

@@ -14,9 +14,9 @@ import {
   mergeDigests,
   countAtLeast as overCount,
 } from './latency-digest.js';
+import { type Span, STALE_AFTER_INTERVALS } from './span.js';
 import { countedLatencyMs, timedUnderLag } from './trusted-latency.js';
 import type { CheckResult, ErrorKind } from './types.js';
-import { type Span, STALE_AFTER_INTERVALS } from './watch.js';
 
 export const ROLLUP_PHASES = ['dnsMs', 'connectMs', 'tlsMs', 'ttfbMs', 'transferMs'] as const;
 export type RollupPhase = (typeof ROLLUP_PHASES)[number];
