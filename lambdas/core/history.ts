@@ -209,8 +209,9 @@ export function planHistory(needs: HistoryNeeds): HistoryPlan {
   const currentHour = floorTo(now, HOUR_MS);
   const firstDay = nextBoundary(start - 1, DAY_MS);
   const lastDay = floorTo(now, DAY_MS);
+  // A stretch ending inside a day reads that day's hours up to its end: from the day `hoursFrom` is in.
   const hoursFrom = Math.max(start, Math.min(needs.hoursFrom, lastDay));
-  const hours: Span[] = [{ from: floorTo(hoursFrom, HOUR_MS), to: currentHour }];
+  const hours: Span[] = [{ from: floorTo(hoursFrom, DAY_MS), to: currentHour }];
   const raw: Span[] = [{ from: currentHour, to: Number.POSITIVE_INFINITY }];
   for (const e of [...needs.edges, start]) {
     if (e < start || e >= now) continue;

@@ -10,7 +10,16 @@ import type { Check, Config } from '../config/parse.js';
 import type { AlertContext } from '../core/alert-state.js';
 import { guarded } from '../core/pipeline/outbox.js';
 import { type BatchReport, probeBatch } from '../core/pipeline/probe-batch.js';
-import type { DispatchQueue, HeartbeatReader, Log, MetricsSink, ResultStore, SecretResolver } from '../core/ports.js';
+import { sealAfterCycle } from '../core/pipeline/rollups.js';
+import type {
+  DispatchQueue,
+  HeartbeatReader,
+  Log,
+  MetricsSink,
+  ResultStore,
+  RollupStore,
+  SecretResolver,
+} from '../core/ports.js';
 
 /** What each EventBridge rule sends (see lib/probe-schedule.ts). */
 export interface ProbeEvent {
@@ -49,6 +58,11 @@ export interface ProbeAppDeps {
   readonly concurrency?: number;
   /** Where heartbeat checks' reported runs are read. @default none: they are judged as never reported */
   readonly heartbeats?: HeartbeatReader;
+  /**
+   * Where the hour just over is rolled up, by the first invocation past its grace, after its probes
+   * (lambdas/core/pipeline/rollups.ts). @default none: reports read results where rollups are missing
+   */
+  readonly rollups?: RollupStore;
   /** Run once before a sandbox's first cycle (lambdas/checks/warm-up.ts). @default nothing */
   readonly warmUp?: (checks: readonly Check[]) => Promise<void>;
 }
@@ -90,6 +104,11 @@ export function createProbeApp(deps: ProbeAppDeps) {
         monotonicMs: deps.monotonicMs,
       };
       reports.push(await probeBatch(checks, { ...batchDeps, pacing }, `${invocationId}#${run}`));
+    }
+    // After the probes, so no timing waits on it; the schedule comes every minute, or every interval when longer.
+    if (deps.rollups) {
+      const rateMs = Math.max(60_000, event.intervalMs ?? 60_000);
+      await sealAfterCycle(deps.rollups, checks, new Date(first), rateMs, deps.log);
     }
     return reports;
   };

@@ -12,8 +12,10 @@ import { createProbeApp, type ProbeEvent } from './app.js';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.probe });
 const secrets = new SecretsManagerClient({ requestHandler: AWS_REQUEST_HANDLER });
+const ingest = stackIngest(logger);
 const app = createProbeApp({
-  ...stackIngest(logger),
+  ...ingest,
+  rollups: ingest.store,
   config: bundledConfig(),
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   now: () => new Date(),

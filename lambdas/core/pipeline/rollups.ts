@@ -6,6 +6,7 @@
  * was not sealed (a failed invocation, a monitor that was not running, the hour before the grace is over)
  * is read as results by the report, so a missing rollup costs time, never numbers.
  */
+import { mapLimit } from '../concurrency.js';
 import { DAY_MS, HOUR_MS } from '../duration.js';
 import {
   coalesce,
@@ -25,6 +26,8 @@ import { guarded } from './outbox.js';
 
 /** The end of "to the newest": a time whose ISO form still sorts after every result's key. */
 const LAST_TIME = Date.parse('9999-12-31T00:00:00.000Z');
+
+const SEAL_CONCURRENCY = 10;
 
 /** How long after an hour's end it is sealed: results still being written (a probe's timeout, a batch's linger) land first. */
 export const SEAL_GRACE_MS = 10 * 60_000;
@@ -113,13 +116,14 @@ export async function sealAfterCycle(
   if (floorTo(t, HOUR_MS) === floorTo(t - rateMs, HOUR_MS)) return 0;
   const hour = floorTo(t, HOUR_MS) - HOUR_MS;
   let sealedCount = 0;
-  for (const check of checks) {
-    await guarded(log, 'rollup not written', check.id, async () => {
+  // A few at once: a shard of 1,000 checks seals in about 2 s (a query and a put each), not 20.
+  await mapLimit(checks, SEAL_CONCURRENCY, (check) =>
+    guarded(log, 'rollup not written', check.id, async () => {
       await sealHour(store, check, hour, startedAt);
       if ((hour + HOUR_MS) % DAY_MS === 0) await sealDay(store, check, hour + HOUR_MS - DAY_MS, startedAt);
       sealedCount++;
-    });
-  }
+    }),
+  );
   return sealedCount;
 }
 
