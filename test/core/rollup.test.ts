@@ -23,8 +23,11 @@ import { sealedRollups, seeded, syntheticHistory } from '../support/month.js';
 const NOW = Date.parse('2026-11-22T12:34:56.789Z');
 
 /** Each percentile read from buckets against the exact one: within the stated bound. */
-function expectWithin(approx: number | null, exact: number | null) {
-  if (exact === null) return expect(approx).toBeNull();
+function expectWithin(approx: number | null, exact: number | null): void {
+  if (exact === null) {
+    expect(approx).toBeNull();
+    return;
+  }
   expect(approx).not.toBeNull();
   // The report rounds to 0.1 ms: half of that on top of the bound.
   expect(Math.abs((approx as number) - exact)).toBeLessThanOrEqual(exact * LATENCY_ERROR + 0.05 + 1e-9);
@@ -190,7 +193,7 @@ describe('rollups', () => {
       expect(a.bars).toEqual(b.bars);
       expect(a.phases.map((p) => p.runs)).toEqual(b.phases.map((p) => p.runs));
       expect(a.objectives).toEqual(b.objectives);
-      a.latency.forEach((point, i) => expectWithin(point.p95, b.latency[i]?.p95 ?? null));
+      for (const [i, point] of a.latency.entries()) expectWithin(point.p95, b.latency[i]?.p95 ?? null);
     },
   );
 
