@@ -222,25 +222,29 @@ export function planHistory(needs: HistoryNeeds): HistoryPlan {
   return { days: firstDay < lastDay ? { from: firstDay, to: lastDay } : null, hours: coalesce(hours), raw: coalesce(raw) };
 }
 
-/**
- * The second read, once rollups are in: hourly rollups of days with no daily one, and results of hours
- * with no hourly one (not rolled up yet), each only where the first read's stretches need them.
- */
-export function planMissing(needs: HistoryNeeds, plan: HistoryPlan, units: readonly Rollup[]): HistoryPlan {
-  const have = new Set(units.map((u) => `${u.from}:${u.to - u.from}`));
+const unitKey = (from: number, length: number) => `${from}:${length}`;
+
+/** The second read, once the first's rollups are in: the hours of days with no daily rollup. */
+export function missingDays(plan: HistoryPlan, units: readonly Rollup[]): Span[] {
+  const have = new Set(units.map((u) => unitKey(u.from, u.to - u.from)));
   const hours: Span[] = [];
   if (plan.days) {
     for (let d = plan.days.from; d < plan.days.to; d += DAY_MS)
-      if (!have.has(`${d}:${DAY_MS}`)) hours.push({ from: d, to: d + DAY_MS });
+      if (!have.has(unitKey(d, DAY_MS))) hours.push({ from: d, to: d + DAY_MS });
   }
-  const wantedHours = coalesce([...plan.hours, ...hours]);
+  return coalesce(hours);
+}
+
+/** The last read: results of the hours read as hourly rollups that have none (not sealed yet). */
+export function missingHours(needs: HistoryNeeds, hourSpans: readonly Span[], units: readonly Rollup[]): Span[] {
+  const have = new Set(units.map((u) => unitKey(u.from, u.to - u.from)));
   const raw: Span[] = [];
-  for (const span of wantedHours) {
+  for (const span of coalesce(hourSpans)) {
     for (let t = Math.max(span.from, nextBoundary(needs.start - 1, HOUR_MS)); t < span.to; t += HOUR_MS) {
-      if (!have.has(`${t}:${HOUR_MS}`)) raw.push({ from: t, to: t + HOUR_MS });
+      if (!have.has(unitKey(t, HOUR_MS))) raw.push({ from: t, to: t + HOUR_MS });
     }
   }
-  return { days: null, hours: coalesce(hours), raw: coalesce(raw) };
+  return coalesce(raw);
 }
 
 /** Stretches merged where they touch or overlap, empty ones dropped, in order. */

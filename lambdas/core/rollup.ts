@@ -162,8 +162,12 @@ export function mergeRollups(a: Rollup, b: Rollup, intervalMs: number): Rollup {
       : [];
   const gaps = [...a.gaps, ...across, ...b.gaps];
   const slow: Record<string, number> = {};
-  // A threshold only one side counted is not known for the other: left out, it is read from the digest.
-  for (const t of Object.keys(a.slow)) if (t in b.slow) slow[t] = (a.slow[t] ?? 0) + (b.slow[t] ?? 0);
+  // A threshold one side did not count is not known for the whole (it is read from the digest), unless that
+  // side judged no run at all.
+  const knows = (r: Rollup, t: string) => t in r.slow || r.judged === 0;
+  for (const t of new Set([...Object.keys(a.slow), ...Object.keys(b.slow)])) {
+    if (knows(a, t) && knows(b, t)) slow[t] = (a.slow[t] ?? 0) + (b.slow[t] ?? 0);
+  }
   const errors: Partial<Record<ErrorKind, number>> = { ...a.errors };
   for (const [kind, n] of Object.entries(b.errors) as [ErrorKind, number][]) errors[kind] = (errors[kind] ?? 0) + n;
   return {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS } from '../../lambdas/core/duration.js';
-import { coalesce, type History, historyOfResults, planHistory, planMissing, summarize } from '../../lambdas/core/history.js';
+import {
+  coalesce,
+  type History,
+  historyOfResults,
+  missingDays,
+  missingHours,
+  planHistory,
+  summarize,
+} from '../../lambdas/core/history.js';
 import {
   bucketOf,
   countAtLeast,
@@ -152,9 +160,9 @@ describe('rollups', () => {
       (p.days !== null && u.to - u.from === DAY_MS && u.from >= p.days.from && u.from < p.days.to) ||
       (u.to - u.from === HOUR_MS && p.hours.some((s) => u.from >= s.from && u.from < s.to));
     const first = units.filter(inPlan(plan));
-    const missing = planMissing(needs, plan, first);
-    const read = [...first, ...units.filter(inPlan({ ...missing, days: null })).filter((u) => !first.includes(u))];
-    const rawSpans = coalesce([...plan.raw, ...missing.raw]);
+    const dayHours = missingDays(plan, first);
+    const read = [...first, ...units.filter(inPlan({ days: null, hours: dayHours, raw: [] })).filter((u) => !first.includes(u))];
+    const rawSpans = coalesce([...plan.raw, ...missingHours(needs, [...plan.hours, ...dayHours], read)]);
     const raw = results.filter((r: CheckResult) =>
       rawSpans.some((s) => Date.parse(r.startedAt) >= s.from && Date.parse(r.startedAt) < s.to),
     );
@@ -162,7 +170,7 @@ describe('rollups', () => {
   }
 
   it.each(['24h', '7d', '30d'] as const)(
-    'give a %s report the numbers its results give: counts exact, percentiles within 1%%',
+    'give a %s report the numbers its results give: counts exact, percentiles within the 1% bound',
     (period) => {
       const now = new Date(NOW);
       const since = new Date(NOW - { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS }[period]);

@@ -51,7 +51,8 @@ export function syntheticHistory(
   const outageAt = now - (options.outageDaysAgo ?? 9.3) * DAY_MS;
   const gapAt = now - (options.gapDaysAgo ?? 17.6) * DAY_MS;
   const results: CheckResult[] = [];
-  const first = Math.ceil((now - options.days * DAY_MS) / intervalMs) * intervalMs;
+  // From an hour's start, so every result is in a complete hour that sealing rolled up.
+  const first = Math.ceil((Math.floor((now - options.days * DAY_MS) / HOUR_MS) * HOUR_MS) / intervalMs) * intervalMs;
   for (let slot = first; slot < now; slot += intervalMs) {
     if (slot >= gapAt && slot < gapAt + 3 * HOUR_MS) continue;
     const at = slot + Math.floor(random() * 40);

@@ -15,8 +15,9 @@ import {
   type HistoryNeeds,
   type HistoryPlan,
   latencyThresholds,
+  missingDays,
+  missingHours,
   planHistory,
-  planMissing,
 } from '../history.js';
 import type { Log, RollupStore, RollupUnit } from '../ports.js';
 import { emptyRollup, mergeRollups, type Rollup, rollupOf } from '../rollup.js';
@@ -137,10 +138,10 @@ export async function readHistory(
   const now = new Date(needs.now);
   const plan = planHistory(full);
   const units = await readUnits(store, check.id, plan, now);
-  const missing = planMissing(full, plan, units);
-  units.push(...(await readUnits(store, check.id, missing, now)));
+  const dayHours = missingDays(plan, units);
+  units.push(...(await readUnits(store, check.id, { days: null, hours: dayHours, raw: [] }, now)));
   // Disjoint, so no result is read twice; the last runs on past `now` (results are read to the newest).
-  const rawSpans = coalesce([...plan.raw, ...missing.raw]);
+  const rawSpans = coalesce([...plan.raw, ...missingHours(full, [...plan.hours, ...dayHours], units)]);
   const reads = await Promise.all(
     rawSpans.map((span) => store.listResultsBetween(check.id, new Date(span.from), new Date(Math.min(span.to, LAST_TIME)), now)),
   );
