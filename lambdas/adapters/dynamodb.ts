@@ -271,18 +271,28 @@ export class DynamoResultStore implements ResultStore, HeartbeatStore, RollupSto
   }
 
   async newestRollup(checkId: string, unit: RollupUnit): Promise<Rollup | null> {
-    const prefix = ROLLUP_SORT_PREFIX[unit];
+    const item = await this.first(checkId, ROLLUP_SORT_PREFIX[unit], false);
+    return item ? (item.rollup as Rollup) : null;
+  }
+
+  async oldestResultAt(checkId: string): Promise<string | null> {
+    const item = await this.first(checkId, 'RESULT#', true);
+    return item ? (item.result as CheckResult).startedAt : null;
+  }
+
+  /** The first item of the check whose sort key starts with `prefix`, oldest or newest. */
+  private async first(checkId: string, prefix: string, oldest: boolean): Promise<Record<string, unknown> | null> {
     const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.options.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: toItem({ ':pk': pk(checkId), ':prefix': prefix }),
-        ScanIndexForward: false,
+        ScanIndexForward: oldest,
         Limit: 1,
       }),
     );
     const item = Items?.[0];
-    return item ? (unmarshall(item).rollup as Rollup) : null;
+    return item ? unmarshall(item) : null;
   }
 
   async pruneRollups(checkId: string, now: Date): Promise<number> {

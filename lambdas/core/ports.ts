@@ -76,6 +76,8 @@ export interface RollupStore {
   listRollups(checkId: string, unit: RollupUnit, from: Date, to: Date, now: Date): Promise<Rollup[]>;
   /** The newest rollup of the unit, or null. */
   newestRollup(checkId: string, unit: RollupUnit): Promise<Rollup | null>;
+  /** When the check's oldest stored result started, or null with none. */
+  oldestResultAt(checkId: string): Promise<string | null>;
   /** Results in [from, to), oldest first, skipping expired ones. */
   listResultsBetween(checkId: string, from: Date, to: Date, now: Date): Promise<CheckResult[]>;
   /** Deletes rollups past their keeping (DynamoDB's TTL does this in AWS); returns how many. */

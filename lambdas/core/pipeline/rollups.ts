@@ -89,7 +89,11 @@ export async function sealDue(
   oldest: number,
   sealed: Map<string, number>,
 ): Promise<number> {
-  const known = sealed.get(check.id) ?? (await store.newestRollup(check.id, 'hour'))?.from ?? floorTo(oldest, HOUR_MS) - HOUR_MS;
+  // Never sealed: from the oldest result kept (a new check seals nothing until its first hour is over).
+  const known =
+    sealed.get(check.id) ??
+    (await store.newestRollup(check.id, 'hour'))?.from ??
+    floorTo(Date.parse((await store.oldestResultAt(check.id)) ?? now.toISOString()), HOUR_MS) - HOUR_MS;
   let count = 0;
   let hour = Math.max(known + HOUR_MS, floorTo(oldest, HOUR_MS));
   for (; hour + HOUR_MS + SEAL_GRACE_MS <= now.getTime(); hour += HOUR_MS) {
