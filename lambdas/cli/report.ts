@@ -1,6 +1,7 @@
 /** `vigil report`: uptime, latency percentiles and incidents per check, as a table, JSON, Markdown or an HTML page. */
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../config/parse.js';
+import { mapLimit } from '../core/concurrency.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration, plural } from '../core/format.js';
 import { heartbeatVerdict, runOutcome, runTime } from '../core/heartbeat.js';
@@ -19,6 +20,10 @@ import { buildReportModel, type CheckHistory, reportEdges, reportHoursFrom } fro
 import { renderReport } from '../report/report-page.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
+
+/** Checks read at once: the store answers one query at a time, and a request waiting behind hundreds times out. */
+export const READ_CHECKS_AT_ONCE = 8;
+
 import { renderTable } from './table.js';
 
 export interface ReportOptions {
@@ -57,36 +62,34 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
   const periodMs = REPORT_PERIODS[period];
   const since = new Date(now.getTime() - periodMs);
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
-  const histories: (CheckHistory & { history: History })[] = await Promise.all(
-    config.checks.map(async (check) => {
-      // Objectives look back over their own windows, which may be longer than the period; the look
-      // just before the period vouches for its start.
-      const lookBack = Math.max(periodMs + 2 * check.intervalMs, ...check.objectives.map((o) => o.window));
-      const start = now.getTime() - lookBack;
-      // Rollups of complete hours and days, results only where none answer (lambdas/core/pipeline/rollups.ts).
-      const [history, incidents, state] = await Promise.all([
-        options.everyResult
-          ? store.listResults(check.id, new Date(start), now).then((r) => historyOfResults(r, check, start, now.getTime()))
-          : readHistory(store, check, {
-              start,
-              now: now.getTime(),
-              edges: reportEdges(check, period, now),
-              looksBefore: [since.getTime()],
-              hoursFrom: reportHoursFrom(period, now),
-            }),
-        store.listIncidents(check.id),
-        store.getState(check.id),
-      ]);
-      const heartbeat =
-        check.type === 'heartbeat'
-          ? heartbeatReport(
-              await store.listRuns(check.id, since, now),
-              heartbeatVerdict(check, await store.readHeartbeat(check.id, now), now).summary,
-            )
-          : null;
-      return { check, results: [], history, incidents, state, heartbeat };
-    }),
-  ).finally(close);
+  const histories: (CheckHistory & { history: History })[] = await mapLimit(config.checks, READ_CHECKS_AT_ONCE, async (check) => {
+    // Objectives look back over their own windows, which may be longer than the period; the look
+    // just before the period vouches for its start.
+    const lookBack = Math.max(periodMs + 2 * check.intervalMs, ...check.objectives.map((o) => o.window));
+    const start = now.getTime() - lookBack;
+    // Rollups of complete hours and days, results only where none answer (lambdas/core/pipeline/rollups.ts).
+    const [history, incidents, state] = await Promise.all([
+      options.everyResult
+        ? store.listResults(check.id, new Date(start), now).then((r) => historyOfResults(r, check, start, now.getTime()))
+        : readHistory(store, check, {
+            start,
+            now: now.getTime(),
+            edges: reportEdges(check, period, now),
+            looksBefore: [since.getTime()],
+            hoursFrom: reportHoursFrom(period, now),
+          }),
+      store.listIncidents(check.id),
+      store.getState(check.id),
+    ]);
+    const heartbeat =
+      check.type === 'heartbeat'
+        ? heartbeatReport(
+            await store.listRuns(check.id, since, now),
+            heartbeatVerdict(check, await store.readHeartbeat(check.id, now), now).summary,
+          )
+        : null;
+    return { check, results: [], history, incidents, state, heartbeat };
+  }).finally(close);
   if (options.format === 'html') {
     writeHtml(options.htmlFile as string, renderReport(buildReportModel(histories, config.channels, period, now)));
     io.stdout(`report written to ${options.htmlFile}`);

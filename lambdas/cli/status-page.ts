@@ -2,6 +2,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/parse.js';
+import { mapLimit } from '../core/concurrency.js';
 import { DAY_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { readHistory } from '../core/pipeline/rollups.js';
@@ -9,6 +10,7 @@ import type { CheckHistory } from '../core/report-model.js';
 import { buildStatusPage, STATUS_PAGE_DAYS, type StatusPageShow } from '../core/status-page-model.js';
 import { renderStatusPage } from '../report/status-page.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
+import { READ_CHECKS_AT_ONCE } from './report.js';
 import { openStore } from './store.js';
 
 export interface StatusPageOptions {
@@ -62,18 +64,16 @@ export async function statusPageCommand(
   }
   const dir = outFolder(options.outDir);
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
-  const histories: CheckHistory[] = await Promise.all(
-    published.map(async (check) => {
-      const since = now.getTime() - STATUS_PAGE_DAYS * DAY_MS - 2 * check.intervalMs;
-      // Daily rollups for the 90 days, hourly ones for today, results for this hour (lambdas/core/pipeline/rollups.ts).
-      const [history, incidents, state] = await Promise.all([
-        readHistory(store, check, { start: since, now: now.getTime(), edges: [], looksBefore: [], hoursFrom: now.getTime() }),
-        store.listIncidents(check.id),
-        store.getState(check.id),
-      ]);
-      return { check, results: [], history, incidents, state };
-    }),
-  ).finally(close);
+  const histories: CheckHistory[] = await mapLimit(published, READ_CHECKS_AT_ONCE, async (check) => {
+    const since = now.getTime() - STATUS_PAGE_DAYS * DAY_MS - 2 * check.intervalMs;
+    // Daily rollups for the 90 days, hourly ones for today, results for this hour (lambdas/core/pipeline/rollups.ts).
+    const [history, incidents, state] = await Promise.all([
+      readHistory(store, check, { start: since, now: now.getTime(), edges: [], looksBefore: [], hoursFrom: now.getTime() }),
+      store.listIncidents(check.id),
+      store.getState(check.id),
+    ]);
+    return { check, results: [], history, incidents, state };
+  }).finally(close);
   const status = buildStatusPage(histories, now, show);
   const write = (name: string, text: string) => {
     try {

@@ -8,7 +8,7 @@ import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adap
 import { DAY_MS, HOUR_MS } from '../../lambdas/core/duration.js';
 import { LATENCY_ERROR } from '../../lambdas/core/latency-digest.js';
 import { objectiveReport, objectiveReportOf } from '../../lambdas/core/objectives.js';
-import { readHistory, sealDay, sealDue, sealHour } from '../../lambdas/core/pipeline/rollups.js';
+import { readHistory, sealAfterCycle, sealDay, sealDue, sealHour } from '../../lambdas/core/pipeline/rollups.js';
 import { type ReportPeriod, reportRow, reportRowOf } from '../../lambdas/core/report.js';
 import { reportEdges, reportHoursFrom } from '../../lambdas/core/report-model.js';
 import { buildStatusPage } from '../../lambdas/core/status-page-model.js';
@@ -169,5 +169,15 @@ describe('a month of history on dynalite, read as rollups', () => {
     expect(await sealDue(store, check, new Date(HOUR_NOW + 11 * 60_000), NOW - 30 * DAY_MS, sealed)).toBe(1);
     expect(sealed.get(check.id)).toBe(HOUR_NOW - HOUR_MS);
     expect(await sealDue(store, check, new Date(HOUR_NOW + 12 * 60_000), NOW - 30 * DAY_MS, sealed)).toBe(0);
+  });
+
+  it('leaves sealing in AWS to the one invocation a cycle that is first past the hour’s grace, after its probes', async () => {
+    const log = { info: () => {}, warn: () => {}, error: () => {} };
+    const minute = (m: number) => new Date(HOUR_NOW + m * 60_000 + 1_500);
+    // Every minute: only the invocation started in minute 10 seals, the hour before.
+    const counts = await Promise.all(Array.from({ length: 60 }, (_, m) => sealAfterCycle(store, checks, minute(m), 60_000, log)));
+    expect(counts.flatMap((n, m) => (n > 0 ? [[m, n]] : []))).toEqual([[10, checks.length]]);
+    const [hour] = await store.listRollups('web', 'hour', new Date(HOUR_NOW - HOUR_MS), new Date(HOUR_NOW), new Date(NOW));
+    expect(hour?.runs).toBeGreaterThan(50);
   });
 });
