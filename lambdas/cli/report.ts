@@ -16,7 +16,7 @@ import {
   type ReportPeriod,
   reportRowOf,
 } from '../core/report.js';
-import { buildReportModel, type CheckHistory, reportEdges, reportHoursFrom } from '../core/report-model.js';
+import { buildReportModel, type CheckHistory, reportEdges, reportHourStarts, reportHoursFrom } from '../core/report-model.js';
 import { renderReport } from '../report/report-page.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
@@ -75,6 +75,7 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
             start,
             now: now.getTime(),
             edges: reportEdges(check, period, now),
+            hourStarts: reportHourStarts(check, period, now),
             looksBefore: [since.getTime()],
             hoursFrom: reportHoursFrom(period, now),
           }),

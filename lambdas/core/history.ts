@@ -190,6 +190,8 @@ export interface HistoryNeeds {
    * results from each to the next hour are read.
    */
   readonly edges: readonly number[];
+  /** Starts of stretches on an hour that count a run exactly there: only that day's hourly rollups are read. @default none */
+  readonly hourStarts?: readonly number[];
   /** Times whose last look before them matters (a period's start): two intervals of results before each. */
   readonly looksBefore: readonly number[];
   /** From here on stretches are cut finer than days: hourly rollups are read, not daily. */
@@ -217,6 +219,9 @@ export function planHistory(needs: HistoryNeeds): HistoryPlan {
     if (e < start || e >= now) continue;
     raw.push({ from: e, to: Math.min(now, nextBoundary(e, HOUR_MS)) });
     hours.push({ from: nextBoundary(e, HOUR_MS), to: Math.min(currentHour, nextBoundary(e, DAY_MS)) });
+  }
+  for (const t of needs.hourStarts ?? []) {
+    if (t >= start && t < now) hours.push({ from: t, to: Math.min(currentHour, nextBoundary(t, DAY_MS)) });
   }
   for (const t of needs.looksBefore) raw.push({ from: Math.max(0, t - STALE_AFTER_INTERVALS * needs.intervalMs), to: t });
   return { days: firstDay < lastDay ? { from: firstDay, to: lastDay } : null, hours: coalesce(hours), raw: coalesce(raw) };

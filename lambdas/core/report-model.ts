@@ -321,21 +321,28 @@ export function checkSection(history: CheckHistory, channels: ChannelRouting, pe
 }
 
 /**
- * Where a report's stretches start off an hour, for planning its read (history.ts `planHistory`): the
- * period's start, each objective's window and burn windows back from now, and each burn-down point's window.
+ * Where a report's stretches start off an hour, or leave out a run at their start, for planning its read
+ * (history.ts `planHistory`): the period's start, each objective's window and burn windows back from now,
+ * and burn-down windows that do not start on an hour.
  */
 export function reportEdges(check: CheckBase, period: ReportPeriod, now: Date): number[] {
   const until = now.getTime();
-  const since = until - REPORT_PERIODS[period];
-  const points = alignedStretches(since, until, POINT_MS[period]);
   return [
-    since,
-    ...check.objectives.flatMap((o) => [
-      until - o.window,
-      ...Object.values(BURN_WINDOWS).map((w) => until - w),
-      ...points.map((p) => p.to - o.window),
-    ]),
+    until - REPORT_PERIODS[period],
+    ...check.objectives.flatMap((o) => [until - o.window, ...Object.values(BURN_WINDOWS).map((w) => until - w)]),
+    ...burnDownStarts(check, period, now).filter((t) => t % HOUR_MS !== 0),
   ];
+}
+
+/** Burn-down windows that start on an hour: their day's hourly rollups serve them, no results. */
+export function reportHourStarts(check: CheckBase, period: ReportPeriod, now: Date): number[] {
+  return burnDownStarts(check, period, now).filter((t) => t % HOUR_MS === 0);
+}
+
+function burnDownStarts(check: CheckBase, period: ReportPeriod, now: Date): number[] {
+  const until = now.getTime();
+  const points = alignedStretches(until - REPORT_PERIODS[period], until, POINT_MS[period]);
+  return check.objectives.flatMap((o) => points.map((p) => p.to - o.window));
 }
 
 /** From when a report cuts stretches finer than days (hourly bars or points). */

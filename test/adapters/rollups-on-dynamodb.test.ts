@@ -10,7 +10,7 @@ import { LATENCY_ERROR } from '../../lambdas/core/latency-digest.js';
 import { objectiveReport, objectiveReportOf } from '../../lambdas/core/objectives.js';
 import { readHistory, sealAfterCycle, sealDay, sealDue, sealHour } from '../../lambdas/core/pipeline/rollups.js';
 import { type ReportPeriod, reportRow, reportRowOf } from '../../lambdas/core/report.js';
-import { reportEdges, reportHoursFrom } from '../../lambdas/core/report-model.js';
+import { reportEdges, reportHourStarts, reportHoursFrom } from '../../lambdas/core/report-model.js';
 import { buildStatusPage } from '../../lambdas/core/status-page-model.js';
 import type { CheckResult } from '../../lambdas/core/types.js';
 import type { Span } from '../../lambdas/core/watch.js';
@@ -88,6 +88,7 @@ describe('a month of history on dynalite, read as rollups', () => {
           start,
           now: NOW,
           edges: reportEdges(check, period, now),
+          hourStarts: reportHourStarts(check, period, now),
           looksBefore: [since.getTime()],
           hoursFrom: reportHoursFrom(period, now),
         });

@@ -21,7 +21,13 @@ import {
 } from '../../lambdas/core/latency-digest.js';
 import { objectiveReport, objectiveReportOf } from '../../lambdas/core/objectives.js';
 import { percentile, reportRow, reportRowOf } from '../../lambdas/core/report.js';
-import { buildReportModel, type CheckSection, reportEdges, reportHoursFrom } from '../../lambdas/core/report-model.js';
+import {
+  buildReportModel,
+  type CheckSection,
+  reportEdges,
+  reportHourStarts,
+  reportHoursFrom,
+} from '../../lambdas/core/report-model.js';
 import { mergeRollups, type Rollup, rollupOf, rollupWatched } from '../../lambdas/core/rollup.js';
 import type { CheckResult } from '../../lambdas/core/types.js';
 import { watchedSpans } from '../../lambdas/core/watch.js';
@@ -152,6 +158,7 @@ describe('rollups', () => {
       now: NOW,
       intervalMs: 60_000,
       edges: reportEdges(check, period, now),
+      hourStarts: reportHourStarts(check, period, now),
       looksBefore: [since],
       hoursFrom: reportHoursFrom(period, now),
     };
