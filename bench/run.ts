@@ -4,6 +4,7 @@ import { benchCli } from './cli.js';
 import { benchLambda } from './lambda.js';
 import { benchMonitor } from './monitor.js';
 import { benchProbe } from './probe.js';
+import { benchReport } from './report.js';
 import { benchSoak } from './soak.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   lambda: benchLambda,
   monitor: benchMonitor,
   cli: benchCli,
+  report: benchReport,
 };
 
 const names = process.argv.slice(2);

@@ -17,11 +17,21 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CheckState, Incident } from '../core/alert-state.js';
-import { checkPartitionKey, resultSortKey, TABLE_KEYS } from '../core/contracts.js';
+import { checkPartitionKey, ROLLUP_KEEP_MS, ROLLUP_SORT_PREFIX, resultSortKey, TABLE_KEYS } from '../core/contracts.js';
 import { DAY_MS } from '../core/duration.js';
 import { type HeartbeatState, initialHeartbeat, type Run } from '../core/heartbeat.js';
+import { storedDigest } from '../core/latency-digest.js';
 import type { Silence } from '../core/maintenance.js';
-import type { CheckSnapshot, HeartbeatStore, IncidentRecord, NotificationEntry, ResultStore } from '../core/ports.js';
+import type {
+  CheckSnapshot,
+  HeartbeatStore,
+  IncidentRecord,
+  NotificationEntry,
+  ResultStore,
+  RollupStore,
+  RollupUnit,
+} from '../core/ports.js';
+import type { Rollup } from '../core/rollup.js';
 import type { CheckResult } from '../core/types.js';
 
 export interface DynamoResultStoreOptions {
@@ -61,7 +71,7 @@ const toItem = (value: object) => marshall(value, { removeUndefinedValues: true 
 const inForce = (silences: readonly Silence[], now: Date) =>
   silences.filter((s) => Date.parse(s.until) > now.getTime()).sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
 
-export class DynamoResultStore implements ResultStore, HeartbeatStore {
+export class DynamoResultStore implements ResultStore, HeartbeatStore, RollupStore {
   private readonly retentionMs: number;
 
   constructor(
@@ -224,6 +234,77 @@ export class DynamoResultStore implements ResultStore, HeartbeatStore {
     const items = await this.query(checkId, `RESULT#${since.toISOString()}`, 'RESULT#\uffff');
     const nowSeconds = Math.floor(now.getTime() / 1000);
     return items.filter((item) => Number(item.expiresAt) > nowSeconds).map((item) => item.result as CheckResult);
+  }
+
+  async listResultsBetween(checkId: string, from: Date, to: Date, now: Date): Promise<CheckResult[]> {
+    // The last millisecond before `to`, whole, is the upper bound.
+    const upTo = `RESULT#${new Date(to.getTime() - 1).toISOString()}\uffff`;
+    const items = await this.query(checkId, `RESULT#${from.toISOString()}`, upTo);
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    return items.filter((item) => Number(item.expiresAt) > nowSeconds).map((item) => item.result as CheckResult);
+  }
+
+  async putRollups(checkId: string, unit: RollupUnit, rollups: readonly Rollup[]): Promise<void> {
+    await this.batchWrite(
+      rollups.map((rollup) => ({
+        PutRequest: {
+          Item: toItem({
+            pk: pk(checkId),
+            sk: `${ROLLUP_SORT_PREFIX[unit]}${new Date(rollup.from).toISOString()}`,
+            expiresAt: Math.floor((rollup.to + ROLLUP_KEEP_MS[unit]) / 1000),
+            rollup: { ...rollup, latency: storedDigest(rollup.latency) },
+          }),
+        },
+      })),
+    );
+  }
+
+  async listRollups(checkId: string, unit: RollupUnit, from: Date, to: Date, now: Date): Promise<Rollup[]> {
+    const prefix = ROLLUP_SORT_PREFIX[unit];
+    const items = await this.query(
+      checkId,
+      `${prefix}${from.toISOString()}`,
+      `${prefix}${new Date(to.getTime() - 1).toISOString()}`,
+    );
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    return items.filter((item) => Number(item.expiresAt) > nowSeconds).map((item) => item.rollup as Rollup);
+  }
+
+  async newestRollup(checkId: string, unit: RollupUnit): Promise<Rollup | null> {
+    const item = await this.first(checkId, ROLLUP_SORT_PREFIX[unit], false);
+    return item ? (item.rollup as Rollup) : null;
+  }
+
+  async oldestResultAt(checkId: string): Promise<string | null> {
+    const item = await this.first(checkId, 'RESULT#', true);
+    return item ? (item.result as CheckResult).startedAt : null;
+  }
+
+  /** The first item of the check whose sort key starts with `prefix`, oldest or newest. */
+  private async first(checkId: string, prefix: string, oldest: boolean): Promise<Record<string, unknown> | null> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: toItem({ ':pk': pk(checkId), ':prefix': prefix }),
+        ScanIndexForward: oldest,
+        Limit: 1,
+      }),
+    );
+    const item = Items?.[0];
+    return item ? unmarshall(item) : null;
+  }
+
+  async pruneRollups(checkId: string, now: Date): Promise<number> {
+    let pruned = 0;
+    for (const unit of ['hour', 'day'] as const) {
+      const prefix = ROLLUP_SORT_PREFIX[unit];
+      const before = new Date(now.getTime() - ROLLUP_KEEP_MS[unit]);
+      const keys = await this.query(checkId, prefix, `${prefix}${before.toISOString()}`, 'pk, sk');
+      await this.batchWrite(keys.map((key) => ({ DeleteRequest: { Key: toItem(key) } })));
+      pruned += keys.length;
+    }
+    return pruned;
   }
 
   async listIncidents(checkId: string): Promise<IncidentRecord[]> {

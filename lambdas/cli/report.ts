@@ -1,10 +1,14 @@
 /** `vigil report`: uptime, latency percentiles and incidents per check, as a table, JSON, Markdown or an HTML page. */
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../config/parse.js';
+import { mapLimit } from '../core/concurrency.js';
 import { UserError } from '../core/errors.js';
 import { humanDuration, plural } from '../core/format.js';
 import { heartbeatVerdict, runOutcome, runTime } from '../core/heartbeat.js';
-import { type ObjectiveReport, objectiveReport } from '../core/objectives.js';
+import { type History, historyOfResults } from '../core/history.js';
+import { isMultiLocation } from '../core/locations.js';
+import { type ObjectiveReport, objectiveReportOf } from '../core/objectives.js';
+import { readHistory } from '../core/pipeline/rollups.js';
 import {
   type CheckReportRow,
   type HeartbeatReport,
@@ -14,12 +18,16 @@ import {
   locationRows,
   REPORT_PERIODS,
   type ReportPeriod,
-  reportRow,
+  reportRowOf,
 } from '../core/report.js';
-import { buildReportModel, type CheckHistory } from '../core/report-model.js';
+import { buildReportModel, type CheckHistory, reportEdges, reportHourStarts, reportHoursFrom } from '../core/report-model.js';
 import { renderReport } from '../report/report-page.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
+
+/** Checks read at once: the store answers one query at a time, and a request waiting behind hundreds times out. */
+export const READ_CHECKS_AT_ONCE = 8;
+
 import { renderTable } from './table.js';
 
 export interface ReportOptions {
@@ -28,6 +36,8 @@ export interface ReportOptions {
   readonly htmlFile: string | undefined;
   readonly dataDir: string;
   readonly table: string | undefined;
+  /** Read every result of the period instead of rollups (the path before rollups; the bench compares them). @default false */
+  readonly everyResult?: boolean;
 }
 
 const HEADINGS = ['check', 'state', 'last checked', 'runs', 'uptime', 'p50 ms', 'p95 ms', 'p99 ms', 'incidents', 'downtime'];
@@ -56,15 +66,32 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
   const periodMs = REPORT_PERIODS[period];
   const since = new Date(now.getTime() - periodMs);
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
-  const histories: (CheckHistory & { readonly locations: LocationReportRow[] })[] = await Promise.all(
-    config.checks.map(async (check) => {
+  const histories: (CheckHistory & { history: History; readonly locations: LocationReportRow[] })[] = await mapLimit(
+    config.checks,
+    READ_CHECKS_AT_ONCE,
+    async (check) => {
       // Objectives look back over their own windows, which may be longer than the period; the look
       // just before the period vouches for its start.
       const lookBack = Math.max(periodMs + 2 * check.intervalMs, ...check.objectives.map((o) => o.window));
-      const [stored, incidents, state] = await Promise.all([
-        store.listResults(check.id, new Date(now.getTime() - lookBack), now),
+      const start = now.getTime() - lookBack;
+      // Rollups of complete hours and days, results only where none answer (lambdas/core/pipeline/rollups.ts);
+      // with several locations, each window's judgement (what paged), and what each location saw apart.
+      const [history, incidents, state, located] = await Promise.all([
+        options.everyResult
+          ? store
+              .listResults(check.id, new Date(start), now)
+              .then((r) => historyOfResults(judgedResults(check, r), check, start, now.getTime()))
+          : readHistory(store, check, {
+              start,
+              now: now.getTime(),
+              edges: reportEdges(check, period, now),
+              hourStarts: reportHourStarts(check, period, now),
+              looksBefore: [since.getTime()],
+              hoursFrom: reportHoursFrom(period, now),
+            }),
         store.listIncidents(check.id),
         store.getState(check.id),
+        isMultiLocation(check) ? store.listResults(check.id, since, now) : Promise.resolve([]),
       ]);
       const heartbeat =
         check.type === 'heartbeat'
@@ -73,20 +100,18 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
               heartbeatVerdict(check, await store.readHeartbeat(check.id, now), now).summary,
             )
           : null;
-      // Probed from several locations: uptime and objectives from the windows as judged, and each location apart.
-      const inPeriod = stored.filter((r) => Date.parse(r.startedAt) >= since.getTime());
-      const locations = locationRows(check, inPeriod, since, now);
-      return { check, results: judgedResults(check, stored), incidents, state, heartbeat, locations };
-    }),
+      const locations = locationRows(check, located, since, now);
+      return { check, results: [], history, incidents, state, heartbeat, locations };
+    },
   ).finally(close);
   if (options.format === 'html') {
     writeHtml(options.htmlFile as string, renderReport(buildReportModel(histories, config.channels, period, now)));
     io.stdout(`report written to ${options.htmlFile}`);
     return EXIT.ok;
   }
-  const rows = histories.map(({ check, results, incidents, state, heartbeat, locations }) => ({
-    ...reportRow(check, results, incidents, since, now, state),
-    objectives: check.objectives.map((o) => objectiveReport(o, check.intervalMs, results, now)),
+  const rows = histories.map(({ check, history, incidents, state, heartbeat, locations }) => ({
+    ...reportRowOf(check, history, incidents, since, now, state),
+    objectives: check.objectives.map((o) => objectiveReportOf(o, check.intervalMs, history, now)),
     ...(locations.length > 0 ? { locations } : {}),
     ...(heartbeat ? { heartbeat } : {}),
   }));

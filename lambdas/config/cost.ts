@@ -46,6 +46,7 @@ const DRIVER_OF: Readonly<Record<string, string>> = {
   'DynamoDB writes': 'stored results',
   'DynamoDB reads': 'stored results',
   'DynamoDB storage': 'stored results',
+  'DynamoDB rollups': 'stored results',
   'CloudWatch metrics': 'metrics',
   'CloudWatch PutMetricData': 'metrics',
   'CloudWatch Logs': 'logs',
@@ -107,6 +108,17 @@ export interface CostEstimate {
 const INVOCATION_OVERHEAD_MS = 500;
 /** A stored result: its JSON with timings, a short error, keys and TTL. */
 const RESULT_ITEM_BYTES = 700;
+/** A sealed hour's rollup item, and a day's (docs/scaling.md, "Rollups"). */
+const HOUR_ROLLUP_BYTES = 700;
+const DAY_ROLLUP_BYTES = 1_500;
+/** Hours and days a month. */
+const HOURS_A_MONTH = 730;
+const DAYS_A_MONTH = 730 / 24;
+/** Read units of an eventually consistent Query returning this many bytes. */
+const readUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096)) / 2;
+/** Write units of a put of this many bytes. */
+const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
 /** The `check result` log line of one run (Powertools JSON with the cycle id, timings and a short error). */
 const LOG_BYTES_PER_RUN = 350;
 /** START, END and REPORT lines of one invocation. */
@@ -159,6 +171,16 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
   const metrics = checks.reduce((n, c) => n + metricsOf(c), 0) + locationNames.size;
   // Priced as if every location were in another region than the table: the bill's upper bound.
   const transferGb = (located * CROSS_REGION_BYTES_PER_RESULT) / GB;
+  // Each hour sealed once: a query of its results and a put; each day: a query of its hours and a put.
+  const rollupReads = checks.reduce(
+    (n, c) =>
+      n +
+      HOURS_A_MONTH * readUnits((HOUR_MS / c.intervalMs) * RESULT_ITEM_BYTES) +
+      DAYS_A_MONTH * readUnits(24 * HOUR_ROLLUP_BYTES),
+    0,
+  );
+  const rollupWrites =
+    checks.length * (HOURS_A_MONTH * writeUnits(HOUR_ROLLUP_BYTES) + DAYS_A_MONTH * writeUnits(DAY_ROLLUP_BYTES));
   const round = (n: number) => Math.round(n).toLocaleString('en-US');
   const dashboards = inputs.dashboards ?? 1;
   const lines: CostLine[] = [
@@ -185,6 +207,11 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
         ]
       : []),
     { item: 'DynamoDB reads', usage: `${round(runs)} read units`, usd: runs * PRICES.dynamoReadUnit.usd },
+    {
+      item: 'DynamoDB rollups',
+      usage: `${round(rollupWrites)} write units, ${round(rollupReads)} read units (an hour and a day sealed once each)`,
+      usd: rollupWrites * PRICES.dynamoWriteUnit.usd + rollupReads * PRICES.dynamoReadUnit.usd,
+    },
     {
       item: 'DynamoDB storage',
       usage: `${storedGb.toFixed(2)} GB (${retentionDays} days of results)`,

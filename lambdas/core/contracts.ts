@@ -33,6 +33,10 @@ export const checkPartitionKey = (checkId: string) => `CHECK#${checkId}`;
  */
 export const resultSortKey = (result: { readonly startedAt: string; readonly location?: string | undefined }) =>
   result.location ? `RESULT#${result.startedAt}#${result.location}` : `RESULT#${result.startedAt}`;
+/** Sort key prefixes of a check's rollups: `ROLLUP#H#<hour ISO>` and `ROLLUP#D#<day ISO>` (docs/architecture.md, "The table"). */
+export const ROLLUP_SORT_PREFIX = { hour: 'ROLLUP#H#', day: 'ROLLUP#D#' } as const;
+/** How long rollups are kept: hours past a 30-day report's reach, days past the status page's 90. */
+export const ROLLUP_KEEP_MS = { hour: 35 * 86_400_000, day: 95 * 86_400_000 } as const;
 
 /** The message of the log line each probed result is written to; the dashboard's timing-phase query reads it. */
 export const CHECK_RESULT_LOG = 'check result';

@@ -6,6 +6,8 @@
  * history. Pure.
  */
 import { DAY_MS, formatDuration, HOUR_MS, MINUTE_MS } from './duration.js';
+import { type History, historyOfResults, summarize } from './history.js';
+import { type Rollup, slowRuns } from './rollup.js';
 import type { ObjectiveConfig } from './schema-parts.js';
 import { timedUnderLag } from './trusted-latency.js';
 import type { CheckResult } from './types.js';
@@ -126,14 +128,29 @@ export function objectiveReport(
   results: readonly CheckResult[],
   now: Date,
 ): ObjectiveReport {
-  const since = now.getTime() - objective.window;
-  const { runs, bad: failedRuns } = tally(
-    objective,
-    results.filter((r) => Date.parse(r.startedAt) > since),
-  );
+  const history = historyOfResults(results, { intervalMs, objectives: [objective] }, Number.NEGATIVE_INFINITY, now.getTime());
+  return objectiveReportOf(objective, intervalMs, history, now);
+}
+
+/** Runs a rollup holds that the objective counts, and how many of them were bad (as `judgeRun` counts them). */
+export function tallyRollup(objective: ObjectiveConfig, r: Rollup): { runs: number; bad: number } {
+  if ('availability' in objective) return { runs: r.runs, bad: r.down };
+  const down = objective.latency.includeDown ? r.down : 0;
+  return { runs: r.judged + down, bad: slowRuns(r, objective.latency.under) + down };
+}
+
+/** The same report from a history: rollups where they answer, results elsewhere (./history.ts). */
+export function objectiveReportOf(objective: ObjectiveConfig, intervalMs: number, history: History, now: Date): ObjectiveReport {
+  // Runs after each window's start, up to the newest.
+  const over = (windowMs: number) =>
+    tallyRollup(objective, summarize(history, now.getTime() - windowMs, now.getTime(), { exclusiveFrom: true, openEnd: true }));
+  const { runs, bad: failedRuns } = over(objective.window);
   const allowed = budgetShare(objective) * expectedRuns(objective, intervalMs);
   const rates = Object.fromEntries(
-    Object.entries(BURN_WINDOWS).map(([name, ms]) => [name, burnRate(objective, intervalMs, results, ms, now)]),
+    Object.entries(BURN_WINDOWS).map(([name, ms]) => {
+      const window = over(ms);
+      return [name, window.runs === 0 ? null : rateOf(objective, intervalMs, window.bad, ms)];
+    }),
   ) as Record<BurnWindow, number | null>;
   const burnRates = Object.fromEntries(Object.entries(rates).map(([name, rate]) => [name, round(rate, 2)])) as Record<
     BurnWindow,

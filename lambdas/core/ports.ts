@@ -2,6 +2,7 @@
 import type { CheckState, Incident } from './alert-state.js';
 import type { HeartbeatState, Run } from './heartbeat.js';
 import type { Silence } from './maintenance.js';
+import type { Rollup } from './rollup.js';
 import type { SecretRef } from './schema-parts.js';
 import type { AlertEvent, CheckResult, ProbeError } from './types.js';
 
@@ -59,6 +60,28 @@ export interface ResultStore {
   listSilences(checkId: string, now: Date): Promise<Silence[]>;
   /** Ends every silence of the check; returns how many were in force. */
   liftSilences(checkId: string, now: Date): Promise<number>;
+}
+
+/** A rollup's stretch: an hour, or a UTC day (docs/architecture.md, "The table"). */
+export type RollupUnit = 'hour' | 'day';
+
+/**
+ * Where rollups of complete hours and days are kept (lambdas/core/pipeline/rollups.ts), beside the results
+ * they sum up; what reports read instead of every result.
+ */
+export interface RollupStore {
+  /** Writes (or writes again: same key, same content) rollups of one unit. */
+  putRollups(checkId: string, unit: RollupUnit, rollups: readonly Rollup[]): Promise<void>;
+  /** Rollups of the unit starting in [from, to), oldest first, skipping expired ones. */
+  listRollups(checkId: string, unit: RollupUnit, from: Date, to: Date, now: Date): Promise<Rollup[]>;
+  /** The newest rollup of the unit, or null. */
+  newestRollup(checkId: string, unit: RollupUnit): Promise<Rollup | null>;
+  /** When the check's oldest stored result started, or null with none. */
+  oldestResultAt(checkId: string): Promise<string | null>;
+  /** Results in [from, to), oldest first, skipping expired ones. */
+  listResultsBetween(checkId: string, from: Date, to: Date, now: Date): Promise<CheckResult[]>;
+  /** Deletes rollups past their keeping (DynamoDB's TTL does this in AWS); returns how many. */
+  pruneRollups(checkId: string, now: Date): Promise<number>;
 }
 
 /** What a heartbeat check's scheduled look reads: its runs so far, created on the first look. */

@@ -5,11 +5,12 @@
  */
 import type { CheckState } from './alert-state.js';
 import { DAY_MS, HOUR_MS } from './duration.js';
-import { budgetShare, expectedRuns, judgeRun, type ObjectiveReport, objectiveReport } from './objectives.js';
+import { type History, historyOfResults, nextBoundary, summarize } from './history.js';
+import { BURN_WINDOWS, budgetShare, expectedRuns, type ObjectiveReport, objectiveReportOf, tallyRollup } from './objectives.js';
 import type { IncidentRecord, NotificationEntry } from './ports.js';
-import { type CheckReportRow, type HeartbeatReport, percentile, REPORT_PERIODS, type ReportPeriod, reportRow } from './report.js';
+import { type CheckReportRow, type HeartbeatReport, REPORT_PERIODS, type ReportPeriod, reportRowOf } from './report.js';
+import { latencyPercentile, phaseMean, type Rollup, worstOf } from './rollup.js';
 import type { CheckBase } from './schema-parts.js';
-import { countedLatencyMs } from './trusted-latency.js';
 import { type AlertKind, type CheckResult, type ErrorKind, SEVERITIES, type Severity } from './types.js';
 import type { Span, StatusNow } from './watch.js';
 
@@ -127,6 +128,16 @@ export interface CheckHistory {
   readonly incidents: readonly IncidentRecord[];
   readonly state: CheckState | null;
   readonly heartbeat?: HeartbeatReport | null;
+  /**
+   * The same history as rollups and the results they leave out (lambdas/core/history.ts), read for the
+   * report's period; when set, `results` is not read. @default made of `results`
+   */
+  readonly history?: History;
+}
+
+/** The check's history as rollups and results: the one read, or one made of its results. */
+export function historyOf(h: CheckHistory, now: Date): History {
+  return h.history ?? historyOfResults(h.results, h.check, Number.NEGATIVE_INFINITY, now.getTime());
 }
 
 /** Uptime bars: an hour each over 24 h, else a day. Latency and timing points: finer where the period allows. */
@@ -141,17 +152,16 @@ export function stretches(since: number, until: number, sizeMs: number): Span[] 
   return Array.from({ length: count }, (_, i) => ({ from: since + i * sizeMs, to: Math.min(until, since + (i + 1) * sizeMs) }));
 }
 
-/** The results of each stretch (results oldest first). */
-function byStretch(results: readonly CheckResult[], spans: readonly Span[]): CheckResult[][] {
-  const out = spans.map(() => [] as CheckResult[]);
-  const first = spans[0]?.from ?? 0;
-  const size = spans.length > 0 ? (spans[0] as Span).to - first : 1;
-  for (const result of results) {
-    const at = Date.parse(result.startedAt);
-    const index = Math.floor((at - first) / size);
-    if (index >= 0 && index < spans.length && at < (spans[index] as Span).to) out[index]?.push(result);
+/**
+ * Stretches on UTC boundaries of `sizeMs` (hours, days): the first from `since`, the last to `until`, so
+ * each whole one is a stored rollup (a period that starts or ends inside an hour has a short bar there).
+ */
+export function alignedStretches(since: number, until: number, sizeMs: number): Span[] {
+  const spans: Span[] = [];
+  for (let from = since; from < until; from = nextBoundary(from, sizeMs)) {
+    spans.push({ from, to: Math.min(until, nextBoundary(from, sizeMs)) });
   }
-  return out;
+  return spans.length > 0 ? spans : [{ from: since, to: until }];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -164,50 +174,50 @@ export function worstState(results: readonly { readonly status: CheckResult['sta
 }
 
 export function uptimeBars(results: readonly CheckResult[], spans: readonly Span[]): UptimeBar[] {
-  return byStretch(results, spans).map((inBar, i) => {
-    const span = spans[i] as Span;
-    const up = inBar.filter((r) => r.status !== 'down').length;
+  const history = historyOfResults(
+    results,
+    { intervalMs: 1, objectives: [] },
+    Number.NEGATIVE_INFINITY,
+    Number.POSITIVE_INFINITY,
+  );
+  return barsOf(history, spans);
+}
+
+/** A bar per stretch: its worst run and its share of runs not down. */
+export function barsOf(history: History, spans: readonly Span[]): UptimeBar[] {
+  return spans.map((span) => {
+    const r = summarize(history, span.from, span.to);
     return {
       from: iso(span.from),
       to: iso(span.to),
-      state: worstState(inBar),
-      runs: inBar.length,
-      uptimePercent: inBar.length === 0 ? null : Math.floor((up / inBar.length) * 100_000) / 1000,
+      state: worstOf(r),
+      runs: r.runs,
+      uptimePercent: r.runs === 0 ? null : Math.floor(((r.runs - r.down) / r.runs) * 100_000) / 1000,
     };
   });
 }
 
-function latencySeries(
-  results: readonly CheckResult[],
-  spans: readonly Span[],
-): { latency: LatencyPoint[]; phases: PhasePoint[] } {
+function latencySeries(history: History, spans: readonly Span[]): { latency: LatencyPoint[]; phases: PhasePoint[] } {
   // The runs latency counts (trusted-latency.ts): not down, not heartbeats, not timed under Vigil's own lag.
-  const groups = byStretch(
-    results.filter((r) => countedLatencyMs(r) !== null),
-    spans,
-  );
-  const latency = groups.map((timed, i) => {
-    const totals = timed.map((r) => r.timings.totalMs);
+  const stretches: Rollup[] = spans.map((span) => summarize(history, span.from, span.to));
+  const latency = stretches.map((r, i) => {
     const span = spans[i] as Span;
     return {
       from: iso(span.from),
       to: iso(span.to),
-      runs: timed.length,
-      p50: round1(percentile(totals, 50)),
-      p95: round1(percentile(totals, 95)),
-      p99: round1(percentile(totals, 99)),
+      runs: r.latency.n,
+      p50: round1(latencyPercentile(r, 50)),
+      p95: round1(latencyPercentile(r, 95)),
+      p99: round1(latencyPercentile(r, 99)),
     };
   });
-  const phases = groups.map((timed, i) => {
+  const phases = stretches.map((r, i) => {
     const span = spans[i] as Span;
-    const mean = (phase: Phase) => {
-      const values = timed.flatMap((r) => (r.timings[phase] === null ? [] : [r.timings[phase] as number]));
-      return values.length === 0 ? null : round1(values.reduce((a, b) => a + b, 0) / values.length);
-    };
+    const mean = (phase: Phase) => round1(phaseMean(r, phase));
     return {
       from: iso(span.from),
       to: iso(span.to),
-      runs: timed.length,
+      runs: r.latency.n,
       dnsMs: mean('dnsMs'),
       connectMs: mean('connectMs'),
       tlsMs: mean('tlsMs'),
@@ -222,19 +232,10 @@ function latencySeries(
 function budgetLeftAt(
   objective: CheckBase['objectives'][number],
   intervalMs: number,
-  results: readonly CheckResult[],
+  history: History,
   at: number,
 ): number | null {
-  let runs = 0;
-  let bad = 0;
-  for (const result of results) {
-    const t = Date.parse(result.startedAt);
-    if (t < at - objective.window || t >= at) continue;
-    const good = judgeRun(objective, result);
-    if (good === null) continue;
-    runs++;
-    if (!good) bad++;
-  }
+  const { runs, bad } = tallyRollup(objective, summarize(history, at - objective.window, at));
   if (runs === 0) return null;
   const allowed = budgetShare(objective) * expectedRuns(objective, intervalMs);
   return Math.round(((allowed - bad) / allowed) * 1000) / 10;
@@ -291,13 +292,13 @@ function incidentViews(
 }
 
 export function checkSection(history: CheckHistory, channels: ChannelRouting, period: ReportPeriod, now: Date): CheckSection {
-  const { check, results } = history;
+  const { check } = history;
   const until = now.getTime();
   const since = until - REPORT_PERIODS[period];
-  const row = reportRow(check, results, history.incidents, new Date(since), now, history.state);
-  const inPeriod = results.filter((r) => Date.parse(r.startedAt) >= since);
-  const bars = stretches(since, until, BAR_MS[period]);
-  const points = stretches(since, until, POINT_MS[period]);
+  const read = historyOf(history, now);
+  const row = reportRowOf(check, read, history.incidents, new Date(since), now, history.state);
+  const bars = alignedStretches(since, until, BAR_MS[period]);
+  const points = alignedStretches(since, until, POINT_MS[period]);
   return {
     id: check.id,
     name: check.name,
@@ -305,18 +306,48 @@ export function checkSection(history: CheckHistory, channels: ChannelRouting, pe
     group: check.group,
     intervalMs: check.intervalMs,
     row,
-    bars: uptimeBars(inPeriod, bars),
-    ...latencySeries(inPeriod, points),
+    bars: barsOf(read, bars),
+    ...latencySeries(read, points),
     objectives: check.objectives.map((objective) => ({
-      report: objectiveReport(objective, check.intervalMs, results, now),
+      report: objectiveReportOf(objective, check.intervalMs, read, now),
       burnDown: points.map((p) => ({
         at: iso(p.to),
-        remainingPercent: budgetLeftAt(objective, check.intervalMs, results, p.to),
+        remainingPercent: budgetLeftAt(objective, check.intervalMs, read, p.to),
       })),
     })),
     incidents: incidentViews(history, channels, row, since, until),
     heartbeat: history.heartbeat ?? null,
   };
+}
+
+/**
+ * Where a report's stretches start off an hour, or leave out a run at their start, for planning its read
+ * (history.ts `planHistory`): the period's start, each objective's window and burn windows back from now,
+ * and burn-down windows that do not start on an hour.
+ */
+export function reportEdges(check: CheckBase, period: ReportPeriod, now: Date): number[] {
+  const until = now.getTime();
+  return [
+    until - REPORT_PERIODS[period],
+    ...check.objectives.flatMap((o) => [until - o.window, ...Object.values(BURN_WINDOWS).map((w) => until - w)]),
+    ...burnDownStarts(check, period, now).filter((t) => t % HOUR_MS !== 0),
+  ];
+}
+
+/** Burn-down windows that start on an hour: their day's hourly rollups serve them, no results. */
+export function reportHourStarts(check: CheckBase, period: ReportPeriod, now: Date): number[] {
+  return burnDownStarts(check, period, now).filter((t) => t % HOUR_MS === 0);
+}
+
+function burnDownStarts(check: CheckBase, period: ReportPeriod, now: Date): number[] {
+  const until = now.getTime();
+  const points = alignedStretches(until - REPORT_PERIODS[period], until, POINT_MS[period]);
+  return check.objectives.flatMap((o) => points.map((p) => p.to - o.window));
+}
+
+/** From when a report cuts stretches finer than days (hourly bars or points). */
+export function reportHoursFrom(period: ReportPeriod, now: Date): number {
+  return POINT_MS[period] < DAY_MS ? now.getTime() - REPORT_PERIODS[period] : now.getTime();
 }
 
 export function buildReportModel(
@@ -336,12 +367,17 @@ export function buildReportModel(
     until: iso(until),
     barMs: BAR_MS[period],
     pointMs: POINT_MS[period],
-    overview: overviewOf(histories, sections, since),
+    overview: overviewOf(histories, sections, since, now),
     groups: [...groups].map(([name, checks]) => ({ name, checks })),
   };
 }
 
-function overviewOf(histories: readonly CheckHistory[], sections: readonly CheckSection[], since: number): ReportOverview {
+function overviewOf(
+  histories: readonly CheckHistory[],
+  sections: readonly CheckSection[],
+  since: number,
+  now: Date,
+): ReportOverview {
   const runs = sections.reduce((sum, s) => sum + s.row.runs, 0);
   const upRuns = sections.reduce((sum, s) => sum + Math.round(((s.row.uptimePercent ?? 0) / 100) * s.row.runs), 0);
   const states: Partial<Record<StatusNow, number>> = {};
@@ -350,10 +386,9 @@ function overviewOf(histories: readonly CheckHistory[], sections: readonly Check
   const ended = incidents.filter((i) => i.status === 'ended' && Date.parse(i.endedAt as string) >= since);
   const kinds = new Map<ErrorKind, number>();
   for (const h of histories) {
-    for (const r of h.results) {
-      if (r.error && r.status === 'down' && Date.parse(r.startedAt) >= since)
-        kinds.set(r.error.kind, (kinds.get(r.error.kind) ?? 0) + 1);
-    }
+    const period = summarize(historyOf(h, now), since, now.getTime(), { openEnd: true });
+    for (const [kind, count] of Object.entries(period.errors) as [ErrorKind, number][])
+      kinds.set(kind, (kinds.get(kind) ?? 0) + count);
   }
   return {
     availabilityPercent: runs === 0 ? null : Math.floor((upRuns / runs) * 100_000) / 1000,

@@ -3,10 +3,11 @@
 import type { CheckState } from './alert-state.js';
 import { DAY_MS } from './duration.js';
 import type { HeartbeatSummary, Run } from './heartbeat.js';
+import { type History, historyOfResults, lookBefore, newestLook, summarize } from './history.js';
 import type { IncidentRecord } from './ports.js';
-import { countedLatencyMs } from './trusted-latency.js';
+import { latencyPercentile, rollupWatched } from './rollup.js';
 import type { CheckResult } from './types.js';
-import { gapsBetween, overlapMs, type StatusNow, statusNow, watchedSpans } from './watch.js';
+import { gapsBetween, overlapMs, type StatusNow, statusNow } from './watch.js';
 
 export const REPORT_PERIODS = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS } as const;
 export type ReportPeriod = keyof typeof REPORT_PERIODS;
@@ -48,19 +49,30 @@ export function reportRow(
   now: Date,
   state: CheckState | null = null,
 ): CheckReportRow {
+  const history = historyOfResults(
+    results,
+    { intervalMs: check.intervalMs, objectives: [] },
+    Number.NEGATIVE_INFINITY,
+    now.getTime(),
+  );
+  return reportRowOf(check, history, incidents, since, now, state);
+}
+
+/** The same line from a history: rollups where they answer, results elsewhere (./history.ts). */
+export function reportRowOf(
+  check: { readonly id: string; readonly name: string; readonly intervalMs: number },
+  history: History,
+  incidents: readonly IncidentRecord[],
+  since: Date,
+  now: Date,
+  state: CheckState | null = null,
+): CheckReportRow {
   const from = since.getTime();
   const until = now.getTime();
-  const inPeriod = results.filter((r) => Date.parse(r.startedAt) >= from);
-  const available = inPeriod.filter((r) => r.status !== 'down').length;
+  const period = summarize(history, from, until, { openEnd: true });
   // As the Latency metric: no heartbeats (their runs' durations are in heartbeatReport), down runs or
   // runs timed under Vigil's own loop lag (trusted-latency.ts); uptime above still counts them all.
-  const latencies = inPeriod.flatMap((r) => countedLatencyMs(r) ?? []);
-  const watched = watchedSpans(
-    results.map((r) => Date.parse(r.startedAt)),
-    check.intervalMs,
-    from,
-    until,
-  );
+  const watched = rollupWatched(period, check.intervalMs, from, until, lookBefore(history, from));
   const overlapping = incidents.filter((i) => (i.endedAt ? Date.parse(i.endedAt) : until) > from);
   // Only watched time is downtime: an incident left open when the monitor stopped does not count on.
   const downtimeMs = overlapping.reduce(
@@ -68,17 +80,18 @@ export function reportRow(
     0,
   );
   const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
-  const current = statusNow(state, check.intervalMs, now, results.at(-1)?.startedAt ?? null);
+  const current = statusNow(state, check.intervalMs, now, newestLook(history));
   const iso = (ms: number) => new Date(ms).toISOString();
+  const available = period.runs - period.down;
   return {
     checkId: check.id,
     name: check.name,
-    runs: inPeriod.length,
-    uptimePercent: inPeriod.length === 0 ? null : Math.round((available / inPeriod.length) * 100_000) / 1000,
+    runs: period.runs,
+    uptimePercent: period.runs === 0 ? null : Math.round((available / period.runs) * 100_000) / 1000,
     latencyMs: {
-      p50: round(percentile(latencies, 50)),
-      p95: round(percentile(latencies, 95)),
-      p99: round(percentile(latencies, 99)),
+      p50: round(latencyPercentile(period, 50)),
+      p95: round(latencyPercentile(period, 95)),
+      p99: round(latencyPercentile(period, 99)),
     },
     incidents: overlapping.length,
     downtimeMs,

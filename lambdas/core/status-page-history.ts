@@ -1,31 +1,36 @@
 /**
- * What a status page is drawn from, read from the store: each public check's results over the page's 90
- * days, its incidents and state. `vigil status-page` and the stack's publisher (lambdas/status-page) read
- * the same, so the page they make is the same.
+ * What a status page is drawn from, read from the store: each public check's 90 days (daily rollups, hourly
+ * ones for today, results for this hour: lambdas/core/pipeline/rollups.ts), its incidents and state.
+ * `vigil status-page` and the stack's publisher (lambdas/status-page) read the same, so the page they make
+ * is the same.
  */
-
+import { mapLimit } from './concurrency.js';
 import { DAY_MS } from './duration.js';
-import type { ResultStore } from './ports.js';
-import { judgedResults } from './report.js';
+import { readHistory } from './pipeline/rollups.js';
+import type { ResultStore, RollupStore } from './ports.js';
 import type { CheckHistory } from './report-model.js';
 import type { CheckBase } from './schema-parts.js';
 import { STATUS_PAGE_DAYS } from './status-page-model.js';
+
+/** Checks read side by side: a few at once keep the store busy without a flood of requests. */
+const READ_CHECKS_AT_ONCE = 8;
 
 export function publicChecks<C extends CheckBase>(checks: readonly C[]): C[] {
   return checks.filter((c) => c.public);
 }
 
-export function statusPageHistories(store: ResultStore, checks: readonly CheckBase[], now: Date): Promise<CheckHistory[]> {
-  return Promise.all(
-    publicChecks(checks).map(async (check) => {
-      const since = new Date(now.getTime() - STATUS_PAGE_DAYS * DAY_MS - 2 * check.intervalMs);
-      const [results, incidents, state] = await Promise.all([
-        store.listResults(check.id, since, now),
-        store.listIncidents(check.id),
-        store.getState(check.id),
-      ]);
-      // Probed from several locations: what the check was is each window's judgement, not each location's result.
-      return { check, results: judgedResults(check, results), incidents, state };
-    }),
-  );
+export function statusPageHistories(
+  store: ResultStore & RollupStore,
+  checks: readonly CheckBase[],
+  now: Date,
+): Promise<CheckHistory[]> {
+  return mapLimit(publicChecks(checks), READ_CHECKS_AT_ONCE, async (check) => {
+    const start = now.getTime() - STATUS_PAGE_DAYS * DAY_MS - 2 * check.intervalMs;
+    const [history, incidents, state] = await Promise.all([
+      readHistory(store, check, { start, now: now.getTime(), edges: [], looksBefore: [], hoursFrom: now.getTime() }),
+      store.listIncidents(check.id),
+      store.getState(check.id),
+    ]);
+    return { check, results: [], history, incidents, state };
+  });
 }

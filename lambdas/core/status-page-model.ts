@@ -5,11 +5,10 @@
  */
 import { DAY_MS } from './duration.js';
 import { humanDuration } from './format.js';
-import { percentile } from './report.js';
-import type { CheckHistory } from './report-model.js';
-import { type BarState, stretches, uptimeBars } from './report-model.js';
+import { newestLook, summarize } from './history.js';
+import { type BarState, barsOf, type CheckHistory, historyOf, stretches } from './report-model.js';
+import { latencyPercentile } from './rollup.js';
 import type { StatusPageConfig } from './schema-parts.js';
-import { countedLatencyMs } from './trusted-latency.js';
 import type { ErrorKind } from './types.js';
 import { type StatusNow, statusNow } from './watch.js';
 
@@ -148,18 +147,18 @@ export function buildStatusPage(
 
 function publicCheck(h: CheckHistory, days: ReturnType<typeof stretches>, now: Date, show: StatusPageShow): PublicCheck {
   const from = (days[0] as { from: number }).from;
-  const results = h.results.filter((r) => Date.parse(r.startedAt) >= from);
-  const bars = uptimeBars(results, days);
-  const { status, lastCheckedAt } = statusNow(h.state, h.check.intervalMs, now, h.results.at(-1)?.startedAt ?? null);
-  const timed = results.flatMap((r) => countedLatencyMs(r) ?? []);
+  const history = historyOf(h, now);
+  const all = summarize(history, from, now.getTime(), { openEnd: true });
+  const bars = barsOf(history, days);
+  const { status, lastCheckedAt } = statusNow(h.state, h.check.intervalMs, now, newestLook(history));
   return {
     id: h.check.id,
     name: h.check.name,
     state: publicState(status),
     lastCheckedAt,
-    uptimePercent: uptimeOf(results.length, results.filter((r) => r.status !== 'down').length),
+    uptimePercent: uptimeOf(all.runs, all.runs - all.down),
     days: bars.map((b) => ({ date: b.from.slice(0, 10), state: b.state, uptimePercent: b.uptimePercent })),
-    ...(show.latency ? { latencyMs: { p50: percentile(timed, 50), p95: percentile(timed, 95) } } : {}),
+    ...(show.latency ? { latencyMs: { p50: latencyPercentile(all, 50), p95: latencyPercentile(all, 95) } } : {}),
   };
 }
 
@@ -190,7 +189,7 @@ function groupOf(name: string | null, checks: readonly PublicCheck[]): PublicGro
 function publicIncidents(h: CheckHistory, state: PublicState, now: Date, show: StatusPageShow): PublicIncident[] {
   const until = now.getTime();
   const { check } = h;
-  const lastLook = h.state?.lastResultAt ?? h.results.at(-1)?.startedAt ?? null;
+  const lastLook = h.state?.lastResultAt ?? newestLook(historyOf(h, now));
   return h.incidents
     .filter((i) => !i.endedAt || until - Date.parse(i.endedAt) <= RECENT_INCIDENT_MS)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))

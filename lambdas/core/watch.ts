@@ -5,15 +5,9 @@
  * down. Reports count downtime and uptime only inside watched time (docs/architecture.md, "Staleness").
  */
 import { type CheckState, type ReportedStatus, reportedStatus } from './alert-state.js';
+import { type Span, STALE_AFTER_INTERVALS } from './span.js';
 
-/** A check not looked at for this many intervals is `unknown`. */
-export const STALE_AFTER_INTERVALS = 2;
-
-/** A stretch of time, in epoch milliseconds, `from` inclusive and `to` exclusive. */
-export interface Span {
-  readonly from: number;
-  readonly to: number;
-}
+export { type Span, STALE_AFTER_INTERVALS } from './span.js';
 
 /** What a person is told a check is now: the reported status, or `unknown` once it has not been looked at for two intervals. */
 export type StatusNow = ReportedStatus;

@@ -11,7 +11,16 @@ import type { Check, Config } from '../config/parse.js';
 import type { AlertContext } from '../core/alert-state.js';
 import { guarded } from '../core/pipeline/outbox.js';
 import { type BatchReport, probeBatch } from '../core/pipeline/probe-batch.js';
-import type { DispatchQueue, HeartbeatReader, Log, MetricsSink, ResultStore, SecretResolver } from '../core/ports.js';
+import { sealAfterCycle } from '../core/pipeline/rollups.js';
+import type {
+  DispatchQueue,
+  HeartbeatReader,
+  Log,
+  MetricsSink,
+  ResultStore,
+  RollupStore,
+  SecretResolver,
+} from '../core/ports.js';
 
 /** What each EventBridge rule sends (see lib/probe-schedule.ts). */
 export interface ProbeEvent {
@@ -50,6 +59,11 @@ export interface ProbeAppDeps {
   readonly concurrency?: number;
   /** Where heartbeat checks' reported runs are read. @default none: they are judged as never reported */
   readonly heartbeats?: HeartbeatReader;
+  /**
+   * Where the hour just over is rolled up, by the first invocation past its grace, after its probes
+   * (lambdas/core/pipeline/rollups.ts). @default none: reports read results where rollups are missing
+   */
+  readonly rollups?: RollupStore;
   /** Run once before a sandbox's first cycle (lambdas/checks/warm-up.ts). @default nothing */
   readonly warmUp?: (checks: readonly Check[]) => Promise<void>;
   /** The location this probe is (its stack's, lib/): every result carries it. @default none, the one unnamed location */
@@ -109,6 +123,11 @@ export function createProbeApp(deps: ProbeAppDeps) {
           deps.metrics.putLocation?.(location, up, deps.now()),
         );
       }
+    }
+    // After the probes, so no timing waits on it; the schedule comes every minute, or every interval when longer.
+    if (deps.rollups) {
+      const rateMs = Math.max(60_000, event.intervalMs ?? 60_000);
+      await sealAfterCycle(deps.rollups, checks, new Date(first), rateMs, deps.log);
     }
     return reports;
   };

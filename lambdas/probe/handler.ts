@@ -11,8 +11,10 @@ import { createProbeApp, type ProbeEvent } from './app.js';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.probe });
 const secrets = new SecretsManagerClient(homeClientOptions());
+const ingest = stackIngest(logger);
 const app = createProbeApp({
-  ...stackIngest(logger),
+  ...ingest,
+  rollups: ingest.store,
   config: bundledConfig(),
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   now: () => new Date(),

@@ -4,14 +4,14 @@
  * the team's hosting (CloudFront, their own) serves them from.
  */
 import type { Config } from '../config/parse.js';
-import type { Log, ResultStore } from '../core/ports.js';
+import type { Log, ResultStore, RollupStore } from '../core/ports.js';
 import { statusPageHistories } from '../core/status-page-history.js';
 import { pageShows, pageTitle } from '../core/status-page-model.js';
 import { type StatusPageFile, statusPageFiles } from '../report/status-page-files.js';
 
 export interface StatusPageAppDeps {
   readonly config: Config;
-  readonly store: ResultStore;
+  readonly store: ResultStore & RollupStore;
   /** Writes one file of the page (an S3 object in AWS). */
   readonly put: (file: StatusPageFile) => Promise<void>;
   readonly now: () => Date;

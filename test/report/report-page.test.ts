@@ -32,8 +32,9 @@ describe('renderReport', () => {
     expect(page).toContain('4m / 5m / 5m 20s');
     expect(page).toContain('failed (exit 3)');
     expect(page).not.toContain('data-chart="latency"');
-    // Nothing ran in the period it covers: seven grey bars, the check unknown.
-    expect(page.match(/<rect class="bar"[^>]*data-state="unknown"/g)).toHaveLength(7);
+    // Nothing ran in the period it covers: grey bars a UTC day each (seven days from noon: six whole, two
+    // halves), the check unknown.
+    expect(page.match(/<rect class="bar"[^>]*data-state="unknown"/g)).toHaveLength(8);
     expect(page).toContain('data-check="nightly" data-state="unknown"');
   });
 });

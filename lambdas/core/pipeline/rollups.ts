@@ -1,0 +1,163 @@
+/**
+ * Rollups of complete hours and days, written once each hour is over, and the history a report reads from
+ * them (docs/scaling.md, "Rollups"). An hour is sealed SEAL_GRACE after its end, from its results as
+ * stored: a put of the whole rollup, so sealing twice (two sandboxes, a retried invocation, a monitor
+ * restarted) writes the same item again and counts nothing twice. A day is its 24 hours merged. Whatever
+ * was not sealed (a failed invocation, a monitor that was not running, the hour before the grace is over)
+ * is read as results by the report, so a missing rollup costs time, never numbers.
+ */
+import { mapLimit } from '../concurrency.js';
+import { DAY_MS, HOUR_MS } from '../duration.js';
+import {
+  coalesce,
+  floorTo,
+  type History,
+  type HistoryNeeds,
+  type HistoryPlan,
+  latencyThresholds,
+  missingDays,
+  missingHours,
+  planHistory,
+} from '../history.js';
+import type { Log, RollupStore, RollupUnit } from '../ports.js';
+import { judgedResults } from '../report.js';
+import { emptyRollup, mergeRollups, type Rollup, rollupOf } from '../rollup.js';
+import type { CheckBase } from '../schema-parts.js';
+import { guarded } from './outbox.js';
+
+/** The end of "to the newest": a time whose ISO form still sorts after every result's key. */
+const LAST_TIME = Date.parse('9999-12-31T00:00:00.000Z');
+
+const SEAL_CONCURRENCY = 10;
+
+/** How long after an hour's end it is sealed: results still being written (a probe's timeout, a batch's linger) land first. */
+export const SEAL_GRACE_MS = 10 * 60_000;
+
+/** What sealing and reading read of a check; with several locations a rollup counts only each window's judged result (`judgedResults`). */
+type RollupCheck = Pick<CheckBase, 'id' | 'intervalMs' | 'objectives' | 'locations'>;
+
+/** The rollup of one hour from its stored results. */
+export async function rollUpHour(store: RollupStore, check: RollupCheck, hour: number, now: Date): Promise<Rollup> {
+  const results = await store.listResultsBetween(check.id, new Date(hour), new Date(hour + HOUR_MS), now);
+  return rollupOf(
+    judgedResults(check, results),
+    { from: hour, to: hour + HOUR_MS },
+    check.intervalMs,
+    latencyThresholds(check.objectives),
+  );
+}
+
+/** Seals one hour: its rollup written (again). */
+export async function sealHour(store: RollupStore, check: RollupCheck, hour: number, now: Date): Promise<Rollup> {
+  const rollup = await rollUpHour(store, check, hour, now);
+  await store.putRollups(check.id, 'hour', [rollup]);
+  return rollup;
+}
+
+/** Seals a UTC day from its hours' rollups; an hour without one is rolled up (and sealed) from its results. */
+export async function sealDay(store: RollupStore, check: RollupCheck, day: number, now: Date): Promise<Rollup> {
+  const stored = await store.listRollups(check.id, 'hour', new Date(day), new Date(day + DAY_MS), now);
+  const byHour = new Map(stored.map((r) => [r.from, r]));
+  let merged = emptyRollup(day, day, check.intervalMs);
+  for (let hour = day; hour < day + DAY_MS; hour += HOUR_MS) {
+    const rollup = byHour.get(hour) ?? (await sealHour(store, check, hour, now));
+    merged = mergeRollups(merged, rollup, check.intervalMs);
+  }
+  const rollup = { ...merged, from: day, to: day + DAY_MS };
+  await store.putRollups(check.id, 'day', [rollup]);
+  return rollup;
+}
+
+/**
+ * Seals every hour (and day) of the check that is over by the grace and not sealed yet, back to `oldest`:
+ * what the local monitor does at start (a backfill of what an older version stored) and then hourly.
+ * `sealed` remembers, per check, the newest hour sealed, so later passes read nothing to find it.
+ * Returns how many hours it sealed.
+ */
+export async function sealDue(
+  store: RollupStore,
+  check: RollupCheck,
+  now: Date,
+  oldest: number,
+  sealed: Map<string, number>,
+): Promise<number> {
+  // Never sealed: from the oldest result kept (a new check seals nothing until its first hour is over).
+  const known =
+    sealed.get(check.id) ??
+    (await store.newestRollup(check.id, 'hour'))?.from ??
+    floorTo(Date.parse((await store.oldestResultAt(check.id)) ?? now.toISOString()), HOUR_MS) - HOUR_MS;
+  let count = 0;
+  let hour = Math.max(known + HOUR_MS, floorTo(oldest, HOUR_MS));
+  for (; hour + HOUR_MS + SEAL_GRACE_MS <= now.getTime(); hour += HOUR_MS) {
+    await sealHour(store, check, hour, now);
+    sealed.set(check.id, hour);
+    count++;
+    if ((hour + HOUR_MS) % DAY_MS === 0) await sealDay(store, check, hour + HOUR_MS - DAY_MS, now);
+  }
+  return count;
+}
+
+/**
+ * The probe Lambda's share: the invocation that is the first past an hour's grace seals that hour for its
+ * checks (and the day, after a day's last hour), after its probes are done. `rateMs`: how often the
+ * invocation comes. An invocation that fails leaves the hour to the report, read as results.
+ */
+export async function sealAfterCycle(
+  store: RollupStore,
+  checks: readonly RollupCheck[],
+  startedAt: Date,
+  rateMs: number,
+  log: Log,
+): Promise<number> {
+  const t = startedAt.getTime() - SEAL_GRACE_MS;
+  if (floorTo(t, HOUR_MS) === floorTo(t - rateMs, HOUR_MS)) return 0;
+  const hour = floorTo(t, HOUR_MS) - HOUR_MS;
+  let sealedCount = 0;
+  // A few at once: a shard of 1,000 checks seals in about 2 s (a query and a put each), not 20.
+  await mapLimit(checks, SEAL_CONCURRENCY, (check) =>
+    guarded(log, 'rollup not written', check.id, async () => {
+      await sealHour(store, check, hour, startedAt);
+      if ((hour + HOUR_MS) % DAY_MS === 0) await sealDay(store, check, hour + HOUR_MS - DAY_MS, startedAt);
+      sealedCount++;
+    }),
+  );
+  return sealedCount;
+}
+
+/** Reads what a report needs of a check (history.ts `planHistory`): rollups, then results where none answer. */
+export async function readHistory(
+  store: RollupStore,
+  check: RollupCheck,
+  needs: Omit<HistoryNeeds, 'intervalMs'>,
+): Promise<History> {
+  const full: HistoryNeeds = { ...needs, intervalMs: check.intervalMs };
+  const now = new Date(needs.now);
+  const plan = planHistory(full);
+  const units = await readUnits(store, check.id, plan, now);
+  const dayHours = missingDays(plan, units);
+  units.push(...(await readUnits(store, check.id, { days: null, hours: dayHours, raw: [] }, now)));
+  // Disjoint, so no result is read twice; the last runs on past `now` (results are read to the newest).
+  const rawSpans = coalesce([...plan.raw, ...missingHours(full, [...plan.hours, ...dayHours], units)]);
+  const reads = await Promise.all(
+    rawSpans.map((span) => store.listResultsBetween(check.id, new Date(span.from), new Date(Math.min(span.to, LAST_TIME)), now)),
+  );
+  const raw = judgedResults(check, reads.flat());
+  return {
+    intervalMs: check.intervalMs,
+    thresholds: latencyThresholds(check.objectives),
+    start: needs.start,
+    now: needs.now,
+    units,
+    raw,
+    rawSpans,
+  };
+}
+
+async function readUnits(store: RollupStore, checkId: string, plan: HistoryPlan, now: Date): Promise<Rollup[]> {
+  const reads: Promise<Rollup[]>[] = [];
+  const list = (unit: RollupUnit, from: number, to: number) =>
+    reads.push(store.listRollups(checkId, unit, new Date(from), new Date(to), now));
+  if (plan.days) list('day', plan.days.from, plan.days.to);
+  for (const span of plan.hours) list('hour', span.from, span.to);
+  return (await Promise.all(reads)).flat();
+}
