@@ -14,7 +14,7 @@ import { reportEdges, reportHourStarts, reportHoursFrom } from '../../lambdas/co
 import { buildStatusPage } from '../../lambdas/core/status-page-model.js';
 import type { CheckResult } from '../../lambdas/core/types.js';
 import type { Span } from '../../lambdas/core/watch.js';
-import { httpCheck } from '../support/checks.js';
+import { type Check, config, httpCheck } from '../support/checks.js';
 import { type SyntheticHistory, sealedRollups, syntheticHistory } from '../support/month.js';
 
 const NOW = Date.parse('2026-11-22T12:34:56.789Z');
@@ -142,6 +142,40 @@ describe('a month of history on dynalite, read as rollups', () => {
       page.groups.map((g) => ({ ...g, checks: g.checks.map((c) => ({ ...c, latencyMs: null })) }));
     expect(noLatency(a)).toEqual(noLatency(b));
     expect(a.groups[0]?.checks[0]?.days.filter((d) => d.uptimePercent !== null).length).toBeGreaterThanOrEqual(31);
+  });
+
+  it('seals, for a check probed from several locations, each window’s judgement, not what each location saw', async () => {
+    const located = config({
+      locations: [
+        { name: 'eu', region: 'eu-west-1' },
+        { name: 'us', region: 'us-east-1' },
+        { name: 'ap', region: 'ap-southeast-2' },
+      ],
+      checks: [{ id: 'located', type: 'http', url: 'https://api.example.com/health' }],
+    }).checks[0] as Check;
+    const hour = HOUR_NOW - 3 * HOUR_MS;
+    const at = (minute: number) => new Date(hour + minute * 60_000).toISOString();
+    const seen = (minute: number, location: string | undefined, down: boolean): CheckResult => ({
+      checkId: 'located',
+      status: down ? 'down' : 'up',
+      error: down ? { kind: 'http_status', message: 'expected status 2xx, got 503' } : null,
+      httpStatus: down ? 503 : 200,
+      timings: { dnsMs: null, connectMs: 1, tlsMs: null, ttfbMs: 2, transferMs: 0, totalMs: 3 },
+      startedAt: at(minute),
+      detail: null,
+      ...(location ? { location } : {}),
+    });
+    // Each minute: eu down, us and ap up (quorum 2): judged up. Four results a minute, one of them the judgement.
+    await store.putResults(
+      Array.from({ length: 60 }, (_, m) => [
+        seen(m, 'eu', true),
+        seen(m, 'us', false),
+        seen(m, 'ap', false),
+        seen(m, undefined, false),
+      ]).flat(),
+    );
+    const rollup = await sealHour(store, located, hour, new Date(NOW));
+    expect([rollup.runs, rollup.up, rollup.down]).toEqual([60, 60, 0]);
   });
 
   it('seals an hour and a day from the stored results, the same however often, and catches up on what was missed', async () => {
