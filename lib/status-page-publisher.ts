@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -31,6 +32,8 @@ export interface StatusPagePublisherProps extends FunctionOptions {
 export class StatusPagePublisher extends Construct {
   readonly bucket: Bucket;
   readonly function: VigilFunction;
+  /** Invocations that failed, timed out or ran out of memory (which log no error line of their own). */
+  readonly failed: Alarm;
 
   constructor(scope: Construct, id: string, props: StatusPagePublisherProps) {
     super(scope, id);
@@ -72,5 +75,14 @@ export class StatusPagePublisher extends Construct {
       schedule: Schedule.rate(Duration.minutes(Math.max(1, Math.round(props.everyMs / MINUTE_MS)))),
     }).addTarget(new LambdaFunction(fn, { retryAttempts: 0 }));
     props.alertTopic.addSubscription(new LambdaSubscription(fn));
+    this.failed = new Alarm(this, 'FailedAlarm', {
+      alarmDescription:
+        'Vigil could not publish the status page (failed, timed out or out of memory); it shows what it last published',
+      metric: fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(15) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }

@@ -20,7 +20,7 @@ const RESOURCES = {
   perNotifier: 9,
   perEmail: 2,
   heartbeat: 10,
-  statusPage: 12,
+  statusPage: 13,
   perNestedStack: 1,
 } as const;
 /**

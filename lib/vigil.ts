@@ -202,6 +202,7 @@ export class Vigil extends Construct {
               'StatusPageErrors',
               'Vigil could not publish the status page (see the status page logs); it shows what it last published',
             ),
+            this.statusPage.failed,
           ]
         : []),
     ];

@@ -158,9 +158,12 @@ function publicCheck(h: CheckHistory, days: ReturnType<typeof stretches>, now: D
     lastCheckedAt,
     uptimePercent: uptimeOf(all.runs, all.runs - all.down),
     days: bars.map((b) => ({ date: b.from.slice(0, 10), state: b.state, uptimePercent: b.uptimePercent })),
-    ...(show.latency ? { latencyMs: { p50: latencyPercentile(all, 50), p95: latencyPercentile(all, 95) } } : {}),
+    ...(show.latency ? { latencyMs: { p50: tenths(latencyPercentile(all, 50)), p95: tenths(latencyPercentile(all, 95)) } } : {}),
   };
 }
+
+/** A percentile read from a histogram, to 0.1 ms as `vigil report` shows them (its bucket is within 1%). */
+const tenths = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
 
 function groupOf(name: string | null, checks: readonly PublicCheck[]): PublicGroup {
   const first = checks[0] as PublicCheck;

@@ -127,7 +127,9 @@ export function createProbeApp(deps: ProbeAppDeps) {
     // After the probes, so no timing waits on it; the schedule comes every minute, or every interval when longer.
     if (deps.rollups) {
       const rateMs = Math.max(60_000, event.intervalMs ?? 60_000);
-      await sealAfterCycle(deps.rollups, checks, new Date(first), rateMs, deps.log);
+      // A check probed from several locations is sealed by the probe of its first one, not by each.
+      const mine = checks.filter((c) => (c.locations[0] ?? undefined) === location);
+      await sealAfterCycle(deps.rollups, mine, new Date(first), rateMs, deps.log);
     }
     return reports;
   };

@@ -8,7 +8,7 @@ import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adap
 import { DAY_MS, HOUR_MS } from '../../lambdas/core/duration.js';
 import { LATENCY_ERROR } from '../../lambdas/core/latency-digest.js';
 import { objectiveReport, objectiveReportOf } from '../../lambdas/core/objectives.js';
-import { readHistory, sealAfterCycle, sealDay, sealDue, sealHour } from '../../lambdas/core/pipeline/rollups.js';
+import { readHistory, SEAL_GRACE_MS, sealAfterCycle, sealDay, sealDue, sealHour } from '../../lambdas/core/pipeline/rollups.js';
 import { type ReportPeriod, reportRow, reportRowOf } from '../../lambdas/core/report.js';
 import { reportEdges, reportHourStarts, reportHoursFrom } from '../../lambdas/core/report-model.js';
 import { buildStatusPage } from '../../lambdas/core/status-page-model.js';
@@ -201,17 +201,41 @@ describe('a month of history on dynalite, read as rollups', () => {
     );
     // A monitor starting up seals what is over by the grace and not sealed yet: here the previous hour once its grace is over.
     const sealed = new Map<string, number>();
-    expect(await sealDue(store, check, new Date(HOUR_NOW + 11 * 60_000), NOW - 30 * DAY_MS, sealed)).toBe(1);
+    expect(await sealDue(store, check, new Date(HOUR_NOW + SEAL_GRACE_MS + 60_000), NOW - 30 * DAY_MS, sealed)).toBe(1);
     expect(sealed.get(check.id)).toBe(HOUR_NOW - HOUR_MS);
-    expect(await sealDue(store, check, new Date(HOUR_NOW + 12 * 60_000), NOW - 30 * DAY_MS, sealed)).toBe(0);
+    expect(await sealDue(store, check, new Date(HOUR_NOW + SEAL_GRACE_MS + 2 * 60_000), NOW - 30 * DAY_MS, sealed)).toBe(0);
   });
 
-  it('leaves sealing in AWS to the one invocation a cycle that is first past the hour’s grace, after its probes', async () => {
+  it('seals in AWS, after the probes, every hour whose grace ended since the invocation before, however late that came', async () => {
     const log = { info: () => {}, warn: () => {}, error: () => {} };
-    const minute = (m: number) => new Date(HOUR_NOW + m * 60_000 + 1_500);
-    // Every minute: only the invocation started in minute 10 seals, the hour before.
+    const minute = (m: number, jitterMs = 1_500) => new Date(HOUR_NOW + m * 60_000 + jitterMs);
+    // Every minute: the invocations started in minutes 16 and 17 (the grace is 16 minutes, with two minutes'
+    // slack for a rule that fires early in its minute) seal the hour before; nothing else seals.
     const counts = await Promise.all(Array.from({ length: 60 }, (_, m) => sealAfterCycle(store, checks, minute(m), 60_000, log)));
-    expect(counts.flatMap((n, m) => (n > 0 ? [[m, n]] : []))).toEqual([[10, checks.length]]);
+    expect(counts.flatMap((n, m) => (n > 0 ? [[m, n]] : []))).toEqual([
+      [16, checks.length],
+      [17, checks.length],
+      [18, checks.length],
+    ]);
+    // One invocation at 10:15:59.5 and the next at 10:17:00.7 (a minute's rate, fired late): the hour is sealed.
+    const jittered = [
+      await sealAfterCycle(store, checks, minute(15, 59_500), 60_000, log),
+      await sealAfterCycle(store, checks, minute(17, 700), 60_000, log),
+    ];
+    expect(jittered.some((n) => n > 0)).toBe(true);
+    // Every two hours: both hours since the invocation before are sealed.
+    await sealAfterCycle(store, [checks[2] as Check], minute(17), 2 * HOUR_MS, log);
+    const twoHours = await store.listRollups(
+      'batch',
+      'hour',
+      new Date(HOUR_NOW - 2 * HOUR_MS),
+      new Date(HOUR_NOW),
+      new Date(NOW),
+    );
+    expect(twoHours.map((h) => new Date(h.from).toISOString())).toEqual([
+      new Date(HOUR_NOW - 2 * HOUR_MS).toISOString(),
+      new Date(HOUR_NOW - HOUR_MS).toISOString(),
+    ]);
     const [hour] = await store.listRollups('web', 'hour', new Date(HOUR_NOW - HOUR_MS), new Date(HOUR_NOW), new Date(NOW));
     expect(hour?.runs).toBeGreaterThan(50);
   });

@@ -51,6 +51,13 @@ describe('the status page in AWS', () => {
       ScheduleExpression: 'rate(10 minutes)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] } })],
     });
+    // A failed, timed-out or out-of-memory run logs no error line: its own alarm tells Vigil itself.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('Health') }],
+    });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
       Endpoint: { 'Fn::GetAtt': [id, 'Arn'] },

@@ -4,7 +4,7 @@
  * stored: a put of the whole rollup, so sealing twice (two sandboxes, a retried invocation, a monitor
  * restarted) writes the same item again and counts nothing twice. A day is its 24 hours merged. Whatever
  * was not sealed (a failed invocation, a monitor that was not running, the hour before the grace is over)
- * is read as results by the report, so a missing rollup costs time, never numbers.
+ * is read as results by the report while results are kept, so a missing rollup costs time, not numbers (docs/scaling.md, "Who seals", says when it does).
  */
 import { mapLimit } from '../concurrency.js';
 import { DAY_MS, HOUR_MS } from '../duration.js';
@@ -30,8 +30,17 @@ const LAST_TIME = Date.parse('9999-12-31T00:00:00.000Z');
 
 const SEAL_CONCURRENCY = 10;
 
-/** How long after an hour's end it is sealed: results still being written (a probe's timeout, a batch's linger) land first. */
-export const SEAL_GRACE_MS = 10 * 60_000;
+/**
+ * How long after an hour's end it is sealed: results still being written land first. A probe invocation may
+ * run up to Lambda's 15 minutes (its shard is sized to end within them) and write its results at its end.
+ */
+export const SEAL_GRACE_MS = 16 * 60_000;
+/**
+ * How much earlier than its rate the invocation before may have come: EventBridge fires a rate rule
+ * somewhere within its minute, and a cold start warms up first. Hours in the overlap are sealed twice,
+ * which writes the same rollup.
+ */
+const SCHEDULE_SLACK_MS = 2 * 60_000;
 
 /** What sealing and reading read of a check; with several locations a rollup counts only each window's judged result (`judgedResults`). */
 type RollupCheck = Pick<CheckBase, 'id' | 'intervalMs' | 'objectives' | 'locations'>;
@@ -98,9 +107,9 @@ export async function sealDue(
 }
 
 /**
- * The probe Lambda's share: the invocation that is the first past an hour's grace seals that hour for its
- * checks (and the day, after a day's last hour), after its probes are done. `rateMs`: how often the
- * invocation comes. An invocation that fails leaves the hour to the report, read as results.
+ * The probe Lambda's share, after its probes are done: every hour whose grace ended since the invocation
+ * before (`rateMs` ago, and some slack) is sealed for its checks, and a day after its last hour. An
+ * invocation that fails leaves those hours to the next one's overlap or to the report, read as results.
  */
 export async function sealAfterCycle(
   store: RollupStore,
@@ -109,15 +118,20 @@ export async function sealAfterCycle(
   rateMs: number,
   log: Log,
 ): Promise<number> {
-  const t = startedAt.getTime() - SEAL_GRACE_MS;
-  if (floorTo(t, HOUR_MS) === floorTo(t - rateMs, HOUR_MS)) return 0;
-  const hour = floorTo(t, HOUR_MS) - HOUR_MS;
+  const until = startedAt.getTime() - SEAL_GRACE_MS;
+  const from = until - rateMs - SCHEDULE_SLACK_MS;
+  // Hours ending in (from, until], oldest first: an hour's end is its seal time less the grace.
+  const hours: number[] = [];
+  for (let end = floorTo(until, HOUR_MS); end > from; end -= HOUR_MS) hours.unshift(end - HOUR_MS);
+  if (hours.length === 0) return 0;
   let sealedCount = 0;
-  // A few at once: a shard of 1,000 checks seals in about 2 s (a query and a put each), not 20.
+  // A few at once: a shard of 1,000 checks seals an hour in about 2 s (a query and a put each), not 20.
   await mapLimit(checks, SEAL_CONCURRENCY, (check) =>
     guarded(log, 'rollup not written', check.id, async () => {
-      await sealHour(store, check, hour, startedAt);
-      if ((hour + HOUR_MS) % DAY_MS === 0) await sealDay(store, check, hour + HOUR_MS - DAY_MS, startedAt);
+      for (const hour of hours) {
+        await sealHour(store, check, hour, startedAt);
+        if ((hour + HOUR_MS) % DAY_MS === 0) await sealDay(store, check, hour + HOUR_MS - DAY_MS, startedAt);
+      }
       sealedCount++;
     }),
   );
