@@ -28,7 +28,7 @@ import { isMultiLocation } from '../core/locations.js';
 import type { StateWithOrigins } from '../core/pipeline/combine.js';
 import type { IngestOutcome } from '../core/pipeline/ingest.js';
 import { sealDue } from '../core/pipeline/rollups.js';
-import type { Clock, Log, MetricsSink, ResultStore, RollupStore } from '../core/ports.js';
+import type { CheckSnapshot, Clock, Log, MetricsSink, ResultStore, RollupStore } from '../core/ports.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
 import { CheckBoard } from '../local/check-board.js';
@@ -184,11 +184,15 @@ export async function createMonitor(
     options.onAlert?.(event);
   };
   const locationWatch = new LocationWatch({ clock, publish, stackName: LOCAL_CONTEXT.stackName });
-  // Locations told out of quorum before this start stay told: their return is what comes next.
-  for (const check of config.checks.filter(isMultiLocation)) {
-    const origins = ((await store.getState(check.id).catch(() => null)) as StateWithOrigins | null)?.origins;
+  // Locations told out of quorum before this start stay told: their return is what comes next. Read before
+  // the first probe, in one batch: a decision must not tell a return the watch has not resumed.
+  const located = config.checks.filter(isMultiLocation).map((c) => c.id);
+  const before: ReadonlyMap<string, CheckSnapshot> =
+    located.length > 0 ? await store.readSnapshots(located, clock.now()).catch(() => new Map()) : new Map();
+  for (const [checkId, { state }] of before) {
+    const origins = (state as StateWithOrigins | null)?.origins;
     for (const location of origins?.unavailable ?? []) {
-      locationWatch.resume(check.id, location, new Date(origins?.seen[location]?.startedAt ?? clock.now()));
+      locationWatch.resume(checkId, location, new Date(origins?.seen[location]?.startedAt ?? clock.now()));
     }
   }
   // What people see change (pending and maintenance included), what was held back and why, and locations

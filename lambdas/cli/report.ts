@@ -8,7 +8,7 @@ import { heartbeatVerdict, runOutcome, runTime } from '../core/heartbeat.js';
 import { type History, historyOfResults } from '../core/history.js';
 import { isMultiLocation } from '../core/locations.js';
 import { type ObjectiveReport, objectiveReportOf } from '../core/objectives.js';
-import { readHistory } from '../core/pipeline/rollups.js';
+import { HISTORIES_READ_AT_ONCE, readHistory } from '../core/pipeline/rollups.js';
 import {
   type CheckReportRow,
   type HeartbeatReport,
@@ -24,9 +24,6 @@ import { buildReportModel, type CheckHistory, reportEdges, reportHourStarts, rep
 import { renderReport } from '../report/report-page.js';
 import { type CliIo, EXIT, type ExitCode } from './io.js';
 import { openStore } from './store.js';
-
-/** Checks read at once: the store answers one query at a time, and a request waiting behind hundreds times out. */
-export const READ_CHECKS_AT_ONCE = 8;
 
 import { renderTable } from './table.js';
 
@@ -68,7 +65,7 @@ export async function reportCommand(config: Config, options: ReportOptions, io: 
   const { store, close } = await openStore({ ...options, config, mustHoldData: true });
   const histories: (CheckHistory & { history: History; readonly locations: LocationReportRow[] })[] = await mapLimit(
     config.checks,
-    READ_CHECKS_AT_ONCE,
+    HISTORIES_READ_AT_ONCE,
     async (check) => {
       // Objectives look back over their own windows, which may be longer than the period; the look
       // just before the period vouches for its start.

@@ -6,14 +6,11 @@
  */
 import { mapLimit } from './concurrency.js';
 import { DAY_MS } from './duration.js';
-import { readHistory } from './pipeline/rollups.js';
+import { HISTORIES_READ_AT_ONCE, readHistory } from './pipeline/rollups.js';
 import type { ResultStore, RollupStore } from './ports.js';
 import type { CheckHistory } from './report-model.js';
 import type { CheckBase } from './schema-parts.js';
 import { STATUS_PAGE_DAYS } from './status-page-model.js';
-
-/** Checks read side by side: a few at once keep the store busy without a flood of requests. */
-const READ_CHECKS_AT_ONCE = 8;
 
 export function publicChecks<C extends CheckBase>(checks: readonly C[]): C[] {
   return checks.filter((c) => c.public);
@@ -24,7 +21,7 @@ export function statusPageHistories(
   checks: readonly CheckBase[],
   now: Date,
 ): Promise<CheckHistory[]> {
-  return mapLimit(publicChecks(checks), READ_CHECKS_AT_ONCE, async (check) => {
+  return mapLimit(publicChecks(checks), HISTORIES_READ_AT_ONCE, async (check) => {
     const start = now.getTime() - STATUS_PAGE_DAYS * DAY_MS - 2 * check.intervalMs;
     const [history, incidents, state] = await Promise.all([
       readHistory(store, check, { start, now: now.getTime(), edges: [], looksBefore: [], hoursFrom: now.getTime() }),

@@ -128,7 +128,7 @@ export function createProbeApp(deps: ProbeAppDeps) {
     if (deps.rollups) {
       const rateMs = Math.max(60_000, event.intervalMs ?? 60_000);
       // A check probed from several locations is sealed by the probe of its first one, not by each.
-      const mine = checks.filter((c) => (c.locations[0] ?? undefined) === location);
+      const mine = checks.filter((c) => c.locations[0] === location);
       await sealAfterCycle(deps.rollups, mine, new Date(first), rateMs, deps.log);
     }
     return reports;

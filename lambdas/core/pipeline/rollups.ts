@@ -138,6 +138,12 @@ export async function sealAfterCycle(
   return sealedCount;
 }
 
+/**
+ * Checks whose histories are read at once (a report's, a status page's): the store answers one query at a time,
+ * and a request waiting behind hundreds times out.
+ */
+export const HISTORIES_READ_AT_ONCE = 8;
+
 /** Reads what a report needs of a check (history.ts `planHistory`): rollups, then results where none answer. */
 export async function readHistory(
   store: RollupStore,
