@@ -77,6 +77,12 @@ export async function sealDay(store: RollupStore, check: RollupCheck, day: numbe
   return rollup;
 }
 
+/** Seals an hour, and its day when it is the day's last. */
+async function sealHourAndDay(store: RollupStore, check: RollupCheck, hour: number, now: Date): Promise<void> {
+  await sealHour(store, check, hour, now);
+  if ((hour + HOUR_MS) % DAY_MS === 0) await sealDay(store, check, hour + HOUR_MS - DAY_MS, now);
+}
+
 /**
  * Seals every hour (and day) of the check that is over by the grace and not sealed yet, back to `oldest`:
  * what the local monitor does at start (a backfill of what an older version stored) and then hourly.
@@ -98,10 +104,9 @@ export async function sealDue(
   let count = 0;
   let hour = Math.max(known + HOUR_MS, floorTo(oldest, HOUR_MS));
   for (; hour + HOUR_MS + SEAL_GRACE_MS <= now.getTime(); hour += HOUR_MS) {
-    await sealHour(store, check, hour, now);
+    await sealHourAndDay(store, check, hour, now);
     sealed.set(check.id, hour);
     count++;
-    if ((hour + HOUR_MS) % DAY_MS === 0) await sealDay(store, check, hour + HOUR_MS - DAY_MS, now);
   }
   return count;
 }
@@ -128,10 +133,7 @@ export async function sealAfterCycle(
   // A few at once: a shard of 1,000 checks seals an hour in about 2 s (a query and a put each), not 20.
   await mapLimit(checks, SEAL_CONCURRENCY, (check) =>
     guarded(log, 'rollup not written', check.id, async () => {
-      for (const hour of hours) {
-        await sealHour(store, check, hour, startedAt);
-        if ((hour + HOUR_MS) % DAY_MS === 0) await sealDay(store, check, hour + HOUR_MS - DAY_MS, startedAt);
-      }
+      for (const hour of hours) await sealHourAndDay(store, check, hour, startedAt);
       sealedCount++;
     }),
   );
