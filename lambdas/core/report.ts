@@ -5,7 +5,7 @@ import { DAY_MS } from './duration.js';
 import type { HeartbeatSummary, Run } from './heartbeat.js';
 import { type History, historyOfResults, lookBefore, newestLook, summarize } from './history.js';
 import type { IncidentRecord } from './ports.js';
-import { latencyPercentile, rollupWatched } from './rollup.js';
+import { rollupWatched, shownPercentile } from './rollup.js';
 import type { CheckResult } from './types.js';
 import { gapsBetween, overlapMs, type StatusNow, statusNow } from './watch.js';
 
@@ -79,7 +79,6 @@ export function reportRowOf(
     (sum, i) => sum + overlapMs(watched, Date.parse(i.startedAt), i.endedAt ? Date.parse(i.endedAt) : until),
     0,
   );
-  const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
   const current = statusNow(state, check.intervalMs, now, newestLook(history));
   const iso = (ms: number) => new Date(ms).toISOString();
   const available = period.runs - period.down;
@@ -89,9 +88,9 @@ export function reportRowOf(
     runs: period.runs,
     uptimePercent: period.runs === 0 ? null : Math.round((available / period.runs) * 100_000) / 1000,
     latencyMs: {
-      p50: round(latencyPercentile(period, 50)),
-      p95: round(latencyPercentile(period, 95)),
-      p99: round(latencyPercentile(period, 99)),
+      p50: shownPercentile(period, 50),
+      p95: shownPercentile(period, 95),
+      p99: shownPercentile(period, 99),
     },
     incidents: overlapping.length,
     downtimeMs,

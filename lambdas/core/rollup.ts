@@ -201,6 +201,12 @@ export function latencyPercentile(r: Rollup, p: number): number | null {
   return digestPercentile(r.latency, p);
 }
 
+/** A percentile as reports and the status page show it: to 0.1 ms (the digest is within 1% anyway). */
+export function shownPercentile(r: Rollup, p: number): number | null {
+  const ms = latencyPercentile(r, p);
+  return ms === null ? null : Math.round(ms * 10) / 10;
+}
+
 /** Mean ms of a phase over the runs latency counts; null where it never applied. */
 export function phaseMean(r: Rollup, phase: RollupPhase): number | null {
   const [sum, runs] = r.phases[phase];

@@ -7,7 +7,7 @@ import { DAY_MS } from './duration.js';
 import { humanDuration } from './format.js';
 import { newestLook, summarize } from './history.js';
 import { type BarState, barsOf, type CheckHistory, historyOf, stretches } from './report-model.js';
-import { latencyPercentile } from './rollup.js';
+import { shownPercentile } from './rollup.js';
 import type { StatusPageConfig } from './schema-parts.js';
 import type { ErrorKind } from './types.js';
 import { type StatusNow, statusNow } from './watch.js';
@@ -158,12 +158,9 @@ function publicCheck(h: CheckHistory, days: ReturnType<typeof stretches>, now: D
     lastCheckedAt,
     uptimePercent: uptimeOf(all.runs, all.runs - all.down),
     days: bars.map((b) => ({ date: b.from.slice(0, 10), state: b.state, uptimePercent: b.uptimePercent })),
-    ...(show.latency ? { latencyMs: { p50: tenths(latencyPercentile(all, 50)), p95: tenths(latencyPercentile(all, 95)) } } : {}),
+    ...(show.latency ? { latencyMs: { p50: shownPercentile(all, 50), p95: shownPercentile(all, 95) } } : {}),
   };
 }
-
-/** A percentile read from a histogram, to 0.1 ms as `vigil report` shows them (its bucket is within 1%). */
-const tenths = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
 
 function groupOf(name: string | null, checks: readonly PublicCheck[]): PublicGroup {
   const first = checks[0] as PublicCheck;
