@@ -15,6 +15,7 @@ import { LOCATION_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/c
 import { UserError } from '../lambdas/core/errors.js';
 import { consoleUrl } from './dashboard.js';
 import { probeDocument } from './function-documents.js';
+import { acknowledgeFunctionsAndQueues, acknowledgeMetricsStatement } from './nag-suppressions.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import type { ScheduleGroup } from './stack-config.js';
 import type { Vigil } from './vigil.js';
@@ -111,22 +112,12 @@ export class VigilProbeStack extends Stack {
         }),
       ];
     });
-    for (const probe of this.probes) {
-      Validations.of(probe.function.fn).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the Vigil namespace.',
-      });
-    }
-    const all = Validations.of(this);
-    all.acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AWSLambdaBasicExecutionRole only lets the functions write their own CloudWatch Logs.',
-    });
-    all.acknowledge({
+    for (const probe of this.probes) acknowledgeMetricsStatement(probe.function.fn);
+    acknowledgeFunctionsAndQueues(this);
+    Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
       reason: 'A probe in a VPC needs its network interfaces; the policy allows only that.',
     });
-    all.acknowledge({ id: 'AwsSolutions-SQS3', reason: 'These queues are the dead-letter queues.' });
   }
 }
 
