@@ -152,7 +152,10 @@ describe('vigil monitor on a terminal', () => {
         }),
       );
       const command = `stty cols 72 rows 20; exec '${process.execPath}' '${VIGIL}' monitor --config '${config}' --data '${join(dir, 'data')}'`;
-      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // A colour terminal, whatever the terminal running the tests is (CI has none: TERM unset).
+      const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, ...inherited } = process.env;
+      const env = { ...inherited, TERM: 'xterm-256color' };
+      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
