@@ -1,14 +1,22 @@
 /**
  * `npm run bench -- monitor`: `vigil monitor` (the real executable) with 200 checks every second on one
- * loopback target that answers after 50 ms, for BENCH_SECONDS (default 60). Reports the results'
- * reported totals against curl's p50 on the same target (the first 10 s left out: start-up), and how
- * well every check kept its interval. The target runs in its own process.
+ * loopback target that answers after 50 ms, in the states a monitor goes through:
+ *   - new: a new data folder, every check's state written with each result while its window fills;
+ *   - steady: the same run once the states settled;
+ *   - outage: another run, the odd half of the checks going down and up together on alternate runs
+ *     (every one of their results a state change, an incident opened or closed); the even, healthy half
+ *     is measured.
+ * Each is set beside curl on the same target at the same moments (a request every 100 ms, side by side:
+ * what the target and a loaded machine add to any client), and beside curl's p50 on the quiet machine
+ * before the run. Also how well every check kept its interval. The target runs in its own process.
+ * BENCH_SECONDS (default 60) is the length of each run.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { gapsPerCheck, readMetric } from './metrics-file.js';
 import { curlP50, startTargets } from './processes.js';
 import { percentile, round } from './stats.js';
@@ -16,22 +24,71 @@ import { percentile, round } from './stats.js';
 const CHECKS = 200;
 const INTERVAL_MS = 1_000;
 const TARGET_DELAY_MS = 50;
-const WARM_UP_MS = 10_000;
+/** Start-up: the store, the probe thread and the first connections. */
+const START_UP_MS = 5_000;
+/** A new check's state is written with each result until its window of recent results is full (20 runs). */
+const SETTLED_MS = 30_000;
+const SIDE_BY_SIDE_EVERY_MS = 100;
+
+interface Sample {
+  readonly at: number;
+  readonly ms: number;
+}
 
 export async function benchMonitor(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 60);
   const targets = await startTargets(1, TARGET_DELAY_MS);
   const url = targets.urls[0] as string;
+  try {
+    const quiet = await curlP50(url, 50);
+    const fresh = await monitorRun(url, seconds, false);
+    const outage = await monitorRun(url, seconds, true);
+    const healthy = (checkId: string) => Number(checkId.slice(1)) % 2 === 0;
+    const end = Number.POSITIVE_INFINITY;
+    const phases = {
+      new: compare(fresh, [START_UP_MS, SETTLED_MS], quiet),
+      steady: compare(fresh, [SETTLED_MS, end], quiet),
+      outage: compare(outage, [SETTLED_MS, end], quiet, healthy),
+    };
+    const row = {
+      at: new Date().toISOString(),
+      seconds,
+      checks: CHECKS,
+      curlQuietP50: round(quiet),
+      ...phases,
+      intervalWithinTenPercent: fresh.intervals.withinTenPercent,
+      checksEveryIntervalWithinTenPercent: fresh.intervals.checksEveryInterval,
+      intervalP99Ms: fresh.intervals.p99,
+      outageIntervalWithinTenPercent: outage.intervals.withinTenPercent,
+    };
+    writeFileSync(new URL('./results/monitor.json', import.meta.url), `${JSON.stringify(row, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  } finally {
+    await targets.stop();
+  }
+}
+
+interface Run {
+  readonly startedAt: number;
+  readonly probes: readonly (Sample & { readonly checkId: string })[];
+  readonly curl: readonly Sample[];
+  readonly intervals: { readonly withinTenPercent: number; readonly checksEveryInterval: number; readonly p99: number };
+}
+
+/** One `vigil monitor` on a new data folder for `seconds`, with curl beside it from start-up on. */
+async function monitorRun(url: string, seconds: number, outage: boolean): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-monitor-'));
   try {
-    const curl = await curlP50(url, 50);
     const config = join(dir, 'vigil.yaml');
     writeFileSync(
       config,
       [
-        `defaults: { interval: ${INTERVAL_MS / 1000}s, timeout: 800ms }`,
+        `defaults: { interval: ${INTERVAL_MS / 1000}s, timeout: 800ms, failureThreshold: 1, successThreshold: 1 }`,
         'checks:',
-        ...Array.from({ length: CHECKS }, (_, i) => `  - { id: c${i}, type: http, url: "${url}?n=${i}" }`),
+        ...Array.from(
+          { length: CHECKS },
+          (_, i) => `  - { id: c${i}, type: http, url: "${url}?n=${i}${outage && i % 2 === 1 ? '&flip=1' : ''}" }`,
+        ),
         '',
       ].join('\n'),
     );
@@ -40,32 +97,58 @@ export async function benchMonitor(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const startedAt = Date.now();
-    await sleep(seconds * 1000);
+    const curl = await curlBeside(url, startedAt + START_UP_MS, startedAt + seconds * 1000);
     monitor.kill('SIGTERM');
     await new Promise((resolve) => monitor.once('exit', resolve));
-    const since = startedAt + WARM_UP_MS;
-    const totals = readMetric(data, 'Latency')
-      .filter((d) => Date.parse(d.at) >= since)
-      .map((d) => d.value);
-    const perCheck = gapsPerCheck(data, since);
+    const probes = readMetric(data, 'Latency').map((d) => ({ at: Date.parse(d.at), ms: d.value, checkId: d.checkId }));
+    const perCheck = gapsPerCheck(data, startedAt + START_UP_MS);
     const gaps = perCheck.flat();
     const near = (gap: number) => Math.abs(gap - INTERVAL_MS) <= INTERVAL_MS * 0.1;
-    const row = {
-      at: new Date().toISOString(),
-      seconds,
-      checks: CHECKS,
-      results: totals.length,
-      curlP50: round(curl),
-      deltaP50: round(percentile(totals, 50) - curl),
-      deltaP99: round(percentile(totals, 99) - curl),
-      intervalWithinTenPercent: round((gaps.filter(near).length / gaps.length) * 100, 2),
-      checksEveryIntervalWithinTenPercent: perCheck.filter((g) => g.every(near)).length,
-      intervalP99Ms: percentile(gaps, 99),
+    return {
+      startedAt,
+      probes,
+      curl,
+      intervals: {
+        withinTenPercent: round((gaps.filter(near).length / gaps.length) * 100, 2),
+        checksEveryInterval: perCheck.filter((g) => g.every(near)).length,
+        p99: percentile(gaps, 99),
+      },
     };
-    writeFileSync(new URL('./results/monitor.json', import.meta.url), `${JSON.stringify(row, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify(row)}\n`);
   } finally {
-    await targets.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** curl's total times on `url`, one request every SIDE_BY_SIDE_EVERY_MS from `from` until `until`. */
+async function curlBeside(url: string, from: number, until: number): Promise<Sample[]> {
+  await sleep(Math.max(0, from - Date.now()));
+  const samples: Sample[] = [];
+  while (Date.now() < until) {
+    const at = Date.now();
+    const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', url]);
+    samples.push({ at, ms: Number(stdout) * 1000 });
+    await sleep(Math.max(0, at + SIDE_BY_SIDE_EVERY_MS - Date.now()));
+  }
+  return samples;
+}
+
+/**
+ * Vigil's timings from `from` to `to` ms into the run (of the checks `measured`) beside curl's at the same
+ * moments, and beside curl's quiet p50.
+ */
+function compare(run: Run, [from, to]: readonly [number, number], quietP50: number, measured = (_checkId: string) => true) {
+  const inPhase = (s: Sample) => s.at >= run.startedAt + from && s.at < run.startedAt + to;
+  const vigil = run.probes.filter((s) => inPhase(s) && measured(s.checkId)).map((s) => s.ms);
+  const curl = run.curl.filter(inPhase).map((s) => s.ms);
+  return {
+    results: vigil.length,
+    p50: round(percentile(vigil, 50)),
+    p99: round(percentile(vigil, 99)),
+    curlBesideP50: round(percentile(curl, 50)),
+    curlBesideP99: round(percentile(curl, 99)),
+    /** The goal: Vigil's p99 beside curl's p99 at the same moments. */
+    p99OverCurlBeside: round(percentile(vigil, 99) - percentile(curl, 99)),
+    p50OverQuietCurl: round(percentile(vigil, 50) - quietP50),
+    p99OverQuietCurl: round(percentile(vigil, 99) - quietP50),
+  };
 }

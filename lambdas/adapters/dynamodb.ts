@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CheckState, Incident } from '../core/alert-state.js';
+import { Coalescer } from '../core/coalescer.js';
 import { checkPartitionKey, ROLLUP_KEEP_MS, ROLLUP_SORT_PREFIX, resultSortKey, TABLE_KEYS } from '../core/contracts.js';
 import { DAY_MS } from '../core/duration.js';
 import { type HeartbeatState, initialHeartbeat, type Run } from '../core/heartbeat.js';
@@ -38,6 +39,12 @@ export interface DynamoResultStoreOptions {
   readonly tableName: string;
   /** How long results are kept (TTL attribute `expiresAt`). @default 30 days */
   readonly retentionMs?: number;
+  /**
+   * Results written, and states and silences read, within this long of each other go as one request
+   * (the local monitor: a result and a decision's reads for every check, hundreds a second, on one
+   * store process). @default 0: each its own request
+   */
+  readonly coalesceMs?: number;
 }
 
 /** CreateTable for the local table; the deployed one comes from the CDK construct. */
@@ -71,17 +78,39 @@ const toItem = (value: object) => marshall(value, { removeUndefinedValues: true 
 const inForce = (silences: readonly Silence[], now: Date) =>
   silences.filter((s) => Date.parse(s.until) > now.getTime()).sort((a, b) => Date.parse(b.until) - Date.parse(a.until));
 
+type ItemKey = { readonly pk: string; readonly sk: string };
+
 export class DynamoResultStore implements ResultStore, HeartbeatStore, RollupStore {
   private readonly retentionMs: number;
+  private readonly coalesced: {
+    readonly writes: Coalescer<CheckResult, void>;
+    readonly reads: Coalescer<ItemKey, Record<string, unknown> | null>;
+  } | null;
 
   constructor(
     private readonly client: DynamoDBClient,
     private readonly options: DynamoResultStoreOptions,
   ) {
     this.retentionMs = options.retentionMs ?? 30 * DAY_MS;
+    const windowMs = options.coalesceMs ?? 0;
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    this.coalesced =
+      windowMs > 0
+        ? {
+            writes: new Coalescer(
+              async (results) => {
+                await this.putResults(results);
+                return [];
+              },
+              { windowMs, max: BATCH_WRITE_LIMIT, sleep },
+            ),
+            reads: new Coalescer((keys) => this.readItems(keys, { consistent: true }), { windowMs, max: BATCH_GET_LIMIT, sleep }),
+          }
+        : null;
   }
 
   async putResult(result: CheckResult): Promise<void> {
+    if (this.coalesced) return this.coalesced.writes.add(result);
     await this.client.send(new PutItemCommand({ TableName: this.options.tableName, Item: this.resultItem(result) }));
   }
 
@@ -95,20 +124,12 @@ export class DynamoResultStore implements ResultStore, HeartbeatStore, RollupSto
   }
 
   async readSnapshots(checkIds: readonly string[], now: Date): Promise<Map<string, CheckSnapshot>> {
-    const items: Record<string, unknown>[] = [];
-    const keys = checkIds.flatMap((id) => [toItem({ pk: pk(id), sk: 'STATE' }), toItem({ pk: pk(id), sk: SILENCES })]);
-    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      let pending = keys.slice(i, i + BATCH_GET_LIMIT);
-      // What a batch leaves unprocessed (throttling, the 16 MB limit) is asked for again.
-      while (pending.length > 0) {
-        const { Responses, UnprocessedKeys } = await this.client.send(
-          // Eventually consistent, at half the read units: a stale state only costs its conditional write a retry.
-          new BatchGetItemCommand({ RequestItems: { [this.options.tableName]: { Keys: pending } } }),
-        );
-        items.push(...(Responses?.[this.options.tableName] ?? []).map((item) => unmarshall(item)));
-        pending = (UnprocessedKeys?.[this.options.tableName]?.Keys ?? []) as typeof pending;
-      }
-    }
+    const keys = checkIds.flatMap((id) => [
+      { pk: pk(id), sk: 'STATE' },
+      { pk: pk(id), sk: SILENCES },
+    ]);
+    // Eventually consistent, at half the read units: a stale state only costs its conditional write a retry.
+    const items = (await this.readItems(keys, { consistent: false })).filter((item) => item !== null);
     const snapshots = new Map<string, CheckSnapshot>(checkIds.map((id) => [id, { state: null, silence: null }]));
     for (const item of items) {
       const id = String(item.pk).slice('CHECK#'.length);
@@ -124,14 +145,43 @@ export class DynamoResultStore implements ResultStore, HeartbeatStore, RollupSto
   }
 
   async getState(checkId: string): Promise<CheckState | null> {
+    const item = await this.readItem({ pk: pk(checkId), sk: 'STATE' });
+    return item ? (item.state as CheckState) : null;
+  }
+
+  /** One item, strongly consistent: on its own, or with the reads made close to it. */
+  private async readItem(key: ItemKey): Promise<Record<string, unknown> | null> {
+    if (this.coalesced) return this.coalesced.reads.add(key);
     const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.options.tableName,
-        Key: toItem({ pk: pk(checkId), sk: 'STATE' }),
-        ConsistentRead: true,
-      }),
+      new GetItemCommand({ TableName: this.options.tableName, Key: toItem(key), ConsistentRead: true }),
     );
-    return Item ? (unmarshall(Item).state as CheckState) : null;
+    return Item ? unmarshall(Item) : null;
+  }
+
+  /** Items by key in the keys' order (null where there is none), BatchGetItem's 100 keys at a time; a key asked twice is read once. */
+  private async readItems(
+    keys: readonly ItemKey[],
+    { consistent }: { consistent: boolean },
+  ): Promise<(Record<string, unknown> | null)[]> {
+    const id = (key: ItemKey) => `${key.pk}\n${key.sk}`;
+    const found = new Map<string, Record<string, unknown>>();
+    const unique = [...new Map(keys.map((key) => [id(key), toItem(key)])).values()];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let pending = unique.slice(i, i + BATCH_GET_LIMIT);
+      // What a batch leaves unprocessed (throttling, the 16 MB limit) is asked for again.
+      while (pending.length > 0) {
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [this.options.tableName]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } },
+          }),
+        );
+        for (const item of (Responses?.[this.options.tableName] ?? []).map((i) => unmarshall(i))) {
+          found.set(id(item as ItemKey), item);
+        }
+        pending = (UnprocessedKeys?.[this.options.tableName]?.Keys ?? []) as typeof pending;
+      }
+    }
+    return keys.map((key) => found.get(id(key)) ?? null);
   }
 
   async putState(next: CheckState): Promise<boolean> {
@@ -395,15 +445,8 @@ export class DynamoResultStore implements ResultStore, HeartbeatStore, RollupSto
   }
 
   private async silenceItem(checkId: string): Promise<{ silences: Silence[]; version: number } | null> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.options.tableName,
-        Key: toItem({ pk: pk(checkId), sk: SILENCES }),
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) return null;
-    const item = unmarshall(Item);
+    const item = await this.readItem({ pk: pk(checkId), sk: SILENCES });
+    if (!item) return null;
     return { silences: (item.silences ?? []) as Silence[], version: Number(item.version ?? 0) };
   }
 

@@ -43,6 +43,8 @@ export class DeliveryQueue {
   }
 
   add(event: AlertEvent, channels: readonly string[], now: number): void {
+    // Routed nowhere, it changes nothing to save (an outage's every state change would rewrite the file).
+    if (channels.length === 0) return;
     for (const channel of channels) {
       this.items.push({ id: randomUUID(), channel, event, firstAt: now, nextAt: now, tries: 0 });
     }

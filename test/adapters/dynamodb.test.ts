@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
@@ -93,6 +94,44 @@ describe('DynamoResultStore on dynalite', () => {
     for (const id of ['batch-0', 'batch-129']) {
       expect(await store.listResults(id, new Date(0), now)).toEqual([at('2026-11-22T09:59:30.000Z', id)]);
     }
+  });
+
+  it('sends results written, and states and silences read, close together as one request each (coalesceMs)', async () => {
+    const client = new DynamoDBClient({ endpoint: db.endpoint, region: 'local', credentials: db.credentials });
+    const sent: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const coalescing = new DynamoResultStore(client, { tableName: db.tableName, coalesceMs: 20 });
+    const ids = Array.from({ length: 30 }, (_, i) => `near-${i}`);
+    const now = new Date('2026-11-22T10:00:00.000Z');
+    await store.putState({ ...initialState('near-3'), version: 1, failures: 4 });
+    await store.putSilence({
+      checkId: 'near-5',
+      createdAt: now.toISOString(),
+      until: '2026-11-22T11:00:00.000Z',
+      reason: 'deploy',
+    });
+    const [, states, silences, again] = await Promise.all([
+      Promise.all(ids.map((id) => coalescing.putResult(at('2026-11-22T09:59:30.000Z', id)))),
+      Promise.all(ids.map((id) => coalescing.getState(id))),
+      Promise.all(ids.map((id) => coalescing.activeSilence(id, now))),
+      coalescing.getState('near-3'),
+    ]);
+    // 30 results: BatchWriteItem's 25, then 5; 61 reads of 60 items: one BatchGetItem.
+    expect(sent.sort()).toEqual(['BatchGetItemCommand', 'BatchWriteItemCommand', 'BatchWriteItemCommand']);
+    expect(states.map((s) => s?.failures ?? null)).toEqual(ids.map((id) => (id === 'near-3' ? 4 : null)));
+    expect(again?.failures).toBe(4);
+    expect(silences.map((s) => s?.reason ?? null)).toEqual(ids.map((id) => (id === 'near-5' ? 'deploy' : null)));
+    expect(await store.listResults('near-29', new Date(0), now)).toEqual([at('2026-11-22T09:59:30.000Z', 'near-29')]);
+    // A state written meanwhile is what the next read sees: reads are consistent, not cached.
+    await store.putState({ ...initialState('near-3'), version: 2, failures: 5 });
+    expect((await coalescing.getState('near-3'))?.failures).toBe(5);
+    client.destroy();
   });
 
   it('prunes the results that started before a time, and nothing else of the check', async () => {
