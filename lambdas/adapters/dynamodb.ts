@@ -115,7 +115,9 @@ export class DynamoResultStore implements ResultStore, HeartbeatStore, RollupSto
   }
 
   async putResults(results: readonly CheckResult[]): Promise<void> {
-    await this.batchWrite(results.map((result) => ({ PutRequest: { Item: this.resultItem(result) } })));
+    // One request may not name a key twice (the whole batch would fail); a result stored again is the same item.
+    const unique = new Map(results.map((result) => [`${result.checkId}\n${resultSortKey(result)}`, result]));
+    await this.batchWrite([...unique.values()].map((result) => ({ PutRequest: { Item: this.resultItem(result) } })));
   }
 
   private resultItem(result: CheckResult) {

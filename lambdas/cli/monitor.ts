@@ -129,13 +129,14 @@ export async function createMonitor(
     pacer: createPacer(() => clock.monotonicMs(), pause),
   };
 
-  // Hundreds of results a second are each a write and a decision's reads: sent together, the store's
-  // process and this one's thread spend their CPU on the results, not on a request's overhead apiece. A
+  const store = new DynamoResultStore(db.client, { tableName: db.tableName });
+  // Probed results, hundreds a second, are each a write and a decision's reads: sent together, the store's
+  // process and this one's thread spend their CPU on the results, not on a request's overhead apiece.
+  // Everything else (kept results drained one after another, reports, dispatches) goes at once. A
   // simulated clock (tests) has no real moments to gather them over.
-  const store = new DynamoResultStore(db.client, {
-    tableName: db.tableName,
-    ...(options.clock ? {} : { coalesceMs: STORE_COALESCE_MS }),
-  });
+  const batchStore = options.clock
+    ? store
+    : new DynamoResultStore(db.client, { tableName: db.tableName, coalesceMs: STORE_COALESCE_MS });
   const deliveries = new DeliveryQueue({
     file: join(options.dataDir, 'deliveries.json'),
     log,
@@ -230,6 +231,7 @@ export async function createMonitor(
   const runner = new LocalRunner({
     config,
     store,
+    batchStore,
     metrics,
     publisher: { publish: async (event) => publish(event) },
     watch,
@@ -478,7 +480,10 @@ const LISTEN_ERRORS: Record<string, string> = {
 
 const LOCAL_CONTEXT = { stackName: 'local', dashboardUrl: null };
 
-/** How long the store gathers results and reads into one request: a decision comes this much later, at most twice over. */
+/**
+ * How long the probed results' store gathers writes and reads into one request. A decision waits for three
+ * in a row (its result written, its state read, its silence and parents read): about 150 ms later.
+ */
 const STORE_COALESCE_MS = 50;
 
 /** How long stopping waits for channels still delivering. */

@@ -23,6 +23,8 @@ import type { SelfWatch } from './self-watch.js';
 export interface RunnerDeps {
   readonly config: Config;
   readonly store: ResultStore;
+  /** The store probe batches record and decide through (the monitor's gathers requests close together). @default store */
+  readonly batchStore?: ResultStore;
   readonly metrics: MetricsSink;
   readonly publisher: AlertPublisher;
   /** Probes a check, from `location` when given. */
@@ -137,6 +139,7 @@ export class LocalRunner {
       due,
       {
         ...this.deps,
+        store: this.deps.batchStore ?? this.deps.store,
         dispatch: this.queue,
         maintenance: this.deps.config.maintenance,
         now: () => this.deps.clock.now(),

@@ -3,7 +3,7 @@ import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import type { Check, Config } from '../../lambdas/config/parse.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
-import { LocalRunner } from '../../lambdas/local/runner.js';
+import { LocalRunner, type RunnerDeps } from '../../lambdas/local/runner.js';
 import { config } from '../support/checks.js';
 import { failingResult } from '../support/events.js';
 import { recordingLog } from '../support/log.js';
@@ -24,10 +24,29 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 
-function runnerFor(cfg: Config): LocalRunner {
+/** The store, with the name of every method called on it kept in `calls`. */
+function recorded(calls: string[]): DynamoResultStore {
+  return new Proxy(new DynamoResultStore(db.client, { tableName: db.tableName }), {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(key));
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+function runnerFor(
+  cfg: Config,
+  stores: Pick<RunnerDeps, 'store' | 'batchStore'> = {
+    store: new DynamoResultStore(db.client, { tableName: db.tableName }),
+  },
+): LocalRunner {
   return new LocalRunner({
     config: cfg,
-    store: new DynamoResultStore(db.client, { tableName: db.tableName }),
+    ...stores,
     metrics: { put: async () => {}, putRun: async () => {} },
     publisher: { publish: async (event) => void sent.push({ event, at: clock.now().getTime() }) },
     runCheck: async (check: Check): Promise<CheckResult> => {
@@ -86,5 +105,20 @@ describe('local runner on simulated time', () => {
     expect(first).toBeLessThan(5);
     expect(probed.map((p) => p.at - first)).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000]);
     expect(sent.map(({ event }) => event.kind)).toEqual(['down']);
+  });
+
+  it('records and decides probed results through its batch store, and dispatches through its store', async () => {
+    const cfg = config({
+      defaults: { interval: '1s', failureThreshold: 1 },
+      checks: [{ id: 'api', type: 'tcp', host: '127.0.0.1', port: 1 }],
+    });
+    const calls = { batch: [] as string[], plain: [] as string[] };
+    statuses.api = 'down';
+    await runFor(runnerFor(cfg, { store: recorded(calls.plain), batchStore: recorded(calls.batch) }), clock, 2_500);
+    expect(sent.map(({ event }) => event.kind)).toEqual(['down']);
+    expect(calls.batch).toEqual(expect.arrayContaining(['putResult', 'getState', 'putState', 'openIncident']));
+    // The dispatcher claims the outbox and releases it: state writes of its own, never a result.
+    expect(calls.plain).toEqual(expect.arrayContaining(['getState', 'putState']));
+    expect(calls.plain).not.toContain('putResult');
   });
 });
