@@ -5,7 +5,7 @@
  * (cross-region calls: the arithmetic and the failure modes are in docs/architecture.md). A location in a
  * VPC runs its probe inside it, in a security group of its own that allows egress only.
  */
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -90,7 +90,8 @@ export class VigilProbeStack extends Stack {
     const dispatchQueue = Queue.fromQueueAttributes(this, 'HomeDispatchQueue', {
       queueArn: home.dispatcher.queue.queueArn,
       queueName,
-      queueUrl: `https://sqs.${homeRegion}.amazonaws.com/${homeStack.account}/${queueName}`,
+      // The partition's own suffix (amazonaws.com, amazonaws.com.cn): home and probe stacks share a partition.
+      queueUrl: `https://sqs.${homeRegion}.${Aws.URL_SUFFIX}/${homeStack.account}/${queueName}`,
     });
     this.probes = props.locations.flatMap((location) => {
       const groups = locationGroups(home.plan.groups, props.config, location.name);

@@ -59,6 +59,19 @@ describe('locations in AWS', () => {
     probeTemplate('eu-west-1').hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ VIGIL_LOCATION: 'eu', HOME_REGION: 'us-east-1' }) },
     });
+    // The home queue's address in the partition's own domain (amazonaws.com.cn in China), not a literal one.
+    probeTemplate('eu-west-1').hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          DISPATCH_QUEUE_URL: {
+            'Fn::Join': [
+              '',
+              ['https://sqs.us-east-1.', { Ref: 'AWS::URLSuffix' }, Match.stringLikeRegexp('^/123456789012/vigil[a-z0-9]+$')],
+            ],
+          },
+        }),
+      },
+    });
     // The home stack keeps the table, topics and notifiers, and probes only the heartbeat itself.
     homeTemplate.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
     expect(home.vigil.plan.groups.flatMap((g) => g.checkIds).sort()).toEqual(['api', 'db', 'nightly']);
