@@ -11,14 +11,13 @@
  * before the run. Also how well every check kept its interval. The target runs in its own process.
  * BENCH_SECONDS (default 60) is the length of each run.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { gapsPerCheck, readMetric } from './metrics-file.js';
-import { curlP50, startTargets } from './processes.js';
+import { curlP50, curlTotalMs, startTargets } from './processes.js';
 import { percentile, round } from './stats.js';
 
 const CHECKS = 200;
@@ -125,8 +124,7 @@ async function curlBeside(url: string, from: number, until: number): Promise<Sam
   const samples: Sample[] = [];
   while (Date.now() < until) {
     const at = Date.now();
-    const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', url]);
-    samples.push({ at, ms: Number(stdout) * 1000 });
+    samples.push({ at, ms: await curlTotalMs(url) });
     await sleep(Math.max(0, at + SIDE_BY_SIDE_EVERY_MS - Date.now()));
   }
   return samples;

@@ -34,12 +34,15 @@ export async function startTargets(count: number, delayMs: number) {
   return { urls: helper.ready.map((port) => `http://127.0.0.1:${port}/health`), stop: () => helper.stop() };
 }
 
+/** curl's total time on `url` (ms), one request. */
+export async function curlTotalMs(url: string): Promise<number> {
+  const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', url]);
+  return Number(stdout) * 1000;
+}
+
 /** curl's p50 total time on `url` over `samples` requests one after another: the baseline a probe is set beside. */
 export async function curlP50(url: string, samples: number): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', url]);
-    times.push(Number(stdout) * 1000);
-  }
+  for (let i = 0; i < samples; i++) times.push(await curlTotalMs(url));
   return percentile(times, 50);
 }

@@ -3,6 +3,8 @@
  * state item, incidents, silences and a heartbeat's runs share the partition `CHECK#<id>`. Only
  * single-item conditional writes, so dynalite behaves like AWS.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
@@ -23,6 +25,7 @@ import { DAY_MS } from '../core/duration.js';
 import { type HeartbeatState, initialHeartbeat, type Run } from '../core/heartbeat.js';
 import { storedDigest } from '../core/latency-digest.js';
 import type { Silence } from '../core/maintenance.js';
+import { ResultBatcher } from '../core/pipeline/result-batcher.js';
 import type {
   CheckSnapshot,
   HeartbeatStore,
@@ -83,7 +86,7 @@ type ItemKey = { readonly pk: string; readonly sk: string };
 export class DynamoResultStore implements ResultStore, HeartbeatStore, RollupStore {
   private readonly retentionMs: number;
   private readonly coalesced: {
-    readonly writes: Coalescer<CheckResult, void>;
+    readonly writes: ResultBatcher;
     readonly reads: Coalescer<ItemKey, Record<string, unknown> | null>;
   } | null;
 
@@ -93,17 +96,10 @@ export class DynamoResultStore implements ResultStore, HeartbeatStore, RollupSto
   ) {
     this.retentionMs = options.retentionMs ?? 30 * DAY_MS;
     const windowMs = options.coalesceMs ?? 0;
-    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     this.coalesced =
       windowMs > 0
         ? {
-            writes: new Coalescer(
-              async (results) => {
-                await this.putResults(results);
-                return [];
-              },
-              { windowMs, max: BATCH_WRITE_LIMIT, sleep },
-            ),
+            writes: new ResultBatcher(this, windowMs, sleep),
             reads: new Coalescer((keys) => this.readItems(keys, { consistent: true }), { windowMs, max: BATCH_GET_LIMIT, sleep }),
           }
         : null;
