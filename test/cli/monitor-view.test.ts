@@ -134,6 +134,9 @@ describe('the live view, rendered', () => {
   });
 });
 
+/** Environment variables Node's `hasColors()` reads before TERM. */
+const COLOUR_DECIDERS = new Set(['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS', 'CI', 'TMUX']);
+
 describe('vigil monitor on a terminal', () => {
   it('draws the table in place below the alert lines, and stops on Ctrl-C (a pseudo-terminal)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-view-'));
@@ -152,9 +155,10 @@ describe('vigil monitor on a terminal', () => {
         }),
       );
       const command = `stty cols 72 rows 20; exec '${process.execPath}' '${VIGIL}' monitor --config '${config}' --data '${join(dir, 'data')}'`;
-      // A colour terminal, whatever the terminal running the tests is (CI has none: TERM unset).
-      const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, ...inherited } = process.env;
-      const env = { ...inherited, TERM: 'xterm-256color' };
+      // A colour terminal, whatever runs the tests: CI has TERM unset and CI set, and Node reads either as
+      // a terminal without colours.
+      const inherited = Object.entries(process.env).filter(([name]) => !COLOUR_DECIDERS.has(name));
+      const env = { ...Object.fromEntries(inherited), TERM: 'xterm-256color' };
       const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {
