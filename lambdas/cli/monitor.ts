@@ -130,10 +130,10 @@ export async function createMonitor(
   };
 
   const store = new DynamoResultStore(db.client, { tableName: db.tableName });
-  // Probed results, hundreds a second, are each a write and a decision's reads: sent together, the store's
-  // process and this one's thread spend their CPU on the results, not on a request's overhead apiece.
-  // Everything else (kept results drained one after another, reports, dispatches) goes at once. A
-  // simulated clock (tests) has no real moments to gather them over.
+  // Probed results, hundreds a second, are each a write and a decision's reads, and each state change a
+  // dispatch's read: sent together, the store's process and this one's thread spend their CPU on the
+  // results, not on a request's overhead apiece. Kept results drained one after another and reports go
+  // at once. A simulated clock (tests) has no real moments to gather them over.
   const batchStore = options.clock
     ? store
     : new DynamoResultStore(db.client, { tableName: db.tableName, coalesceMs: STORE_COALESCE_MS });
@@ -173,7 +173,10 @@ export async function createMonitor(
     },
   });
   const board = new CheckBoard(config.checks);
-  const file = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'));
+  // Each result's lines are a file append: gathered like the store's requests, for the same reason.
+  const file = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'), {
+    coalesceMs: options.clock ? 0 : STORE_COALESCE_MS,
+  });
   // Every result passes here, probed or reported: the board sees them before the file does.
   const metrics: MetricsSink = {
     put: async (results) => {

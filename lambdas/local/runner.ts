@@ -23,7 +23,10 @@ import type { SelfWatch } from './self-watch.js';
 export interface RunnerDeps {
   readonly config: Config;
   readonly store: ResultStore;
-  /** The store probe batches record and decide through (the monitor's gathers requests close together). @default store */
+  /**
+   * The store probe batches and dispatches go through (the monitor's gathers requests close together);
+   * kept results, drained one after another, go through `store`. @default store
+   */
   readonly batchStore?: ResultStore;
   readonly metrics: MetricsSink;
   readonly publisher: AlertPublisher;
@@ -206,7 +209,8 @@ export class LocalRunner {
     if (ids.length === 0) return;
     for (const id of ids) this.dispatchAt.delete(id);
     this.dispatching = true;
-    const run = dispatch(ids, { ...this.deps, checks: this.deps.config.checks }, this.deps.clock.now())
+    const deps = { ...this.deps, store: this.deps.batchStore ?? this.deps.store, checks: this.deps.config.checks };
+    const run = dispatch(ids, deps, this.deps.clock.now())
       .then(
         async (report) => {
           for (const { checkId, at } of report.revisit) await this.queue.request([checkId], at);
