@@ -8,7 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { buildPagerDutyEvents } from '../lambdas/channels/pagerduty/index.js';
 import { type Check, parseConfig } from '../lambdas/config/parse.js';
-import { type CheckState, decide, initialState } from '../lambdas/core/alert-state.js';
+import { decide } from '../lambdas/core/alert-state.js';
+import { type CheckState, initialState } from '../lambdas/core/check-state.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../lambdas/core/types.js';
 
 const INTERVAL_MS = 60_000;

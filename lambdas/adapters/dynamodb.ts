@@ -18,7 +18,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { CheckState, Incident } from '../core/alert-state.js';
+import type { CheckState, Incident } from '../core/check-state.js';
 import { Coalescer } from '../core/coalescer.js';
 import { checkPartitionKey, ROLLUP_KEEP_MS, ROLLUP_SORT_PREFIX, resultSortKey, TABLE_KEYS } from '../core/contracts.js';
 import { DAY_MS } from '../core/duration.js';

@@ -6,7 +6,7 @@
  *
  * `renderView` is pure (the board's rows in, lines out); `LiveView` owns the cursor.
  */
-import type { ReportedStatus } from '../core/alert-state.js';
+import type { ReportedStatus } from '../core/check-state.js';
 import { humanDuration, plural } from '../core/format.js';
 import { timedUnderLag } from '../core/trusted-latency.js';
 import { forTerminal } from '../core/untrusted.js';

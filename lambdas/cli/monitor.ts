@@ -20,7 +20,7 @@ import { CHECK_RUNTIMES } from '../checks/runtimes.js';
 import { controlProbe } from '../config/control-probe.js';
 import type { Config } from '../config/parse.js';
 import { allSecretRefs, heartbeatTokenRefs } from '../config/secret-refs.js';
-import { reportedStatus } from '../core/alert-state.js';
+import { reportedStatus } from '../core/check-state.js';
 import { DAY_MS, HOUR_MS } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { headline, plural } from '../core/format.js';

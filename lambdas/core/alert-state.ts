@@ -9,94 +9,22 @@
  * not lost, and when the suppression ends the channels are told the net change.
  */
 
+import type {
+  Burns,
+  CheckState,
+  ConfirmedStatus,
+  FlapWindow,
+  Incident,
+  Ledger,
+  OpenIncident,
+  Streaks,
+  Telling,
+} from './check-state.js';
 import { formatDuration } from './duration.js';
 import type { Hold } from './maintenance.js';
-import {
-  alertWindows,
-  BURN_ALERTS,
-  type BurnHistory,
-  burning,
-  historyFromTimestamps,
-  judgeRun,
-  objectiveLabel,
-  recordRun,
-} from './objectives.js';
+import { alertWindows, BURN_ALERTS, burning, historyFromTimestamps, judgeRun, objectiveLabel, recordRun } from './objectives.js';
 import type { CheckBase } from './schema-parts.js';
 import { type AlertEvent, type AlertKind, type CheckResult, SEVERITIES, type Severity } from './types.js';
-
-/** What has been confirmed. `unknown` until the first result. */
-export type ConfirmedStatus = 'unknown' | 'up' | 'degraded' | 'down';
-
-/**
- * What a person sees: `pending` is a failure streak still under the threshold; `maintenance`, a check
- * whose alerts a maintenance window or a silence holds.
- */
-export type ReportedStatus = ConfirmedStatus | 'pending' | 'maintenance';
-
-export interface Incident {
-  readonly id: string;
-  readonly startedAt: string;
-}
-
-/**
- * The check's open incident as its state keeps it: the unit of paging (docs/architecture.md, "One
- * outage, one page"). Fields an older state lacks are filled in by `openIncidentOf`.
- */
-export interface OpenIncident extends Incident {
-  /** What opened it: `down`, or the burn alert ("<objective index>/<alert>") that did. */
-  readonly openedBy?: string;
-  /** Whether its opening alert went out: only then does its end. */
-  readonly told?: boolean;
-  /** The highest severity channels were told of it at: a later alert above it still pages. */
-  readonly severity?: Severity;
-}
-
-export interface CheckState {
-  readonly checkId: string;
-  readonly confirmed: ConfirmedStatus;
-  /** What channels were last told; differs from `confirmed` while notifications are suppressed. */
-  readonly notified: ConfirmedStatus;
-  /** Consecutive `down` results. */
-  readonly failures: number;
-  /** Consecutive results that were not `down` (what ends an outage). */
-  readonly successes: number;
-  /** Consecutive `degraded` results. */
-  readonly degradedRuns: number;
-  /** Consecutive `up` results. */
-  readonly upRuns: number;
-  /** The first down result of the current failure streak: an incident's cause. */
-  readonly firstFailure: CheckResult | null;
-  /** The open incident: from the first alert of an outage or a burn to its end. */
-  readonly incident: OpenIncident | null;
-  readonly lastResultAt: string | null;
-  /** `startedAt` of the last results decided on, newest last: a result among them arrived twice. */
-  readonly seenResults: readonly string[];
-  /** Recent results, oldest first, one letter each (u up, d degraded, x down): the flapping window. */
-  readonly recent: string;
-  readonly flapping: boolean;
-  /** Whether channels were told about the current flapping (only once it held an alert back). */
-  readonly flapNoticeSent: boolean;
-  /** When channels were last told the check is down (for reminders). */
-  readonly lastNotifiedAt: string | null;
-  /** Bumped by one on every write; writes are conditional on it, so a transition happens once. */
-  readonly version: number;
-  /** Events decided but not yet confirmed published; retried by the next cycle. */
-  readonly outbox: readonly AlertEvent[];
-  /** What held the check's alerts back from outside at its last result, if anything. */
-  readonly held: Hold['kind'] | null;
-  /** The cycle publishing the outbox, if any: no other cycle publishes from it until `until`. */
-  readonly publishing: { readonly by: string; readonly until: string } | null;
-  /** Per objective (in the check's order), its bad runs counted per burn window. */
-  readonly burnHistory: readonly BurnHistory[];
-  /** Written by older versions (bad runs' timestamps); read once into `burnHistory`, then dropped. */
-  readonly badRuns?: readonly (readonly number[])[];
-  /** The burn alerts firing, as "<objective index>/<alert name>". */
-  readonly burning: readonly string[];
-  /** Burn alerts an older version paged under a key of their own, still burning: they end under that key. */
-  readonly separateBurns: readonly string[];
-  /** Heartbeat checks: the newest judgement decided on, as reports recorded since the check's first look. */
-  readonly heartbeat: { readonly since: string; readonly reports: number } | null;
-}
 
 /** Deployment facts an event carries besides the check itself. */
 export interface AlertContext {
@@ -118,40 +46,6 @@ export interface Decision {
   readonly closed: Incident | null;
 }
 
-export function initialState(checkId: string): CheckState {
-  return {
-    checkId,
-    confirmed: 'unknown',
-    notified: 'unknown',
-    failures: 0,
-    successes: 0,
-    degradedRuns: 0,
-    upRuns: 0,
-    firstFailure: null,
-    incident: null,
-    lastResultAt: null,
-    seenResults: [],
-    recent: '',
-    flapping: false,
-    flapNoticeSent: false,
-    lastNotifiedAt: null,
-    version: 0,
-    outbox: [],
-    held: null,
-    publishing: null,
-    burnHistory: [],
-    burning: [],
-    separateBurns: [],
-    heartbeat: null,
-  };
-}
-
-export function reportedStatus(state: CheckState): ReportedStatus {
-  if (state.held === 'maintenance' || state.held === 'silence') return 'maintenance';
-  if (state.confirmed !== 'down' && state.failures > 0) return 'pending';
-  return state.confirmed;
-}
-
 export function dedupKey(stackName: string, checkId: string): string {
   return `vigil/${stackName}/${checkId}`;
 }
@@ -169,7 +63,7 @@ const SEEN_RESULTS = 10;
  * A heartbeat's report and its scheduled look race: the look may have judged the runs just before a
  * report that has been decided on since. Its judgement is older, whatever its timestamp says.
  */
-export function outdatedJudgement(prev: CheckState, result: CheckResult): boolean {
+export function outdatedJudgement(prev: Ledger, result: CheckResult): boolean {
   const seen = prev.heartbeat;
   const judged = result.heartbeat;
   return !!seen && !!judged && judged.since === seen.since && judged.reports < seen.reports;
@@ -460,7 +354,7 @@ interface BurnChange {
  * Each objective's history after this result, and which of its burn alerts (lambdas/core/objectives.ts)
  * start or stop with it.
  */
-function burnChanges(prev: CheckState, result: CheckResult, check: CheckBase, now: Date) {
+function burnChanges(prev: Burns, result: CheckResult, check: CheckBase, now: Date) {
   const current: BurnChange[] = [];
   const started: BurnChange[] = [];
   const stopped: BurnChange[] = [];
@@ -565,7 +459,7 @@ function notificationFor(
   return null;
 }
 
-function isReminderDue(state: CheckState, check: CheckBase, now: Date): boolean {
+function isReminderDue(state: Streaks & Telling, check: CheckBase, now: Date): boolean {
   if (check.repeatIntervalMs === null || state.notified !== 'down' || state.confirmed !== 'down' || !state.lastNotifiedAt)
     return false;
   return now.getTime() - Date.parse(state.lastNotifiedAt) >= check.repeatIntervalMs;
@@ -580,7 +474,7 @@ interface Flapping {
 }
 
 /** Above the high watermark over a full window: flapping; below the low one: over. */
-function detectFlapping(prev: CheckState, next: CheckState, check: CheckBase): Flapping {
+function detectFlapping(prev: FlapWindow, next: Streaks, check: CheckBase): Flapping {
   const window = check.flapping?.window ?? 0;
   const letter = next.failures > 0 ? LETTER.down : next.degradedRuns > 0 ? LETTER.degraded : LETTER.up;
   const recent = window > 0 ? `${prev.recent}${letter}`.slice(-window) : '';

@@ -2,6 +2,7 @@
  * Names shared by the code that writes them and the constructs, dashboards and tools that read them
  * (docs/architecture.md). One definition each: a rename here moves writer and reader together.
  */
+import { DAY_MS } from './duration.js';
 
 /** CloudWatch namespace; the only dimension is `CheckId` (each value is a billed metric). */
 export const METRIC_NAMESPACE = 'Vigil';
@@ -36,7 +37,7 @@ export const resultSortKey = (result: { readonly startedAt: string; readonly loc
 /** Sort key prefixes of a check's rollups: `ROLLUP#H#<hour ISO>` and `ROLLUP#D#<day ISO>` (docs/architecture.md, "The table"). */
 export const ROLLUP_SORT_PREFIX = { hour: 'ROLLUP#H#', day: 'ROLLUP#D#' } as const;
 /** How long rollups are kept: hours past a 30-day report's reach, days past the status page's 90. */
-export const ROLLUP_KEEP_MS = { hour: 35 * 86_400_000, day: 95 * 86_400_000 } as const;
+export const ROLLUP_KEEP_MS = { hour: 35 * DAY_MS, day: 95 * DAY_MS } as const;
 
 /** The message of the log line each probed result is written to; the dashboard's timing-phase query reads it. */
 export const CHECK_RESULT_LOG = 'check result';

@@ -26,8 +26,8 @@ export function parseDuration(text: string): number | null {
 
 /** The shortest exact spelling of a duration, for messages: 90000 → "90s", 3600000 → "1h". */
 export function formatDuration(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % DAY_MS === 0) return `${ms / DAY_MS}d`;
+  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1_000 === 0) return `${ms / 1_000}s`;
   return `${ms}ms`;

@@ -1,5 +1,5 @@
 /** The edges of the pipeline (docs/architecture.md). AWS and local adapters implement these; the core never sees an SDK. */
-import type { CheckState, Incident } from './alert-state.js';
+import type { CheckState, Incident } from './check-state.js';
 import type { HeartbeatState, Run } from './heartbeat.js';
 import type { Silence } from './maintenance.js';
 import type { Rollup } from './rollup.js';

@@ -3,7 +3,7 @@
  * `now`, the overview, uptime bars, latency and timing series, budget burn-down and incident timeline.
  * The renderer (lambdas/report/) only lays this out; every figure a chart shows is computed here.
  */
-import type { CheckState } from './alert-state.js';
+import type { CheckState } from './check-state.js';
 import { DAY_MS, HOUR_MS } from './duration.js';
 import { type History, historyOfResults, nextBoundary, summarize } from './history.js';
 import { BURN_WINDOWS, budgetShare, expectedRuns, type ObjectiveReport, objectiveReportOf, tallyRollup } from './objectives.js';

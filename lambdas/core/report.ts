@@ -1,6 +1,6 @@
 /** SLO math for `vigil report`, pure: uptime, latency percentiles and incidents per check over a period. */
 
-import type { CheckState } from './alert-state.js';
+import type { CheckState } from './check-state.js';
 import { DAY_MS } from './duration.js';
 import type { HeartbeatSummary, Run } from './heartbeat.js';
 import { type History, historyOfResults, lookBefore, newestLook, summarize } from './history.js';

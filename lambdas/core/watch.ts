@@ -4,7 +4,7 @@
  * was watching (the monitor stopped, the schedule broke), and the check is `unknown`, neither up nor
  * down. Reports count downtime and uptime only inside watched time (docs/architecture.md, "Staleness").
  */
-import { type CheckState, type ReportedStatus, reportedStatus } from './alert-state.js';
+import { type CheckState, type ReportedStatus, reportedStatus } from './check-state.js';
 import { type Span, STALE_AFTER_INTERVALS } from './span.js';
 
 export { type Span, STALE_AFTER_INTERVALS } from './span.js';

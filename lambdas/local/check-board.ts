@@ -8,7 +8,7 @@
  */
 
 import type { Check } from '../config/parse.js';
-import type { ReportedStatus } from '../core/alert-state.js';
+import type { ReportedStatus } from '../core/check-state.js';
 import type { IngestOutcome } from '../core/pipeline/ingest.js';
 import { countedLatencyMs } from '../core/trusted-latency.js';
 import type { AlertEvent, AlertKind, CheckResult, CheckStatus, Timings } from '../core/types.js';

@@ -1,4 +1,5 @@
 /** `vigil report --html`: the report model laid out as one self-contained page (overview, then each check by group). */
+import { DAY_MS } from '../core/duration.js';
 import { humanDuration, plural } from '../core/format.js';
 import { runOutcome, runTime } from '../core/heartbeat.js';
 import type { NotificationEntry } from '../core/ports.js';
@@ -69,10 +70,8 @@ function checkCard(c: CheckSection, model: ReportModel): Html {
 <div class="check-head"><div class="title"><span class="dot" style="background:${STATE_COLOURS[row.state]}"></span><h3>${c.name}</h3>${statePill(row.state)}<span class="muted small">${c.type} · ${c.id}</span></div>
 <div class="small"><span class="uptime ${tone}" data-uptime="${row.uptimePercent ?? ''}"><strong>${percentText(row.uptimePercent)}</strong> up</span> <span class="muted">· ${plural(row.runs, 'run')} · last checked ${row.lastCheckedAt ? time(row.lastCheckedAt) : 'never'}</span></div></div>
 <div class="bars">${uptimeBars(c.bars, (bar) => `${barSummary(bar)}`)}${barLabels(c)}<div class="bars-axis">${
-    c.bars.length > 10
-      ? time(c.bars[0]?.from ?? model.since, model.barMs < 86_400_000 ? 'datetime' : 'date')
-      : html`<span></span>`
-  }<span>${model.barMs < 86_400_000 ? 'one bar an hour' : 'one bar a day'} · worst state</span><span>${c.bars.length > 10 ? 'now' : ''}</span></div></div>
+    c.bars.length > 10 ? time(c.bars[0]?.from ?? model.since, model.barMs < DAY_MS ? 'datetime' : 'date') : html`<span></span>`
+  }<span>${model.barMs < DAY_MS ? 'one bar an hour' : 'one bar a day'} · worst state</span><span>${c.bars.length > 10 ? 'now' : ''}</span></div></div>
 ${unwatchedMs > 0 ? html`<div class="note" data-unwatched="${unwatchedMs}">Nothing was watching for ${humanDuration(unwatchedMs)} of the period (${row.unwatched.map((u, i) => html`${i > 0 ? ', ' : ''}${time(u.from)} – ${time(u.to)}`)}): counted neither up nor down.</div>` : ''}
 ${c.heartbeat ? heartbeatLine(c.heartbeat) : html`<div class="charts">${latencyChart(c)}${phaseChart(c)}</div>`}
 ${c.objectives.length > 0 ? objectives(c) : ''}

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
-import { initialState } from '../../lambdas/core/alert-state.js';
+import { initialState } from '../../lambdas/core/check-state.js';
 import { alertEvent, failingResult } from '../support/events.js';
 
 let db: EmbeddedDynamoDB;

@@ -4,7 +4,7 @@ import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from '../../lambdas/adap
 import { observeHeartbeat } from '../../lambdas/checks/heartbeat/probe.js';
 import { evaluateCheck } from '../../lambdas/checks/run.js';
 import type { Check } from '../../lambdas/config/parse.js';
-import { type CheckState, initialState } from '../../lambdas/core/alert-state.js';
+import { type CheckState, initialState } from '../../lambdas/core/check-state.js';
 import { applyPing, type HeartbeatState } from '../../lambdas/core/heartbeat.js';
 import { dispatch } from '../../lambdas/core/pipeline/dispatch.js';
 import { ingest } from '../../lambdas/core/pipeline/ingest.js';

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type CheckState,
-  changesNothing,
-  decide,
-  initialState,
-  type ReportedStatus,
-  reportedStatus,
-} from '../../lambdas/core/alert-state.js';
+import { changesNothing, decide } from '../../lambdas/core/alert-state.js';
+import { type CheckState, initialState, type ReportedStatus, reportedStatus } from '../../lambdas/core/check-state.js';
 import type { Hold } from '../../lambdas/core/maintenance.js';
 import type { AlertEvent, CheckResult, CheckStatus } from '../../lambdas/core/types.js';
 import { type Check, httpCheck } from '../support/checks.js';

@@ -6,7 +6,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { buildPagerDutyEvents } from '../../lambdas/channels/pagerduty/index.js';
-import { type CheckState, decide, initialState, MAX_OUTBOX } from '../../lambdas/core/alert-state.js';
+import { decide, MAX_OUTBOX } from '../../lambdas/core/alert-state.js';
+import { type CheckState, initialState } from '../../lambdas/core/check-state.js';
 import type { Hold } from '../../lambdas/core/maintenance.js';
 import type { AlertEvent, CheckResult } from '../../lambdas/core/types.js';
 import { type Check, httpCheck } from '../support/checks.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Check, parseConfig } from '../../lambdas/config/parse.js';
-import { initialState } from '../../lambdas/core/alert-state.js';
+import { initialState } from '../../lambdas/core/check-state.js';
 import { agreedLine } from '../../lambdas/core/format.js';
 import { isPrivateAddress } from '../../lambdas/core/locations.js';
 import { combine, type StateWithOrigins } from '../../lambdas/core/pipeline/combine.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialState } from '../../lambdas/core/alert-state.js';
+import { initialState } from '../../lambdas/core/check-state.js';
 import type { IncidentRecord } from '../../lambdas/core/ports.js';
 import { buildReportModel, stretches, uptimeBars } from '../../lambdas/core/report-model.js';
 import type { CheckResult } from '../../lambdas/core/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialState } from '../../lambdas/core/alert-state.js';
+import { initialState } from '../../lambdas/core/check-state.js';
 import type { IncidentRecord } from '../../lambdas/core/ports.js';
 import { percentile, reportRow } from '../../lambdas/core/report.js';
 import type { CheckResult } from '../../lambdas/core/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialState } from '../../lambdas/core/alert-state.js';
+import { initialState } from '../../lambdas/core/check-state.js';
 import { gapsBetween, overlapMs, statusNow, watchedSpans } from '../../lambdas/core/watch.js';
 
 const MINUTE = 60_000;

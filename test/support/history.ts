@@ -8,7 +8,7 @@ import { DynamoResultStore } from '../../lambdas/adapters/dynamodb.js';
 import { startEmbeddedDynamoDB } from '../../lambdas/adapters/local/embedded-dynamodb.js';
 import { markDataFolder } from '../../lambdas/cli/store.js';
 import type { Config } from '../../lambdas/config/parse.js';
-import { type CheckState, initialState } from '../../lambdas/core/alert-state.js';
+import { type CheckState, initialState } from '../../lambdas/core/check-state.js';
 import { DAY_MS } from '../../lambdas/core/duration.js';
 import type { IncidentRecord, NotificationEntry } from '../../lambdas/core/ports.js';
 import type { CheckResult, ErrorKind } from '../../lambdas/core/types.js';

@@ -16,7 +16,7 @@
  * stretch in which no location reported (the monitor stopped), every location starts afresh: none is told
  * unavailable for the time nobody was watching.
  */
-import type { CheckState } from '../alert-state.js';
+import type { CheckState } from '../check-state.js';
 import { humanDuration } from '../format.js';
 import { isMultiLocation } from '../locations.js';
 import type { CheckBase } from '../schema-parts.js';

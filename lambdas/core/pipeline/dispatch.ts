@@ -6,7 +6,7 @@
  * transition is published once: the outbox is claimed by a conditional write before publishing.
  */
 import { randomUUID } from 'node:crypto';
-import type { CheckState } from '../alert-state.js';
+import type { CheckState } from '../check-state.js';
 import { mapLimit } from '../concurrency.js';
 import { dependencyLevels } from '../maintenance.js';
 import type { AlertPublisher, Log, ResultStore } from '../ports.js';

@@ -7,17 +7,8 @@
  * judge that, so a wall clock stepped back does not freeze decisions; a heartbeat's judgement carries
  * how many reports it saw, and one older than a report already decided on is stale.
  */
-import {
-  type AlertContext,
-  type CheckState,
-  changesNothing,
-  type Decision,
-  decide,
-  initialState,
-  outdatedJudgement,
-  type ReportedStatus,
-  reportedStatus,
-} from '../alert-state.js';
+import { type AlertContext, changesNothing, type Decision, decide, outdatedJudgement } from '../alert-state.js';
+import { type CheckState, initialState, type ReportedStatus, reportedStatus } from '../check-state.js';
 import { suppressionFor } from '../maintenance.js';
 import type { CheckSnapshot, DispatchQueue, Log, ResultStore } from '../ports.js';
 import type { CheckBase, MaintenanceWindow } from '../schema-parts.js';

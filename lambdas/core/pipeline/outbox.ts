@@ -2,7 +2,7 @@
  * The outbox of a check's state: events decided but not yet sent. Ingest appends to it in the same
  * conditional write as the decision; the dispatcher claims it, publishes, then removes what it sent.
  */
-import type { CheckState } from '../alert-state.js';
+import type { Telling } from '../check-state.js';
 import type { Log, NotificationEntry, ResultStore } from '../ports.js';
 import type { CheckBase } from '../schema-parts.js';
 import type { AlertEvent } from '../types.js';
@@ -44,6 +44,6 @@ export async function guarded<T>(
 }
 
 /** Whether another dispatcher's claim on the outbox is still in force at `now`. */
-export function claimedElsewhere(state: CheckState, now: Date): boolean {
+export function claimedElsewhere(state: Telling, now: Date): boolean {
   return state.publishing !== null && Date.parse(state.publishing.until) > now.getTime();
 }
