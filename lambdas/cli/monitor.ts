@@ -27,8 +27,7 @@ import { headline, plural } from '../core/format.js';
 import { isMultiLocation } from '../core/locations.js';
 import type { StateWithOrigins } from '../core/pipeline/combine.js';
 import type { IngestOutcome } from '../core/pipeline/ingest.js';
-import { sealDue } from '../core/pipeline/rollups.js';
-import type { CheckSnapshot, Clock, Log, MetricsSink, ResultStore, RollupStore } from '../core/ports.js';
+import type { CheckSnapshot, Clock, Log, MetricsSink, ResultStore } from '../core/ports.js';
 import type { AlertEvent, CheckResult } from '../core/types.js';
 import { forTerminal } from '../core/untrusted.js';
 import { CheckBoard } from '../local/check-board.js';
@@ -39,6 +38,7 @@ import { LocationWatch } from '../local/location-watch.js';
 import { startMetricsServer } from '../local/monitor-metrics.js';
 import { startPingServer } from '../local/ping-server.js';
 import { ProbeThread } from '../local/probe-thread.js';
+import { rollupChore } from '../local/rollup-chore.js';
 import { LocalRunner } from '../local/runner.js';
 import { SelfWatch } from '../local/self-watch.js';
 import { consoleLog } from './console-log.js';
@@ -231,6 +231,7 @@ export async function createMonitor(
   });
   // A simulated clock (tests) cannot be shared with another thread: probes then run on this one.
   const probes = options.clock ? null : ProbeThread.start({ checks: config.checks, env: io.env }, log);
+  const sealing = rollupChore(config, store, clock, log, options.retentionMs);
   const runner = new LocalRunner({
     config,
     store,
@@ -262,10 +263,11 @@ export async function createMonitor(
     clock,
     alertContext: LOCAL_CONTEXT,
     onDecided,
+    onDrained: (checkId, startedAts) => sealing.stored(checkId, startedAts),
     chores: [
       ...Object.keys(config.channels).map(channelWorker),
       retention(config, store, clock, log, options.retentionMs),
-      rollups(config, store, clock, log, options.retentionMs),
+      sealing.chore,
       watch.chore,
     ],
     ...(options.onDue ? { onDue: options.onDue } : {}),
@@ -429,42 +431,6 @@ function retention(config: Config, store: ResultStore, clock: Clock, log: Log, r
     },
   };
 }
-
-/**
- * Seals each check's hours and days into rollups as they end (lambdas/core/pipeline/rollups.ts): at start,
- * back over the retention (what an older version stored), then every few minutes. Rollups past their
- * keeping go too: dynalite has no TTL.
- */
-function rollups(config: Config, store: RollupStore, clock: Clock, log: Log, retentionMs = 30 * DAY_MS): Chore {
-  let nextAt = clock.monotonicMs();
-  const sealed = new Map<string, number>();
-  let pruneAt = nextAt;
-  return {
-    dueAt: () => nextAt,
-    run: async () => {
-      nextAt = clock.monotonicMs() + ROLLUP_PASS_MS;
-      const now = clock.now();
-      let hours = 0;
-      for (const check of config.checks) {
-        hours += await sealDue(store, check, now, now.getTime() - retentionMs, sealed).catch((error) => {
-          log.error('rollups not written', { checkId: check.id, error: String(error) });
-          return 0;
-        });
-      }
-      if (hours > 0) log.info('rolled up hours', { hours });
-      if (clock.monotonicMs() < pruneAt) return;
-      pruneAt = clock.monotonicMs() + HOUR_MS;
-      for (const check of config.checks) {
-        await store.pruneRollups(check.id, now).catch((error) => {
-          log.error('old rollups not pruned', { checkId: check.id, error: String(error) });
-        });
-      }
-    },
-  };
-}
-
-/** How often the monitor looks for hours to seal: an hour is sealed within this of its grace ending. */
-const ROLLUP_PASS_MS = 5 * 60_000;
 
 /** A port that could not be listened on, in one line: which flag, where, and why in words. */
 function listenError(flag: string, at: { host: string; port: number } | undefined, error: unknown): UserError {

@@ -42,6 +42,11 @@ export interface RunnerDeps {
   readonly chores?: readonly Chore[];
   /** Told of each decided result: what it held back and how the status people see changed. */
   readonly onDecided?: (outcome: IngestOutcome) => void;
+  /**
+   * Told of the results a drain of kept results stored (with the windows they judged), after they were
+   * decided on: they may be late for what was summed up meanwhile.
+   */
+  readonly onDrained?: (checkId: string, startedAts: readonly string[]) => void;
   /** Called when work became due before the time `msUntilDue` last gave: the driver should stop waiting. */
   readonly onDue?: () => void;
   /** Vigil watching itself: whether its store answers, where faults go. Without it they are only logged. */
@@ -189,7 +194,9 @@ export class LocalRunner {
     const deps = { ...this.deps, dispatch: this.queue, maintenance: this.deps.config.maintenance };
     const run = held
       .drain(async (check, result) => {
-        this.deps.onDecided?.(await ingest(check, result, deps, this.deps.clock.now()));
+        const outcome = await ingest(check, result, deps, this.deps.clock.now());
+        this.deps.onDecided?.(outcome);
+        this.deps.onDrained?.(check.id, [result.startedAt, ...(outcome.judged ?? []).map((r) => r.startedAt)]);
       })
       .then(
         () => {},

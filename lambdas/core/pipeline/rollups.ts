@@ -112,6 +112,34 @@ export async function sealDue(
 }
 
 /**
+ * The hour a result started in, when that hour was already due to be sealed at `now`: a result stored now
+ * (kept through a store outage longer than the grace, and replayed) is not in its rollup. Null otherwise.
+ */
+export function sealedHourOf(startedAt: string, now: Date): number | null {
+  const hour = floorTo(Date.parse(startedAt), HOUR_MS);
+  return Number.isFinite(hour) && hour + HOUR_MS + SEAL_GRACE_MS <= now.getTime() ? hour : null;
+}
+
+/**
+ * Seals an hour again, from its results as stored now, for results that reached it after it was sealed;
+ * and its day, when that was due too. Only while every result of the hour is still kept (`keptSince`):
+ * a rollup from what pruning left would count less than the one it replaces.
+ */
+export async function resealHour(
+  store: RollupStore,
+  check: RollupCheck,
+  hour: number,
+  now: Date,
+  keptSince: number,
+): Promise<boolean> {
+  if (hour < keptSince) return false;
+  await sealHour(store, check, hour, now);
+  const day = floorTo(hour, DAY_MS);
+  if (day + DAY_MS + SEAL_GRACE_MS <= now.getTime()) await sealDay(store, check, day, now);
+  return true;
+}
+
+/**
  * The probe Lambda's share, after its probes are done: every hour whose grace ended since the invocation
  * before (`rateMs` ago, and some slack) is sealed for its checks, and a day after its last hour. An
  * invocation that fails leaves those hours to the next one's overlap or to the report, read as results.
