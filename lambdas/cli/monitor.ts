@@ -332,6 +332,8 @@ export async function createMonitor(
       await scrapes?.close();
       await pings?.close();
       await probes?.close();
+      // Hours that results kept through a store outage reached after they were sealed: a restart would not know them.
+      await sealing.flush();
       await db.close();
     },
   };

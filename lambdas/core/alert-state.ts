@@ -354,7 +354,7 @@ interface BurnChange {
  * Each objective's history after this result, and which of its burn alerts (lambdas/core/objectives.ts)
  * start or stop with it.
  */
-function burnChanges(prev: Burns, result: CheckResult, check: CheckBase, now: Date) {
+function burnChanges(prev: Burns & Pick<Telling, 'separateBurns'>, result: CheckResult, check: CheckBase, now: Date) {
   const current: BurnChange[] = [];
   const started: BurnChange[] = [];
   const stopped: BurnChange[] = [];

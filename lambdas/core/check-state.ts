@@ -76,18 +76,20 @@ export interface Telling {
   readonly outbox: readonly AlertEvent[];
   /** The cycle publishing the outbox, if any: no other cycle publishes from it until `until`. */
   readonly publishing: { readonly by: string; readonly until: string } | null;
+  /** Whether channels were told about the current flapping (only once it held an alert back). */
+  readonly flapNoticeSent: boolean;
+  /** Burn alerts an older version paged under a key of their own, still burning: they end under that key. */
+  readonly separateBurns: readonly string[];
 }
 
-/** The flapping window. */
+/** The flapping window: recent results and whether they flap. */
 export interface FlapWindow {
   /** Recent results, oldest first, one letter each (u up, d degraded, x down). */
   readonly recent: string;
   readonly flapping: boolean;
-  /** Whether channels were told about the current flapping (only once it held an alert back). */
-  readonly flapNoticeSent: boolean;
 }
 
-/** The check's objectives: bad runs per burn window and the burn alerts firing. */
+/** The check's objectives: bad runs per burn window and the burn alerts they fire. */
 export interface Burns {
   /** Per objective (in the check's order), its bad runs counted per burn window. */
   readonly burnHistory: readonly BurnHistory[];
@@ -95,8 +97,6 @@ export interface Burns {
   readonly badRuns?: readonly (readonly number[])[];
   /** The burn alerts firing, as "<objective index>/<alert name>". */
   readonly burning: readonly string[];
-  /** Burn alerts an older version paged under a key of their own, still burning: they end under that key. */
-  readonly separateBurns: readonly string[];
 }
 
 export interface CheckState extends Ledger, Streaks, Telling, FlapWindow, Burns {}
@@ -120,12 +120,12 @@ export function initialState(checkId: string): CheckState {
     held: null,
     outbox: [],
     publishing: null,
+    flapNoticeSent: false,
+    separateBurns: [],
     recent: '',
     flapping: false,
-    flapNoticeSent: false,
     burnHistory: [],
     burning: [],
-    separateBurns: [],
   };
 }
 

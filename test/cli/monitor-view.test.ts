@@ -134,8 +134,8 @@ describe('the live view, rendered', () => {
   });
 });
 
-/** Environment variables Node's `hasColors()` reads before TERM. */
-const COLOUR_DECIDERS = new Set(['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS', 'CI', 'TMUX']);
+/** Environment variables Node's `hasColors()` reads before TERM that can take colours away. */
+const COLOUR_DECIDERS = new Set(['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS', 'CI', 'TMUX', 'TEAMCITY_VERSION']);
 
 describe('vigil monitor on a terminal', () => {
   it('draws the table in place below the alert lines, and stops on Ctrl-C (a pseudo-terminal)', async () => {

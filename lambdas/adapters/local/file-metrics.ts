@@ -29,6 +29,8 @@ const LINES_PER_APPEND = 1_000;
 export class FileMetricsSink implements MetricsSink {
   private readonly maxBytes: number;
   private readonly appends: Coalescer<string, void> | null;
+  /** The last write, settled either way. */
+  private previous: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly path: string,
@@ -40,12 +42,19 @@ export class FileMetricsSink implements MetricsSink {
       windowMs > 0
         ? new Coalescer(
             async (lines) => {
-              await this.write(lines);
+              await this.inTurn(() => this.write(lines));
               return lines.map(() => undefined);
             },
             { windowMs, max: LINES_PER_APPEND, sleep },
           )
         : null;
+  }
+
+  /** After the write before it: a batch that fills while one is written waits, so lines and rotations keep their order. */
+  private inTurn(write: () => Promise<void>): Promise<void> {
+    const turn = this.previous.then(write);
+    this.previous = turn.catch(() => {});
+    return turn;
   }
 
   async put(results: readonly CheckResult[]): Promise<void> {
@@ -70,7 +79,7 @@ export class FileMetricsSink implements MetricsSink {
     if (lines.length === 0) return;
     const { appends } = this;
     if (appends) await Promise.all(lines.map((line) => appends.add(line)));
-    else await this.write(lines);
+    else await this.inTurn(() => this.write(lines));
   }
 
   private async write(lines: readonly string[]): Promise<void> {

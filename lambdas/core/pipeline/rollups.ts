@@ -121,22 +121,33 @@ export function sealedHourOf(startedAt: string, now: Date): number | null {
 }
 
 /**
- * Seals an hour again, from its results as stored now, for results that reached it after it was sealed;
- * and its day, when that was due too. Only while every result of the hour is still kept (`keptSince`):
- * a rollup from what pruning left would count less than the one it replaces.
+ * Seals hours again, from their results as stored now, for results that reached them after they were
+ * sealed; then each of their days that was due too, once. An hour whose new rollup would count fewer runs
+ * than the one stored (results pruned or expired since) keeps the one it has.
  */
-export async function resealHour(
+export async function resealHours(
   store: RollupStore,
   check: RollupCheck,
-  hour: number,
+  hours: Iterable<number>,
   now: Date,
-  keptSince: number,
-): Promise<boolean> {
-  if (hour < keptSince) return false;
-  await sealHour(store, check, hour, now);
-  const day = floorTo(hour, DAY_MS);
-  if (day + DAY_MS + SEAL_GRACE_MS <= now.getTime()) await sealDay(store, check, day, now);
-  return true;
+): Promise<{ readonly resealed: readonly number[]; readonly kept: readonly number[] }> {
+  const resealed: number[] = [];
+  const kept: number[] = [];
+  for (const hour of [...new Set(hours)].sort((a, b) => a - b)) {
+    const [rollup, [stored]] = await Promise.all([
+      rollUpHour(store, check, hour, now),
+      store.listRollups(check.id, 'hour', new Date(hour), new Date(hour + HOUR_MS), now),
+    ]);
+    if (stored && rollup.runs < stored.runs) {
+      kept.push(hour);
+      continue;
+    }
+    await store.putRollups(check.id, 'hour', [rollup]);
+    resealed.push(hour);
+  }
+  const days = new Set(resealed.map((hour) => floorTo(hour, DAY_MS)));
+  for (const day of days) if (day + DAY_MS + SEAL_GRACE_MS <= now.getTime()) await sealDay(store, check, day, now);
+  return { resealed, kept };
 }
 
 /**
