@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 export interface AlarmedDeadLetterQueueProps {
   /** What a message in the queue means, for whoever the alarm wakes. */
   readonly alarmDescription: string;
+  /** @default CloudFormation's */
+  readonly alarmName?: string;
 }
 
 /** A dead-letter queue (encrypted, TLS only, 14 days) with an alarm on anything in it. */
@@ -22,6 +24,7 @@ export class AlarmedDeadLetterQueue extends Construct {
     });
     this.alarm = new Alarm(this, 'Alarm', {
       alarmDescription: props.alarmDescription,
+      ...(props.alarmName ? { alarmName: props.alarmName } : {}),
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 export class HealthTopic extends Construct {
   readonly topic: Topic;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { readonly topicName?: string } = {}) {
     super(scope, id);
     const cloudwatch = new ServicePrincipal('cloudwatch.amazonaws.com');
     const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } };
@@ -29,7 +29,12 @@ export class HealthTopic extends Construct {
       }),
     );
     // Its own id: a function's subscriptions are named after their topics'.
-    this.topic = new Topic(this, 'HealthTopic', { masterKey: key, enforceSSL: true, displayName: 'Vigil health' });
+    this.topic = new Topic(this, 'HealthTopic', {
+      masterKey: key,
+      enforceSSL: true,
+      displayName: 'Vigil health',
+      ...(props.topicName ? { topicName: props.topicName } : {}),
+    });
     this.topic.addToResourcePolicy(
       new PolicyStatement({
         principals: [cloudwatch],

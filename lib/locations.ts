@@ -2,12 +2,14 @@
  * Locations in AWS (docs/architecture.md, "Locations and quorum"): the home stack keeps the table, topics,
  * notifiers, dispatcher, dashboard and heartbeat API; each region of the config's locations gets a probe
  * stack with one probe function per location there, which writes straight into the home table and queue
- * (cross-region calls: the arithmetic and the failure modes are in docs/architecture.md). A location in a
- * VPC runs its probe inside it, in a security group of its own that allows egress only.
+ * (cross-region calls: the arithmetic and the failure modes are in docs/architecture.md), and whose own
+ * alarms reach the home channels through a health topic of its region. A location in a VPC runs its probe
+ * inside it, in a security group of its own that allows egress only.
  */
-import { Aws, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Subscription, SubscriptionProtocol } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config, Location } from '../lambdas/config/parse.js';
@@ -15,6 +17,7 @@ import { LOCATION_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/c
 import { UserError } from '../lambdas/core/errors.js';
 import { consoleUrl } from './dashboard.js';
 import { probeDocument } from './function-documents.js';
+import { HealthTopic } from './health-topic.js';
 import { acknowledgeFunctionsAndQueues, acknowledgeMetricsStatement } from './nag-suppressions.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import type { ScheduleGroup } from './stack-config.js';
@@ -31,6 +34,44 @@ export function locationGroups(groups: readonly ScheduleGroup[], config: Config,
 
 /** The log group of a location's probe: named, so the home dashboard can query it in the location's region. */
 export const probeLogGroupName = (stackName: string, location: string) => `/vigil/${stackName}/probe-${location}`;
+
+/**
+ * A location region's health topic: its probe stack's own alarms notify it (an alarm notifies a topic of
+ * its own region), and SNS delivers it to the home notifiers across regions.
+ */
+const regionalHealthTopicName = (homeName: string) => `${homeName}-vigil-health`;
+
+/** A location's probe alarms, named so the home notifiers can trust them by ARN before they exist. */
+const probeAlarmNames = (homeName: string, location: string) => ({
+  failedRuns: `${homeName}-vigil-probe-${location}-failed`,
+  stopped: `${homeName}-vigil-probe-${location}-stopped`,
+});
+
+/** What the home notifiers take from the location regions: each probing region's health topic and its probes' alarms. */
+export function regionalHealthSources(
+  home: Stack,
+  homeName: string,
+  config: Config,
+  groups: readonly ScheduleGroup[],
+): { readonly topicArns: string[]; readonly alarmArns: string[] } {
+  const probing = config.locations.filter((l) => locationGroups(groups, config, l.name).length > 0);
+  return {
+    topicArns: [...new Set(probing.map((l) => l.region))].map((region) =>
+      home.formatArn({ service: 'sns', region, resource: regionalHealthTopicName(homeName) }),
+    ),
+    alarmArns: probing.flatMap((l) =>
+      Object.values(probeAlarmNames(homeName, l.name)).map((name) =>
+        home.formatArn({
+          service: 'cloudwatch',
+          region: l.region,
+          resource: 'alarm',
+          resourceName: name,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ),
+    ),
+  };
+}
 
 /** "eu-central" → "EuCentral": a location's part of construct ids. */
 const idOf = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
@@ -110,15 +151,42 @@ export class VigilProbeStack extends Stack {
           homeRegion,
           location,
           logGroupName: probeLogGroupName(home.name, location.name),
+          alarmNames: probeAlarmNames(home.name, location.name),
         }),
       ];
     });
+    if (this.probes.length > 0) this.notifyHome(home, props.config);
     for (const probe of this.probes) acknowledgeMetricsStatement(probe.function.fn);
     acknowledgeFunctionsAndQueues(this);
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
       reason: 'A probe in a VPC needs its network interfaces; the policy allows only that.',
     });
+  }
+
+  /**
+   * Its probes' alarms notify a health topic here, which every home channel takes, as the home health
+   * topic: the notifier functions across regions (named in the home stack, which allows this topic to
+   * invoke them), e-mail channels by address.
+   */
+  private notifyHome(home: Vigil, config: Config): void {
+    const health = new HealthTopic(this, 'Health', { topicName: regionalHealthTopicName(home.name) });
+    health.watch(...this.probes.flatMap((probe) => [probe.failedRuns, probe.heartbeat]));
+    for (const [channel, notifier] of home.notifier.functions) {
+      new Subscription(this, `Health-${channel}`, {
+        topic: health.topic,
+        protocol: SubscriptionProtocol.LAMBDA,
+        endpoint: notifier.fn.functionArn,
+      });
+    }
+    for (const [name, channel] of Object.entries(config.channels)) {
+      if (channel.type !== 'email') continue;
+      new Subscription(this, `Health-${name}`, {
+        topic: health.topic,
+        protocol: SubscriptionProtocol.EMAIL,
+        endpoint: channel.address,
+      });
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { type ITopic, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -23,6 +24,8 @@ export interface NotifierProps extends FunctionOptions {
   readonly dashboardUrl: string;
   /** Per channel function: caps concurrent deliveries, which keeps Slack near its 1 message/s. @default 1 */
   readonly reservedConcurrency?: number;
+  /** The functions' names (PhysicalName.GENERATE_IF_NEEDED: location regions' health topics invoke them). @default CloudFormation's */
+  readonly functionName?: string;
 }
 
 /**
@@ -66,6 +69,7 @@ export class Notifier extends Construct {
         // Four attempts with backoff, each bounded at 10 s, for each payload of an event.
         timeout: Duration.minutes(2),
         reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
+        ...(props.functionName ? { functionName: props.functionName } : {}),
         environment: {
           POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.notify,
           [STACK_ENV.channelName]: plan.name,
@@ -82,13 +86,25 @@ export class Notifier extends Construct {
   }
 
   /**
-   * The alarms each function tells as "Vigil itself": only these, through `topic`. CloudWatch publishes
-   * to the health topic for any alarm in the account that names it, so the functions check the ARN.
+   * The alarms each function tells as "Vigil itself": only these, through `topic` or a location region's
+   * health topic (`regional`, which may invoke the functions). CloudWatch publishes to a health topic for
+   * any alarm in the account that names it, so the functions check the ARNs.
    */
-  trustAlarms(topic: ITopic, alarms: readonly Alarm[]): void {
+  trustAlarms(
+    topic: ITopic,
+    alarms: readonly Alarm[],
+    regional: { readonly topicArns: readonly string[]; readonly alarmArns: readonly string[] } = { topicArns: [], alarmArns: [] },
+  ): void {
+    const sns = new ServicePrincipal('sns.amazonaws.com');
     for (const notifier of this.functions.values()) {
-      notifier.fn.addEnvironment(STACK_ENV.healthTopicArn, topic.topicArn);
-      notifier.fn.addEnvironment(STACK_ENV.healthAlarmArns, alarms.map((alarm) => alarm.alarmArn).join(','));
+      notifier.fn.addEnvironment(STACK_ENV.healthTopicArns, [topic.topicArn, ...regional.topicArns].join(','));
+      notifier.fn.addEnvironment(
+        STACK_ENV.healthAlarmArns,
+        [...alarms.map((alarm) => alarm.alarmArn), ...regional.alarmArns].join(','),
+      );
+      regional.topicArns.forEach((sourceArn, i) => {
+        notifier.fn.addPermission(`InvokedByRegionalHealth${i}`, { principal: sns, sourceArn });
+      });
     }
   }
 }

@@ -26,6 +26,8 @@ export interface ProbeScheduleProps extends IngestTargets, FunctionOptions {
   readonly secretRegion?: string;
   /** Its log group's name, for a dashboard in another region to query. @default CloudFormation's */
   readonly logGroupName?: string;
+  /** Names its alarms' notifications are trusted by, in another region. @default CloudFormation's */
+  readonly alarmNames?: { readonly failedRuns: string; readonly stopped: string };
 }
 
 /** CloudWatch evaluates an alarm over at most a day. */
@@ -60,6 +62,7 @@ export class ProbeSchedule extends Construct {
     const timeout = Duration.seconds(Math.ceil(Math.min(LAMBDA_MAX_MS, longest + PROBE_HEADROOM_MS) / 1000));
     const deadLetters = new AlarmedDeadLetterQueue(this, 'DeadLetters', {
       alarmDescription: 'A Vigil probe invocation failed; the schedule event is in the probe dead-letter queue',
+      ...(props.alarmNames ? { alarmName: props.alarmNames.failedRuns } : {}),
     });
     this.deadLetterQueue = deadLetters.queue;
     this.failedRuns = deadLetters.alarm;
@@ -110,6 +113,7 @@ export class ProbeSchedule extends Construct {
     );
     this.heartbeat = new Alarm(this, 'Heartbeat', {
       alarmDescription: `Vigil probes have stopped running: no probe invocation in ${quietFor.toHumanString()}`,
+      ...(props.alarmNames ? { alarmName: props.alarmNames.stopped } : {}),
       metric: fn.metricInvocations({ period: quietFor, statistic: 'Sum' }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -57,6 +57,7 @@ export interface VigilFunctionProps
       | 'vpc'
       | 'vpcSubnets'
       | 'securityGroups'
+      | 'functionName'
     > {
   /** Which of lambdas/<name>/handler.ts it runs. */
   readonly handler: HandlerName;

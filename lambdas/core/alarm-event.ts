@@ -25,19 +25,27 @@ export function isAlarmNotification(message: unknown): message is AlarmNotificat
   return typeof m?.AlarmName === 'string' && typeof m.NewStateValue === 'string';
 }
 
-/** Where Vigil's own alarms come from: its health topic, and the ARNs of the alarms its stack made. */
+/**
+ * Where Vigil's own alarms come from: its health topics (the stack's, and each location region's probe
+ * stack's), and the ARNs of the alarms its stacks made.
+ */
 export interface HealthSource {
-  readonly topicArn: string;
+  readonly topicArns: readonly string[];
   readonly alarmArns: readonly string[];
 }
 
 /**
  * Whether an alarm notification is one of this stack's own. CloudWatch may publish to the health topic
  * for any alarm in the account that names it, so neither the topic nor the message's words are enough:
- * the alarm's ARN must be one the stack made, arriving through the stack's own topic.
+ * the alarm's ARN must be one the stacks made, arriving through one of their own topics.
  */
 export function isOwnAlarm(alarm: AlarmNotification, topicArn: string | undefined, own: HealthSource): boolean {
-  return topicArn === own.topicArn && alarm.AlarmArn !== undefined && own.alarmArns.includes(alarm.AlarmArn);
+  return (
+    topicArn !== undefined &&
+    own.topicArns.includes(topicArn) &&
+    alarm.AlarmArn !== undefined &&
+    own.alarmArns.includes(alarm.AlarmArn)
+  );
 }
 
 /** The event for an alarm's change of state; null for INSUFFICIENT_DATA, which tells nobody anything. */

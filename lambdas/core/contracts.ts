@@ -56,8 +56,9 @@ export const STACK_ENV = {
   dashboardUrl: 'DASHBOARD_URL',
   /** A notifier's channel, by its name in the config. */
   channelName: 'CHANNEL_NAME',
-  healthTopicArn: 'HEALTH_TOPIC_ARN',
-  /** Comma-separated: the alarms a notifier trusts on the health topic. */
+  /** Comma-separated: the health topics a notifier takes alarms from (the stack's, and each location region's). */
+  healthTopicArns: 'HEALTH_TOPIC_ARNS',
+  /** Comma-separated: the alarms a notifier trusts on those topics. */
   healthAlarmArns: 'HEALTH_ALARM_ARNS',
   /** A location's probe in another region: where the home table, queue and metrics are. */
   homeRegion: 'HOME_REGION',

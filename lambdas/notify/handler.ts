@@ -21,7 +21,10 @@ const app = createNotifierApp({
   config: bundledConfig(),
   channel: stackVariable(STACK_ENV.channelName),
   stackName: stackVariable(STACK_ENV.stackName),
-  health: { topicArn: stackVariable(STACK_ENV.healthTopicArn), alarmArns: stackVariable(STACK_ENV.healthAlarmArns).split(',') },
+  health: {
+    topicArns: stackVariable(STACK_ENV.healthTopicArns).split(','),
+    alarmArns: stackVariable(STACK_ENV.healthAlarmArns).split(','),
+  },
   dashboardUrl: process.env[STACK_ENV.dashboardUrl] || null,
   secretResolver: () => createSecretResolver(secretsManagerSource(secrets)),
   fetch: globalThis.fetch,

@@ -13,7 +13,10 @@ import { cfnLint } from '../support/cfn-lint.js';
 
 const VPC = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'] };
 const document = {
-  channels: { pd: { type: 'pagerduty', routingKey: { secret: 'vigil/pd' } } },
+  channels: {
+    pd: { type: 'pagerduty', routingKey: { secret: 'vigil/pd' } },
+    mail: { type: 'email', address: 'ops@example.com' },
+  },
   locations: [
     { name: 'eu', region: 'eu-west-1' },
     { name: 'us', region: 'us-east-1' },
@@ -154,6 +157,52 @@ describe('locations in AWS', () => {
     expect(body).toMatch(/location = \W+eu\W+ and status != \W+down\W+ and \(not ispresent\(loopLagMs\) or loopLagMs < 10\)/);
     expect(body).toContain('\\"region\\":\\"ap-southeast-2\\"');
     probeTemplate('ap-southeast-2').hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/vigil/Vigil/probe-ap' });
+  });
+
+  it('tells the home channels of each region’s own probe alarms, through a health topic of that region', () => {
+    const inPartition = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
+    const fn = Object.values(homeTemplate.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Environment?.Variables?.CHANNEL_NAME === 'pd',
+    );
+    const functionName = fn?.Properties.FunctionName as string;
+    expect(functionName).toMatch(/^[A-Za-z0-9-_]{1,64}$/);
+    const regions = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
+    for (const region of regions) {
+      const probe = probeTemplate(region);
+      probe.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'Vigil-vigil-health', KmsMasterKeyId: Match.anyValue() });
+      const [topic] = Object.keys(probe.findResources('AWS::SNS::Topic'));
+      probe.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        TopicArn: { Ref: topic },
+        // In another region by its literal ARN; beside the home stack, as any reference between two stacks there.
+        Endpoint:
+          region === 'us-east-1'
+            ? { 'Fn::ImportValue': Match.anyValue() }
+            : inPartition(`:lambda:us-east-1:123456789012:function:${functionName}`),
+      });
+      probe.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+      // Both alarms of every probe here, named as the home notifiers trust them, notify it when they fire and clear.
+      const alarms = Object.values(probe.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms.length).toBeGreaterThanOrEqual(2);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmName).toMatch(/^Vigil-vigil-probe-[a-z-]+-(failed|stopped)$/);
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+        expect(alarm.Properties.OKActions).toEqual([{ Ref: topic }]);
+      }
+      homeTemplate.hasResourceProperties('AWS::Lambda::Permission', {
+        Principal: 'sns.amazonaws.com',
+        SourceArn: inPartition(`:sns:${region}:123456789012:Vigil-vigil-health`),
+      });
+    }
+    // The notifier trusts those topics and alarms, besides the home stack's own.
+    const variables = fn?.Properties.Environment.Variables;
+    const topics = JSON.stringify(variables.HEALTH_TOPIC_ARNS);
+    const alarms = JSON.stringify(variables.HEALTH_ALARM_ARNS);
+    for (const region of regions) expect(topics).toContain(`:sns:${region}:123456789012:Vigil-vigil-health`);
+    for (const name of ['eu', 'us', 'ap', 'eu-private']) {
+      expect(alarms).toMatch(new RegExp(`:cloudwatch:[a-z0-9-]+:123456789012:alarm:Vigil-vigil-probe-${name}-failed`));
+      expect(alarms).toContain(`:alarm:Vigil-vigil-probe-${name}-stopped`);
+    }
   });
 
   it('passes the AWS Solutions cdk-nag pack in every stack', () => {

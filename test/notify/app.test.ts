@@ -20,6 +20,9 @@ afterEach(() => Promise.all([slack.close(), pagerduty.close()]));
 
 const HEALTH_TOPIC = 'arn:aws:sns:eu-west-1:111122223333:VigilHealthTopic';
 const OWN_ALARM = 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:Vigil-NotifierDeadLetters';
+/** A location region's health topic and one of its probe stack's alarms. */
+const REGIONAL_TOPIC = 'arn:aws:sns:ap-southeast-2:111122223333:prod-vigil-health';
+const REGIONAL_ALARM = 'arn:aws:cloudwatch:ap-southeast-2:111122223333:alarm:prod-vigil-probe-ap-stopped';
 
 const snsEvent = (...messages: string[]): SNSEvent => snsEventOn(HEALTH_TOPIC, ...messages);
 const snsEventOn = (topicArn: string, ...messages: string[]): SNSEvent => ({
@@ -41,7 +44,7 @@ function app(channel: string) {
     }),
     channel,
     stackName: 'prod',
-    health: { topicArn: HEALTH_TOPIC, alarmArns: [OWN_ALARM, `${OWN_ALARM}-other`] },
+    health: { topicArns: [HEALTH_TOPIC, REGIONAL_TOPIC], alarmArns: [OWN_ALARM, `${OWN_ALARM}-other`, REGIONAL_ALARM] },
     now: () => new Date('2026-11-23T10:00:05.000Z'),
     secretResolver: () => createSecretResolver(async (name) => secrets[name] ?? Promise.reject(new Error(`no ${name}`))),
     fetch: globalThis.fetch,
@@ -156,6 +159,11 @@ describe('notifier Lambda app (one per channel)', () => {
     expect(log.lines.filter((l) => l.message === 'alarm not from this stack; not notified')).toHaveLength(4);
     await app('ops-slack')(snsEvent(alarm(OWN_ALARM)));
     expect(slack.received).toHaveLength(1);
+    // A location region's probe alarm through that region's health topic; not through a topic it does not own.
+    await app('ops-slack')(snsEventOn(REGIONAL_TOPIC, alarm(REGIONAL_ALARM)));
+    expect(slack.received).toHaveLength(2);
+    await app('ops-slack')(snsEventOn('arn:aws:sns:ap-southeast-2:111122223333:OtherTopic', alarm(REGIONAL_ALARM)));
+    expect(slack.received).toHaveLength(2);
   });
 
   it('refuses to start for a channel the config does not have', () => {
