@@ -182,11 +182,15 @@ function dashboardCount(checks: readonly Check[]): number {
 
 /** The monthly bill of the stack this config makes (lambdas/config/cost.ts), from the same shards and spreads. */
 export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): CostEstimate {
+  // Each location some check names has a probe in its region's stack: two alarms of its own (lib/probe-schedule.ts),
+  // and each such region a health topic with its key (lib/locations.ts); the home stack keys two topics.
+  const probing = config.locations.filter((l) => config.checks.some((c) => c.locations.includes(l.name)));
   return estimateCost({
     checks: config.checks,
     shards: locatedShards(config, probeMemoryMb),
     memoryMb: probeMemoryMb,
-    alarms: stackAlarms(config),
+    alarms: stackAlarms(config) + 2 * probing.length,
+    kmsKeys: 2 + new Set(probing.map((l) => l.region)).size,
     dashboards: dashboardCount(config.checks),
   });
 }

@@ -27,6 +27,8 @@ export interface CostInputs {
   readonly memoryMb: number;
   /** Alarms the stack creates besides any per check. */
   readonly alarms: number;
+  /** Customer managed KMS keys the stacks create: each health and alert topic's. */
+  readonly kmsKeys: number;
   /** Dashboards the stack creates: one, or a fleet overview and its detail pages. @default 1 */
   readonly dashboards?: number;
   /** How long results are kept. @default 30 days */
@@ -55,6 +57,7 @@ const DRIVER_OF: Readonly<Record<string, string>> = {
   'Heartbeat reports': 'heartbeat reports',
   'CloudWatch alarms': 'alarms and dashboards (fixed)',
   'CloudWatch dashboard': 'alarms and dashboards (fixed)',
+  'KMS keys': 'topic encryption keys (fixed)',
 };
 
 export interface CostDriver {
@@ -256,6 +259,11 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
       item: 'CloudWatch dashboard',
       usage: dashboards === 1 ? '1 dashboard' : `${dashboards} dashboards`,
       usd: dashboards * PRICES.dashboardMonth.usd,
+    },
+    {
+      item: 'KMS keys',
+      usage: `${inputs.kmsKeys} keys (the alert and health topics' encryption; more after rotations)`,
+      usd: inputs.kmsKeys * PRICES.kmsKeyMonth.usd,
     },
   ];
   const totalUsd = lines.reduce((n, l) => n + l.usd, 0);

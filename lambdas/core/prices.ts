@@ -15,6 +15,7 @@ const DYNAMODB = 'https://aws.amazon.com/dynamodb/pricing/on-demand/';
 const CLOUDWATCH = 'https://aws.amazon.com/cloudwatch/pricing/';
 const ROUTE53 = 'https://aws.amazon.com/route53/pricing/';
 const SQS = 'https://aws.amazon.com/sqs/pricing/';
+const KMS = 'https://aws.amazon.com/kms/pricing/';
 const TRANSFER = 'https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer_within_the_same_AWS_Region';
 
 export const PRICES = {
@@ -30,6 +31,12 @@ export const PRICES = {
   alarmMonth: { usd: 0.1, per: 'standard-resolution alarm-month', source: CLOUDWATCH, asOf: '2026-11' },
   dashboardMonth: { usd: 3, per: 'dashboard-month', source: CLOUDWATCH, asOf: '2026-11' },
   sqsRequest: { usd: 0.4 / 1e6, per: 'SQS request (standard)', source: SQS, asOf: '2026-11' },
+  kmsKeyMonth: {
+    usd: 1,
+    per: 'customer managed KMS key-month (each of its first two yearly rotations adds $1)',
+    source: KMS,
+    asOf: '2026-11',
+  },
   interRegionGb: { usd: 0.02, per: 'GB sent to another AWS region', source: TRANSFER, asOf: '2026-11' },
   syntheticsCanaryRun: { usd: 0.0012, per: 'CloudWatch Synthetics canary run', source: CLOUDWATCH, asOf: '2026-11' },
   route53HealthCheckMonth: {

@@ -24,6 +24,7 @@ describe('estimateCost', () => {
       shards: [{ checkIds: ['c0', 'c1'], intervalMs: 60_000, rateMinutes: 1, runs: 1, spreadMs: 1_500 }],
       memoryMb: 512,
       alarms: 6,
+      kmsKeys: 2,
     });
     const invocations = MONTH_MS / 60_000; // 43,800
     expect(estimate.runs).toBe(2 * invocations);
@@ -34,6 +35,8 @@ describe('estimateCost', () => {
     expect(item(estimate, 'CloudWatch metrics')).toBe(4 * 0.3);
     expect(item(estimate, 'CloudWatch alarms')).toBeCloseTo(0.6, 6);
     expect(item(estimate, 'CloudWatch dashboard')).toBe(3);
+    // The alert and health topics' keys.
+    expect(item(estimate, 'KMS keys')).toBe(2);
     expect(estimate.totalUsd).toBeCloseTo(
       estimate.lines.reduce((n, l) => n + l.usd, 0),
       9,
@@ -52,6 +55,7 @@ describe('estimateCost', () => {
       shards: [{ checkIds: ['c0'], intervalMs: 60_000, rateMinutes: 1, runs: 1, spreadMs: 0 }],
       memoryMb: 1024,
       alarms: 6,
+      kmsKeys: 2,
     });
     // 10 s, 2 s, 10 s at 1 GB, 43,800 times.
     expect(estimate.hangingTargetUsd).toBeCloseTo(43_800 * 22 * PRICES.lambdaArmGbSecond.usd, 6);
@@ -59,11 +63,12 @@ describe('estimateCost', () => {
 
   it('says Route 53 cannot do what TLS and DNS checks do', () => {
     const checks = parseConfig({ checks: [{ id: 'cert', type: 'tls', host: 'example.com' }] }).checks;
-    expect(estimateCost({ checks, shards: [], memoryMb: 256, alarms: 6 }).route53Usd).toBeNull();
+    expect(estimateCost({ checks, shards: [], memoryMb: 256, alarms: 6, kmsKeys: 2 }).route53Usd).toBeNull();
   });
 
+  // 100 checks: $0.70 of runs, metrics, alarms and dashboard, and $0.02 of the topics' two KMS keys.
   it.each([
-    [100, 0.7],
+    [100, 0.72],
     [1_000, 0.7],
   ])('keeps %i checks every minute at most $%f per check-month at list price', (count, most) => {
     expect(stackCost(fleet(count, { interval: '1m' })).perCheckUsd).toBeLessThanOrEqual(most);
@@ -87,6 +92,7 @@ describe('estimateCost', () => {
       shards: [{ checkIds: ['hourly', 'nightly'], intervalMs: 60_000, rateMinutes: 1, runs: 1, spreadMs: 20 }],
       memoryMb: 512,
       alarms: 7,
+      kmsKeys: 2,
     });
     expect(item(estimate, 'CloudWatch metrics')).toBeCloseTo(6 * 0.3, 6);
     const reports = estimate.lines.find((l) => l.item === 'Heartbeat reports');
@@ -144,9 +150,13 @@ describe('stackCost with locations', () => {
     expect(item(three, 'DynamoDB writes')).toBeCloseTo(4 * runs * PRICES.dynamoWriteUnit.usd, 6);
     expect(item(three, 'Quorum state writes')).toBeCloseTo(3 * runs * 2 * PRICES.dynamoWriteUnit.usd, 6);
     expect(item(three, 'Cross-region transfer')).toBeCloseTo(((3 * runs * 4_000) / 1024 ** 3) * 0.02, 6);
-    // The same two metrics a check, and LocationUp per location; an alarm per location.
+    // The same two metrics a check, and LocationUp per location; an alarm per location at home, and two
+    // of each location's probe in its region (failed runs, none at all).
     expect(item(three, 'CloudWatch metrics')).toBeCloseTo((200 + 3) * 0.3, 6);
-    expect(item(three, 'CloudWatch alarms')).toBeCloseTo((6 + 3) * 0.1, 6);
+    expect(item(three, 'CloudWatch alarms')).toBeCloseTo((6 + 3 + 3 * 2) * 0.1, 6);
+    // The home topics' two keys, and each region's health topic's.
+    expect(item(three, 'KMS keys')).toBe(2 + 3);
+    expect(item(one, 'KMS keys')).toBe(2);
     expect(three.perCheckUsd).toBeGreaterThan(one.perCheckUsd);
   });
 });
