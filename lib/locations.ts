@@ -6,19 +6,21 @@
  * alarms reach the home channels through a health topic of its region. A location in a VPC runs its probe
  * inside it, in a security group of its own that allows egress only.
  */
-import { ArnFormat, Aws, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Subscription, SubscriptionProtocol } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config, Location } from '../lambdas/config/parse.js';
-import { LOCATION_DIMENSION, METRIC_NAMESPACE, METRICS } from '../lambdas/core/contracts.js';
+import { LOCATION_DIMENSION, METRIC_NAMESPACE, METRICS, REGIONAL_HEALTH } from '../lambdas/core/contracts.js';
 import { UserError } from '../lambdas/core/errors.js';
+import { probingLocations } from '../lambdas/core/locations.js';
 import { consoleUrl } from './dashboard.js';
 import { probeDocument } from './function-documents.js';
 import { HealthTopic } from './health-topic.js';
 import { acknowledgeFunctionsAndQueues, acknowledgeMetricsStatement } from './nag-suppressions.js';
+import { notifierFunctionName } from './notifier.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import type { ScheduleGroup } from './stack-config.js';
 import type { Vigil } from './vigil.js';
@@ -35,42 +37,58 @@ export function locationGroups(groups: readonly ScheduleGroup[], config: Config,
 /** The log group of a location's probe: named, so the home dashboard can query it in the location's region. */
 export const probeLogGroupName = (stackName: string, location: string) => `/vigil/${stackName}/probe-${location}`;
 
+/** Regions of the aws partition enabled by default (launched before 2019-03-20); those launched since are opt-in. */
+const ENABLED_BY_DEFAULT = new Set([
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+]);
+/** Other partitions' regions (China, GovCloud, ISO) are each enabled in their own partition. */
+const isOptIn = (region: string) => !ENABLED_BY_DEFAULT.has(region) && !/^(cn|us-gov|us-iso[a-z]*)-/.test(region);
+
 /**
- * A location region's health topic: its probe stack's own alarms notify it (an alarm notifies a topic of
- * its own region), and SNS delivers it to the home notifiers across regions.
+ * Who SNS in `topicRegion` invokes a function in `functionRegion` as: its own principal from an opt-in
+ * region; null where SNS does not deliver to Lambda across the two (into an opt-in region from another).
  */
-const regionalHealthTopicName = (homeName: string) => `${homeName}-vigil-health`;
+export function snsPrincipalFor(topicRegion: string, functionRegion: string): string | null {
+  if (topicRegion === functionRegion) return 'sns.amazonaws.com';
+  if (isOptIn(functionRegion)) return null;
+  return isOptIn(topicRegion) ? `sns.${topicRegion}.amazonaws.com` : 'sns.amazonaws.com';
+}
 
-/** A location's probe alarms, named so the home notifiers can trust them by ARN before they exist. */
-const probeAlarmNames = (homeName: string, location: string) => ({
-  failedRuns: `${homeName}-vigil-probe-${location}-failed`,
-  stopped: `${homeName}-vigil-probe-${location}-stopped`,
-});
-
-/** What the home notifiers take from the location regions: each probing region's health topic and its probes' alarms. */
-export function regionalHealthSources(
-  home: Stack,
-  homeName: string,
-  config: Config,
-  groups: readonly ScheduleGroup[],
-): { readonly topicArns: string[]; readonly alarmArns: string[] } {
-  const probing = config.locations.filter((l) => locationGroups(groups, config, l.name).length > 0);
-  return {
-    topicArns: [...new Set(probing.map((l) => l.region))].map((region) =>
-      home.formatArn({ service: 'sns', region, resource: regionalHealthTopicName(homeName) }),
-    ),
-    alarmArns: probing.flatMap((l) =>
-      Object.values(probeAlarmNames(homeName, l.name)).map((name) =>
-        home.formatArn({
-          service: 'cloudwatch',
-          region: l.region,
-          resource: 'alarm',
-          resourceName: name,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ),
-    ),
-  };
+/**
+ * The home side of each location region's health topic (lib/locations.ts `VigilProbeStack`): the notifier
+ * functions may be invoked by it, where SNS delivers between the two regions; where it does not, only
+ * e-mail channels hear of that region's probe alarms, and synth says so.
+ */
+export function acceptRegionalHealth(home: Vigil, config: Config): void {
+  const stack = Stack.of(home);
+  const regions = new Set(probingLocations(config.locations, config.checks).map((l) => l.region));
+  for (const region of regions) {
+    const principal = snsPrincipalFor(region, stack.region);
+    if (!principal) {
+      Annotations.of(home).addWarningV2(
+        'vigil:regionalHealth',
+        `the probe alarms of ${region} reach only e-mail channels: SNS does not deliver from ${region} to Lambda in the opt-in region ${stack.region}`,
+      );
+      continue;
+    }
+    const topicArn = stack.formatArn({ service: 'sns', region, resource: REGIONAL_HEALTH.topicName(home.name) });
+    home.notifier.invokableBy(topicArn, principal, `InvokedByHealth-${region}`);
+  }
 }
 
 /** "eu-central" → "EuCentral": a location's part of construct ids. */
@@ -151,7 +169,7 @@ export class VigilProbeStack extends Stack {
           homeRegion,
           location,
           logGroupName: probeLogGroupName(home.name, location.name),
-          alarmNames: probeAlarmNames(home.name, location.name),
+          alarmNames: REGIONAL_HEALTH.alarmNames(home.name, location.name),
         }),
       ];
     });
@@ -170,14 +188,25 @@ export class VigilProbeStack extends Stack {
    * invoke them), e-mail channels by address.
    */
   private notifyHome(home: Vigil, config: Config): void {
-    const health = new HealthTopic(this, 'Health', { topicName: regionalHealthTopicName(home.name) });
+    const region = this.region;
+    const homeStack = Stack.of(home);
+    const health = new HealthTopic(this, 'Health', { topicName: REGIONAL_HEALTH.topicName(home.name) });
     health.watch(...this.probes.flatMap((probe) => [probe.failedRuns, probe.heartbeat]));
-    for (const [channel, notifier] of home.notifier.functions) {
-      new Subscription(this, `Health-${channel}`, {
-        topic: health.topic,
-        protocol: SubscriptionProtocol.LAMBDA,
-        endpoint: notifier.fn.functionArn,
-      });
+    // By name, not by reference: beside the home stack a reference would be an export that holds the function.
+    if (snsPrincipalFor(region, homeStack.region)) {
+      for (const channel of home.notifier.functions.keys()) {
+        new Subscription(this, `Health-${channel}`, {
+          topic: health.topic,
+          protocol: SubscriptionProtocol.LAMBDA,
+          endpoint: this.formatArn({
+            service: 'lambda',
+            region: homeStack.region,
+            resource: 'function',
+            resourceName: notifierFunctionName(home.name, channel),
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        });
+      }
     }
     for (const [name, channel] of Object.entries(config.channels)) {
       if (channel.type !== 'email') continue;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -24,8 +25,16 @@ export interface NotifierProps extends FunctionOptions {
   readonly dashboardUrl: string;
   /** Per channel function: caps concurrent deliveries, which keeps Slack near its 1 message/s. @default 1 */
   readonly reservedConcurrency?: number;
-  /** The functions' names (PhysicalName.GENERATE_IF_NEEDED: location regions' health topics invoke them). @default CloudFormation's */
-  readonly functionName?: string;
+  /**
+   * Names the functions by `notifierFunctionName`, which location regions' probe stacks can know: their
+   * health topics invoke the functions. @default CloudFormation's names
+   */
+  readonly namedFor?: string;
+}
+
+/** A notifier function's name, the same in every stack that names it: short, whatever the stack and channel names. */
+export function notifierFunctionName(stackName: string, channel: string): string {
+  return `vigil-notify-${createHash('sha256').update(`${stackName}/${channel}`).digest('hex').slice(0, 16)}`;
 }
 
 /**
@@ -69,7 +78,7 @@ export class Notifier extends Construct {
         // Four attempts with backoff, each bounded at 10 s, for each payload of an event.
         timeout: Duration.minutes(2),
         reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
-        ...(props.functionName ? { functionName: props.functionName } : {}),
+        ...(props.namedFor ? { functionName: notifierFunctionName(props.namedFor, plan.name) } : {}),
         environment: {
           POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.notify,
           [STACK_ENV.channelName]: plan.name,
@@ -86,25 +95,22 @@ export class Notifier extends Construct {
   }
 
   /**
-   * The alarms each function tells as "Vigil itself": only these, through `topic` or a location region's
-   * health topic (`regional`, which may invoke the functions). CloudWatch publishes to a health topic for
-   * any alarm in the account that names it, so the functions check the ARNs.
+   * The alarms each function tells as "Vigil itself": only these, through `topic` (and the locations' probe
+   * alarms through their regions' topics, which the functions name from the config: REGIONAL_HEALTH).
+   * CloudWatch publishes to the health topic for any alarm in the account that names it, so the functions
+   * check the ARN.
    */
-  trustAlarms(
-    topic: ITopic,
-    alarms: readonly Alarm[],
-    regional: { readonly topicArns: readonly string[]; readonly alarmArns: readonly string[] } = { topicArns: [], alarmArns: [] },
-  ): void {
-    const sns = new ServicePrincipal('sns.amazonaws.com');
+  trustAlarms(topic: ITopic, alarms: readonly Alarm[]): void {
     for (const notifier of this.functions.values()) {
-      notifier.fn.addEnvironment(STACK_ENV.healthTopicArns, [topic.topicArn, ...regional.topicArns].join(','));
-      notifier.fn.addEnvironment(
-        STACK_ENV.healthAlarmArns,
-        [...alarms.map((alarm) => alarm.alarmArn), ...regional.alarmArns].join(','),
-      );
-      regional.topicArns.forEach((sourceArn, i) => {
-        notifier.fn.addPermission(`InvokedByRegionalHealth${i}`, { principal: sns, sourceArn });
-      });
+      notifier.fn.addEnvironment(STACK_ENV.healthTopicArn, topic.topicArn);
+      notifier.fn.addEnvironment(STACK_ENV.healthAlarmArns, alarms.map((alarm) => alarm.alarmArn).join(','));
+    }
+  }
+
+  /** Lets a health topic in another region invoke every function, as `principal` (SNS's, for that pair of regions). */
+  invokableBy(topicArn: string, principal: string, id: string): void {
+    for (const notifier of this.functions.values()) {
+      notifier.fn.addPermission(id, { principal: new ServicePrincipal(principal), sourceArn: topicArn });
     }
   }
 }

@@ -5,6 +5,7 @@
  * `vigil validate --target aws` refuses what synth would make and CloudFormation refuse.
  */
 import type { Check, Config } from '../lambdas/config/parse.js';
+import { probingLocations } from '../lambdas/core/locations.js';
 import { checkFootprint, DASHBOARD_LIMITS, type DashboardLayout } from './dashboard-layout.js';
 
 /** The stack has at most five outputs (lib/vigil.ts), far from the 200 a template may have. */
@@ -61,10 +62,12 @@ export function estimateTemplates(
   const heartbeats = config.checks.filter((c) => c.type === 'heartbeat');
   // The publisher's bucket, function, schedule and subscription (lib/status-page-publisher.ts).
   const statusPage = config.statusPage !== undefined && config.checks.some((c) => c.public);
+  // Each location region's health topic may invoke each notifier function (lib/locations.ts).
+  const healthRegions = new Set(probingLocations(config.locations, config.checks).map((l) => l.region)).size;
   const resources =
     RESOURCES.fixed +
     RESOURCES.perShard * shards.length +
-    RESOURCES.perNotifier * (channels.length - emails) +
+    (RESOURCES.perNotifier + healthRegions) * (channels.length - emails) +
     RESOURCES.perEmail * emails +
     (heartbeats.length > 0 ? RESOURCES.heartbeat : 0) +
     (statusPage ? RESOURCES.statusPage : 0) +

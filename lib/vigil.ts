@@ -14,7 +14,7 @@ import {
 } from './function-documents.js';
 import { HealthTopic } from './health-topic.js';
 import { HeartbeatEndpoint } from './heartbeat-endpoint.js';
-import { locationAlarms, locationGroups, probeLogGroupName, regionalHealthSources } from './locations.js';
+import { acceptRegionalHealth, locationAlarms, locationGroups, probeLogGroupName } from './locations.js';
 import { Notifier } from './notifier.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { ResultsTable } from './results-table.js';
@@ -156,7 +156,7 @@ export class Vigil extends Construct {
       healthTopic: this.health.topic,
       stackName: name,
       dashboardUrl: this.dashboard.url,
-      ...(shared ? { functionName: shared } : {}),
+      ...(located ? { namedFor: name } : {}),
     });
     this.statusPage =
       props.config.statusPage && props.config.checks.some((c) => c.public)
@@ -208,11 +208,8 @@ export class Vigil extends Construct {
         : []),
     ];
     this.health.watch(...ownAlarms);
-    this.notifier.trustAlarms(
-      this.health.topic,
-      ownAlarms,
-      located ? regionalHealthSources(Stack.of(this), name, props.config, plan.groups) : undefined,
-    );
+    this.notifier.trustAlarms(this.health.topic, ownAlarms);
+    if (located) acceptRegionalHealth(this, props.config);
     if (probes) this.dashboard.showTimingPhases(probes.function.logGroup);
     if (located) {
       this.dashboard.showLocations(

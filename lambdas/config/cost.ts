@@ -262,7 +262,7 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
     },
     {
       item: 'KMS keys',
-      usage: `${inputs.kmsKeys} keys (the alert and health topics' encryption; more after rotations)`,
+      usage: `${inputs.kmsKeys} keys (the alert and health topics' encryption; $2 each in their second year and $3 from the third, as KMS rotates them)`,
       usd: inputs.kmsKeys * PRICES.kmsKeyMonth.usd,
     },
   ];

@@ -5,6 +5,7 @@
  * the trouble starts, `recovered` when it clears, one dedup key per alarm. Pure.
  */
 import { dedupKey } from './alert-state.js';
+import { REGIONAL_HEALTH } from './contracts.js';
 import type { AlertEvent } from './types.js';
 
 /** The check id Vigil's own alarms carry; no configured check can have it (ids are [a-z0-9-]). */
@@ -39,6 +40,30 @@ export interface HealthSource {
  * for any alarm in the account that names it, so neither the topic nor the message's words are enough:
  * the alarm's ARN must be one the stacks made, arriving through one of their own topics.
  */
+/**
+ * The health source of a stack with locations: its own topic and alarms, and per location region that
+ * region's health topic and per location its probe's alarms, in the home topic's partition and account.
+ */
+export function healthSourceOf(
+  topicArn: string,
+  alarmArns: readonly string[],
+  stackName: string,
+  locations: readonly { readonly name: string; readonly region: string }[],
+): HealthSource {
+  const [, partition, , , account] = topicArn.split(':');
+  const arn = (service: string, region: string, resource: string) =>
+    `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  return {
+    topicArns: [topicArn, ...new Set(locations.map((l) => arn('sns', l.region, REGIONAL_HEALTH.topicName(stackName))))],
+    alarmArns: [
+      ...alarmArns,
+      ...locations.flatMap((l) =>
+        Object.values(REGIONAL_HEALTH.alarmNames(stackName, l.name)).map((name) => arn('cloudwatch', l.region, `alarm:${name}`)),
+      ),
+    ],
+  };
+}
+
 export function isOwnAlarm(alarm: AlarmNotification, topicArn: string | undefined, own: HealthSource): boolean {
   return (
     topicArn !== undefined &&

@@ -56,9 +56,12 @@ export const STACK_ENV = {
   dashboardUrl: 'DASHBOARD_URL',
   /** A notifier's channel, by its name in the config. */
   channelName: 'CHANNEL_NAME',
-  /** Comma-separated: the health topics a notifier takes alarms from (the stack's, and each location region's). */
-  healthTopicArns: 'HEALTH_TOPIC_ARNS',
-  /** Comma-separated: the alarms a notifier trusts on those topics. */
+  /** The stack's health topic, which a notifier takes the stack's own alarms from. */
+  healthTopicArn: 'HEALTH_TOPIC_ARN',
+  /**
+   * Comma-separated: the alarms a notifier trusts on that topic. Those of the locations' probe stacks are
+   * named (REGIONAL_HEALTH) rather than listed: a variable per location would outgrow Lambda's 4 KB.
+   */
   healthAlarmArns: 'HEALTH_ALARM_ARNS',
   /** A location's probe in another region: where the home table, queue and metrics are. */
   homeRegion: 'HOME_REGION',
@@ -66,6 +69,18 @@ export const STACK_ENV = {
   location: 'VIGIL_LOCATION',
   /** The status page publisher: the private bucket it writes the page to. */
   statusPageBucket: 'STATUS_PAGE_BUCKET',
+} as const;
+
+/**
+ * A location region's health topic and its probe's alarms (lib/locations.ts), named after the home stack so
+ * the home stack and its notifiers can name them before they exist.
+ */
+export const REGIONAL_HEALTH = {
+  topicName: (stackName: string) => `${stackName}-vigil-health`,
+  alarmNames: (stackName: string, location: string) => ({
+    failedRuns: `${stackName}-vigil-probe-${location}-failed`,
+    stopped: `${stackName}-vigil-probe-${location}-stopped`,
+  }),
 } as const;
 
 /** Each function's Powertools service name: its log lines and the dashboard's log queries say which function spoke. */

@@ -64,6 +64,14 @@ export function resolveLocations(
 /** How long a location's control probe may take: it runs before each batch of the location's checks. */
 export const CONTROL_TIMEOUT_MS = 5_000;
 
+/** The locations some check is probed from: each has a probe of its own in its region (lib/locations.ts). */
+export function probingLocations<L extends { readonly name: string }>(
+  locations: readonly L[],
+  checks: readonly { readonly locations: readonly string[] }[],
+): L[] {
+  return locations.filter((l) => checks.some((c) => c.locations.includes(l.name)));
+}
+
 export const isMultiLocation = (check: LocationFields) => check.locations.length > 1;
 
 /**

@@ -386,10 +386,10 @@ describe('the stack on moto, broken on purpose', () => {
     const chat = stack.functionId('Channelchat');
     const broken = mutate(template, (t) => {
       const fn = t.Resources[chat] as Resource;
-      delete (fn.Properties.Environment as { Variables: Json }).Variables.HEALTH_TOPIC_ARNS;
+      delete (fn.Properties.Environment as { Variables: Json }).Variables.HEALTH_TOPIC_ARN;
     });
     const variant = await MotoStack.deploy(broken, { name: 'NoHealthArn', assetDir, moto, proxy });
-    await expect(variant.invoke(chat, { Records: [] })).rejects.toThrow(/HEALTH_TOPIC_ARNS is not set/);
+    await expect(variant.invoke(chat, { Records: [] })).rejects.toThrow(/HEALTH_TOPIC_ARN is not set/);
   });
 
   it('lets a warning reach PagerDuty when its subscription lost the filter policy', async () => {

@@ -149,7 +149,8 @@ describe('bad config and usage exit 2 with a message, never a stack trace', () =
     expect(table).toMatchObject({ code: 0, stderr: '' });
     expect(table.stdout).toContain(`Estimated AWS bill of ${path}: 100 checks, 4,380,000 runs a month`);
     expect(table.stdout).toMatch(/CloudWatch metrics\s+200 custom metrics\s+\$60\.00/);
-    expect(table.stdout).toMatch(/per check-month: \$0\.(6\d|70)\n/);
+    expect(table.stdout).toMatch(/per check-month: \$0\.(6\d|7[0-2])\n/);
+    expect(table.stdout).toMatch(/KMS keys\s+2 keys .*\$2\.00/);
     expect(table.stdout).toContain('CloudWatch Synthetics (one canary run per check run): $5,256 a month ($52.56 per check)');
     // What drives it, and what another choice would cost.
     expect(table.stdout).toMatch(/what drives it:\n {2}metrics: \$60\.\d\d of \$\d+\.\d\d \(\d+%\)\n/);

@@ -119,7 +119,7 @@ describe('the bundled notifier Lambda', () => {
     vi.stubEnv('STACK_NAME', 'BundleTest');
     const healthTopic = 'arn:aws:sns:eu-west-1:111122223333:BundleTestHealth';
     const alarmArn = 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:BundleTest-Heartbeat';
-    vi.stubEnv('HEALTH_TOPIC_ARNS', healthTopic);
+    vi.stubEnv('HEALTH_TOPIC_ARN', healthTopic);
     vi.stubEnv('HEALTH_ALARM_ARNS', `${alarmArn},${alarmArn}-other`);
     const handler = bundledHandler('Notifier');
     const alarm = {

@@ -2,12 +2,13 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/config/parse.js';
-import { vigilStacks } from '../../lib/locations.js';
+import { snsPrincipalFor, vigilStacks } from '../../lib/locations.js';
 import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
+import { notifierFunctionName } from '../../lib/notifier.js';
 import { planStack } from '../../lib/stack-config.js';
 import { cfnLint } from '../support/cfn-lint.js';
 
@@ -164,45 +165,67 @@ describe('locations in AWS', () => {
     const fn = Object.values(homeTemplate.findResources('AWS::Lambda::Function')).find(
       (f) => f.Properties.Environment?.Variables?.CHANNEL_NAME === 'pd',
     );
-    const functionName = fn?.Properties.FunctionName as string;
-    expect(functionName).toMatch(/^[A-Za-z0-9-_]{1,64}$/);
-    const regions = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
-    for (const region of regions) {
+    // Named alike in every stack: no stack holds another's function by an export (beside the home stack, a
+    // reference would be one, and removing a channel would fail while a probe stack imports it).
+    const functionName = notifierFunctionName('Vigil', 'pd');
+    expect(fn?.Properties.FunctionName).toBe(functionName);
+    expect(functionName).toMatch(/^vigil-notify-[0-9a-f]{16}$/);
+    for (const region of ['eu-west-1', 'us-east-1', 'ap-southeast-2']) {
       const probe = probeTemplate(region);
       probe.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'Vigil-vigil-health', KmsMasterKeyId: Match.anyValue() });
       const [topic] = Object.keys(probe.findResources('AWS::SNS::Topic'));
       probe.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'lambda',
         TopicArn: { Ref: topic },
-        // In another region by its literal ARN; beside the home stack, as any reference between two stacks there.
-        Endpoint:
-          region === 'us-east-1'
-            ? { 'Fn::ImportValue': Match.anyValue() }
-            : inPartition(`:lambda:us-east-1:123456789012:function:${functionName}`),
+        Endpoint: inPartition(`:lambda:us-east-1:123456789012:function:${functionName}`),
       });
       probe.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
       // Both alarms of every probe here, named as the home notifiers trust them, notify it when they fire and clear.
-      const alarms = Object.values(probe.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms.length).toBeGreaterThanOrEqual(2);
+      const alarms = Object.values(probe.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+      const here = document.locations.filter((l) => l.region === region).map((l) => l.name);
+      expect(alarms.map((a) => a.AlarmName).sort()).toEqual(
+        here.flatMap((name) => [`Vigil-vigil-probe-${name}-failed`, `Vigil-vigil-probe-${name}-stopped`]).sort(),
+      );
       for (const alarm of alarms) {
-        expect(alarm.Properties.AlarmName).toMatch(/^Vigil-vigil-probe-[a-z-]+-(failed|stopped)$/);
-        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
-        expect(alarm.Properties.OKActions).toEqual([{ Ref: topic }]);
+        expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+        expect(alarm.OKActions).toEqual([{ Ref: topic }]);
       }
       homeTemplate.hasResourceProperties('AWS::Lambda::Permission', {
         Principal: 'sns.amazonaws.com',
         SourceArn: inPartition(`:sns:${region}:123456789012:Vigil-vigil-health`),
       });
     }
-    // The notifier trusts those topics and alarms, besides the home stack's own.
-    const variables = fn?.Properties.Environment.Variables;
-    const topics = JSON.stringify(variables.HEALTH_TOPIC_ARNS);
-    const alarms = JSON.stringify(variables.HEALTH_ALARM_ARNS);
-    for (const region of regions) expect(topics).toContain(`:sns:${region}:123456789012:Vigil-vigil-health`);
-    for (const name of ['eu', 'us', 'ap', 'eu-private']) {
-      expect(alarms).toMatch(new RegExp(`:cloudwatch:[a-z0-9-]+:123456789012:alarm:Vigil-vigil-probe-${name}-failed`));
-      expect(alarms).toContain(`:alarm:Vigil-vigil-probe-${name}-stopped`);
-    }
+  });
+
+  it('invokes the notifiers from an opt-in region as that region’s SNS, and says when SNS cannot deliver at all', () => {
+    expect(snsPrincipalFor('eu-west-1', 'us-east-1')).toBe('sns.amazonaws.com');
+    expect(snsPrincipalFor('af-south-1', 'us-east-1')).toBe('sns.af-south-1.amazonaws.com');
+    expect(snsPrincipalFor('us-east-1', 'eu-south-1')).toBeNull();
+    expect(snsPrincipalFor('af-south-1', 'eu-south-1')).toBeNull();
+    expect(snsPrincipalFor('eu-south-1', 'eu-south-1')).toBe('sns.amazonaws.com');
+    const stacksIn = (home: string, location: string) => {
+      const doc = {
+        channels: document.channels,
+        locations: [{ name: 'far', region: location }],
+        checks: [{ id: 'api', type: 'http', url: 'https://api.example.com/' }],
+      };
+      const scope = new App({ outdir: mkdtempSync(join(tmpdir(), 'vigil-opt-in-')), context: { 'aws:cdk:bundling-stacks': [] } });
+      return vigilStacks(scope, 'Vigil', {
+        config: parseConfig(doc),
+        configDocument: doc,
+        env: { account: '123456789012', region: home },
+      });
+    };
+    const optInLocation = stacksIn('us-east-1', 'af-south-1');
+    Template.fromStack(optInLocation.home).hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'sns.af-south-1.amazonaws.com',
+      SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':sns:af-south-1:123456789012:Vigil-vigil-health'])] }),
+    });
+    const optInHome = stacksIn('eu-south-1', 'us-east-1');
+    const probe = Template.fromStack(optInHome.probes.get('us-east-1') as never);
+    expect(Object.values(probe.findResources('AWS::SNS::Subscription')).map((r) => r.Properties.Protocol)).toEqual(['email']);
+    const warnings = Annotations.fromStack(optInHome.home).findWarning('*', Match.stringLikeRegexp('reach only e-mail channels'));
+    expect(warnings).toHaveLength(1);
   });
 
   it('passes the AWS Solutions cdk-nag pack in every stack', () => {

@@ -536,7 +536,7 @@ describe('VigilStack with heartbeat checks', () => {
       }),
     );
     const variables = notifier?.Properties.Environment.Variables;
-    expect(variables.HEALTH_TOPIC_ARNS).toEqual({ Ref: health });
+    expect(variables.HEALTH_TOPIC_ARN).toEqual({ Ref: health });
     const listed = JSON.stringify(variables.HEALTH_ALARM_ARNS);
     expect(alarms).toHaveLength(stackAlarms(parseConfig(withHeartbeats)));
     for (const alarm of alarms) expect(listed).toContain(`{"Fn::GetAtt":["${alarm}","Arn"]}`);

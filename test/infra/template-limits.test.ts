@@ -200,3 +200,33 @@ describe('refusing what cannot deploy, with the arithmetic', () => {
     );
   });
 });
+
+describe('the estimate with locations', () => {
+  it('counts a permission for each location region’s health topic on each notifier function', () => {
+    const base = {
+      channels: {
+        chat: { type: 'slack', webhookUrl: { secret: 'vigil/slack' } },
+        pager: { type: 'pagerduty', routingKey: { secret: 'vigil/pd' } },
+        mail: { type: 'email', address: 'ops@example.com' },
+      },
+      checks: [tcp(0), tcp(1)],
+    };
+    const located = parseConfig({
+      ...base,
+      locations: [
+        { name: 'eu', region: 'eu-west-1' },
+        { name: 'eu-2', region: 'eu-west-1' },
+        { name: 'us', region: 'us-east-1' },
+        { name: 'idle', region: 'ap-southeast-2' },
+      ],
+      checks: [tcp(0, { locations: ['eu', 'eu-2'] }), tcp(1, { locations: ['us'] })],
+    });
+    const plain = parseConfig(base);
+    const resources = (config: Config) => {
+      const { groups } = planStack(config);
+      return estimateTemplates(config, groups, dashboardLayout(config.checks)).resources;
+    };
+    // Two regions probe (a location no check names has no probe): two function channels × two.
+    expect(resources(located) - resources(plain)).toBe(4);
+  });
+});

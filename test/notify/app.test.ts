@@ -1,6 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretResolver } from '../../lambdas/adapters/secrets.js';
+import { healthSourceOf } from '../../lambdas/core/alarm-event.js';
 import { DeliveryError } from '../../lambdas/core/errors.js';
 import { createNotifierApp } from '../../lambdas/notify/app.js';
 import { config } from '../support/checks.js';
@@ -44,7 +45,8 @@ function app(channel: string) {
     }),
     channel,
     stackName: 'prod',
-    health: { topicArns: [HEALTH_TOPIC, REGIONAL_TOPIC], alarmArns: [OWN_ALARM, `${OWN_ALARM}-other`, REGIONAL_ALARM] },
+    // As the handler makes it: the stack's own, and the probe alarms of location ap through its region's topic.
+    health: healthSourceOf(HEALTH_TOPIC, [OWN_ALARM, `${OWN_ALARM}-other`], 'prod', [{ name: 'ap', region: 'ap-southeast-2' }]),
     now: () => new Date('2026-11-23T10:00:05.000Z'),
     secretResolver: () => createSecretResolver(async (name) => secrets[name] ?? Promise.reject(new Error(`no ${name}`))),
     fetch: globalThis.fetch,
@@ -164,6 +166,12 @@ describe('notifier Lambda app (one per channel)', () => {
     expect(slack.received).toHaveLength(2);
     await app('ops-slack')(snsEventOn('arn:aws:sns:ap-southeast-2:111122223333:OtherTopic', alarm(REGIONAL_ALARM)));
     expect(slack.received).toHaveLength(2);
+    // Its other alarm too; not another location's, nor one of another stack's.
+    await app('ops-slack')(snsEventOn(REGIONAL_TOPIC, alarm(REGIONAL_ALARM.replace('-stopped', '-failed'))));
+    expect(slack.received).toHaveLength(3);
+    await app('ops-slack')(snsEventOn(REGIONAL_TOPIC, alarm(REGIONAL_ALARM.replace('probe-ap-', 'probe-eu-'))));
+    await app('ops-slack')(snsEventOn(REGIONAL_TOPIC, alarm(REGIONAL_ALARM.replace(':alarm:prod-', ':alarm:staging-'))));
+    expect(slack.received).toHaveLength(3);
   });
 
   it('refuses to start for a channel the config does not have', () => {
