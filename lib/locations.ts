@@ -70,7 +70,7 @@ export function snsPrincipalFor(topicRegion: string, functionRegion: string): st
 }
 
 /**
- * The home side of each location region's health topic (lib/locations.ts `VigilProbeStack`): the notifier
+ * The home side of each location region's health topic (`VigilProbeStack` below): the notifier
  * functions may be invoked by it, where SNS delivers between the two regions; where it does not, only
  * e-mail channels hear of that region's probe alarms, and synth says so.
  */
