@@ -165,14 +165,18 @@ function intervalProblems(check: Check, path: string): string[] {
 }
 
 /**
- * Alarms the stack creates: probe, dispatcher and notifier dead letters, probes stopped, logged errors of
- * the probe and the dispatcher; and the heartbeat endpoint's logged errors and refused (throttled)
- * reports when there is one.
+ * Alarms the home stack creates: dispatcher and notifier dead letters and the dispatcher's logged errors;
+ * the probe's dead letters, stop and logged errors when it probes anything (with locations, only checks
+ * without any); the heartbeat endpoint's logged errors and refused (throttled) reports when there is one;
+ * the status page publisher's logged errors and failures when it publishes.
  */
 export function stackAlarms(config: Config): number {
+  const homeProbe = config.checks.some((c) => c.locations.length === 0) ? 3 : 0;
+  const heartbeats = config.checks.some((c) => c.type === 'heartbeat') ? 2 : 0;
   // With locations: one alarm per location its checks use (lib/locations.ts).
   const locations = new Set(config.checks.flatMap((c) => c.locations)).size;
-  return 6 + (config.checks.some((c) => c.type === 'heartbeat') ? 2 : 0) + locations;
+  const statusPage = config.statusPage !== undefined && config.checks.some((c) => c.public) ? 2 : 0;
+  return 3 + homeProbe + heartbeats + locations + statusPage;
 }
 
 /** Dashboards the stack creates: the one, or the fleet overview and its detail pages. */

@@ -150,10 +150,11 @@ describe('stackCost with locations', () => {
     expect(item(three, 'DynamoDB writes')).toBeCloseTo(4 * runs * PRICES.dynamoWriteUnit.usd, 6);
     expect(item(three, 'Quorum state writes')).toBeCloseTo(3 * runs * 2 * PRICES.dynamoWriteUnit.usd, 6);
     expect(item(three, 'Cross-region transfer')).toBeCloseTo(((3 * runs * 4_000) / 1024 ** 3) * 0.02, 6);
-    // The same two metrics a check, and LocationUp per location; an alarm per location at home, and two
-    // of each location's probe in its region (failed runs, none at all).
+    // The same two metrics a check, and LocationUp per location; at home the dispatcher's and notifier's three
+    // alarms and one per location (no probe: every check has locations), and two of each location's probe in
+    // its region (failed runs, none at all).
     expect(item(three, 'CloudWatch metrics')).toBeCloseTo((200 + 3) * 0.3, 6);
-    expect(item(three, 'CloudWatch alarms')).toBeCloseTo((6 + 3 + 3 * 2) * 0.1, 6);
+    expect(item(three, 'CloudWatch alarms')).toBeCloseTo((3 + 3 + 3 * 2) * 0.1, 6);
     // The home topics' two keys, and each region's health topic's.
     expect(item(three, 'KMS keys')).toBe(2 + 3);
     expect(item(one, 'KMS keys')).toBe(2);

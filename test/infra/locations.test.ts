@@ -9,7 +9,7 @@ import { parseConfig } from '../../lambdas/config/parse.js';
 import { snsPrincipalFor, vigilStacks } from '../../lib/locations.js';
 import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
 import { notifierFunctionName } from '../../lib/notifier.js';
-import { planStack } from '../../lib/stack-config.js';
+import { planStack, stackAlarms, stackCost } from '../../lib/stack-config.js';
 import { cfnLint } from '../support/cfn-lint.js';
 
 const VPC = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'] };
@@ -217,6 +217,18 @@ describe('locations in AWS', () => {
       });
     };
     const optInLocation = stacksIn('us-east-1', 'af-south-1');
+    // Every check has a location: the home stack probes nothing, and has no probe alarms for vigil cost to count.
+    const homeOnly = optInLocation.home.vigil.probeSchedule;
+    expect(homeOnly).toBeUndefined();
+    Template.fromStack(optInLocation.home).resourceCountIs(
+      'AWS::CloudWatch::Alarm',
+      stackAlarms(
+        parseConfig({
+          locations: [{ name: 'far', region: 'af-south-1' }],
+          checks: [{ id: 'api', type: 'http', url: 'https://api.example.com/' }],
+        }),
+      ),
+    );
     Template.fromStack(optInLocation.home).hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'sns.af-south-1.amazonaws.com',
       SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':sns:af-south-1:123456789012:Vigil-vigil-health'])] }),
@@ -226,6 +238,19 @@ describe('locations in AWS', () => {
     expect(Object.values(probe.findResources('AWS::SNS::Subscription')).map((r) => r.Properties.Protocol)).toEqual(['email']);
     const warnings = Annotations.fromStack(optInHome.home).findWarning('*', Match.stringLikeRegexp('reach only e-mail channels'));
     expect(warnings).toHaveLength(1);
+  });
+
+  it('makes the alarms vigil cost counts: the home stack’s, and two of each location’s probe in its region', () => {
+    const config = parseConfig(document);
+    homeTemplate.resourceCountIs('AWS::CloudWatch::Alarm', stackAlarms(config));
+    const inRegions = [...probes.values()].reduce(
+      (n, stack) => n + Object.keys(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).length,
+      0,
+    );
+    expect(inRegions).toBe(2 * document.locations.length);
+    expect(stackCost(config).lines.find((l) => l.item === 'CloudWatch alarms')?.usage).toBe(
+      `${stackAlarms(config) + inRegions} alarms`,
+    );
   });
 
   it('passes the AWS Solutions cdk-nag pack in every stack', () => {

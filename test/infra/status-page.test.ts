@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/config/parse.js';
 import { acknowledgeNagFindings } from '../../lib/nag-suppressions.js';
+import { stackAlarms } from '../../lib/stack-config.js';
 import { VigilStack } from '../../lib/vigil-stack.js';
 
 function synth(document: Record<string, unknown>) {
@@ -76,6 +77,13 @@ describe('the status page in AWS', () => {
     expect(
       report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`),
     ).toEqual([]);
+  });
+
+  it('has its two alarms counted where vigil cost counts the stack’s', () => {
+    template.resourceCountIs(
+      'AWS::CloudWatch::Alarm',
+      stackAlarms(parseConfig({ statusPage: { title: 'Acme status', every: '10m' }, checks })),
+    );
   });
 
   it('is not there without `statusPage`, nor without a public check', () => {
