@@ -10,7 +10,7 @@ import { channelSecretRefs, checkSecretRefs, heartbeatTokenRefs } from '../lambd
 import { PROBE_CONCURRENCY } from '../lambdas/core/contracts.js';
 import { formatDuration, MINUTE_MS } from '../lambdas/core/duration.js';
 import { ConfigError } from '../lambdas/core/errors.js';
-import { CONTROL_TIMEOUT_MS } from '../lambdas/core/locations.js';
+import { CONTROL_TIMEOUT_MS, probingLocations } from '../lambdas/core/locations.js';
 import { TEST_CHECK_ID } from '../lambdas/core/test-event.js';
 import { ALERT_KINDS, SEVERITIES } from '../lambdas/core/types.js';
 import { dashboardLayout } from './dashboard-layout.js';
@@ -188,7 +188,7 @@ function dashboardCount(checks: readonly Check[]): number {
 export function stackCost(config: Config, probeMemoryMb = PROBE_MEMORY_MB): CostEstimate {
   // Each location some check names has a probe in its region's stack: two alarms of its own (lib/probe-schedule.ts),
   // and each such region a health topic with its key (lib/locations.ts); the home stack keys two topics.
-  const probing = config.locations.filter((l) => config.checks.some((c) => c.locations.includes(l.name)));
+  const probing = probingLocations(config.locations, config.checks);
   return estimateCost({
     checks: config.checks,
     shards: locatedShards(config, probeMemoryMb),

@@ -36,12 +36,7 @@ export interface HealthSource {
 }
 
 /**
- * Whether an alarm notification is one of this stack's own. CloudWatch may publish to the health topic
- * for any alarm in the account that names it, so neither the topic nor the message's words are enough:
- * the alarm's ARN must be one the stacks made, arriving through one of their own topics.
- */
-/**
- * The health source of a stack with locations: its own topic and alarms, and per location region that
+ * A stack's health source: its own topic and alarms, and (with locations) per location region that
  * region's health topic and per location its probe's alarms, in the home topic's partition and account.
  */
 export function healthSourceOf(
@@ -64,6 +59,11 @@ export function healthSourceOf(
   };
 }
 
+/**
+ * Whether an alarm notification is one of this stack's own. CloudWatch may publish to the health topic
+ * for any alarm in the account that names it, so neither the topic nor the message's words are enough:
+ * the alarm's ARN must be one the stacks made, arriving through one of their own topics.
+ */
 export function isOwnAlarm(alarm: AlarmNotification, topicArn: string | undefined, own: HealthSource): boolean {
   return (
     topicArn !== undefined &&
