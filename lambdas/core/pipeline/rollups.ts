@@ -42,6 +42,9 @@ export const SEAL_GRACE_MS = 16 * 60_000;
  */
 const SCHEDULE_SLACK_MS = 2 * 60_000;
 
+/** Whether the hour or day starting at `start` (`span` long) is due to be sealed at `now`: over, and its grace too. */
+const dueToSeal = (start: number, span: number, now: Date) => start + span + SEAL_GRACE_MS <= now.getTime();
+
 /** What sealing and reading read of a check; with several locations a rollup counts only each window's judged result (`judgedResults`). */
 type RollupCheck = Pick<CheckBase, 'id' | 'intervalMs' | 'objectives' | 'locations'>;
 
@@ -103,7 +106,7 @@ export async function sealDue(
     floorTo(Date.parse((await store.oldestResultAt(check.id)) ?? now.toISOString()), HOUR_MS) - HOUR_MS;
   let count = 0;
   let hour = Math.max(known + HOUR_MS, floorTo(oldest, HOUR_MS));
-  for (; hour + HOUR_MS + SEAL_GRACE_MS <= now.getTime(); hour += HOUR_MS) {
+  for (; dueToSeal(hour, HOUR_MS, now); hour += HOUR_MS) {
     await sealHourAndDay(store, check, hour, now);
     sealed.set(check.id, hour);
     count++;
@@ -117,7 +120,7 @@ export async function sealDue(
  */
 export function sealedHourOf(startedAt: string, now: Date): number | null {
   const hour = floorTo(Date.parse(startedAt), HOUR_MS);
-  return Number.isFinite(hour) && hour + HOUR_MS + SEAL_GRACE_MS <= now.getTime() ? hour : null;
+  return Number.isFinite(hour) && dueToSeal(hour, HOUR_MS, now) ? hour : null;
 }
 
 /**
@@ -146,7 +149,7 @@ export async function resealHours(
     resealed.push(hour);
   }
   const days = new Set(resealed.map((hour) => floorTo(hour, DAY_MS)));
-  for (const day of days) if (day + DAY_MS + SEAL_GRACE_MS <= now.getTime()) await sealDay(store, check, day, now);
+  for (const day of days) if (dueToSeal(day, DAY_MS, now)) await sealDay(store, check, day, now);
   return { resealed, kept };
 }
 
