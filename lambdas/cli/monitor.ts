@@ -134,9 +134,8 @@ export async function createMonitor(
   // dispatch's read: sent together, the store's process and this one's thread spend their CPU on the
   // results, not on a request's overhead apiece. Kept results drained one after another and reports go
   // at once. A simulated clock (tests) has no real moments to gather them over.
-  const batchStore = options.clock
-    ? store
-    : new DynamoResultStore(db.client, { tableName: db.tableName, coalesceMs: STORE_COALESCE_MS });
+  const coalesceMs = options.clock ? 0 : COALESCE_MS;
+  const batchStore = coalesceMs > 0 ? new DynamoResultStore(db.client, { tableName: db.tableName, coalesceMs }) : store;
   const deliveries = new DeliveryQueue({
     file: join(options.dataDir, 'deliveries.json'),
     log,
@@ -174,9 +173,7 @@ export async function createMonitor(
   });
   const board = new CheckBoard(config.checks);
   // Each result's lines are a file append: gathered like the store's requests, for the same reason.
-  const file = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'), {
-    coalesceMs: options.clock ? 0 : STORE_COALESCE_MS,
-  });
+  const file = new FileMetricsSink(join(options.dataDir, 'metrics.jsonl'), { coalesceMs });
   // Every result passes here, probed or reported: the board sees them before the file does.
   const metrics: MetricsSink = {
     put: async (results) => {
@@ -452,10 +449,11 @@ const LISTEN_ERRORS: Record<string, string> = {
 const LOCAL_CONTEXT = { stackName: 'local', dashboardUrl: null };
 
 /**
- * How long the probed results' store gathers writes and reads into one request. A decision waits for three
- * in a row (its result written, its state read, its silence and parents read): about 150 ms later.
+ * How long the probed results' store gathers writes and reads into one request, and the metrics file its
+ * lines into one append. A decision waits for three requests in a row (its result written, its state read,
+ * its silence and parents read): about 150 ms later.
  */
-const STORE_COALESCE_MS = 50;
+const COALESCE_MS = 50;
 
 /** How long stopping waits for channels still delivering. */
 const DELIVERY_GRACE_MS = 5_000;

@@ -147,7 +147,7 @@ export class LocalRunner {
       due,
       {
         ...this.deps,
-        store: this.deps.batchStore ?? this.deps.store,
+        store: this.batchStore,
         dispatch: this.queue,
         maintenance: this.deps.config.maintenance,
         now: () => this.deps.clock.now(),
@@ -176,6 +176,11 @@ export class LocalRunner {
         this.deps.onDue?.();
       });
     this.track(batch);
+  }
+
+  /** Where probe batches and dispatches go (RunnerDeps `batchStore`). */
+  private get batchStore(): ResultStore {
+    return this.deps.batchStore ?? this.deps.store;
   }
 
   private storeAnswers(): boolean {
@@ -216,7 +221,7 @@ export class LocalRunner {
     if (ids.length === 0) return;
     for (const id of ids) this.dispatchAt.delete(id);
     this.dispatching = true;
-    const deps = { ...this.deps, store: this.deps.batchStore ?? this.deps.store, checks: this.deps.config.checks };
+    const deps = { ...this.deps, store: this.batchStore, checks: this.deps.config.checks };
     const run = dispatch(ids, deps, this.deps.clock.now())
       .then(
         async (report) => {

@@ -43,7 +43,7 @@ export class FileMetricsSink implements MetricsSink {
         ? new Coalescer(
             async (lines) => {
               await this.inTurn(() => this.write(lines));
-              return lines.map(() => undefined);
+              return [];
             },
             { windowMs, max: LINES_PER_APPEND, sleep },
           )
