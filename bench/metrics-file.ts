@@ -22,12 +22,12 @@ export function readMetric(data: string, metric: string): Datum[] {
   return found;
 }
 
-/** Per check, the gaps between consecutive starts (ms), from its Availability data. */
-export function gapsPerCheck(data: string, since = 0): number[][] {
+/** Per check, the gaps between consecutive starts (ms) from `since` until `until`, from its Availability data. */
+export function gapsPerCheck(data: string, since = 0, until = Number.POSITIVE_INFINITY): number[][] {
   const starts = new Map<string, number[]>();
   for (const datum of readMetric(data, 'Availability')) {
     const at = Date.parse(datum.at);
-    if (at < since) continue;
+    if (at < since || at >= until) continue;
     starts.set(datum.checkId, [...(starts.get(datum.checkId) ?? []), at]);
   }
   return [...starts.values()].map((times) =>

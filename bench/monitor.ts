@@ -8,7 +8,7 @@
  *     is measured.
  * Each is set beside curl on the same target at the same moments (a request every 100 ms, side by side:
  * what the target and a loaded machine add to any client), and beside curl's p50 on the quiet machine
- * before the run. Also how well every check kept its interval. The target runs in its own process.
+ * before the run. Also how well every check kept its interval in each. The target runs in its own process.
  * BENCH_SECONDS (default 60) is the length of each run.
  */
 import { spawn } from 'node:child_process';
@@ -28,6 +28,9 @@ const START_UP_MS = 5_000;
 /** A new check's state is written with each result until its window of recent results is full (20 runs). */
 const SETTLED_MS = 30_000;
 const SIDE_BY_SIDE_EVERY_MS = 100;
+/** A run's phases, in ms since its start: before its states settled, and after. */
+const NEW: Phase = [START_UP_MS, SETTLED_MS];
+const SETTLED: Phase = [SETTLED_MS, Number.POSITIVE_INFINITY];
 
 interface Sample {
   readonly at: number;
@@ -43,11 +46,12 @@ export async function benchMonitor(): Promise<void> {
     const fresh = await monitorRun(url, seconds, false);
     const outage = await monitorRun(url, seconds, true);
     const healthy = (checkId: string) => Number(checkId.slice(1)) % 2 === 0;
-    const end = Number.POSITIVE_INFINITY;
     const phases = {
-      new: compare(fresh, [START_UP_MS, SETTLED_MS], quiet),
-      steady: compare(fresh, [SETTLED_MS, end], quiet),
-      outage: compare(outage, [SETTLED_MS, end], quiet, healthy),
+      new: { ...compare(fresh, NEW, quiet), intervals: fresh.intervals.new },
+      steady: { ...compare(fresh, SETTLED, quiet), intervals: fresh.intervals.settled },
+      outage: { ...compare(outage, SETTLED, quiet, healthy), intervals: outage.intervals.settled },
+      /** The outage run before it settled: a new folder, half its checks changing state on every run. */
+      outageNew: { intervals: outage.intervals.new },
     };
     const row = {
       at: new Date().toISOString(),
@@ -55,10 +59,6 @@ export async function benchMonitor(): Promise<void> {
       checks: CHECKS,
       curlQuietP50: round(quiet),
       ...phases,
-      intervalWithinTenPercent: fresh.intervals.withinTenPercent,
-      checksEveryIntervalWithinTenPercent: fresh.intervals.checksEveryInterval,
-      intervalP99Ms: fresh.intervals.p99,
-      outageIntervalWithinTenPercent: outage.intervals.withinTenPercent,
     };
     writeFileSync(new URL('./results/monitor.json', import.meta.url), `${JSON.stringify(row, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(row)}\n`);
@@ -71,7 +71,19 @@ interface Run {
   readonly startedAt: number;
   readonly probes: readonly (Sample & { readonly checkId: string })[];
   readonly curl: readonly Sample[];
-  readonly intervals: { readonly withinTenPercent: number; readonly checksEveryInterval: number; readonly p99: number };
+  /** How well every check kept its interval in each phase (all checks, down ones too). */
+  readonly intervals: { readonly new: Intervals; readonly settled: Intervals };
+}
+
+/** From and to, in ms since a run's start. */
+type Phase = readonly [number, number];
+
+interface Intervals {
+  /** Gaps between a check's starts within 10% of its interval, in percent. */
+  readonly withinTenPercent: number;
+  /** Checks that kept every interval within 10%. */
+  readonly checksEveryInterval: number;
+  readonly p99: number;
 }
 
 /** One `vigil monitor` on a new data folder for `seconds`, with curl beside it from start-up on. */
@@ -100,19 +112,17 @@ async function monitorRun(url: string, seconds: number, outage: boolean): Promis
     monitor.kill('SIGTERM');
     await new Promise((resolve) => monitor.once('exit', resolve));
     const probes = readMetric(data, 'Latency').map((d) => ({ at: Date.parse(d.at), ms: d.value, checkId: d.checkId }));
-    const perCheck = gapsPerCheck(data, startedAt + START_UP_MS);
-    const gaps = perCheck.flat();
-    const near = (gap: number) => Math.abs(gap - INTERVAL_MS) <= INTERVAL_MS * 0.1;
-    return {
-      startedAt,
-      probes,
-      curl,
-      intervals: {
+    const intervals = ([from, to]: Phase): Intervals => {
+      const perCheck = gapsPerCheck(data, startedAt + from, startedAt + to);
+      const gaps = perCheck.flat();
+      const near = (gap: number) => Math.abs(gap - INTERVAL_MS) <= INTERVAL_MS * 0.1;
+      return {
         withinTenPercent: round((gaps.filter(near).length / gaps.length) * 100, 2),
         checksEveryInterval: perCheck.filter((g) => g.every(near)).length,
         p99: percentile(gaps, 99),
-      },
+      };
     };
+    return { startedAt, probes, curl, intervals: { new: intervals(NEW), settled: intervals(SETTLED) } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -134,7 +144,7 @@ async function curlBeside(url: string, from: number, until: number): Promise<Sam
  * Vigil's timings from `from` to `to` ms into the run (of the checks `measured`) beside curl's at the same
  * moments, and beside curl's quiet p50.
  */
-function compare(run: Run, [from, to]: readonly [number, number], quietP50: number, measured = (_checkId: string) => true) {
+function compare(run: Run, [from, to]: Phase, quietP50: number, measured = (_checkId: string) => true) {
   const inPhase = (s: Sample) => s.at >= run.startedAt + from && s.at < run.startedAt + to;
   const vigil = run.probes.filter((s) => inPhase(s) && measured(s.checkId)).map((s) => s.ms);
   const curl = run.curl.filter(inPhase).map((s) => s.ms);

@@ -4,9 +4,12 @@
  * Checks due together would start in one burst, and their responses would queue on one event loop and
  * be timed through each other. So each check starts at a stable point of its interval (its phase), spread
  * as the probe Lambda spreads a cycle (lambdas/core/spread.ts): the first run at the runner's start plus
- * the phase, each next one an interval after the last started. The checks of one
- * interval spread over PHASE_STEP_MS each, at most the interval and PHASE_WINDOW_MS: a few checks start
- * within milliseconds of the start, 200 every second over the whole second.
+ * the phase, and every next one at the phase again, an interval on. A start that came late does not move
+ * the next one for good: were each next run an interval after the last start, every few milliseconds a busy
+ * loop starts late would shift its check, and checks that started late together would stay together,
+ * drifting into bursts (200 checks that started 5 ms apart went 5-15 at once within a minute). The checks
+ * of one interval spread over PHASE_STEP_MS each, at most the interval and PHASE_WINDOW_MS: a few checks
+ * start within milliseconds of the start, 200 every second over the whole second.
  */
 import type { CheckBase } from './schema-parts.js';
 import { spreadStarts } from './spread.js';
@@ -15,6 +18,9 @@ import { spreadStarts } from './spread.js';
 const PHASE_STEP_MS = 5;
 /** Phases spread over at most this much of an interval, so a check with a long interval still starts soon. */
 const PHASE_WINDOW_MS = 10_000;
+
+/** How much of its interval a late check moves back toward its phase in one run: its runs stay 95% of an interval apart. */
+const CATCH_UP = 0.05;
 
 /** The checks that are still running, which are never due again until they finish. */
 export interface Running {
@@ -44,10 +50,18 @@ export interface Start {
   readonly phases: ReadonlyMap<string, number>;
 }
 
-/** When a check is next due (monotonic ms). */
+/**
+ * When a check is next due (monotonic ms): its phase in the interval after the one its last run started in.
+ * A run that started late (the loop was busy, or its last run outlasted the interval) comes back to its phase
+ * by at most CATCH_UP of its interval a run: to snap back at once would follow a late run by a short gap.
+ */
 export function dueAt(check: CheckBase, lastStarted: ReadonlyMap<string, number>, start: Start): number {
+  const first = start.at + (start.phases.get(check.id) ?? 0);
   const last = lastStarted.get(check.id);
-  return last === undefined ? start.at + (start.phases.get(check.id) ?? 0) : last + check.intervalMs;
+  if (last === undefined) return first;
+  const interval = check.intervalMs;
+  const nextPhase = first + (Math.floor((last - first) / interval) + 1) * interval;
+  return Math.max(nextPhase, last + interval * (1 - CATCH_UP));
 }
 
 /** Checks whose time has come that are not still running. */

@@ -35,6 +35,23 @@ describe('schedule', () => {
     expect(nextDueAt(checks, started, new Set(['fast', 'slow']), zero)).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('keeps each check at its phase when it starts late, coming back to it by at most 5% of its interval a run', () => {
+    const none = new Set<string>();
+    const start = { at: 0, phases: new Map([['fast', 300]]) };
+    const fast = checks.filter((c) => c.id === 'fast');
+    // First run due at 300; started 40 ms late, the next is still due at 1,300, not 1,340.
+    expect(nextDueAt(fast, new Map(), none, start)).toBe(300);
+    expect(nextDueAt(fast, new Map([['fast', 340]]), none, start)).toBe(1_300);
+    expect(dueChecks(fast, new Map([['fast', 340]]), none, 1_299, start)).toEqual([]);
+    expect(dueChecks(fast, new Map([['fast', 340]]), none, 1_300, start).map((c) => c.id)).toEqual(['fast']);
+    // Started 120 ms late: 950 ms on (70 ms late), then at its phase again.
+    expect(nextDueAt(fast, new Map([['fast', 420]]), none, start)).toBe(1_370);
+    expect(nextDueAt(fast, new Map([['fast', 1_370]]), none, start)).toBe(2_320);
+    expect(nextDueAt(fast, new Map([['fast', 2_320]]), none, start)).toBe(3_300);
+    // Its run outlasted the interval and it started 1.5 intervals late: no sooner than 950 ms after.
+    expect(nextDueAt(fast, new Map([['fast', 1_800]]), none, start)).toBe(2_750);
+  });
+
   it('spreads the checks of one interval evenly over it, parents first, as the probe Lambda spreads a cycle', () => {
     const many = config({
       checks: Array.from({ length: 200 }, (_, i) => ({
