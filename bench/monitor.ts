@@ -8,8 +8,9 @@
  *     is measured.
  * Each is set beside curl on the same target at the same moments (a request every 100 ms, side by side:
  * what the target and a loaded machine add to any client), and beside curl's p50 on the quiet machine
- * before the run. Also how well every check kept its interval in each. The target runs in its own process.
- * BENCH_SECONDS (default 60) is the length of each run.
+ * before the run. Also, of all checks (the failing half too), how well each kept its interval in each state
+ * and how many starts came in bursts. The target runs in its own process. BENCH_SECONDS (default 60, over 30)
+ * is the length of each run.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ interface Sample {
 
 export async function benchMonitor(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+  if (!(seconds * 1000 > SETTLED_MS)) throw new Error(`BENCH_SECONDS must be over ${SETTLED_MS / 1000}: states settle first`);
   const targets = await startTargets(1, TARGET_DELAY_MS);
   const url = targets.urls[0] as string;
   try {
@@ -84,6 +86,8 @@ interface Intervals {
   /** Checks that kept every interval within 10%. */
   readonly checksEveryInterval: number;
   readonly p99: number;
+  /** Starts in the same millisecond as another check's, in percent: phases 5 ms apart should have none. */
+  readonly startsInBursts: number;
 }
 
 /** One `vigil monitor` on a new data folder for `seconds`, with curl beside it from start-up on. */
@@ -112,14 +116,20 @@ async function monitorRun(url: string, seconds: number, outage: boolean): Promis
     monitor.kill('SIGTERM');
     await new Promise((resolve) => monitor.once('exit', resolve));
     const probes = readMetric(data, 'Latency').map((d) => ({ at: Date.parse(d.at), ms: d.value, checkId: d.checkId }));
+    const starts = readMetric(data, 'Availability').map((d) => Date.parse(d.at));
     const intervals = ([from, to]: Phase): Intervals => {
       const perCheck = gapsPerCheck(data, startedAt + from, startedAt + to);
       const gaps = perCheck.flat();
       const near = (gap: number) => Math.abs(gap - INTERVAL_MS) <= INTERVAL_MS * 0.1;
+      const perMs = new Map<number, number>();
+      for (const at of starts.filter((t) => t >= startedAt + from && t < startedAt + to)) perMs.set(at, (perMs.get(at) ?? 0) + 1);
+      const inPhase = [...perMs.values()];
+      const together = inPhase.filter((n) => n > 1).reduce((sum, n) => sum + n, 0);
       return {
         withinTenPercent: round((gaps.filter(near).length / gaps.length) * 100, 2),
         checksEveryInterval: perCheck.filter((g) => g.every(near)).length,
         p99: percentile(gaps, 99),
+        startsInBursts: round((together / inPhase.reduce((sum, n) => sum + n, 0)) * 100, 2),
       };
     };
     return { startedAt, probes, curl, intervals: { new: intervals(NEW), settled: intervals(SETTLED) } };

@@ -7,7 +7,7 @@
  * the phase, and every next one at the phase again, an interval on. A start that came late does not move
  * the next one for good: were each next run an interval after the last start, every few milliseconds a busy
  * loop starts late would shift its check, and checks that started late together would stay together,
- * drifting into bursts (200 checks that started 5 ms apart went 5-15 at once within a minute). The checks
+ * drifting into bursts (200 checks that started 5 ms apart went 3 to 15 at once within a minute). The checks
  * of one interval spread over PHASE_STEP_MS each, at most the interval and PHASE_WINDOW_MS: a few checks
  * start within milliseconds of the start, 200 every second over the whole second.
  */
@@ -19,7 +19,7 @@ const PHASE_STEP_MS = 5;
 /** Phases spread over at most this much of an interval, so a check with a long interval still starts soon. */
 const PHASE_WINDOW_MS = 10_000;
 
-/** How much of its interval a late check moves back toward its phase in one run: its runs stay 95% of an interval apart. */
+/** How much of its interval a late check moves back toward its phase in one run: its runs stay at least 95% of an interval apart. */
 const CATCH_UP = 0.05;
 
 /** The checks that are still running, which are never due again until they finish. */
@@ -44,7 +44,7 @@ export function phases(checks: readonly CheckBase[]): Map<string, number> {
   return offsets;
 }
 
-/** When the runner started (monotonic ms), and each check's phase from then (`phases`). */
+/** When the runner started (monotonic ms, a whole one), and each check's phase from then (`phases`). */
 export interface Start {
   readonly at: number;
   readonly phases: ReadonlyMap<string, number>;
@@ -54,6 +54,8 @@ export interface Start {
  * When a check is next due (monotonic ms): its phase in the interval after the one its last run started in.
  * A run that started late (the loop was busy, or its last run outlasted the interval) comes back to its phase
  * by at most CATCH_UP of its interval a run: to snap back at once would follow a late run by a short gap.
+ * Checks that a stall made late together start together until each is back at its phase: after a stall
+ * of a whole interval, for up to 1 / CATCH_UP runs.
  */
 export function dueAt(check: CheckBase, lastStarted: ReadonlyMap<string, number>, start: Start): number {
   const first = start.at + (start.phases.get(check.id) ?? 0);

@@ -77,7 +77,8 @@ export class LocalRunner {
   readonly queue: DispatchQueue;
 
   constructor(private readonly deps: RunnerDeps) {
-    this.start = { at: deps.clock.monotonicMs(), phases: phases(deps.config.checks) };
+    // A whole millisecond: with whole phases and intervals, a start exactly on time is never read as a late one.
+    this.start = { at: Math.floor(deps.clock.monotonicMs()), phases: phases(deps.config.checks) };
     this.checks = new Map(deps.config.checks.map((c) => [c.id, c]));
     this.slots = new ProbeSlots(deps.probeSlots ?? probeSlotsFor(openFileLimit()));
     this.queue = {
@@ -89,7 +90,7 @@ export class LocalRunner {
     };
   }
 
-  /** Starts every check whose interval has passed (unless still running), a due dispatch, and due chores. */
+  /** Starts every check that is due (lambdas/core/schedule.ts) unless still running, a due dispatch, and due chores. */
   startDue(options: { probes: boolean } = { probes: true }): void {
     const now = this.deps.clock.monotonicMs();
     if (options.probes) {
@@ -153,7 +154,8 @@ export class LocalRunner {
         now: () => this.deps.clock.now(),
         // Every probe waits for one of the process's slots instead; the soonest due again goes first.
         concurrency: due.length,
-        runCheck: (check, location) => this.slots.run(now + check.intervalMs, () => this.deps.runCheck(check, location)),
+        runCheck: (check, location) =>
+          this.slots.run(dueAt(check, this.lastStarted, this.start), () => this.deps.runCheck(check, location)),
         ...(this.deps.held ? { keeper: this.deps.held } : {}),
         onFault: (_checkId, fault) => this.deps.watch?.fault(fault.source, fault.message),
         // A check is free to run again once its own result is decided, not when the slowest of its batch is.

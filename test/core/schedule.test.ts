@@ -11,7 +11,7 @@ const checks = config({
 }).checks;
 
 describe('schedule', () => {
-  it('has each check due first at its phase after the start, then each after its own interval, never while it runs', () => {
+  it('has each check due first at its phase after the start, then at its phase an interval on, never while it runs', () => {
     const none = new Set<string>();
     const start = { at: 5_000, phases: phases(checks) };
     const [fastPhase, slowPhase] = [start.phases.get('fast') ?? -1, start.phases.get('slow') ?? -1];
@@ -44,12 +44,24 @@ describe('schedule', () => {
     expect(nextDueAt(fast, new Map([['fast', 340]]), none, start)).toBe(1_300);
     expect(dueChecks(fast, new Map([['fast', 340]]), none, 1_299, start)).toEqual([]);
     expect(dueChecks(fast, new Map([['fast', 340]]), none, 1_300, start).map((c) => c.id)).toEqual(['fast']);
-    // Started 120 ms late: 950 ms on (70 ms late), then at its phase again.
+    // Started 120 ms late: 950 ms on (70 ms late), 950 ms on again (20 ms late), then at its phase.
     expect(nextDueAt(fast, new Map([['fast', 420]]), none, start)).toBe(1_370);
     expect(nextDueAt(fast, new Map([['fast', 1_370]]), none, start)).toBe(2_320);
     expect(nextDueAt(fast, new Map([['fast', 2_320]]), none, start)).toBe(3_300);
     // Its run outlasted the interval and it started 1.5 intervals late: no sooner than 950 ms after.
     expect(nextDueAt(fast, new Map([['fast', 1_800]]), none, start)).toBe(2_750);
+    // Started on a later phase (it skipped one): an interval on.
+    expect(nextDueAt(fast, new Map([['fast', 2_300]]), none, start)).toBe(3_300);
+    // However late, never sooner than 95% of the interval after, and back at its phase within 20 runs.
+    for (const late of [1, 49, 50, 51, 499, 500, 501, 949, 950, 951, 999]) {
+      let last = 300 + late;
+      for (let run = 0; run < 20; run++) {
+        const next = nextDueAt(fast, new Map([['fast', last]]), none, start);
+        expect(next - last).toBeGreaterThanOrEqual(950);
+        last = next;
+      }
+      expect((last - 300) % 1_000).toBe(0);
+    }
   });
 
   it('spreads the checks of one interval evenly over it, parents first, as the probe Lambda spreads a cycle', () => {
