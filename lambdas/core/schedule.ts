@@ -22,11 +22,6 @@ const PHASE_WINDOW_MS = 10_000;
 /** How much of its interval a late check moves back toward its phase in one run: its runs stay at least 95% of an interval apart. */
 const CATCH_UP = 0.05;
 
-/** The checks that are still running, which are never due again until they finish. */
-export interface Running {
-  has(checkId: string): boolean;
-}
-
 /**
  * Where in its interval each check starts, from the runner's start (check id → ms): the checks of one
  * interval spread evenly over min(interval, PHASE_WINDOW_MS, PHASE_STEP_MS each), parents first, in the
@@ -66,23 +61,88 @@ export function dueAt(check: CheckBase, lastStarted: ReadonlyMap<string, number>
   return Math.max(nextPhase, last + interval * (1 - CATCH_UP));
 }
 
-/** Checks whose time has come that are not still running. */
-export function dueChecks<C extends CheckBase>(
-  checks: readonly C[],
-  lastStarted: ReadonlyMap<string, number>,
-  running: Running,
-  now: number,
-  start: Start,
-): C[] {
-  return checks.filter((c) => !running.has(c.id) && dueAt(c, lastStarted, start) <= now);
-}
+/**
+ * The checks waiting for their next run, soonest first (a binary heap), and when each last started. A
+ * check taken to run waits again only once released: never due while it runs. Each wake of a runner
+ * looks at the top instead of computing every check's due time, so many checks cost a runner no more
+ * per start than a few.
+ */
+export class DueQueue<C extends CheckBase> {
+  private readonly heap: { readonly at: number; readonly check: C }[] = [];
+  private readonly lastStarted = new Map<string, number>();
+  /** Check id → when it is due, for the checks waiting. */
+  private readonly waiting = new Map<string, number>();
 
-/** When the next check that is not running falls due (monotonic ms); +Infinity when every check runs. */
-export function nextDueAt(
-  checks: readonly CheckBase[],
-  lastStarted: ReadonlyMap<string, number>,
-  running: Running,
-  start: Start,
-): number {
-  return Math.min(...checks.filter((c) => !running.has(c.id)).map((c) => dueAt(c, lastStarted, start)));
+  /** Every check waiting for its first run, at its phase after `start`. */
+  constructor(
+    checks: readonly C[],
+    private readonly start: Start,
+  ) {
+    for (const check of checks) this.push(check);
+  }
+
+  /** When the soonest waiting check is due (monotonic ms); +Infinity when every check runs. */
+  nextAt(): number {
+    return this.atOf(0);
+  }
+
+  /** When a check is next due; null while it runs, or for a check this queue does not have. */
+  dueAt(checkId: string): number | null {
+    return this.waiting.get(checkId) ?? null;
+  }
+
+  /** When a check taken to run will be due once released: its phase after its last start. */
+  dueAfterRun(check: C): number {
+    return dueAt(check, this.lastStarted, this.start);
+  }
+
+  /** Takes every check due by `now` to run, started at `now`. */
+  takeDue(now: number): C[] {
+    const due: C[] = [];
+    while (this.atOf(0) <= now) {
+      const { check } = this.pop();
+      this.waiting.delete(check.id);
+      this.lastStarted.set(check.id, now);
+      due.push(check);
+    }
+    return due;
+  }
+
+  /** A check taken to run is done: it waits for its next run, due by its phase after its last start. */
+  release(check: C): void {
+    if (!this.waiting.has(check.id)) this.push(check);
+  }
+
+  private push(check: C): void {
+    const at = this.dueAfterRun(check);
+    this.waiting.set(check.id, at);
+    this.heap.push({ at, check });
+    let i = this.heap.length - 1;
+    while (i > 0 && this.atOf((i - 1) >> 1) > at) {
+      this.swap(i, (i - 1) >> 1);
+      i = (i - 1) >> 1;
+    }
+  }
+
+  /** The soonest entry, taken off the heap (which is not empty). */
+  private pop(): { readonly at: number; readonly check: C } {
+    this.swap(0, this.heap.length - 1);
+    const top = this.heap.pop() as { readonly at: number; readonly check: C };
+    for (let i = 0; ; ) {
+      const least = [2 * i + 1, 2 * i + 2].reduce((best, child) => (this.atOf(child) < this.atOf(best) ? child : best), i);
+      if (least === i) return top;
+      this.swap(i, least);
+      i = least;
+    }
+  }
+
+  /** The due time at a place in the heap; +Infinity past its end. */
+  private atOf(i: number): number {
+    return this.heap[i]?.at ?? Number.POSITIVE_INFINITY;
+  }
+
+  private swap(i: number, j: number): void {
+    const heap = this.heap;
+    [heap[i], heap[j]] = [heap[j] as (typeof heap)[number], heap[i] as (typeof heap)[number]];
+  }
 }

@@ -13,7 +13,7 @@ import { dispatch } from '../core/pipeline/dispatch.js';
 import { type IngestOutcome, ingest } from '../core/pipeline/ingest.js';
 import { probeBatch } from '../core/pipeline/probe-batch.js';
 import type { AlertPublisher, Clock, DispatchQueue, Log, MetricsSink, ResultStore } from '../core/ports.js';
-import { dueAt, dueChecks, nextDueAt, phases, type Start } from '../core/schedule.js';
+import { DueQueue, phases } from '../core/schedule.js';
 import type { CheckResult } from '../core/types.js';
 import type { Chore } from './chore.js';
 import type { HeldResults } from './held-results.js';
@@ -58,7 +58,6 @@ export interface RunnerDeps {
 }
 
 export class LocalRunner {
-  private readonly lastStarted = new Map<string, number>();
   private readonly checks: ReadonlyMap<string, Check>;
   /** Check id → the batch running it. */
   private readonly running = new Map<string, string>();
@@ -72,13 +71,14 @@ export class LocalRunner {
   private readonly slots: ProbeSlots;
   private readonly choring = new Set<Chore>();
   private batches = 0;
-  /** When the runner started: each check's first run is its phase after it. */
-  private readonly start: Start;
+  /** The checks waiting for their next run: each one's first is its phase after the runner's start. */
+  private readonly due: DueQueue<Check>;
   readonly queue: DispatchQueue;
 
   constructor(private readonly deps: RunnerDeps) {
     // A whole millisecond: with whole phases and intervals, a start exactly on time is never read as a late one.
-    this.start = { at: Math.floor(deps.clock.monotonicMs()), phases: phases(deps.config.checks) };
+    const start = { at: Math.floor(deps.clock.monotonicMs()), phases: phases(deps.config.checks) };
+    this.due = new DueQueue(deps.config.checks, start);
     this.checks = new Map(deps.config.checks.map((c) => [c.id, c]));
     this.slots = new ProbeSlots(deps.probeSlots ?? probeSlotsFor(openFileLimit()));
     this.queue = {
@@ -94,8 +94,8 @@ export class LocalRunner {
   startDue(options: { probes: boolean } = { probes: true }): void {
     const now = this.deps.clock.monotonicMs();
     if (options.probes) {
-      const due = dueChecks(this.deps.config.checks, this.lastStarted, this.running, now, this.start);
-      if (due.length > 0) this.startBatch(due, now);
+      const due = this.due.takeDue(now);
+      if (due.length > 0) this.startBatch(due);
     }
     this.startDispatch(now);
     this.startDrain();
@@ -120,7 +120,7 @@ export class LocalRunner {
   /** Milliseconds until the next probe, dispatch or chore falls due (0: now). */
   msUntilDue(options: { probes: boolean } = { probes: true }): number {
     const now = this.deps.clock.monotonicMs();
-    const probes = options.probes ? [nextDueAt(this.deps.config.checks, this.lastStarted, this.running, this.start)] : [];
+    const probes = options.probes ? [this.due.nextAt()] : [];
     const dispatches = this.dispatching || !this.storeAnswers() ? [] : [...this.dispatchAt.values()];
     const drain = this.canDrain() ? [now] : [];
     const chores = (this.deps.chores ?? []).flatMap((c) => (this.choring.has(c) ? [] : [c.dueAt() ?? Number.POSITIVE_INFINITY]));
@@ -129,20 +129,17 @@ export class LocalRunner {
 
   /** When a check next starts (monotonic ms): null while it runs, or for a check the config does not have. */
   nextRunAt(checkId: string): number | null {
-    const check = this.checks.get(checkId);
-    if (!check || this.running.has(checkId)) return null;
-    return dueAt(check, this.lastStarted, this.start);
+    return this.due.dueAt(checkId);
   }
 
-  private startBatch(due: readonly Check[], now: number): void {
+  private startBatch(due: readonly Check[]): void {
     const batchId = `local-${++this.batches}`;
-    for (const check of due) {
-      this.lastStarted.set(check.id, now);
-      this.running.set(check.id, batchId);
-    }
+    for (const check of due) this.running.set(check.id, batchId);
     /** Frees a check for its next run, unless a later batch already runs it. */
     const done = (checkId: string) => {
-      if (this.running.get(checkId) === batchId) this.running.delete(checkId);
+      if (this.running.get(checkId) !== batchId) return;
+      this.running.delete(checkId);
+      this.due.release(this.checks.get(checkId) as Check);
     };
     const batch = probeBatch(
       due,
@@ -154,8 +151,7 @@ export class LocalRunner {
         now: () => this.deps.clock.now(),
         // Every probe waits for one of the process's slots instead; the soonest due again goes first.
         concurrency: due.length,
-        runCheck: (check, location) =>
-          this.slots.run(dueAt(check, this.lastStarted, this.start), () => this.deps.runCheck(check, location)),
+        runCheck: (check, location) => this.slots.run(this.due.dueAfterRun(check), () => this.deps.runCheck(check, location)),
         ...(this.deps.held ? { keeper: this.deps.held } : {}),
         onFault: (_checkId, fault) => this.deps.watch?.fault(fault.source, fault.message),
         // A check is free to run again once its own result is decided, not when the slowest of its batch is.
