@@ -459,9 +459,9 @@ const COALESCE_MS = 50;
 const DELIVERY_GRACE_MS = 5_000;
 
 /**
- * Keeps the loop from spinning should work be due that cannot start yet. Short: phases are 5 ms apart
- * (lambdas/core/schedule.ts), and a least wait as long as that made every wake a little later than the
- * one before, until two checks fell due together (at 5 ms, 17% of starts shared their millisecond).
+ * Keeps the loop from spinning should work be due that cannot start yet. Short: phases are up to 5 ms
+ * apart (lambdas/core/schedule.ts), and a least wait as long as that made every wake a little later than
+ * the one before, until two checks fell due together (at 5 ms, about 16% of starts shared their millisecond).
  */
 const MIN_WAIT_MS = 1;
 /** With everything running nothing is due; finishing work wakes the loop, this only bounds the timer. */

@@ -106,7 +106,11 @@ export class LocalRunner {
       const run = chore
         .run()
         .catch((error) => this.deps.log.error('background task failed', { error: String(error) }))
-        .finally(() => this.choring.delete(chore));
+        .finally(() => {
+          this.choring.delete(chore);
+          // It may have left itself due again at once (a channel's next alert): the driver should not sleep past it.
+          this.deps.onDue?.();
+        });
       this.track(run, this.choresInFlight);
     }
   }

@@ -75,7 +75,8 @@ export class SelfWatch {
       const hostClearAt = [this.faults.get('host')].flatMap((f) => (f ? [f.lastAt + HOST_QUIET_MS] : []));
       // Over, once what was kept is decided: told as soon as it is, not at the next ping. Due already (0),
       // not "now": a runner that read its clock a moment earlier would take now for later and wait a ping.
-      const endAt = this.raised && this.faults.size === 0 ? [0] : [];
+      // Not before: the runner wakes when a drain ends, and a chore due at once would run again and again.
+      const endAt = this.raised && this.faults.size === 0 && this.deps.backlog().waiting === 0 ? [0] : [];
       return Math.min(this.nextPingAt, ...raiseAt, ...hostClearAt, ...endAt);
     },
     run: async () => {

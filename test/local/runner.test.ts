@@ -43,6 +43,7 @@ function runnerFor(
   stores: Pick<RunnerDeps, 'store' | 'batchStore'> = {
     store: new DynamoResultStore(db.client, { tableName: db.tableName }),
   },
+  more: Partial<RunnerDeps> = {},
 ): LocalRunner {
   return new LocalRunner({
     config: cfg,
@@ -63,6 +64,7 @@ function runnerFor(
     log: recordingLog(),
     clock,
     alertContext: { stackName: 'local', dashboardUrl: null },
+    ...more,
   });
 }
 
@@ -121,5 +123,40 @@ describe('local runner on simulated time', () => {
     expect(calls.batch.filter((call) => call === 'putState').length).toBeGreaterThanOrEqual(3);
     // Only kept results, drained after a store outage, go through the plain store.
     expect(calls.plain).toEqual([]);
+  });
+
+  it('wakes its driver when a chore ends, so work the chore left due (a second alert for a channel) is not left waiting', async () => {
+    const cfg = config({
+      defaults: { interval: '1h' },
+      checks: [{ id: 'api', type: 'tcp', host: '127.0.0.1', port: 1 }],
+    });
+    let queued = 2;
+    let finishDelivery = () => {};
+    let wakes = 0;
+    const runner = runnerFor(cfg, undefined, {
+      chores: [
+        {
+          // One alert per run, as a channel's delivery worker: the second is due as soon as the first is out.
+          dueAt: () => (queued > 0 ? clock.monotonicMs() : null),
+          run: async () => {
+            await new Promise<void>((resolve) => {
+              finishDelivery = resolve;
+            });
+            queued--;
+          },
+        },
+      ],
+      onDue: () => void wakes++,
+    });
+    runner.startDue();
+    // The probe's batch ends (and wakes the driver) while the delivery is still out.
+    await runner.idle({ chores: false });
+    wakes = 0;
+    finishDelivery();
+    await runner.idle();
+    // The hour's next probe is far off: without a wake the driver would sleep until it.
+    expect(wakes).toBe(1);
+    expect(queued).toBe(1);
+    expect(runner.msUntilDue()).toBe(0);
   });
 });
