@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface Datum {
+export interface Datum {
   readonly checkId: string;
   readonly metric: string;
   readonly at: string;
@@ -22,10 +22,10 @@ export function readMetric(data: string, metric: string): Datum[] {
   return found;
 }
 
-/** Per check, the gaps between consecutive starts (ms) from `since` until `until`, from its Availability data. */
-export function gapsPerCheck(data: string, since = 0, until = Number.POSITIVE_INFINITY): number[][] {
+/** Per check, the gaps between consecutive starts (ms) from `since` until `until`, from Availability data (`readMetric`). */
+export function gapsPerCheck(availability: readonly Datum[], since = 0, until = Number.POSITIVE_INFINITY): number[][] {
   const starts = new Map<string, number[]>();
-  for (const datum of readMetric(data, 'Availability')) {
+  for (const datum of availability) {
     const at = Date.parse(datum.at);
     if (at < since || at >= until) continue;
     starts.set(datum.checkId, [...(starts.get(datum.checkId) ?? []), at]);

@@ -116,20 +116,20 @@ async function monitorRun(url: string, seconds: number, outage: boolean): Promis
     monitor.kill('SIGTERM');
     await new Promise((resolve) => monitor.once('exit', resolve));
     const probes = readMetric(data, 'Latency').map((d) => ({ at: Date.parse(d.at), ms: d.value, checkId: d.checkId }));
-    const starts = readMetric(data, 'Availability').map((d) => Date.parse(d.at));
+    const availability = readMetric(data, 'Availability');
     const intervals = ([from, to]: Phase): Intervals => {
-      const perCheck = gapsPerCheck(data, startedAt + from, startedAt + to);
+      const perCheck = gapsPerCheck(availability, startedAt + from, startedAt + to);
       const gaps = perCheck.flat();
       const near = (gap: number) => Math.abs(gap - INTERVAL_MS) <= INTERVAL_MS * 0.1;
+      const starts = availability.map((d) => Date.parse(d.at)).filter((t) => t >= startedAt + from && t < startedAt + to);
       const perMs = new Map<number, number>();
-      for (const at of starts.filter((t) => t >= startedAt + from && t < startedAt + to)) perMs.set(at, (perMs.get(at) ?? 0) + 1);
-      const inPhase = [...perMs.values()];
-      const together = inPhase.filter((n) => n > 1).reduce((sum, n) => sum + n, 0);
+      for (const at of starts) perMs.set(at, (perMs.get(at) ?? 0) + 1);
+      const together = starts.filter((at) => (perMs.get(at) ?? 0) > 1).length;
       return {
         withinTenPercent: round((gaps.filter(near).length / gaps.length) * 100, 2),
         checksEveryInterval: perCheck.filter((g) => g.every(near)).length,
         p99: percentile(gaps, 99),
-        startsInBursts: round((together / inPhase.reduce((sum, n) => sum + n, 0)) * 100, 2),
+        startsInBursts: round((together / starts.length) * 100, 2),
       };
     };
     return { startedAt, probes, curl, intervals: { new: intervals(NEW), settled: intervals(SETTLED) } };

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gapsPerCheck } from './metrics-file.js';
+import { gapsPerCheck, readMetric } from './metrics-file.js';
 import { OUTAGE_FOR_MS, outageStarts } from './outage.js';
 import { percentile, round } from './stats.js';
 
@@ -73,7 +73,7 @@ export async function benchSoak(): Promise<void> {
   const stats = (await (await fetch(`http://127.0.0.1:${ports.receivers}/stats`)).json()) as { received: Received[] };
   targets.stdin?.end();
 
-  const perCheck = gapsPerCheck(data);
+  const perCheck = gapsPerCheck(readMetric(data, 'Availability'));
   const gaps = perCheck.flat();
   const steady = perCheck.filter((g) => g.every((gap) => Math.abs(gap - INTERVAL_MS) <= INTERVAL_MS * 0.1)).length;
   const within = gaps.filter((g) => Math.abs(g - INTERVAL_MS) <= INTERVAL_MS * 0.1).length;
